@@ -1,0 +1,320 @@
+"""From rule conclusions to decisions: eligibility, power statuses, tiers, budget.
+
+The evaluator (durable-rules by default) settles every rule as true, false or
+undetermined. This module only combines those conclusions as the pack
+declares: a power needs the negotiation rule and its own required rules; its
+required tier is its own tier raised by any requirement that holds; the status
+compares that tier with the tier of the place's accountability model. Every
+conclusion carries the steps (rules, facts, sources) behind it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .evaluators import Evaluator, evaluator_for
+from .facts import place_facts
+from .ir import Pack, Power, Tier, facts_in, rules_in
+from .place import Place
+
+Truth = bool | None
+STATUSES = ("available", "needs_stronger_accountability", "not_available", "undetermined")
+
+
+def result_word(value: Truth) -> str:
+    return {True: "true", False: "false", None: "undetermined"}[value]
+
+
+def tier_json(tier: Tier | None) -> dict | None:
+    return None if tier is None else {"id": tier.id, "rank": tier.rank, "title": tier.title}
+
+
+class Decision:
+    """Everything decided about one place under one pack."""
+
+    def __init__(self, pack: Pack, place: Place, truths: dict[str, Truth], facts: dict[str, Any]):
+        self.pack, self.place, self.truths, self.facts = pack, place, truths, facts
+
+    # --- steps -----------------------------------------------------------------------------
+    def missing(self, rule_id: str) -> list[str]:
+        """Unknown facts that leave an undetermined rule undetermined (through the rules it reads)."""
+        if self.truths.get(rule_id) is not None:
+            return []
+        out: list[str] = []
+        rule = self.pack.rules[rule_id]
+        for name in facts_in(rule.when):
+            if self.facts.get(name) is None:
+                out.append(name)
+        for dep in rules_in(rule.when):
+            out.extend(self.missing(dep))
+        return sorted(set(out))
+
+    def step(self, rule_id: str) -> dict:
+        rule = self.pack.rules[rule_id]
+        value = self.truths.get(rule_id)
+        step = {
+            "rule": rule_id,
+            "statement": rule.statement,
+            "source": self.pack.cite(rule.source),
+            "facts": {name: self.facts.get(name) for name in facts_in(rule.when)},
+            "result": result_word(value),
+        }
+        deps = rules_in(rule.when)
+        if deps:
+            step["rules"] = {dep: result_word(self.truths.get(dep)) for dep in deps}
+        if value is None:
+            step["missing"] = self.missing(rule_id)
+        return step
+
+    def chain(self, rule_id: str) -> list[dict]:
+        """A rule's step followed by the steps of every rule it reads, depth first, once each."""
+        seen: list[str] = []
+        def visit(rid: str) -> None:
+            if rid in seen:
+                return
+            seen.append(rid)
+            for dep in rules_in(self.pack.rules[rid].when):
+                visit(dep)
+        visit(rule_id)
+        return [self.step(r) for r in seen]
+
+    def tier_step(self) -> dict:
+        model = self.facts.get("accountability.model")
+        tier = self.pack.tier_of_model(model)
+        if tier is None:
+            return {"rule": "accountability.model", "statement": "The place's accountability model is not known.",
+                    "source": "place profile", "facts": {"accountability.model": None}, "result": "undetermined",
+                    "missing": ["accountability.model"]}
+        return {"rule": tier.id, "statement": tier.statement, "source": self.pack.cite(tier.source),
+                "facts": {"accountability.model": model}, "result": "true"}
+
+    # --- decisions ---------------------------------------------------------------------------
+    @property
+    def current_tier(self) -> Tier | None:
+        return self.pack.tier_of_model(self.facts.get("accountability.model"))
+
+    def requirements_for(self, power_id: str | None) -> list:
+        """Requirements that apply to a power (or, with None, to the package)."""
+        out = []
+        for req in self.pack.requirements:
+            if power_id is None and "package" in req.applies_to:
+                out.append(req)
+            elif power_id is not None and (req.all_powers or power_id in req.applies_to):
+                out.append(req)
+        return out
+
+    def tier_bounds(self, base: Tier, requirements: list) -> tuple[Tier, Tier]:
+        """The required tier if no undetermined requirement holds, and if all of them do."""
+        low = high = base
+        for req in requirements:
+            value = self.truths.get(req.rule)
+            tier = self.pack.tier(req.tier)
+            if value is True and tier.rank > low.rank:
+                low = tier
+            if value is not False and tier.rank > high.rank:
+                high = tier
+        if low.rank > high.rank:
+            high = low
+        return low, high
+
+    def power(self, power: Power) -> dict:
+        prereqs = [self.pack.negotiation_rule] + [r for r in power.requires if r != self.pack.negotiation_rule]
+        values = {r: self.truths.get(r) for r in prereqs}
+        reqs = self.requirements_for(power.id)
+        low, high = self.tier_bounds(self.pack.tier(power.tier), reqs)
+        current = self.current_tier
+        reasons = [self.step(r) for r in prereqs]
+        reasons.append({"rule": power.id, "statement": power.statement, "source": self.pack.cite(power.source),
+                        "facts": {}, "result": "true", "tier": power.tier})
+        reasons += [dict(self.step(req.rule), tier=req.tier) for req in reqs]
+        reasons.append(self.tier_step())
+        missing: list[str] = []
+        if any(v is False for v in values.values()):
+            status = "not_available"
+        elif any(v is None for v in values.values()):
+            status = "undetermined"
+            for r, v in values.items():
+                if v is None:
+                    missing += self.missing(r)
+        elif current is None:
+            status = "undetermined"
+            missing.append("accountability.model")
+        elif current.rank >= high.rank:
+            status = "available"
+        elif current.rank < low.rank:
+            status = "needs_stronger_accountability"
+        else:
+            status = "undetermined"
+            for req in reqs:
+                if self.truths.get(req.rule) is None:
+                    missing += self.missing(req.rule)
+        entry = {
+            "id": power.id,
+            "title": power.title,
+            "menu": power.menu,
+            "status": status,
+            "required_tier": tier_json(low),
+            "requested": power.id in self.place.priorities,
+            "reasons": reasons,
+        }
+        if high.rank > low.rank:
+            entry["required_tier_if_undetermined_apply"] = tier_json(high)
+        if missing:
+            entry["missing"] = sorted(set(missing))
+        if status == "needs_stronger_accountability":
+            entry["models"] = [m for t in self.pack.tiers if t.rank >= low.rank for m in t.models]
+            entry["office_of_the_mayor"] = self.office_needed(low)
+        elif status == "available":
+            entry["office_of_the_mayor"] = self.office_needed(low)
+        return entry
+
+    def office_needed(self, tier: Tier) -> bool:
+        top = self.pack.tiers[-1]
+        return bool(self.pack.office_rule and tier.rank == top.rank and self.truths.get(self.pack.office_rule) is True)
+
+    def accountability(self, powers: list[dict]) -> dict:
+        requested = [p for p in self.pack.powers if p.id in self.place.priorities]
+        base = self.pack.tiers[0]
+        low = high = base
+        for p in requested:
+            p_low, p_high = self.tier_bounds(self.pack.tier(p.tier), self.requirements_for(p.id))
+            low = p_low if p_low.rank > low.rank else low
+            high = p_high if p_high.rank > high.rank else high
+        pkg_reqs = self.requirements_for(None)
+        pkg_low, pkg_high = self.tier_bounds(low, pkg_reqs)
+        low = pkg_low
+        high = pkg_high if pkg_high.rank > high.rank else high
+        current = self.current_tier
+        if current is None:
+            meets = None
+        elif current.rank >= high.rank:
+            meets = True
+        elif current.rank < low.rank:
+            meets = False
+        else:
+            meets = None
+        reasons = [self.tier_step()]
+        for p in requested:
+            entry = next(e for e in powers if e["id"] == p.id)
+            reasons.append({"rule": p.id, "statement": f"The package asks for {p.title}, which needs "
+                            f"{entry['required_tier']['id']}.", "source": self.pack.cite(p.source),
+                            "facts": {f"requested.{p.id}": True}, "result": "true",
+                            "tier": entry["required_tier"]["id"]})
+        reasons += [dict(self.step(req.rule), tier=req.tier) for req in pkg_reqs]
+        out = {
+            "model": self.facts.get("accountability.model"),
+            "current_tier": tier_json(current),
+            "required_tier": tier_json(low),
+            "meets_requirement": meets,
+            "requested": [p.id for p in requested],
+            "reasons": reasons,
+        }
+        if high.rank > low.rank:
+            out["required_tier_if_undetermined_apply"] = tier_json(high)
+        if meets is False:
+            out["models"] = [m for t in self.pack.tiers if t.rank >= low.rank for m in t.models]
+        out["office_of_the_mayor"] = self.office_needed(low) if requested else False
+        return out
+
+    def budget(self, powers: list[dict]) -> dict | None:
+        spec = self.pack.budget
+        if spec is None:
+            return None
+        by_id = {p["id"]: p for p in powers}
+        budget_power = by_id[spec.power]
+        status = budget_power["status"]
+        params = self.pack.parameters
+        reduction = float(params["reduction_percent"].value)
+        retention = float(params["retention_share"].value)
+        horizon = int(params["horizon_years"].value)
+        components = []
+        for comp in spec.components:
+            linked = [by_id[p]["status"] for p in comp.with_powers]
+            if status == "not_available" or all(s == "not_available" for s in linked):
+                scope = "out_of_scope"
+            elif status == "available" and "available" in linked:
+                scope = "in_scope"
+            elif status == "undetermined" or "available" not in linked and "needs_stronger_accountability" not in linked:
+                scope = "undetermined"
+            else:
+                scope = "needs_stronger_accountability"
+            components.append({"id": comp.id, "title": comp.title, "with_powers": list(comp.with_powers),
+                               "scope": scope, "source": self.pack.cite(comp.source)})
+        spend = self.place.spend
+        baseline = spend.total_gbp_m if spend else None
+        out: dict[str, Any] = {
+            "power": spec.power,
+            "status": status,
+            "requested": budget_power["requested"],
+            "components": components,
+            "baseline": baseline,
+            "baseline_year": spend.year if spend else None,
+            "baseline_unit": "GBP million a year (mapped total public spend in the place)",
+            "reduction_percent": reduction,
+            "retention_share": retention,
+            "horizon_years": horizon,
+            "source": self.pack.cite(spec.source),
+            "parameters": {name: {"value": params[name].value,
+                                  "assumption": params[name].assumption is not None}
+                           for name in ("reduction_percent", "retention_share", "horizon_years")},
+        }
+        if baseline is not None:
+            annual = baseline * (1 - reduction / 100)
+            saving = baseline * reduction / 100
+            out.update({
+                "annual_envelope": round(annual, 1),
+                "envelope_over_horizon": round(annual * horizon, 1),
+                "annual_saving": round(saving, 1),
+                "retained_savings_over_horizon": round(saving * horizon * retention / 100, 1),
+            })
+        else:
+            out["missing"] = ["spend.total_gbp_m"]
+        return out
+
+    def negotiation(self) -> dict:
+        return {"eligible": self.truths.get(self.pack.negotiation_rule),
+                "reasons": self.chain(self.pack.negotiation_rule)}
+
+    def readiness(self) -> dict:
+        """The pack's readiness score: weights of the rules that hold; unknowns reported apart."""
+        score = best = 0.0
+        parts = []
+        for w in self.pack.readiness:
+            value = self.truths.get(w.rule)
+            if value is True:
+                score += w.weight
+                best += w.weight
+            elif value is None and w.weight > 0:
+                best += w.weight
+            parts.append({"rule": w.rule, "weight": w.weight, "result": result_word(value),
+                          "rationale": w.rationale})
+        return {"score": score, "score_if_unknowns_hold": best, "parts": parts}
+
+    def to_json(self) -> dict:
+        powers = [self.power(p) for p in self.pack.powers]
+        missing = sorted({m for p in powers for m in p.get("missing", [])}
+                         | set(self.missing(self.pack.negotiation_rule)))
+        return {
+            "place": {"id": self.place.id, "name": self.place.name, "kind": self.place.kind,
+                      "population": self.place.population, "population_year": self.place.population_year,
+                      "members": list(self.place.members)},
+            "rule_pack": {"id": self.pack.id, "version": self.pack.version, "hash": self.pack.hash},
+            "negotiation": self.negotiation(),
+            "accountability": self.accountability(powers),
+            "powers": powers,
+            "budget": self.budget(powers),
+            "readiness": self.readiness(),
+            "missing_facts": missing,
+        }
+
+
+def decide(pack: Pack, place: Place, evaluator: Evaluator | None = None) -> Decision:
+    """Evaluate one place: settle every rule with the evaluator, then combine."""
+    evaluator = evaluator or evaluator_for(pack)
+    facts = place_facts(place, pack.facts)
+    return Decision(pack, place, evaluator.truths(facts), facts)
+
+
+def evaluate(pack: Pack, place: Place, evaluator: Evaluator | None = None) -> dict:
+    """The JSON-ready result of evaluating a place."""
+    return decide(pack, place, evaluator).to_json()

@@ -1,0 +1,128 @@
+"""Turn pydantic validation errors into one Problem per error, with line and suggestion."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Problem, nearest
+from .yamlio import Located
+
+
+def validate_model(model: type[BaseModel], doc: Located, context: dict[str, Any] | None = None) -> Any:
+    """Validate `doc.data` against `model`; raise InputError with every problem."""
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), f"expected a mapping of fields, got {_kind(doc.data)}")])
+    try:
+        return model.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, model, doc)) from None
+
+
+def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    seen = set()
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(_clean_loc(err["loc"]))
+        message, suggestion = _describe(err, model, loc[len(prefix):])
+        key = (loc, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(doc.problem(loc, message, suggestion))
+    return problems
+
+
+def _clean_loc(loc: tuple) -> list:
+    # pydantic adds union-member and literal tags to locations; keep only real path parts
+    out = []
+    for part in loc:
+        if isinstance(part, str) and (part.startswith("literal[") or part in ("function-after[", ) or "[" in part and part.endswith("]")):
+            continue
+        out.append(part)
+    return out
+
+
+def _describe(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        name = loc[-1] if loc else "?"
+        known = _field_names(model, loc[:-1])
+        return f"unknown field '{name}'", nearest(str(name), known)
+    if kind == "missing":
+        return "required field is missing", None
+    if kind == "literal_error":
+        choices = _literal_choices(err)
+        return (f"{given!r} is not one of: {', '.join(choices)}", nearest(str(given), choices))
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {_kind(given)} {given!r}", None
+    if kind in ("float_type", "float_parsing"):
+        return f"expected a number, got {_kind(given)} {given!r}", None
+    if kind in ("string_type",):
+        return f"expected text, got {_kind(given)} {given!r}", None
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {_kind(given)} {given!r}", None
+    if kind in ("list_type",):
+        return f"expected a list, got {_kind(given)}", None
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping of fields, got {_kind(given)}", None
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return f"expected a date like 2011-03-01, got {given!r}", None
+    if kind.startswith(("greater_than", "less_than")):
+        return f"{given!r} is impossible: must be {err['msg'].split('should be ', 1)[-1]}", None
+    if kind == "value_error":
+        msg = str(err["ctx"].get("error", err["msg"])) if err.get("ctx") else err["msg"]
+        return _split_suggestion(msg)
+    return err["msg"], None
+
+
+def _split_suggestion(msg: str) -> tuple[str, str | None]:
+    if "|suggest:" in msg:
+        text, suggestion = msg.split("|suggest:", 1)
+        return text, suggestion or None
+    return msg, None
+
+
+def _literal_choices(err: dict) -> list[str]:
+    expected = err.get("ctx", {}).get("expected", "")
+    return [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+
+
+def _kind(value: Any) -> str:
+    return {
+        type(None): "nothing", bool: "true/false", int: "a number", float: "a number",
+        str: "text", list: "a list", dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Names of the fields of the (sub)model at `loc`, for suggestions."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            current = _item_type(current)
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _unwrap(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    for arg in (get_args(annotation) if get_origin(annotation) in (typing.Union, type(int | None)) else ()):
+        if arg is not type(None):
+            return _unwrap(arg)
+    return annotation
+
+
+def _item_type(annotation: Any) -> Any:
+    args = get_args(_unwrap(annotation))
+    return _unwrap(args[0]) if args else None
