@@ -123,11 +123,11 @@ class Decision:
         reqs = self.requirements_for(power.id)
         low, high = self.tier_bounds(self.pack.tier(power.tier), reqs)
         current = self.current_tier
-        reasons = [self.step(r) for r in prereqs]
+        reasons = [dict(self.step(r), role="prerequisite") for r in prereqs]
         reasons.append({"rule": power.id, "statement": power.statement, "source": self.pack.cite(power.source),
-                        "facts": {}, "result": "true", "tier": power.tier})
-        reasons += [dict(self.step(req.rule), tier=req.tier) for req in reqs]
-        reasons.append(self.tier_step())
+                        "facts": {}, "result": "true", "role": "power_tier", "tier": power.tier})
+        reasons += [dict(self.step(req.rule), role="requirement", tier=req.tier) for req in reqs]
+        reasons.append(dict(self.tier_step(), role="current_tier"))
         missing: list[str] = []
         if any(v is False for v in values.values()):
             status = "not_available"
@@ -136,10 +136,12 @@ class Decision:
             for r, v in values.items():
                 if v is None:
                     missing += self.missing(r)
-        elif current is None:
+            if current is None and high.rank > self.pack.tiers[0].rank:
+                missing.append("accountability.model")
+        elif current is None and high.rank > self.pack.tiers[0].rank:
             status = "undetermined"
             missing.append("accountability.model")
-        elif current.rank >= high.rank:
+        elif current is None or current.rank >= high.rank:
             status = "available"
         elif current.rank < low.rank:
             status = "needs_stronger_accountability"
@@ -185,7 +187,9 @@ class Decision:
         low = pkg_low
         high = pkg_high if pkg_high.rank > high.rank else high
         current = self.current_tier
-        if current is None:
+        if high.rank == self.pack.tiers[0].rank:
+            meets = True  # the weakest tier is met by any model, known or not
+        elif current is None:
             meets = None
         elif current.rank >= high.rank:
             meets = True
@@ -193,14 +197,14 @@ class Decision:
             meets = False
         else:
             meets = None
-        reasons = [self.tier_step()]
+        reasons = [dict(self.tier_step(), role="current_tier")]
         for p in requested:
             entry = next(e for e in powers if e["id"] == p.id)
             reasons.append({"rule": p.id, "statement": f"The package asks for {p.title}, which needs "
                             f"{entry['required_tier']['id']}.", "source": self.pack.cite(p.source),
-                            "facts": {f"requested.{p.id}": True}, "result": "true",
+                            "facts": {f"requested.{p.id}": True}, "result": "true", "role": "requested_power",
                             "tier": entry["required_tier"]["id"]})
-        reasons += [dict(self.step(req.rule), tier=req.tier) for req in pkg_reqs]
+        reasons += [dict(self.step(req.rule), role="requirement", tier=req.tier) for req in pkg_reqs]
         out = {
             "model": self.facts.get("accountability.model"),
             "current_tier": tier_json(current),

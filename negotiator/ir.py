@@ -26,6 +26,8 @@ class Compare:
 
     def text(self) -> str:
         value = self.value
+        if isinstance(value, bool):
+            value = "true" if value else "false"
         if isinstance(value, tuple):
             value = "[" + ", ".join(map(str, value)) + "]"
         shown = f"{value} ({self.param})" if self.param else str(value)

@@ -81,13 +81,13 @@ class Spend(Strict):
     """Total public spend mapped for the place (a Total Place count), in GBP millions."""
 
     total_gbp_m: float = Field(gt=0)
-    year: str
+    year: Optional[str] = None
     local_bodies_gbp_m: Optional[float] = Field(default=None, gt=0)
 
     @field_validator("year")
     @classmethod
-    def _financial_year(cls, value: str) -> str:
-        if not re.fullmatch(r"\d{4}-\d{2}", value):
+    def _financial_year(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}", value):
             raise ValueError(f"'{value}' is not a financial year like 2008-09")
         return value
 

@@ -1,0 +1,180 @@
+"""The command line: `negotiator evaluate | explain | validate | schema`.
+
+Only this module imports typer. Data goes to stdout, diagnostics to stderr.
+Exit codes: 0 done, 1 the command ran and found problems, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import InputError, Problem
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Negotiated autonomy: which powers and budgets a place could take on, and what accountability it "
+         "must accept in return (the 2010 route-map, Delivering a Localist Future).",
+)
+
+RulesOption = typer.Option(None, "--rules", "-r", metavar="PACK",
+                           help="Rule pack folder or bundled pack name (default: route-map-2010).")
+
+
+class Engine(str, Enum):
+    durable = "durable"
+    python = "python"
+
+
+def _fail(exc: InputError) -> None:
+    for problem in exc.problems:
+        typer.echo(f"Error: {problem}", err=True)
+    raise typer.Exit(2)
+
+
+def _dump(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+@app.command()
+def evaluate(
+    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a bundled place id."),
+    rules: Optional[str] = RulesOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+) -> None:
+    """Evaluate one place: can it negotiate, which powers it could have, what accountability it needs.
+
+    Example: negotiator evaluate greater-manchester
+    """
+    from .decide import evaluate as run
+    from .evaluators import evaluator_for
+    from .pack import load_pack
+    from .places import load_place, resolve_place
+    from .render import render_evaluation
+    try:
+        pack = load_pack(rules)
+        loaded = load_place(resolve_place(place), pack)
+        result = run(pack, loaded.place, evaluator_for(pack, engine.value))
+    except InputError as exc:
+        _fail(exc)
+    sys.stdout.write(_dump(result) if as_json else render_evaluation(result))
+
+
+@app.command()
+def explain(
+    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a bundled place id."),
+    power: str = typer.Argument(..., metavar="POWER", help="A power id from the rule pack, e.g. transport."),
+    rules: Optional[str] = RulesOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
+    """Show the chain of rules behind one power for one place: what held, what failed, what is missing.
+
+    Example: negotiator explain birmingham single_place_budget
+    """
+    from .decide import decide
+    from .explain import explain_power
+    from .pack import load_pack
+    from .places import load_place, resolve_place
+    from .render import render_explanation
+    try:
+        pack = load_pack(rules)
+        loaded = load_place(resolve_place(place), pack)
+        data = explain_power(decide(pack, loaded.place), power)
+    except InputError as exc:
+        _fail(exc)
+    sys.stdout.write(_dump(data) if as_json else render_explanation(data))
+
+
+@app.command()
+def validate(
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Place profiles, folders of them, or rule pack folders."),
+    rules: Optional[str] = RulesOption,
+) -> None:
+    """Check place profiles and rule packs, reporting every problem (not just the first).
+
+    A folder with a pack.yaml is a rule pack; any other folder is read as place profiles.
+    Example: negotiator validate places/ rules/route-map-2010
+    """
+    from .pack import load_pack
+    from .places import expand, load_place
+    problems: list[Problem] = []
+    checked: list[str] = []
+    try:
+        pack = load_pack(rules)
+    except InputError as exc:
+        _fail(exc)
+    for ref in paths:
+        path = Path(ref)
+        if (path.is_dir() and (path / "pack.yaml").is_file()) or path.name == "pack.yaml":
+            try:
+                loaded_pack = load_pack(path)
+                checked.append(f"rule pack {loaded_pack.id} v{loaded_pack.version}: {len(loaded_pack.rules)} rules, "
+                               f"{len(loaded_pack.powers)} powers ({ref})")
+            except InputError as exc:
+                problems.extend(exc.problems)
+            continue
+        try:
+            files = expand([ref])
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        for file in files:
+            try:
+                lp = load_place(file, pack)
+                checked.append(f"place {lp.place.id} ({lp.doc.file})")
+            except InputError as exc:
+                problems.extend(exc.problems)
+    for line in checked:
+        typer.echo(f"ok: {line}")
+    if problems:
+        _fail(InputError(problems))
+
+
+class SchemaKind(str, Enum):
+    place = "place"
+
+
+@app.command()
+def schema(kind: SchemaKind = typer.Argument(..., help="What to print the JSON Schema of.")) -> None:
+    """Print the JSON Schema of place profiles, for editors that validate YAML.
+
+    Example: negotiator schema place > place.schema.json
+    """
+    from .place import Place
+    data = Place.model_json_schema()
+    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    data["title"] = "negotiator place profile"
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def main() -> None:
+    """Entry point: never show a traceback for bad input."""
+    try:
+        app()
+    except InputError as exc:  # raised outside a command body
+        for problem in exc.problems:
+            print(f"Error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("Interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug in negotiator, not in the input
+        if os.environ.get("NEGOTIATOR_DEBUG"):
+            raise
+        print(f"Internal error: {type(exc).__name__}: {exc} (set NEGOTIATOR_DEBUG=1 for a traceback; "
+              "please report it)", file=sys.stderr)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

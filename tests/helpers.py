@@ -1,0 +1,16 @@
+"""Shared helpers for tests: run the CLI in-process, find the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from negotiator.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str):
+    """Run `negotiator ARGS` in-process; return the click Result (stdout, stderr, exit_code)."""
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
