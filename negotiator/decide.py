@@ -32,8 +32,10 @@ def tier_json(tier: Tier | None) -> dict | None:
 class Decision:
     """Everything decided about one place under one pack."""
 
-    def __init__(self, pack: Pack, place: Place, truths: dict[str, Truth], facts: dict[str, Any]):
+    def __init__(self, pack: Pack, place: Place, truths: dict[str, Truth], facts: dict[str, Any],
+                 budget_params: dict[str, float] | None = None):
         self.pack, self.place, self.truths, self.facts = pack, place, truths, facts
+        self.budget_params = dict(budget_params or {})
 
     # --- steps -----------------------------------------------------------------------------
     def missing(self, rule_id: str) -> list[str]:
@@ -228,9 +230,11 @@ class Decision:
         budget_power = by_id[spec.power]
         status = budget_power["status"]
         params = self.pack.parameters
-        reduction = float(params["reduction_percent"].value)
-        retention = float(params["retention_share"].value)
-        horizon = int(params["horizon_years"].value)
+        chosen = {name: self.budget_params.get(name, params[name].value)
+                  for name in ("reduction_percent", "retention_share", "horizon_years")}
+        reduction = float(chosen["reduction_percent"])
+        retention = float(chosen["retention_share"])
+        horizon = int(chosen["horizon_years"])
         components = []
         for comp in spec.components:
             linked = [by_id[p]["status"] for p in comp.with_powers]
@@ -258,9 +262,10 @@ class Decision:
             "retention_share": retention,
             "horizon_years": horizon,
             "source": self.pack.cite(spec.source),
-            "parameters": {name: {"value": params[name].value,
-                                  "assumption": params[name].assumption is not None}
-                           for name in ("reduction_percent", "retention_share", "horizon_years")},
+            "parameters": {name: {"value": chosen[name],
+                                  "set_by": "round config" if name in self.budget_params else "rule pack",
+                                  "assumption": params[name].assumption is not None and name not in self.budget_params}
+                           for name in chosen},
         }
         if baseline is not None:
             annual = baseline * (1 - reduction / 100)
@@ -312,13 +317,15 @@ class Decision:
         }
 
 
-def decide(pack: Pack, place: Place, evaluator: Evaluator | None = None) -> Decision:
+def decide(pack: Pack, place: Place, evaluator: Evaluator | None = None,
+           budget_params: dict[str, float] | None = None) -> Decision:
     """Evaluate one place: settle every rule with the evaluator, then combine."""
     evaluator = evaluator or evaluator_for(pack)
     facts = place_facts(place, pack.facts)
-    return Decision(pack, place, evaluator.truths(facts), facts)
+    return Decision(pack, place, evaluator.truths(facts), facts, budget_params)
 
 
-def evaluate(pack: Pack, place: Place, evaluator: Evaluator | None = None) -> dict:
+def evaluate(pack: Pack, place: Place, evaluator: Evaluator | None = None,
+             budget_params: dict[str, float] | None = None) -> dict:
     """The JSON-ready result of evaluating a place."""
-    return decide(pack, place, evaluator).to_json()
+    return decide(pack, place, evaluator, budget_params).to_json()

@@ -175,6 +175,16 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Obligation:
+    """What a deal asks of the place in return."""
+
+    id: str
+    title: str
+    statement: str
+    source: str
+
+
+@dataclass(frozen=True)
 class FactSpec:
     """A fact a rule may read: its name, type and, for enums, the values."""
 
@@ -205,6 +215,7 @@ class Pack:
     office_rule: str | None
     readiness: tuple[Weight, ...]
     moves: tuple[Move, ...] = field(default=())
+    obligations: tuple[Obligation, ...] = field(default=())
 
     def __repr__(self) -> str:
         return f"<Pack {self.id!r} v{self.version} rules={len(self.rules)} powers={len(self.powers)} hash={self.hash[:8]}>"

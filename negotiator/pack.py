@@ -19,15 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import InputError, Problem, nearest
 from .facts import vocabulary
 from .ir import (
-    OPS, All, Any_, Budget, BudgetComponent, Compare, Cond, FactSpec, Move, Not, Pack, Parameter,
+    OPS, All, Any_, Budget, BudgetComponent, Compare, Cond, FactSpec, Move, Not, Obligation, Pack, Parameter,
     Power, Requirement, Rule, RuleRef, Tier, Weight, Where, rules_in,
 )
 from .validation import problems_from
 from .yamlio import Located, load_yaml
 
 FILES = ("pack.yaml", "parameters.yaml", "accountability.yaml", "rules.yaml", "powers.yaml",
-         "budget.yaml", "readiness.yaml", "moves.yaml")
-OPTIONAL_FILES = {"budget.yaml", "readiness.yaml", "moves.yaml"}
+         "budget.yaml", "readiness.yaml", "moves.yaml", "obligations.yaml")
+OPTIONAL_FILES = {"budget.yaml", "readiness.yaml", "moves.yaml", "obligations.yaml"}
 
 
 class _M(BaseModel):
@@ -143,10 +143,21 @@ class MovesFile(_M):
     moves: list[MoveSpec]
 
 
+class ObligationSpec(_M):
+    id: str
+    title: str
+    statement: str
+    source: str
+
+
+class ObligationsFile(_M):
+    obligations: list[ObligationSpec]
+
+
 _SCHEMAS = {
     "pack.yaml": PackMeta, "parameters.yaml": ParamsFile, "accountability.yaml": AccountabilityFile,
     "rules.yaml": RulesFile, "powers.yaml": PowersFile, "budget.yaml": BudgetFile,
-    "readiness.yaml": ReadinessFile, "moves.yaml": MovesFile,
+    "readiness.yaml": ReadinessFile, "moves.yaml": MovesFile, "obligations.yaml": ObligationsFile,
 }
 
 
@@ -334,6 +345,11 @@ class _Builder:
         budget = self._budget()
         readiness = self._readiness()
         moves = self._moves()
+        obligations = []
+        spec_o = self.specs.get("obligations.yaml")
+        for i, o in enumerate(spec_o.obligations if spec_o else []):
+            self.check_source("obligations.yaml", ("obligations", i, "source"), o.source)
+            obligations.append(Obligation(o.id, o.title, o.statement, o.source))
         if self.problems:
             raise InputError(self.problems)
         return Pack(
@@ -341,7 +357,7 @@ class _Builder:
             root=str(self.root), sources=self.sources, parameters=parameters, facts=self.vocab, rules=rules,
             strata=strata, tiers=tuple(tiers), requirements=tuple(requirements), powers=tuple(powers),
             budget=budget, negotiation_rule=meta.negotiation_rule, office_rule=meta.office_of_the_mayor_rule,
-            readiness=readiness, moves=moves,
+            readiness=readiness, moves=moves, obligations=tuple(obligations),
         )
 
     def _parameters(self) -> dict[str, Parameter]:
