@@ -1,4 +1,4 @@
-"""The command line: `negotiator evaluate | explain | validate | schema`.
+"""The command line: `negotiator evaluate | explain | round | diff | validate | schema`.
 
 Only this module imports typer. Data goes to stdout, diagnostics to stderr.
 Exit codes: 0 done, 1 the command ran and found problems, 2 bad input or usage.
@@ -138,6 +138,81 @@ def validate(
         typer.echo(f"ok: {line}")
     if problems:
         _fail(InputError(problems))
+
+
+@app.command(name="round")
+def round_(
+    places: List[str] = typer.Argument(None, metavar="PLACES...",
+                                       help="Place profiles or folders of them (default: the bundled places)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for round.json, round.md, round.csv and round.html."),
+    rules: Optional[str] = RulesOption,
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
+                                          help="Round config (name, date, capacity, budget terms, coverage base)."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Run a negotiation round: rank places, assign tranches, count coverage, write deal sheets.
+
+    Example: negotiator round places/ --config rounds/forerunner-2011.yaml --out out/round
+    """
+    from .negotiate import default_config, load_config, run_round
+    from .pack import load_pack
+    from .places import bundled_places_dir, load_places
+    from .report import write_reports
+    try:
+        pack = load_pack(rules)
+        loaded = load_places(places or [str(bundled_places_dir())], pack)
+        cfg, doc = load_config(config) if config else (default_config(), None)
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+        written = write_reports(data, out)
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(InputError([Problem(str(out), f"cannot write reports ({exc.strerror or exc})")]))
+    first = data["tranches"][0]["places"] if data["tranches"] else []
+    cov = data["coverage"]
+    typer.echo(f"{data['round']['name']}: {len(loaded)} places; tranche 1: {len(first)} places; "
+               f"{len(data['tranches'])} tranche(s); coverage {cov['share'] * 100:.1f}% of {cov['base_name']}", err=True)
+    for path in written:
+        typer.echo(str(path))
+
+
+def _with_progress(total: int, quiet: bool, work):
+    """Run `work(tick)` with a progress bar on stderr unless quiet or stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return work(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    with Progress(TextColumn("evaluating {task.fields[place]:<28}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("round", total=total, place="")
+        return work(lambda place_id: bar.update(task, advance=1, place=place_id))
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., metavar="OLD.json", help="round.json of the earlier round or rule pack."),
+    new: str = typer.Argument(..., metavar="NEW.json", help="round.json of the later round or rule pack."),
+    as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON."),
+) -> None:
+    """Who gains or loses which power, tier or tranche between two rounds, and which rules made the difference.
+
+    Example: negotiator diff out/before/round.json out/after/round.json
+    """
+    from .diff import diff_rounds, load_round, render_diff
+    problems: list[Problem] = []
+    loaded = []
+    for path in (old, new):
+        try:
+            loaded.append(load_round(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        _fail(InputError(problems))
+    data = diff_rounds(*loaded)
+    sys.stdout.write(_dump(data) if as_json else render_diff(data))
 
 
 class SchemaKind(str, Enum):

@@ -14,7 +14,7 @@ from typing import Any
 
 from .evaluators import Evaluator, evaluator_for
 from .facts import place_facts
-from .ir import Pack, Power, Tier, facts_in, rules_in
+from .ir import All, Any_, Compare, Not, Pack, Power, Tier, facts_in, rules_in, walk
 from .place import Place
 
 Truth = bool | None
@@ -61,12 +61,31 @@ class Decision:
             "facts": {name: self.facts.get(name) for name in facts_in(rule.when)},
             "result": result_word(value),
         }
+        params = {n.param: n.value for n in walk(rule.when) if isinstance(n, Compare) and n.param}
+        if params:
+            step["parameters"] = params
         deps = rules_in(rule.when)
         if deps:
             step["rules"] = {dep: result_word(self.truths.get(dep)) for dep in deps}
         if value is None:
             step["missing"] = self.missing(rule_id)
+        elif value is False:
+            step["failed"] = self.failed_tests(rule.when)
         return step
+
+    def failed_tests(self, cond) -> list[str]:
+        """The tests that make a false condition false (descending only through false nodes)."""
+        from .logic import truth
+        if truth(cond, self.facts, self.truths) is not False:
+            return []
+        if isinstance(cond, (All, Any_)):
+            return [t for item in cond.items for t in self.failed_tests(item)]
+        if isinstance(cond, Compare):
+            return [f"{cond.text()} (is {self.facts.get(cond.fact)!r})".replace("True", "true").replace("False", "false")]
+        if isinstance(cond, Not):
+            inner = cond.item
+            return [f"not {inner.text() if hasattr(inner, 'text') else 'condition'}"]
+        return [cond.text()]
 
     def chain(self, rule_id: str) -> list[dict]:
         """A rule's step followed by the steps of every rule it reads, depth first, once each."""
