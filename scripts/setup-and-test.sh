@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs on a fresh machine, then run it.
+# Usage: bash scripts/setup-and-test.sh [pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# durable-rules builds only on Python 3.11 and 3.12 (shared/notes/durable-rules.md).
+PY="${PYTHON:-}"
+if [ -z "$PY" ]; then
+  for candidate in python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))'; then
+      PY="$candidate"; break
+    fi
+  done
+fi
+if [ -z "$PY" ]; then echo "Python 3.11 or 3.12 is needed (durable-rules does not build on 3.13)" >&2; exit 2; fi
+
+# Headless Chromium and its driver, for the test that opens round.html in a browser.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing chromium and chromium-driver (Debian packages) for the browser test..." >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "warning: chromium and chromium-driver are not installed; the browser test will be skipped" >&2
+  fi
+fi
+
+"$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check ".[test]"
+exec .venv/bin/pytest "$@"

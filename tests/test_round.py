@@ -1,0 +1,188 @@
+"""Negotiation rounds: tranches, conflicts, coverage, deal sheets, reports and diff."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from helpers import ROOT, cli
+
+CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
+
+
+@pytest.fixture(scope="module")
+def round_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("round")
+    result = cli("round", ROOT / "places", "--config", CONFIG, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def data(round_dir):
+    return json.loads((round_dir / "round.json").read_text())
+
+
+def test_the_round_writes_four_reports(round_dir):
+    for name in ("round.json", "round.md", "round.csv", "round.html"):
+        assert (round_dir / name).stat().st_size > 0
+    assert not [p for p in round_dir.iterdir() if p.name.startswith(".")], "no staging files left behind"
+
+
+def test_round_json_has_the_documented_shape(data):
+    assert set(data["round"]) >= {"name", "date", "capacity"}
+    assert set(data["rule_pack"]) >= {"id", "version", "hash"}
+    assert data["tranches"][0]["number"] == 1
+    assert set(data["coverage"]) >= {"population", "base", "share", "places"}
+    for deal in data["deals"]:
+        assert set(deal) >= {"place", "tranche", "evaluation"}
+
+
+def test_the_first_tranche_fits_the_centres_capacity(data):
+    assert len(data["tranches"][0]["places"]) <= data["round"]["capacity"] == 12
+
+
+def test_places_that_cannot_negotiate_are_in_no_tranche(data):
+    in_tranches = {p for t in data["tranches"] for p in t["places"]}
+    assert {"tower-hamlets", "wiltshire"} <= set(data["not_eligible"])
+    assert not in_tranches & set(data["not_eligible"])
+    assert not in_tranches & set(data["eligibility_undetermined"])
+    assert "greater-london" not in in_tranches and data["already_devolved"] == ["greater-london"]
+
+
+def test_a_council_is_never_in_two_concurrent_negotiations(data):
+    members = {d["place"]: set(d["evaluation"]["place"]["members"]) for d in data["deals"]}
+    for tranche in data["tranches"]:
+        places = tranche["places"]
+        for i, a in enumerate(places):
+            for b in places[i + 1:]:
+                assert not members[a] & members[b], (a, b)
+
+
+def test_sharing_barnsley_moves_sheffield_city_region_to_the_next_tranche(data):
+    conflict = next(c for c in data["conflicts"] if set(c["places"]) == {"leeds-city-region", "sheffield-city-region"})
+    assert conflict["council_names"] == ["Barnsley"] and conflict["kind"] == "concurrent"
+    tranche = {d["place"]: d["tranche"] for d in data["deals"]}
+    assert tranche["leeds-city-region"] == 1 and tranche["sheffield-city-region"] == 2
+
+
+def test_overlaps_with_places_not_yet_eligible_are_reported(data):
+    pairs = {frozenset(c["places"]): c["kind"] for c in data["conflicts"]}
+    assert pairs[frozenset({"birmingham", "west-midlands"})] == "potential"
+    assert pairs[frozenset({"leeds-city-region", "west-yorkshire"})] == "potential"
+
+
+def test_the_route_maps_five_places_cover_more_than_a_quarter_of_england(data):
+    scenario = data["scenarios"][0]
+    assert set(scenario["places"]) == {"kent", "essex", "birmingham", "greater-manchester", "greater-london"}
+    assert scenario["population"] == 14786841
+    assert scenario["share"] > 0.25
+
+
+def test_coverage_counts_each_council_once(data):
+    cov = data["coverage"]
+    members = {d["place"]: d["evaluation"]["place"]["members"] for d in data["deals"]}
+    codes = {c for p in cov["places"] for c in members[p]}
+    assert cov["councils"] == len(codes)
+    assert cov["share"] == round(cov["population"] / cov["base"], 4)
+
+
+def test_ranking_is_by_readiness_then_population_then_id(data):
+    keys = [(-x["score"], -(x["population"] or 0), x["place"]) for x in data["ranking"]]
+    assert keys == sorted(keys)
+
+
+def test_a_deal_sheet_says_what_is_on_offer_what_it_would_take_and_what_is_asked_in_return(data):
+    gm = next(d for d in data["deals"] if d["place"] == "greater-manchester")["sheet"]
+    assert {"adult_skills", "transport"} <= {p["id"] for p in gm["on_offer_now"]}
+    spb = next(p for p in gm["with_stronger_accountability"] if p["id"] == "single_place_budget")
+    assert spb["office_of_the_mayor"] and "directly_elected_mayor" in spb["models"]
+    assert {o["id"] for o in gm["obligations"]} == {"agreed_outcomes", "efficiency_programme", "beyond_the_town_hall",
+                                                    "plural_delivery"}
+    birmingham = next(d for d in data["deals"] if d["place"] == "birmingham")["sheet"]
+    assert birmingham["budget"]["baseline"] == 7500 and birmingham["budget"]["envelope_over_horizon"] == 20250.0
+    wiltshire = next(d for d in data["deals"] if d["place"] == "wiltshire")["sheet"]
+    assert wiltshire["nearest_miss"]["rule"] == "level.strategic_county"
+
+
+def test_the_csv_has_a_row_per_place_and_power(round_dir, data):
+    rows = list(csv.DictReader((round_dir / "round.csv").read_text().splitlines()))
+    powers = len(data["deals"][0]["evaluation"]["powers"])
+    assert len(rows) == len(data["deals"]) * powers
+    row = next(r for r in rows if r["place"] == "birmingham" and r["power"] == "regional_national_functions")
+    assert row["status"] == "not_available" and row["failed_rules"] == "scale.partnership"
+
+
+def test_running_the_round_twice_gives_identical_files(round_dir, tmp_path):
+    result = cli("round", ROOT / "places", "--config", CONFIG, "--out", tmp_path, "--quiet")
+    assert result.exit_code == 0
+    for name in ("round.json", "round.md", "round.csv", "round.html"):
+        assert (tmp_path / name).read_bytes() == (round_dir / name).read_bytes(), name
+
+
+def test_user_text_is_escaped_in_the_html(tmp_path):
+    places = tmp_path / "places"
+    places.mkdir()
+    shutil.copy(ROOT / "places" / "kent.yaml", places)
+    text = (places / "kent.yaml").read_text().replace("name: Kent", "name: <script>alert(1)</script> & Kent")
+    (places / "kent.yaml").write_text(text)
+    result = cli("round", places, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    html = (tmp_path / "out" / "round.html").read_text()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Kent" in html
+
+
+def test_a_bad_round_config_is_one_line_per_problem(tmp_path):
+    bad = tmp_path / "round.yaml"
+    bad.write_text("name: R\ndate: 2011-03-01\ncapacity: 0\nalready_devolved: [greater-londn]\ncapasity: 3\n")
+    result = cli("round", ROOT / "places", "--config", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"{bad}:3: capacity: 0 is impossible" in result.stderr
+    assert f"{bad}:5: capasity: unknown field 'capasity'; did you mean 'capacity'?" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_config_naming_a_place_not_in_the_round_is_rejected(tmp_path):
+    bad = tmp_path / "round.yaml"
+    bad.write_text("name: R\ndate: 2011-03-01\nalready_devolved: [greater-londn]\n")
+    result = cli("round", ROOT / "places", "--config", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "already_devolved[0]: 'greater-londn' is not one of the places in this round; did you mean 'greater-london'?" in result.stderr
+
+
+def test_diff_explains_a_change_in_a_rule_parameter(round_dir, tmp_path):
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "route-map-2010", pack)
+    params = (pack / "parameters.yaml").read_text()
+    (pack / "parameters.yaml").write_text(params.replace("  strategic_county_min_population:\n    value: 500000",
+                                                         "  strategic_county_min_population:\n    value: 450000"))
+    result = cli("round", ROOT / "places", "--config", CONFIG, "--rules", pack, "--out", tmp_path / "new", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    diff = cli("diff", round_dir / "round.json", tmp_path / "new" / "round.json")
+    assert diff.exit_code == 0
+    out = diff.stdout
+    assert "strategic_county_min_population: 500000 -> 450000" in out
+    assert "Wiltshire (wiltshire)" in out
+    assert "eligible: no -> yes" in out
+    assert "because level.strategic_county: false -> true" in out
+    data = json.loads(cli("diff", round_dir / "round.json", tmp_path / "new" / "round.json", "--json").stdout)
+    wilts = next(c for c in data["changes"] if c["place"] == "wiltshire")
+    assert wilts["eligible"] == [False, True]
+
+
+def test_diff_of_a_round_with_itself_finds_nothing(round_dir):
+    out = cli("diff", round_dir / "round.json", round_dir / "round.json").stdout
+    assert "No place gains or loses" in out
+
+
+def test_diff_rejects_files_that_are_not_rounds(tmp_path):
+    (tmp_path / "a.json").write_text("{\"x\": 1}")
+    (tmp_path / "b.json").write_text("{not json")
+    result = cli("diff", tmp_path / "a.json", tmp_path / "b.json")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and "not a round.json" in lines[0] and "b.json:1: malformed JSON" in lines[1]
