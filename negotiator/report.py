@@ -364,7 +364,8 @@ def coverage_svg(data: dict, names: dict) -> str:
     cov = data["coverage"]
     rows = [(f"First tranche + already devolved", cov["share"])]
     rows += [(sc["name"], sc["share"]) for sc in data["scenarios"]]
-    width, left, bar = 760, 260, 460
+    left, bar = 260, 440
+    width = left + bar + 80
     height = 30 * len(rows) + 40
     out = [f'<svg role="img" aria-label="Coverage of the population" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
@@ -386,7 +387,8 @@ def ranking_svg(data: dict, names: dict) -> str:
     if not ranking:
         return "<p>No eligible places.</p>"
     top = max(max(x["score_if_unknowns_hold"] for x in ranking), 1)
-    width, left, bar = 760, 280, 400
+    left, bar = 280, 380
+    width = left + bar + 150
     height = 24 * len(ranking) + 30
     out = [f'<svg role="img" aria-label="Readiness ranking" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
@@ -408,7 +410,7 @@ def matrix_svg(data: dict, names: dict) -> str:
     deals = data["deals"]
     powers = deals[0]["evaluation"]["powers"] if deals else []
     cell, left, topm = 22, 250, 210
-    width = left + cell * len(powers) + 20
+    width = left + cell * len(powers) + 160  # room for the slanted column labels
     height = topm + cell * len(deals) + 10
     out = [f'<svg role="img" aria-label="Powers by place, coloured by status" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']

@@ -1,0 +1,64 @@
+"""round.html opened in headless Chromium renders its tables and charts without console errors.
+
+Chromium and chromedriver come from Debian's packages, installed by
+scripts/setup-and-test.sh. Without them the test is skipped locally, but
+fails under CI, where the set-up must have installed them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from helpers import ROOT, cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not (CHROMIUM and DRIVER):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver must be installed by scripts/setup-and-test.sh under CI")
+        pytest.skip("chromium and chromedriver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,2000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_the_html_report_renders_tables_and_charts_without_console_errors(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    result = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", tmp_path, "--quiet")
+    assert result.exit_code == 0, result.stderr
+    browser.get((tmp_path / "round.html").as_uri())
+    assert "First forerunner round" in browser.title
+    svgs = browser.find_elements(By.TAG_NAME, "svg")
+    assert len(svgs) >= 3, "coverage, readiness and matrix charts"
+    for svg in svgs[:3]:
+        size = svg.size
+        assert size["width"] > 100 and size["height"] > 40, size
+    matrix = browser.find_element(By.CSS_SELECTOR, "svg[aria-label^='Powers by place']")
+    assert len(matrix.find_elements(By.TAG_NAME, "rect")) >= 21 * 13
+    tables = browser.find_elements(By.TAG_NAME, "table")
+    assert len(tables) >= 3
+    first_tranche = tables[0].text
+    assert "Greater Manchester" in first_tranche and "Birmingham" in first_tranche
+    assert "27.9%" in browser.find_element(By.ID, "coverage").find_element(By.XPATH, "..").text
+    sheets = browser.find_elements(By.CSS_SELECTOR, "section.sheet")
+    assert len(sheets) == 21
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+    browser.save_screenshot(str(tmp_path / "round.png"))

@@ -1,0 +1,48 @@
+"""The README's two commands work as written.
+
+The first (set up and run a round) runs here on a copy of the repository; the
+second (set up and run the tests) is what .ci/run calls, so it is checked to be
+the same command rather than run from inside itself.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+from helpers import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", README, flags=re.S)
+
+
+def test_the_readme_gives_the_two_commands():
+    commands = readme_commands()
+    assert "negotiator round" in commands[0]
+    assert commands[1] == "bash scripts/setup-and-test.sh"
+
+
+def test_ci_runs_the_readmes_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "bash scripts/setup-and-test.sh" in ci
+
+
+def test_the_readmes_main_command_runs_a_round_on_a_fresh_copy(tmp_path):
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()
+    copy = tmp_path / "repo"
+    for name in files:
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    command = readme_commands()[0]
+    run = subprocess.run(["bash", "-c", command], cwd=copy, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = copy / "out" / "forerunner-2011"
+    for name in ("round.json", "round.md", "round.csv", "round.html"):
+        assert (out / name).is_file()
+    assert "coverage" in run.stderr
