@@ -115,62 +115,24 @@ class Decision:
         return self.pack.tier_of_model(self.facts.get("accountability.model"))
 
     def requirements_for(self, power_id: str | None) -> list:
-        """Requirements that apply to a power (or, with None, to the package)."""
-        out = []
-        for req in self.pack.requirements:
-            if power_id is None and "package" in req.applies_to:
-                out.append(req)
-            elif power_id is not None and (req.all_powers or power_id in req.applies_to):
-                out.append(req)
-        return out
+        return requirements_for(self.pack, power_id)
 
     def tier_bounds(self, base: Tier, requirements: list) -> tuple[Tier, Tier]:
-        """The required tier if no undetermined requirement holds, and if all of them do."""
-        low = high = base
-        for req in requirements:
-            value = self.truths.get(req.rule)
-            tier = self.pack.tier(req.tier)
-            if value is True and tier.rank > low.rank:
-                low = tier
-            if value is not False and tier.rank > high.rank:
-                high = tier
-        if low.rank > high.rank:
-            high = low
-        return low, high
+        return tier_bounds(self.pack, self.truths, base, requirements)
 
     def power(self, power: Power) -> dict:
-        prereqs = [self.pack.negotiation_rule] + [r for r in power.requires if r != self.pack.negotiation_rule]
-        values = {r: self.truths.get(r) for r in prereqs}
+        prereqs = prerequisites(self.pack, power)
         reqs = self.requirements_for(power.id)
-        low, high = self.tier_bounds(self.pack.tier(power.tier), reqs)
         current = self.current_tier
+        status, low, high, unknown_rules, model_missing = power_status(self.pack, self.truths, current, power)
         reasons = [dict(self.step(r), role="prerequisite") for r in prereqs]
         reasons.append({"rule": power.id, "statement": power.statement, "source": self.pack.cite(power.source),
                         "facts": {}, "result": "true", "role": "power_tier", "tier": power.tier})
         reasons += [dict(self.step(req.rule), role="requirement", tier=req.tier) for req in reqs]
         reasons.append(dict(self.tier_step(), role="current_tier"))
-        missing: list[str] = []
-        if any(v is False for v in values.values()):
-            status = "not_available"
-        elif any(v is None for v in values.values()):
-            status = "undetermined"
-            for r, v in values.items():
-                if v is None:
-                    missing += self.missing(r)
-            if current is None and high.rank > self.pack.tiers[0].rank:
-                missing.append("accountability.model")
-        elif current is None and high.rank > self.pack.tiers[0].rank:
-            status = "undetermined"
+        missing = [m for r in unknown_rules for m in self.missing(r)]
+        if model_missing:
             missing.append("accountability.model")
-        elif current is None or current.rank >= high.rank:
-            status = "available"
-        elif current.rank < low.rank:
-            status = "needs_stronger_accountability"
-        else:
-            status = "undetermined"
-            for req in reqs:
-                if self.truths.get(req.rule) is None:
-                    missing += self.missing(req.rule)
         entry = {
             "id": power.id,
             "title": power.title,
@@ -197,27 +159,10 @@ class Decision:
 
     def accountability(self, powers: list[dict]) -> dict:
         requested = [p for p in self.pack.powers if p.id in self.place.priorities]
-        base = self.pack.tiers[0]
-        low = high = base
-        for p in requested:
-            p_low, p_high = self.tier_bounds(self.pack.tier(p.tier), self.requirements_for(p.id))
-            low = p_low if p_low.rank > low.rank else low
-            high = p_high if p_high.rank > high.rank else high
-        pkg_reqs = self.requirements_for(None)
-        pkg_low, pkg_high = self.tier_bounds(low, pkg_reqs)
-        low = pkg_low
-        high = pkg_high if pkg_high.rank > high.rank else high
         current = self.current_tier
-        if high.rank == self.pack.tiers[0].rank:
-            meets = True  # the weakest tier is met by any model, known or not
-        elif current is None:
-            meets = None
-        elif current.rank >= high.rank:
-            meets = True
-        elif current.rank < low.rank:
-            meets = False
-        else:
-            meets = None
+        low, high = package_tiers(self.pack, self.truths, [p.id for p in requested])
+        meets = tier_met(self.pack, current, low, high)
+        pkg_reqs = self.requirements_for(None)
         reasons = [dict(self.tier_step(), role="current_tier")]
         for p in requested:
             entry = next(e for e in powers if e["id"] == p.id)
@@ -334,6 +279,81 @@ class Decision:
             "readiness": self.readiness(),
             "missing_facts": missing,
         }
+
+
+# --- pure decision functions, shared by Decision and the consistency checks ---------------------
+
+def prerequisites(pack: Pack, power: Power) -> list[str]:
+    """The rules a power needs: the negotiation rule first, always, then its own."""
+    return [pack.negotiation_rule] + [r for r in power.requires if r != pack.negotiation_rule]
+
+
+def requirements_for(pack: Pack, power_id: str | None) -> list:
+    """Requirements that apply to a power (or, with None, to the package)."""
+    out = []
+    for req in pack.requirements:
+        if power_id is None and "package" in req.applies_to:
+            out.append(req)
+        elif power_id is not None and (req.all_powers or power_id in req.applies_to):
+            out.append(req)
+    return out
+
+
+def tier_bounds(pack: Pack, truths: dict[str, Truth], base: Tier, requirements: list) -> tuple[Tier, Tier]:
+    """The required tier if no undetermined requirement holds, and if all of them do."""
+    low = high = base
+    for req in requirements:
+        value = truths.get(req.rule)
+        tier = pack.tier(req.tier)
+        if value is True and tier.rank > low.rank:
+            low = tier
+        if value is not False and tier.rank > high.rank:
+            high = tier
+    return low, (high if high.rank >= low.rank else low)
+
+
+def tier_met(pack: Pack, current: Tier | None, low: Tier, high: Tier) -> Truth:
+    """Whether the place's tier meets a requirement known only to lie between low and high."""
+    if high.rank == pack.tiers[0].rank:
+        return True  # the weakest tier is met by any model, known or not
+    if current is None:
+        return None
+    if current.rank >= high.rank:
+        return True
+    if current.rank < low.rank:
+        return False
+    return None
+
+
+def power_status(pack: Pack, truths: dict[str, Truth], current: Tier | None,
+                 power: Power) -> tuple[str, Tier, Tier, list[str], bool]:
+    """A power's status and required tier bounds, with the undetermined rules and whether the model is missing."""
+    values = {r: truths.get(r) for r in prerequisites(pack, power)}
+    reqs = requirements_for(pack, power.id)
+    low, high = tier_bounds(pack, truths, pack.tier(power.tier), reqs)
+    met = tier_met(pack, current, low, high)
+    model_missing = current is None and met is None
+    if any(v is False for v in values.values()):
+        return "not_available", low, high, [], False
+    if any(v is None for v in values.values()):
+        return "undetermined", low, high, [r for r, v in values.items() if v is None], model_missing
+    if met is True:
+        return "available", low, high, [], False
+    if met is False:
+        return "needs_stronger_accountability", low, high, [], False
+    return "undetermined", low, high, [req.rule for req in reqs if truths.get(req.rule) is None], model_missing
+
+
+def package_tiers(pack: Pack, truths: dict[str, Truth], requested: list[str]) -> tuple[Tier, Tier]:
+    """The tier a package of requested powers needs: the most any of them needs, raised by package requirements."""
+    low = high = pack.tiers[0]
+    for pid in requested:
+        power = pack.power(pid)
+        p_low, p_high = tier_bounds(pack, truths, pack.tier(power.tier), requirements_for(pack, pid))
+        low = p_low if p_low.rank > low.rank else low
+        high = p_high if p_high.rank > high.rank else high
+    pkg_low, pkg_high = tier_bounds(pack, truths, low, requirements_for(pack, None))
+    return pkg_low, (pkg_high if pkg_high.rank > high.rank else high)
 
 
 def decide(pack: Pack, place: Place, evaluator: Evaluator | None = None,
