@@ -1,4 +1,4 @@
-"""The command line: `negotiator evaluate | explain | round | diff | validate | schema`.
+"""The command line: `negotiator evaluate | explain | round | diff | check | validate | schema`.
 
 Only this module imports typer. Data goes to stdout, diagnostics to stderr.
 Exit codes: 0 done, 1 the command ran and found problems, 2 bad input or usage.
@@ -213,6 +213,31 @@ def diff(
         _fail(InputError(problems))
     data = diff_rounds(*loaded)
     sys.stdout.write(_dump(data) if as_json else render_diff(data))
+
+
+@app.command()
+def check(
+    rules: Optional[str] = RulesOption,
+    exhaustive: bool = typer.Option(False, "--exhaustive",
+                                    help="Check every profile of the finite abstraction instead of sampling."),
+    examples: int = typer.Option(300, "--examples", min=1, help="Profiles hypothesis generates per property."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Check a rule pack is consistent: static checks and properties, with counterexamples.
+
+    Exit 0 when every check passes, 1 when any fails, 2 on bad input.
+    Example: negotiator check --exhaustive
+    """
+    from .check import run_checks
+    from .pack import load_pack
+    from .render import render_check
+    try:
+        pack = load_pack(rules)
+    except InputError as exc:
+        _fail(exc)
+    report = run_checks(pack, exhaustive=exhaustive, examples=examples)
+    sys.stdout.write(_dump(report) if as_json else render_check(report))
+    raise typer.Exit(0 if report["passed"] else 1)
 
 
 class SchemaKind(str, Enum):

@@ -23,29 +23,31 @@ def vocabulary(power_ids: typing.Iterable[str]) -> dict[str, FactSpec]:
     """Every fact name a rule may use, with its type."""
     specs: dict[str, FactSpec] = {}
     _collect(Place, "", specs)
-    specs["member_count"] = FactSpec("member_count", "int")
-    specs["requested_count"] = FactSpec("requested_count", "int")
+    specs["member_count"] = FactSpec("member_count", "int", optional=False)
+    specs["requested_count"] = FactSpec("requested_count", "int", optional=False)
     for pid in power_ids:
-        specs[f"requested.{pid}"] = FactSpec(f"requested.{pid}", "bool")
+        specs[f"requested.{pid}"] = FactSpec(f"requested.{pid}", "bool", optional=False)
     return dict(sorted(specs.items()))
 
 
-def _collect(model: type[BaseModel], prefix: str, specs: dict[str, FactSpec]) -> None:
+def _collect(model: type[BaseModel], prefix: str, specs: dict[str, FactSpec], optional_parent: bool = False) -> None:
     for name, info in model.model_fields.items():
         path = prefix + name
         if path in _SKIP:
             continue
         ann = _strip_optional(info.annotation)
+        optional = ann is not info.annotation or optional_parent
         if isinstance(ann, type) and issubclass(ann, BaseModel):
-            _collect(ann, path + ".", specs)
+            _collect(ann, path + ".", specs, optional)
         elif get_origin(ann) is Literal:
-            specs[path] = FactSpec(path, "enum", tuple(get_args(ann)), _BETTER.get(path))
+            specs[path] = FactSpec(path, "enum", tuple(get_args(ann)), _BETTER.get(path), optional)
         elif ann is bool:
-            specs[path] = FactSpec(path, "bool", (), _BETTER.get(path, "true" if path.startswith("capacity.") else None))
+            specs[path] = FactSpec(path, "bool", (), _BETTER.get(path, "true" if path.startswith("capacity.") else None),
+                                   optional)
         elif ann is int:
-            specs[path] = FactSpec(path, "int")
+            specs[path] = FactSpec(path, "int", optional=optional)
         elif ann is float:
-            specs[path] = FactSpec(path, "float")
+            specs[path] = FactSpec(path, "float", optional=optional)
 
 
 def _strip_optional(ann: Any) -> Any:

@@ -191,7 +191,8 @@ class FactSpec:
     name: str
     type: str  # "enum", "int", "float", "bool"
     values: tuple[str, ...] = ()
-    better: str | None = None  # "higher", "true", "false" or "ladder": which way is more capable
+    better: str | None = None  # "true", "false" or "ladder": which way is more capable
+    optional: bool = True  # may be absent (unknown) in a profile
 
 
 @dataclass(frozen=True)

@@ -229,3 +229,57 @@ def _cond_lines(node: dict, indent: str) -> list[str]:
     for child in node[key]:
         out += _cond_lines(child, indent + "    ")
     return out
+
+
+def render_check(report: dict) -> str:
+    """The consistency report: each check, and for a failure its counterexample and the rules involved."""
+    import yaml
+
+    pack = report["rule_pack"]
+    space = report["space"]
+    lines = [f"Rule pack {pack['id']} v{pack['version']} (hash {pack['hash'][:12]})"]
+    if report["mode"] == "exhaustive":
+        lines.append(f"Mode: exhaustive over {space['size']:,} abstract profiles (every fact split into the classes "
+                     "of values the pack can tell apart, unknown included)")
+    else:
+        lines.append(f"Mode: sampling with hypothesis (the abstraction has {space['size']:,} profiles; "
+                     "--exhaustive checks them all)")
+        if space.get("fallback"):
+            lines.append(f"  {space['fallback']}")
+    lines.append("")
+    for kind, title in (("static", "Static checks"), ("property", "Properties")):
+        lines.append(title)
+        for c in (c for c in report["checks"] if c["kind"] == kind):
+            mark = "✓" if c["passed"] else "✗"
+            lines += wrap(f"{mark} {c['id']}: {c['statement']} [{c['how']}; {c['checked']:,} checked]", "  ")
+            for note in c["notes"]:
+                lines += wrap(f"note: {note}", "      ")
+            for f in c["failures"]:
+                lines += _failure_lines(f, yaml)
+        lines.append("")
+    failed = [c["id"] for c in report["checks"] if not c["passed"]]
+    total = len(report["checks"])
+    lines.append(f"Result: {total - len(failed)} of {total} checks passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _failure_lines(f: dict, yaml) -> list[str]:
+    out = []
+    pad = "      "
+    if "problem" in f:
+        out += wrap(f"problem: {f['problem']}" + (f" ({f['where']})" if f.get("where") else ""), pad)
+    if "power" in f and "before" in f:
+        (fact, (old, new)), = f["change"].items()
+        out += wrap(f"{f['power']}: {f['before']} -> {f['after']} when {fact} changes from {fmt_value(old)} to "
+                    f"{fmt_value(new)}", pad)
+    if "powers" in f:
+        out += wrap(f"powers: {', '.join(f['powers'])}", pad)
+    if f.get("rules_involved"):
+        out += wrap(f"rules involved: {', '.join(f['rules_involved'])}", pad)
+    if f.get("rules_that_changed"):
+        out += wrap("rules that changed: " + ", ".join(f"{r} {a} -> {b}" for r, (a, b) in f["rules_that_changed"].items()), pad)
+    if f.get("profile"):
+        out.append(pad + "counterexample profile:")
+        text = yaml.safe_dump(f["profile"], sort_keys=False, width=100, default_flow_style=None)
+        out += [pad + "  " + line for line in text.rstrip().splitlines()]
+    return out
