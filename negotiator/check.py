@@ -458,7 +458,7 @@ def _sampled(checker: Checker, examples: int) -> list[Check]:
     facts_list = checker.status_facts()
     abstract = st.fixed_dictionaries({f: st.sampled_from(checker.classes(f)) for f in facts_list}).map(
         lambda partial: checker.profile(checker.complete(partial)))
-    profiles = st.one_of(abstract, place_data(checker.pack))
+    profiles = st.one_of(abstract, abstract, place_data(checker.pack))
     opts = settings(max_examples=examples, database=None, derandomize=True, deadline=None,
                     suppress_health_check=list(HealthCheck),
                     phases=[Phase.generate, Phase.shrink])
@@ -469,13 +469,14 @@ def _sampled(checker: Checker, examples: int) -> list[Check]:
 
     out = []
     for prop in ("capacity_monotone", "tier_monotone", "grouping_monotone", "unknown_not_yes"):
-        check = Check(prop, "property", PROPERTIES[prop], how=f"hypothesis, {examples} generated profiles, shrunk")
+        check = Check(prop, "property", PROPERTIES[prop],
+                      how=f"hypothesis, {examples} generated profiles with every change from each, shrunk")
         if prop == "unknown_not_yes":
             fact_choices = sorted(f for f, s in vocab.items() if s.optional)
         else:
             fact_choices = MOVE_FACTS[prop](checker)
-        def moves(data: dict) -> st.SearchStrategy:
-            facts = facts_of(data)
+        def moves(facts: dict, fact_choices=fact_choices, prop=prop) -> list[tuple[str, Any]]:
+            """Every one-fact change the property speaks of, from this profile."""
             options = []
             for fact in fact_choices:
                 if prop == "unknown_not_yes":
@@ -483,18 +484,21 @@ def _sampled(checker: Checker, examples: int) -> list[Check]:
                         options += [(fact, v) for v in checker.classes(fact) if v is not None]
                 else:
                     options += [(fact, v) for v in _better_values(checker, fact, facts.get(fact))]
-            return st.sampled_from(options) if options else st.nothing()
-        pairs = profiles.flatmap(lambda d: st.tuples(st.just(d), moves(d)))
+            return options
         counter = {"n": 0}
 
-        def violates(pair) -> bool:
-            counter["n"] += 1
-            data, (fact, value) = pair
-            return _pair_failure(checker, facts_of(data), fact, value, prop) is not None
+        def first_violation(data: dict, prop=prop, moves=moves) -> tuple[str, Any] | None:
+            facts = facts_of(data)
+            for fact, value in moves(facts):
+                counter["n"] += 1
+                if _pair_failure(checker, facts, fact, value, prop) is not None:
+                    return fact, value
+            return None
         try:
-            data, (fact, value) = find(pairs, violates, settings=opts)
-            facts = _forget(checker, facts_of(data), lambda f: _pair_failure(checker, f, fact, value, prop) is not None,
-                            keep={fact})
+            data = find(profiles, lambda d, fv=first_violation: fv(d) is not None, settings=opts)
+            fact, value = first_violation(data)
+            facts = _forget(checker, facts_of(data), lambda f, fact=fact, value=value, prop=prop:
+                            _pair_failure(checker, f, fact, value, prop) is not None, keep={fact})
             check.fail(_pair_failure(checker, facts, fact, value, prop))
         except NoSuchExample:
             pass
