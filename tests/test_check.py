@@ -158,3 +158,12 @@ def test_a_property_guaranteed_by_the_language_still_catches_a_broken_engine(pro
     check = next(c for c in report["checks"] if c["id"] == prop)
     assert not check["passed"] and check["failures"][0]["profile"]
     assert isinstance(Outcome, type)
+
+
+def test_every_property_is_stated_in_words_in_the_pack_documentation():
+    from negotiator.check import PROPERTIES
+    readme = (PACK / "README.md").read_text()
+    for prop, words in PROPERTIES.items():
+        if prop in ("tier_monotone", "grouping_monotone"):
+            words = words.split(" never ")[0]
+        assert words.rstrip(".").replace("`", "") in readme.replace("`", ""), prop
