@@ -63,6 +63,32 @@ def pct(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
+# --- sentences shared by the Markdown and HTML deal sheets ---------------------------------------
+
+def where_text(d: dict) -> str:
+    if d["already_devolved"]:
+        return "already devolved"
+    return f"tranche {d['tranche']}, rank {d['rank']}" if d["tranche"] else "not in this round"
+
+
+def package_text(pkg: dict) -> str:
+    met = {True: "met", False: "not met", None: "undetermined"}[pkg["meets_requirement"]]
+    return (f"{', '.join(pkg['requested'])}. It needs {pkg['required_tier'].replace('_', ' ')}; the place has "
+            f"{(pkg['current_tier'] or 'unknown').replace('_', ' ')}: {met}.")
+
+
+def budget_text(b: dict) -> str:
+    scope = ", ".join(c["title"] for c in b["components"] if c["scope"] == "in_scope") or "none yet"
+    text = f"in scope: {scope}."
+    if b["baseline"] is None:
+        return text + " Baseline unknown: the profile records no mapped public spend."
+    year = f" ({b['baseline_year']})" if b["baseline_year"] else ""
+    return (text + f" Baseline {gbp(b['baseline'])} a year{year}; {fmt_value(b['reduction_percent'])}% less gives "
+            f"{gbp(b['annual_envelope'])} a year and {gbp(b['envelope_over_horizon'])} over {b['horizon_years']} "
+            f"years; the place keeps {fmt_value(b['retention_share'])}% of the saving: "
+            f"{gbp(b['retained_savings_over_horizon'])}.")
+
+
 # --- Markdown -------------------------------------------------------------------------------
 
 def to_markdown(data: dict) -> str:
@@ -120,9 +146,7 @@ def to_markdown(data: dict) -> str:
 
 def _deal_markdown(d: dict) -> list[str]:
     s = d["sheet"]
-    where = ("already devolved" if d["already_devolved"] else
-             f"tranche {d['tranche']}, rank {d['rank']}" if d["tranche"] else "not in this round")
-    out = [f"### {d['name']} ({where})", ""]
+    out = [f"### {d['name']} ({where_text(d)})", ""]
     def star(item: dict) -> str:
         return " (asked for)" if item["requested"] else ""
     out.append("**On offer now:** " + (", ".join(f"{i['title']}{star(i)}" for i in s["on_offer_now"]) or "nothing"))
@@ -133,22 +157,10 @@ def _deal_markdown(d: dict) -> list[str]:
             office = "; an Office of the Mayor is needed" if i["office_of_the_mayor"] else ""
             out.append(f"- {i['title']}{star(i)}: needs {i['required_tier']} ({', '.join(m.replace('_', ' ') for m in i['models'])}){office}")
         out.append("")
-    pkg = s["package"]
-    if pkg["requested"]:
-        met = {True: "met", False: "not met", None: "undetermined"}[pkg["meets_requirement"]]
-        out += [f"**Package asked for:** {', '.join(pkg['requested'])}: needs {pkg['required_tier']}, has "
-                f"{pkg['current_tier'] or 'unknown'}: {met}.", ""]
-    b = s["budget"]
-    if b:
-        scope = ", ".join(c["title"] for c in b["components"] if c["scope"] == "in_scope") or "none yet"
-        line = f"**Single place budget:** {STATUS_LABEL[b['status']]}; in scope: {scope}."
-        if b["baseline"] is not None:
-            line += (f" Baseline {gbp(b['baseline'])} a year; envelope {gbp(b['annual_envelope'])} a year, "
-                     f"{gbp(b['envelope_over_horizon'])} over {b['horizon_years']} years; retained savings "
-                     f"{gbp(b['retained_savings_over_horizon'])}.")
-        else:
-            line += " Baseline unknown (no mapped public spend in the profile)."
-        out += [line, ""]
+    if s["package"]["requested"]:
+        out += [f"**Package asked for:** {package_text(s['package'])}", ""]
+    if s["budget"]:
+        out += [f"**Single place budget:** {STATUS_LABEL[s['budget']['status']]}; {budget_text(s['budget'])}", ""]
     if s["blocked"]:
         out.append("**Blocked:**")
         for i in s["blocked"]:
@@ -311,9 +323,8 @@ def chip(status: str) -> str:
 def deal_html(d: dict) -> str:
     h = escape
     s = d["sheet"]
-    where = ("already devolved" if d["already_devolved"] else
-             f"tranche {d['tranche']}, rank {d['rank']}" if d["tranche"] else "not in this round")
-    out = [f'<section class="sheet" id="deal-{h(d["place"])}">', f"<h3>{h(d['name'])} <span class=\"muted\">({h(where)})</span></h3>"]
+    out = [f'<section class="sheet" id="deal-{h(d["place"])}">',
+           f"<h3>{h(d['name'])} <span class=\"muted\">({h(where_text(d))})</span></h3>"]
     def star(item: dict) -> str:
         return " <strong>(asked for)</strong>" if item["requested"] else ""
     out.append(f"<p>{chip('available')} " + (", ".join(f"{h(i['title'])}{star(i)}" for i in s["on_offer_now"]) or "nothing") + "</p>")
@@ -324,24 +335,10 @@ def deal_html(d: dict) -> str:
             out.append(f"<li>{h(i['title'])}{star(i)}: needs {h(i['required_tier'].replace('_', ' '))}: "
                        f"{h(', '.join(m.replace('_', ' ') for m in i['models']))}{office}</li>")
         out.append("</ul>")
-    pkg = s["package"]
-    if pkg["requested"]:
-        met = {True: "met", False: "not met", None: "undetermined"}[pkg["meets_requirement"]]
-        out.append(f"<p><strong>Package asked for</strong>: {h(', '.join(pkg['requested']))}. It needs "
-                   f"{h(pkg['required_tier'].replace('_', ' '))}; the place has {h((pkg['current_tier'] or 'unknown').replace('_', ' '))}: "
-                   f"<strong>{met}</strong>.</p>")
-    b = s["budget"]
-    if b:
-        scope = ", ".join(c["title"] for c in b["components"] if c["scope"] == "in_scope") or "none yet"
-        text = f"<p><strong>Single place budget</strong>: {chip(b['status'])} in scope: {h(scope)}."
-        if b["baseline"] is not None:
-            text += (f" Baseline {h(gbp(b['baseline']))} a year{(' (' + h(b['baseline_year']) + ')') if b['baseline_year'] else ''}; "
-                     f"{h(fmt_value(b['reduction_percent']))}% less gives {h(gbp(b['annual_envelope']))} a year and "
-                     f"{h(gbp(b['envelope_over_horizon']))} over {b['horizon_years']} years; the place keeps "
-                     f"{h(fmt_value(b['retention_share']))}% of the saving: {h(gbp(b['retained_savings_over_horizon']))}.")
-        else:
-            text += " Baseline unknown: the profile records no mapped public spend."
-        out.append(text + "</p>")
+    if s["package"]["requested"]:
+        out.append(f"<p><strong>Package asked for</strong>: {h(package_text(s['package']))}</p>")
+    if s["budget"]:
+        out.append(f"<p><strong>Single place budget</strong>: {chip(s['budget']['status'])} {h(budget_text(s['budget']))}</p>")
     if s["blocked"]:
         out.append(f"<p>{chip('not_available')}</p><ul>")
         for i in s["blocked"]:
