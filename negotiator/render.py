@@ -51,8 +51,9 @@ def render_evaluation(result: dict) -> str:
     lines.append("")
 
     neg = result["negotiation"]
-    word = {True: "ELIGIBLE", False: "NOT ELIGIBLE", None: "UNDETERMINED"}[neg["eligible"]]
-    lines.append(f"Negotiation: {word} to negotiate a deal")
+    word = {True: "ELIGIBLE to negotiate a deal", False: "NOT ELIGIBLE to negotiate a deal",
+            None: "UNDETERMINED whether it can negotiate (facts missing)"}[neg["eligible"]]
+    lines.append(f"Negotiation: {word}")
     top = neg["reasons"][0]
     decisive = [s for s in neg["reasons"][1:] if s["result"] == ("true" if neg["eligible"] else
                                                                   "undetermined" if neg["eligible"] is None else "false")]
