@@ -14,7 +14,7 @@ from typing import Any
 
 from .evaluators import Evaluator, evaluator_for
 from .facts import place_facts
-from .ir import All, Any_, Compare, Not, Pack, Power, Tier, facts_in, rules_in, walk
+from .ir import All, Any_, Compare, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
 from .place import Place
 
 Truth = bool | None
@@ -245,8 +245,23 @@ class Decision:
         return out
 
     def negotiation(self) -> dict:
+        rule = self.pack.rules[self.pack.negotiation_rule]
         return {"eligible": self.truths.get(self.pack.negotiation_rule),
+                "decisive": self.decisive(rule.when),
                 "reasons": self.chain(self.pack.negotiation_rule)}
+
+    def decisive(self, cond) -> list[str]:
+        """The rules a condition reads that decide its outcome (for all: the false ones; for any: the true ones)."""
+        from .logic import truth
+        value = truth(cond, self.facts, self.truths)
+        if isinstance(cond, RuleRef):
+            return [cond.rule]
+        if isinstance(cond, Not):
+            return self.decisive(cond.item)
+        if isinstance(cond, (All, Any_)):
+            picked = [item for item in cond.items if truth(item, self.facts, self.truths) == value]
+            return list(dict.fromkeys(r for item in picked for r in self.decisive(item)))
+        return []
 
     def readiness(self) -> dict:
         """The pack's readiness score: weights of the rules that hold; unknowns reported apart."""

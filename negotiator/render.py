@@ -55,8 +55,7 @@ def render_evaluation(result: dict) -> str:
             None: "UNDETERMINED whether it can negotiate (facts missing)"}[neg["eligible"]]
     lines.append(f"Negotiation: {word}")
     top = neg["reasons"][0]
-    decisive = [s for s in neg["reasons"][1:] if s["result"] == ("true" if neg["eligible"] else
-                                                                  "undetermined" if neg["eligible"] is None else "false")]
+    decisive = [s for s in neg["reasons"][1:] if s["rule"] in neg.get("decisive", [])]
     for step in [top] + decisive:
         lines += _step_lines(step, "  ")
     lines.append("")
@@ -168,6 +167,8 @@ def _step_lines(step: dict, indent: str) -> list[str]:
         out += wrap(f"facts: {fmt_facts(step['facts'])}", indent + "    ")
     if step.get("missing"):
         out += wrap(f"missing: {', '.join(step['missing'])}", indent + "    ")
+    if step.get("failed"):
+        out += wrap(f"fails on: {'; '.join(step['failed'])}", indent + "    ")
     out += wrap(f"source: {step['source']}", indent + "    ")
     return out
 
