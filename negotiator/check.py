@@ -19,10 +19,10 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from .decide import STATUSES, package_tiers, power_status, prerequisites, requirements_for
+from .decide import package_tiers, power_status, prerequisites, requirements_for
 from .facts import place_facts
 from .ir import Compare, Pack, facts_in, rules_in, walk
-from .logic import PythonEvaluator, compare, truth
+from .logic import PythonEvaluator, compare
 from .place import GROUPING_LADDER, Place
 
 EXHAUSTIVE_LIMIT = 400_000
@@ -487,7 +487,7 @@ def _sampled(checker: Checker, examples: int) -> list[Check]:
             return options
         counter = {"n": 0}
 
-        def first_violation(data: dict, prop=prop, moves=moves) -> tuple[str, Any] | None:
+        def first_violation(data: dict, prop=prop, moves=moves, counter=counter) -> tuple[str, Any] | None:
             facts = facts_of(data)
             for fact, value in moves(facts):
                 counter["n"] += 1
@@ -594,6 +594,3 @@ def _order_independent(checker: Checker, durable_check: bool) -> Check:
                                    "reference semantics", "profile": checker.profile(full)})
     return c
 
-
-def statuses_seen() -> tuple[str, ...]:
-    return STATUSES

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 
 from durable import engine
 
-from .ir import All, Any_, Compare, Cond, Not, Pack, RuleRef
+from .ir import All, Compare, Cond, Not, Pack, RuleRef
 
 Truth = bool | None
 

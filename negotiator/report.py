@@ -359,7 +359,7 @@ def deal_html(d: dict) -> str:
 
 def coverage_svg(data: dict, names: dict) -> str:
     cov = data["coverage"]
-    rows = [(f"First tranche + already devolved", cov["share"])]
+    rows = [("First tranche + already devolved", cov["share"])]
     rows += [(sc["name"], sc["share"]) for sc in data["scenarios"]]
     left, bar = 260, 440
     width = left + bar + 80

@@ -36,13 +36,8 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, pr
 
 
 def _clean_loc(loc: tuple) -> list:
-    # pydantic adds union-member and literal tags to locations; keep only real path parts
-    out = []
-    for part in loc:
-        if isinstance(part, str) and (part.startswith("literal[") or part in ("function-after[", ) or "[" in part and part.endswith("]")):
-            continue
-        out.append(part)
-    return out
+    """Drop the type tags pydantic adds to locations inside unions (e.g. 'literal[...]', 'int')."""
+    return [part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("int", "float", "str", "bool")))]
 
 
 def _describe(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:
