@@ -278,7 +278,9 @@ def deal_sheet(pack: Pack, ev: dict) -> dict:
                           "required_tier": p["required_tier"]["id"]} for p in pick("available")],
         "with_stronger_accountability": [
             {"id": p["id"], "title": p["title"], "requested": p["requested"], "required_tier": p["required_tier"]["id"],
-             "models": p["models"], "office_of_the_mayor": p.get("office_of_the_mayor", False)}
+             "required_tier_title": p["required_tier"]["title"], "models": p["models"],
+             "or_stronger": p["required_tier"]["rank"] < pack.tiers[-1].rank,
+             "office_of_the_mayor": p.get("office_of_the_mayor", False)}
             for p in pick("needs_stronger_accountability")],
         "blocked": [{"id": p["id"], "title": p["title"], "requested": p["requested"],
                      "failed": [{"rule": s["rule"], "statement": s["statement"], "facts": s["facts"],

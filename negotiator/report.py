@@ -89,6 +89,21 @@ def budget_text(b: dict) -> str:
             f"{gbp(b['retained_savings_over_horizon'])}.")
 
 
+def stronger_text(item: dict) -> str:
+    """'needs Joint governance (...) or stronger' for a power that needs more accountability."""
+    stronger = " or stronger" if item["or_stronger"] else ""
+    office = "; an Office of the Mayor is needed to support the figure" if item["office_of_the_mayor"] else ""
+    return f"needs {item['required_tier_title'][0].lower()}{item['required_tier_title'][1:]}{stronger}{office}"
+
+
+def grouped_undetermined(items: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Undetermined powers grouped by the facts they wait for, so each missing fact is named once."""
+    groups: dict[str, list[dict]] = {}
+    for item in items:
+        groups.setdefault(", ".join(item["missing"]) or "unknown", []).append(item)
+    return sorted(groups.items())
+
+
 # --- Markdown -------------------------------------------------------------------------------
 
 def to_markdown(data: dict) -> str:
@@ -154,8 +169,7 @@ def _deal_markdown(d: dict) -> list[str]:
     if s["with_stronger_accountability"]:
         out.append("**With stronger accountability:**")
         for i in s["with_stronger_accountability"]:
-            office = "; an Office of the Mayor is needed" if i["office_of_the_mayor"] else ""
-            out.append(f"- {i['title']}{star(i)}: needs {i['required_tier']} ({', '.join(m.replace('_', ' ') for m in i['models'])}){office}")
+            out.append(f"- {i['title']}{star(i)}: {stronger_text(i)}")
         out.append("")
     if s["package"]["requested"]:
         out += [f"**Package asked for:** {package_text(s['package'])}", ""]
@@ -167,8 +181,9 @@ def _deal_markdown(d: dict) -> list[str]:
             out.append(f"- {i['title']}: " + "; ".join(f"{f['rule']}: {f['statement']}" for f in i["failed"]))
         out.append("")
     if s["undetermined"]:
-        out.append("**Undetermined:** " + "; ".join(f"{i['title']} (missing {', '.join(i['missing'])})"
-                                                   for i in s["undetermined"]))
+        out.append("**Undetermined until these facts are known:**")
+        for missing, items in grouped_undetermined(s["undetermined"]):
+            out.append(f"- {missing}: {', '.join(i['title'] + star(i) for i in items)}")
         out.append("")
     out.append("**Obligations:** " + "; ".join(o["title"] for o in s["obligations"]))
     out.append("")
@@ -331,9 +346,7 @@ def deal_html(d: dict) -> str:
     if s["with_stronger_accountability"]:
         out.append(f"<p>{chip('needs_stronger_accountability')}</p><ul>")
         for i in s["with_stronger_accountability"]:
-            office = "; an <em>Office of the Mayor</em> is needed to support the figure" if i["office_of_the_mayor"] else ""
-            out.append(f"<li>{h(i['title'])}{star(i)}: needs {h(i['required_tier'].replace('_', ' '))}: "
-                       f"{h(', '.join(m.replace('_', ' ') for m in i['models']))}{office}</li>")
+            out.append(f"<li>{h(i['title'])}{star(i)}: {h(stronger_text(i))}</li>")
         out.append("</ul>")
     if s["package"]["requested"]:
         out.append(f"<p><strong>Package asked for</strong>: {h(package_text(s['package']))}</p>")
@@ -346,9 +359,9 @@ def deal_html(d: dict) -> str:
             out.append(f"<li>{h(i['title'])}{star(i)}: {h(reasons)}</li>")
         out.append("</ul>")
     if s["undetermined"]:
-        out.append(f"<p>{chip('undetermined')}</p><ul>")
-        for i in s["undetermined"]:
-            out.append(f"<li>{h(i['title'])}{star(i)}: facts needed: {h(', '.join(i['missing']))}</li>")
+        out.append(f"<p>{chip('undetermined')} until these facts are known:</p><ul>")
+        for missing, items in grouped_undetermined(s["undetermined"]):
+            out.append(f"<li><strong>{h(missing)}</strong>: " + ", ".join(h(i["title"]) + star(i) for i in items) + "</li>")
         out.append("</ul>")
     out.append("<p><strong>Obligations in return</strong>:</p><ul>")
     for o in s["obligations"]:
