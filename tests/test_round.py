@@ -186,3 +186,34 @@ def test_diff_rejects_files_that_are_not_rounds(tmp_path):
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and "not a round.json" in lines[0] and "b.json:1: malformed JSON" in lines[1]
+
+
+def _stderr_on_a_terminal(args, cwd):
+    """Run the installed command with stderr on a pseudo-terminal; return what it wrote there."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    from pathlib import Path
+    exe = str(Path(sys.executable).parent / "negotiator")
+    main, child = pty.openpty()
+    proc = subprocess.run([exe, *args], stdout=subprocess.DEVNULL, stderr=child, cwd=cwd, timeout=120)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(main)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_quiet_silences_it(tmp_path):
+    code, err = _stderr_on_a_terminal(["round", "--out", "a"], tmp_path)
+    assert code == 0 and "evaluating" in err and "21/21" in err
+    code, err = _stderr_on_a_terminal(["round", "--out", "b", "--quiet"], tmp_path)
+    assert code == 0 and "evaluating" not in err
