@@ -100,10 +100,11 @@ def validate(
     paths: List[str] = typer.Argument(..., metavar="PATH...", help="Place profiles, folders of them, or rule pack folders."),
     rules: Optional[str] = RulesOption,
 ) -> None:
-    """Check place profiles and rule packs, reporting every problem (not just the first).
+    """Check place profiles, round configs and rule packs, reporting every problem (not just the first).
 
-    A folder with a pack.yaml is a rule pack; any other folder is read as place profiles.
-    Example: negotiator validate places/ rules/route-map-2010
+    A folder with a pack.yaml is a rule pack; a YAML file with a date and no kind is a round
+    config; anything else is a place profile.
+    Example: negotiator validate places/ rounds/ rules/route-map-2010
     """
     from .pack import load_pack
     from .places import expand, load_place
@@ -130,6 +131,11 @@ def validate(
             continue
         for file in files:
             try:
+                if _looks_like_round_config(file):
+                    from .negotiate import load_config
+                    cfg, _doc = load_config(file)
+                    checked.append(f"round config '{cfg.name}' ({file})")
+                    continue
                 lp = load_place(file, pack)
                 checked.append(f"place {lp.place.id} ({lp.doc.file})")
             except InputError as exc:
@@ -238,6 +244,16 @@ def check(
     report = run_checks(pack, exhaustive=exhaustive, examples=examples)
     sys.stdout.write(_dump(report) if as_json else render_check(report))
     raise typer.Exit(0 if report["passed"] else 1)
+
+
+def _looks_like_round_config(path: Path) -> bool:
+    """A round config has a date and no kind; everything else is read as a place profile."""
+    from .yamlio import load_yaml
+    try:
+        data = load_yaml(path).data
+    except InputError:
+        return False
+    return isinstance(data, dict) and "date" in data and "kind" not in data
 
 
 class SchemaKind(str, Enum):

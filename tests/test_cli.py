@@ -130,3 +130,12 @@ def test_the_installed_command_finds_bundled_packs_and_places_from_any_folder(tm
     run = subprocess.run([exe, "round", "--out", "r", "--quiet"], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "r" / "round.html").is_file()
+
+
+def test_validate_reads_round_configs_too(tmp_path):
+    result = cli("validate", ROOT / "rounds")
+    assert result.exit_code == 0 and "ok: round config 'First forerunner round'" in result.stdout
+    bad = tmp_path / "r.yaml"
+    bad.write_text("name: R\ndate: 2011-03-01\ncapacity: many\n")
+    result = cli("validate", bad)
+    assert result.exit_code == 2 and f"{bad}:3: capacity: expected a whole number" in result.stderr
