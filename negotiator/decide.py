@@ -14,6 +14,7 @@ from typing import Any
 
 from .evaluators import Evaluator, evaluator_for
 from .facts import place_facts
+from .logic import truth
 from .ir import All, Any_, Compare, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
 from .place import Place
 
@@ -75,7 +76,6 @@ class Decision:
 
     def failed_tests(self, cond) -> list[str]:
         """The tests that make a false condition false (descending only through false nodes)."""
-        from .logic import truth
         if truth(cond, self.facts, self.truths) is not False:
             return []
         if isinstance(cond, (All, Any_)):
@@ -206,7 +206,7 @@ class Decision:
                 scope = "out_of_scope"
             elif status == "available" and "available" in linked:
                 scope = "in_scope"
-            elif status == "undetermined" or "available" not in linked and "needs_stronger_accountability" not in linked:
+            elif status == "undetermined" or not ({"available", "needs_stronger_accountability"} & set(linked)):
                 scope = "undetermined"
             else:
                 scope = "needs_stronger_accountability"
@@ -222,6 +222,8 @@ class Decision:
             "baseline": baseline,
             "baseline_year": spend.year if spend else None,
             "baseline_unit": "GBP million a year (mapped total public spend in the place)",
+            "baseline_note": ("The baseline is the whole mapped public spend, the route-map's most ambitious scope; "
+                              "profiles do not yet split it by component."),
             "reduction_percent": reduction,
             "retention_share": retention,
             "horizon_years": horizon,
@@ -252,7 +254,6 @@ class Decision:
 
     def decisive(self, cond) -> list[str]:
         """The rules a condition reads that decide its outcome (for all: the false ones; for any: the true ones)."""
-        from .logic import truth
         value = truth(cond, self.facts, self.truths)
         if isinstance(cond, RuleRef):
             return [cond.rule]
