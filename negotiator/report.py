@@ -245,6 +245,15 @@ def to_html(data: dict) -> str:
     ]
     if r["description"]:
         parts.append(f"<p>{h(r['description'])}</p>")
+    parts.append(
+        "<details open><summary><strong>How to read this report</strong></summary>"
+        "<p>Each place was evaluated against the rule pack. A power is <em>available now</em> when the place "
+        "meets every rule it needs and its accountability is strong enough; <em>with stronger accountability</em> "
+        "when only a stronger model (a joint body, or a directly elected, highly visible figure) stands in the way; "
+        "<em>not available</em> when a rule it needs fails; <em>undetermined</em> when a fact the rules need is "
+        "not known yet (it is never taken as a no). The most ready places form the first tranche, up to the number "
+        "of negotiations the centre can run at once; the rest follow in later tranches. Every conclusion can be "
+        "traced to its rules and sources with <code>negotiator explain PLACE POWER</code>.</p></details>")
     parts.append('<nav><a href="#tranches">Tranches</a><a href="#coverage">Coverage</a><a href="#ranking">Readiness</a>'
                  '<a href="#matrix">Powers by place</a><a href="#conflicts">Conflicts</a><a href="#others">Not in the round</a>'
                  '<a href="#deals">Deal sheets</a></nav>')
