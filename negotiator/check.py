@@ -84,6 +84,7 @@ class Checker:
         self.pack = pack
         self.evaluator = PythonEvaluator(pack)
         self._decide = decide_fn or self._outcome
+        self._status_rules: list[str] | None = None
 
     # --- evaluating ------------------------------------------------------------------------
     def outcome(self, facts: dict, requested: list[str]) -> Outcome:
@@ -101,13 +102,17 @@ class Checker:
         return Outcome(truths, statuses, truths.get(pack.negotiation_rule), tiers, low.rank)
 
     # --- the abstraction -------------------------------------------------------------------
-    def tests_on(self, fact: str) -> list[Compare]:
-        return [n for r in self.pack.rules.values() for n in walk(r.when) if isinstance(n, Compare) and n.fact == fact]
+    def tests_on(self, fact: str, rules: Iterable[str] | None = None) -> list[Compare]:
+        chosen = self.pack.rules.values() if rules is None else [self.pack.rules[r] for r in rules]
+        return [n for r in chosen for n in walk(r.when) if isinstance(n, Compare) and n.fact == fact]
 
-    def classes(self, fact: str) -> list[Any]:
-        """One representative value per class of values the pack cannot tell apart (None = unknown)."""
+    def classes(self, fact: str, rules: Iterable[str] | None = None) -> list[Any]:
+        """One representative value per class of values the given rules (default: all) cannot tell apart.
+
+        None stands for unknown, where the fact may be absent.
+        """
         spec = self.pack.facts[fact]
-        tests = self.tests_on(fact)
+        tests = self.tests_on(fact, rules)
         if spec.type == "enum":
             candidates: list[Any] = list(spec.values)
         elif spec.type == "bool":
@@ -136,28 +141,37 @@ class Checker:
             reps.sort(key=lambda v: -self.pack.tier_of_model(v).rank)
         return reps + ([None] if spec.optional else [])
 
-    def cone(self, rule_ids: Iterable[str]) -> list[str]:
-        """Base facts the given rules read, directly or through other rules."""
-        facts: list[str] = []
+    def cone_rules(self, rule_ids: Iterable[str]) -> list[str]:
+        """The given rules and every rule they read, directly or through others."""
         seen: set[str] = set()
         stack = list(rule_ids)
         while stack:
             rid = stack.pop()
-            if rid in seen:
-                continue
-            seen.add(rid)
-            rule = self.pack.rules[rid]
-            facts += facts_in(rule.when)
-            stack += rules_in(rule.when)
-        return sorted(set(facts))
+            if rid not in seen:
+                seen.add(rid)
+                stack += rules_in(self.pack.rules[rid].when)
+        return sorted(seen)
+
+    def cone(self, rule_ids: Iterable[str]) -> list[str]:
+        """Base facts the given rules read, directly or through other rules."""
+        return sorted({f for rid in self.cone_rules(rule_ids) for f in facts_in(self.pack.rules[rid].when)})
+
+    def status_rules(self) -> list[str]:
+        """Every rule a power's status or a package's tier depends on."""
+        if self._status_rules is not None:
+            return self._status_rules
+        roots = [self.pack.negotiation_rule] + [r for p in self.pack.powers for r in p.requires]
+        roots += [req.rule for req in self.pack.requirements]
+        self._status_rules = self.cone_rules(roots)
+        return self._status_rules
 
     def status_facts(self) -> list[str]:
-        rules = [self.pack.negotiation_rule] + [r for p in self.pack.powers for r in p.requires]
-        rules += [req.rule for req in self.pack.requirements]
-        return sorted(set(self.cone(rules)) | {"accountability.model"})
+        return sorted(set(self.cone(self.status_rules())) | {"accountability.model"})
 
-    def space(self, facts: list[str]) -> tuple[list[list[Any]], int]:
-        domains = [self.classes(f) for f in facts]
+    def space(self, facts: list[str], rules: Iterable[str] | None = None) -> tuple[list[list[Any]], int]:
+        """The classes of each fact (as the given rules, default those statuses depend on, see them) and their product."""
+        rules = list(self.status_rules() if rules is None else rules)
+        domains = [self.classes(f, rules) for f in facts]
         size = 1
         for d in domains:
             size *= len(d)
@@ -222,7 +236,7 @@ def _word(v) -> str:
 def _better_values(checker: Checker, fact: str, value: Any) -> list[Any]:
     """Values of `fact` that are more capable than `value` (for the monotonicity properties)."""
     spec = checker.pack.facts[fact]
-    classes = [v for v in checker.classes(fact) if v is not None]
+    classes = [v for v in checker.classes(fact, checker.status_rules()) if v is not None]
     if spec.better == "true":
         return [True] if value is not True else []
     if spec.better == "false":
@@ -329,7 +343,7 @@ def _triggerable(checker: Checker) -> Check:
     c = Check("triggerable", "static", STATIC["triggerable"], how="every rule over the classes of the facts it reads")
     for rid in sorted(checker.pack.rules):
         facts = checker.cone([rid])
-        domains, size = checker.space(facts)
+        domains, size = checker.space(facts, checker.cone_rules([rid]))
         seen_true = seen_false = False
         for partial in checker.assignments(facts, domains):
             c.checked += 1
@@ -359,7 +373,7 @@ def _contradictions(checker: Checker) -> Check:
                 pairs |= {(rule.id, g, d) for g in grant for d in deny}
     for owner, grant, deny in sorted(pairs):
         facts = checker.cone([grant, deny])
-        domains, _ = checker.space(facts)
+        domains, _ = checker.space(facts, checker.cone_rules([grant, deny]))
         for partial in checker.assignments(facts, domains):
             c.checked += 1
             truths = checker.evaluator.truths(checker.complete(partial))
