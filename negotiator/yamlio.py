@@ -92,13 +92,28 @@ def parse_yaml(text: str, name: str) -> Located:
     if node is None:
         raise InputError([Problem(name, "the file is empty", line=1)])
     problems: list[Problem] = []
-    doc.data = _build(node, (), doc, loader, problems)
+    budget = [MAX_NODES]
+    try:
+        doc.data = _build(node, (), doc, loader, problems, budget)
+    except _TooBig:
+        raise InputError([Problem(name, f"more than {MAX_NODES:,} values once aliases are expanded; "
+                                        "write the data out without YAML anchors and aliases")]) from None
     if problems:
         raise InputError(problems)
     return doc
 
 
-def _build(node: yaml.Node, path: PathKey, doc: Located, loader, problems: list[Problem]) -> Any:
+MAX_NODES = 200_000
+
+
+class _TooBig(Exception):
+    """Raised when aliases expand a small file into a huge document (a 'billion laughs')."""
+
+
+def _build(node: yaml.Node, path: PathKey, doc: Located, loader, problems: list[Problem], budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig()
     doc.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -118,10 +133,10 @@ def _build(node: yaml.Node, path: PathKey, doc: Located, loader, problems: list[
                 ))
                 continue
             doc.lines[child] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, child, doc, loader, problems)
+            out[key] = _build(value_node, child, doc, loader, problems, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, loader, problems) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), doc, loader, problems, budget) for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:

@@ -97,3 +97,13 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path):
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert run.stderr.startswith(f"Error: {bad}:")
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 10)}]" for i in range(1, 9)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    result = cli("validate", bomb)
+    assert result.exit_code == 2
+    assert "once aliases are expanded" in result.stderr
