@@ -1,7 +1,9 @@
-"""The command line: `negotiator evaluate | explain | round | diff | check | validate | schema`.
+"""The command line: evaluate, explain, round, diff, check, validate, schema, list, test.
 
 Only this module imports typer. Data goes to stdout, diagnostics to stderr.
 Exit codes: 0 done, 1 the command ran and found problems, 2 bad input or usage.
+Rule packs and places come from the working tree when run inside one (a folder
+with rules/ and places/), else from the copies bundled with the package.
 """
 
 from __future__ import annotations
@@ -9,25 +11,29 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from . import __version__
 from .errors import InputError, Problem
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Negotiated autonomy: which powers and budgets a place could take on, and what accountability it "
-         "must accept in return (the 2010 route-map, Delivering a Localist Future).",
+         "must accept in return, under a rule pack (the 2010 route-map by default).",
 )
 
 RulesOption = typer.Option(None, "--rules", "-r", metavar="PACK",
-                           help="Rule pack folder or bundled pack name (default: route-map-2010).")
+                           help="Rule pack folder or pack name (default: route-map-2010).")
+AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
+                          help="Evaluate as of this date (YYYY-MM-DD; default: the pack's date of effect).")
 
 
 class Engine(str, Enum):
@@ -35,94 +41,171 @@ class Engine(str, Enum):
     python = "python"
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"negotiator {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Negotiated autonomy: which powers a place could take on, and the accountability it must accept."""
+
+
 def _fail(exc: InputError) -> None:
+    from .text import terminal_line
     for problem in exc.problems:
-        typer.echo(f"Error: {problem}", err=True)
+        typer.echo(f"Error: {terminal_line(str(problem))}", err=True)
     raise typer.Exit(2)
 
 
-def _dump(data) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def _say(text: str) -> None:
+    """Text for people on stdout: coloured and wrapped by rich on a terminal, plain otherwise; never an escape."""
+    from .text import terminal
+    safe = terminal(text)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.highlighter import RegexHighlighter
+        from rich.theme import Theme
+
+        class Marks(RegexHighlighter):
+            highlights = [r"(?P<yes>✓)", r"(?P<no>✗)", r"(?P<maybe>\?)(?= )", r"(?P<strong>ELIGIBLE|NOT ELIGIBLE|"
+                          r"UNDETERMINED|NOT met|Available now|Not available)"]
+        console = Console(highlighter=Marks(), theme=Theme({"repr.yes": "green", "repr.no": "red",
+                                                             "repr.maybe": "yellow", "repr.strong": "bold"}),
+                          soft_wrap=True)
+        console.print(safe, end="", markup=False, emoji=False)
+    else:
+        sys.stdout.write(safe)
+
+
+def _width() -> int:
+    if sys.stdout.isatty():
+        import shutil
+        return max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+    return 100
+
+
+def _as_of(value: Optional[str]) -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError([Problem("--as-of", f"'{value}' is not a date like 2011-03-01")]) from None
 
 
 @app.command()
 def evaluate(
-    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a bundled place id."),
+    places: List[str] = typer.Argument(..., metavar="PLACE...", help="Place profiles (.yaml) or place ids."),
     rules: Optional[str] = RulesOption,
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    as_of: Optional[str] = AsOfOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON (an array for several places)."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
 ) -> None:
-    """Evaluate one place: can it negotiate, which powers it could have, what accountability it needs.
+    """Evaluate places: can each negotiate, which powers it could have, what accountability it needs.
 
-    Example: negotiator evaluate greater-manchester
+    Example: negotiator evaluate greater-manchester --as-of 2011-05-01
     """
     from .decide import evaluate as run
-    from .evaluators import evaluator_for
-    from .pack import load_pack
-    from .places import load_place, resolve_place
-    from .render import render_evaluation
+    from .engines import evaluator_for
+    from .pack.load import load_pack
+    from .report.text import render_evaluation
+    from .vocab.places import load_place, resolve_place
     try:
         pack = load_pack(rules)
-        loaded = load_place(resolve_place(place), pack)
-        result = run(pack, loaded.place, evaluator_for(pack, engine.value))
+        on = _as_of(as_of)
+        loaded = []
+        problems: list[Problem] = []
+        for ref in places:
+            try:
+                loaded.append(load_place(resolve_place(ref), pack))
+            except InputError as exc:
+                problems += exc.problems
+        if problems:
+            raise InputError(problems)
+        evaluator = evaluator_for(pack, engine.value)
+        results = [run(pack, lp.profile, on, evaluator, "given with --as-of" if on else None) for lp in loaded]
     except InputError as exc:
         _fail(exc)
-    sys.stdout.write(_dump(result) if as_json else render_evaluation(result))
+    if as_json:
+        if len(results) == 1:
+            sys.stdout.write(results[0].model_dump_json(indent=2) + "\n")
+        else:
+            sys.stdout.write("[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]\n")
+        return
+    _say("\n".join(render_evaluation(r, width=_width()) for r in results))
 
 
 @app.command()
 def explain(
-    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a bundled place id."),
+    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a place id."),
     power: str = typer.Argument(..., metavar="POWER", help="A power id from the rule pack, e.g. transport."),
     rules: Optional[str] = RulesOption,
+    as_of: Optional[str] = AsOfOption,
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     """Show the chain of rules behind one power for one place: what held, what failed, what is missing.
 
     Example: negotiator explain birmingham single_place_budget
     """
-    from .decide import decide
-    from .explain import explain_power
-    from .pack import load_pack
-    from .places import load_place, resolve_place
-    from .render import render_explanation
+    from .decide.decision import decide
+    from .decide.explain import explain_power
+    from .pack.load import load_pack
+    from .report.text import render_explanation
+    from .vocab.places import load_place, resolve_place
     try:
         pack = load_pack(rules)
+        on = _as_of(as_of)
         loaded = load_place(resolve_place(place), pack)
-        data = explain_power(decide(pack, loaded.place), power)
+        data = explain_power(decide(pack, loaded.profile, on, as_of_note="given with --as-of" if on else None), power)
     except InputError as exc:
         _fail(exc)
-    sys.stdout.write(_dump(data) if as_json else render_explanation(data))
+    if as_json:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+    else:
+        _say(render_explanation(data, _width()))
 
 
 @app.command()
 def validate(
-    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Place profiles, folders of them, or rule pack folders."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Place profiles, folders of them, round configs, or rule pack folders."),
     rules: Optional[str] = RulesOption,
 ) -> None:
     """Check place profiles, round configs and rule packs, reporting every problem (not just the first).
 
-    A folder with a pack.yaml is a rule pack; a YAML file with a date and no kind is a round
-    config; anything else is a place profile.
+    A folder with a pack.yaml is a rule pack; a YAML file with a date and no members is a round
+    config; anything else is a place profile. Warnings name facts the pack reads that a profile
+    does not state, and stated facts without a source.
     Example: negotiator validate places/ rounds/ rules/route-map-2010
     """
-    from .pack import load_pack
-    from .places import expand, load_place
+    from .pack.load import load_pack
+    from .text import terminal_line
+    from .vocab.places import expand, load_place
+    from .vocab.profile import unsourced
     problems: list[Problem] = []
     checked: list[str] = []
+    warnings: list[str] = []
     try:
         pack = load_pack(rules)
     except InputError as exc:
         _fail(exc)
+    needed = sorted(n for n, d in pack.facts.items() if not d.computed)
     for ref in paths:
         path = Path(ref)
         if (path.is_dir() and (path / "pack.yaml").is_file()) or path.name == "pack.yaml":
             try:
-                loaded_pack = load_pack(path)
-                checked.append(f"rule pack {loaded_pack.id} v{loaded_pack.version}: {len(loaded_pack.rules)} rules, "
-                               f"{len(loaded_pack.powers)} powers ({ref})")
+                other = load_pack(path)
+                checked.append(f"rule pack {other.id} v{other.version}: {len(other.rules)} rules, "
+                               f"{len(other.powers)} powers, {sum(1 for d in other.facts.values() if not d.computed)} "
+                               f"facts ({ref})")
             except InputError as exc:
                 problems.extend(exc.problems)
+            continue
+        if path.is_dir() and (path / "facts.yaml").is_file() and not (path / "pack.yaml").is_file():
+            checked.append(f"shared vocabulary ({ref}), read by the packs that use it")
             continue
         try:
             files = expand([ref])
@@ -132,57 +215,101 @@ def validate(
         for file in files:
             try:
                 if _looks_like_round_config(file):
-                    from .negotiate import load_config
+                    from .round.config import load_config
                     cfg, _doc = load_config(file)
                     checked.append(f"round config '{cfg.name}' ({file})")
                     continue
                 lp = load_place(file, pack)
-                checked.append(f"place {lp.place.id} ({lp.doc.file})")
+                checked.append(f"place {lp.id} ({lp.doc.file})")
+                absent = [n for n in needed if not lp.profile.stated(n)]
+                if absent:
+                    warnings.append(f"{lp.doc.file}: states none of these facts that {pack.id} reads (they are "
+                                    f"unknown): {', '.join(absent)}")
+                bare = unsourced(lp.profile)
+                if bare:
+                    warnings.append(f"{lp.doc.file}: no source for {', '.join(bare)} (add a source to the dated value "
+                                    "or a 'fact: source' line under sources:)")
             except InputError as exc:
                 problems.extend(exc.problems)
     for line in checked:
-        typer.echo(f"ok: {line}")
+        typer.echo(terminal_line(f"ok: {line}"))
+    for line in warnings:
+        typer.echo(terminal_line(f"Warning: {line}"), err=True)
     if problems:
         _fail(InputError(problems))
+
+
+def _parse_sets(sets: list[str]) -> dict:
+    """`--set NAME=VALUE` pairs, values read as YAML scalars (numbers, true/false, text)."""
+    import yaml
+    out = {}
+    problems = []
+    for item in sets:
+        if "=" not in item:
+            problems.append(Problem("--set", f"'{item}' is not NAME=VALUE"))
+            continue
+        name, raw = item.split("=", 1)
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        if isinstance(value, (dict, list)):
+            problems.append(Problem("--set", f"{name}: give a single value, not {type(value).__name__}"))
+            continue
+        out[name.strip()] = value
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 @app.command(name="round")
 def round_(
     places: List[str] = typer.Argument(None, metavar="PLACES...",
-                                       help="Place profiles or folders of them (default: the bundled places)."),
+                                       help="Place profiles or folders of them (default: the workspace's places/)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for round.json, round.md, round.csv and round.html."),
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
-                                          help="Round config (name, date, capacity, budget terms, coverage base)."),
+                                          help="Round config (name, date, capacity, parameters, coverage base)."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    indent: Optional[int] = typer.Option(None, "--indent", min=0, max=8,
+                                         help="Indent round.json for people (default: compact)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run a negotiation round: rank places, assign tranches, count coverage, write deal sheets.
 
+    Every place is evaluated as of the round's date.
     Example: negotiator round places/ --config rounds/forerunner-2011.yaml --out out/round
     """
-    from .negotiate import default_config, load_config, run_round
-    from .pack import load_pack
-    from .places import bundled_places_dir, load_places
-    from .report import write_reports
+    from . import workspace
+    from .pack.load import load_pack
+    from .report.files import write_reports
+    from .round.config import default_config, load_config
+    from .round.plan import run_round
+    from .text import terminal_line
+    from .vocab.places import load_places
     try:
-        pack = load_pack(rules)
-        loaded = load_places(places or [str(bundled_places_dir())], pack)
-        cfg, doc = load_config(config) if config else (default_config(), None)
+        if config:
+            cfg, doc = load_config(config)
+            pack = load_pack(rules, cfg.parameters, set_by=str(config))
+        else:
+            pack = load_pack(rules)
+            cfg, doc = default_config(pack.effective), None
+        loaded = load_places(places or [str(workspace.current().places)], pack)
         if out.exists() and not out.is_dir():
             raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
         data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
-        written = write_reports(data, out)
+        written = write_reports(data, out, indent)
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
         _fail(InputError([Problem(str(out), f"cannot write reports ({exc.strerror or exc})")]))
-    first = data["tranches"][0]["places"] if data["tranches"] else []
-    cov = data["coverage"]
-    typer.echo(f"{data['round']['name']}: {len(loaded)} places; tranche 1: {len(first)} places; "
-               f"{len(data['tranches'])} tranche(s); coverage {cov['share'] * 100:.1f}% of {cov['base_name']}", err=True)
+    first = data.tranches[0].places if data.tranches else []
+    cov = data.coverage
+    typer.echo(terminal_line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "
+                             f"{len(first)} places; {len(data.tranches)} tranche(s); coverage {cov.share * 100:.1f}% "
+                             f"of {cov.base_name}; rule pack {pack.id} from {pack.root}"), err=True)
     for path in written:
-        typer.echo(str(path))
+        typer.echo(terminal_line(str(path)))
 
 
 def _with_progress(total: int, quiet: bool, work):
@@ -203,11 +330,12 @@ def diff(
     new: str = typer.Argument(..., metavar="NEW.json", help="round.json of the later round or rule pack."),
     as_json: bool = typer.Option(False, "--json", help="Print the differences as JSON."),
 ) -> None:
-    """Who gains or loses which power, tier or tranche between two rounds, and which rules made the difference.
+    """Who gains or loses which power, tier, tranche or budget figure between two rounds, and why.
 
     Example: negotiator diff out/before/round.json out/after/round.json
     """
-    from .diff import diff_rounds, load_round, render_diff
+    from .report.text import render_diff
+    from .round.diff import diff_rounds, load_round
     problems: list[Problem] = []
     loaded = []
     for path in (old, new):
@@ -218,7 +346,10 @@ def diff(
     if problems:
         _fail(InputError(problems))
     data = diff_rounds(*loaded)
-    sys.stdout.write(_dump(data) if as_json else render_diff(data))
+    if as_json:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+    else:
+        _say(render_diff(data))
 
 
 @app.command()
@@ -226,60 +357,169 @@ def check(
     rules: Optional[str] = RulesOption,
     exhaustive: bool = typer.Option(False, "--exhaustive",
                                     help="Check every profile of the finite abstraction instead of sampling."),
-    examples: int = typer.Option(300, "--examples", min=1, help="Profiles hypothesis generates per property."),
+    examples: int = typer.Option(300, "--examples", min=1, max=100_000, help="Profiles hypothesis generates per property."),
+    only: Optional[List[str]] = typer.Option(None, "--only", metavar="CHECK", help="Run only this check (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Check a rule pack is consistent: static checks and properties, with counterexamples.
 
-    Exit 0 when every check passes, 1 when any fails, 2 on bad input.
+    Exit 0 when no check fails, 1 when any fails, 2 on bad input.
     Example: negotiator check --exhaustive
     """
-    from .check import run_checks
-    from .pack import load_pack
-    from .render import render_check
+    from .check.run import CHECK_IDS, run_checks
+    from .errors import nearest
+    from .pack.load import load_pack
+    from .report.text import render_check
     try:
         pack = load_pack(rules)
+        bad = [o for o in only or [] if o not in CHECK_IDS]
+        if bad:
+            raise InputError([Problem("--only", f"'{b}' is not a check (checks: {', '.join(CHECK_IDS)})",
+                                      suggestion=nearest(b, CHECK_IDS)) for b in bad])
     except InputError as exc:
         _fail(exc)
-    report = run_checks(pack, exhaustive=exhaustive, examples=examples)
-    sys.stdout.write(_dump(report) if as_json else render_check(report))
+    report = run_checks(pack, exhaustive=exhaustive, examples=examples, only=only)
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        _say(render_check(report, _width()))
     raise typer.Exit(0 if report["passed"] else 1)
 
 
+@app.command()
+def test(
+    paths: List[str] = typer.Argument(None, metavar="PATH...",
+                                      help="Case files or folders (default: every pack's cases/ folder)."),
+    rules: Optional[str] = RulesOption,
+) -> None:
+    """Run policy cases (YAML, one sentence each) and say which fail, with what was expected and what came out.
+
+    Exit 0 when every case passes, 1 when any fails, 2 when a case file is broken.
+    Example: negotiator test rules/route-map-2010/cases
+    """
+    from .testing import run_cases
+    from .text import terminal_line
+    try:
+        results, problems = run_cases(paths or [], rules)
+    except InputError as exc:
+        _fail(exc)
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        typer.echo(terminal_line(f"FAIL {r.file}: {r.name}"))
+        for f in r.failures:
+            typer.echo(terminal_line(f"    {f}"))
+    typer.echo(f"{len(results) - len(failed)} of {len(results)} cases passed"
+               + (f"; {len(problems)} case file problem(s)" if problems else ""))
+    if problems:
+        _fail(InputError(problems))
+    raise typer.Exit(1 if failed else 0)
+
+
+class ListKind(str, Enum):
+    places = "places"
+    powers = "powers"
+    packs = "packs"
+    facts = "facts"
+
+
+@app.command(name="list")
+def list_(
+    kind: ListKind = typer.Argument(..., help="What to list: places, powers, packs or facts."),
+    rules: Optional[str] = RulesOption,
+) -> None:
+    """List the places, rule packs, or a pack's powers or facts.
+
+    Example: negotiator list powers --rules route-map-2010
+    """
+    from . import workspace
+    from .pack.load import load_pack
+    from .text import terminal_line
+    ws = workspace.current()
+    lines: list[str] = []
+    try:
+        if kind == ListKind.packs:
+            for name in ws.packs():
+                try:
+                    p = load_pack(ws.rules / name)
+                    lines.append(f"{name}\t{p.version}\t{p.title} (effective {p.effective.isoformat()})")
+                except InputError as exc:
+                    lines.append(f"{name}\t-\tbroken: {exc.problems[0]}")
+        elif kind == ListKind.places:
+            from .vocab.places import load_places
+            pack = load_pack(rules)
+            for lp in load_places([str(ws.places)], pack):
+                lines.append(f"{lp.id}\t{lp.profile.name}\t{lp.doc.file}")
+        elif kind == ListKind.powers:
+            pack = load_pack(rules)
+            for p in pack.powers:
+                lines.append(f"{p.id}\t{p.tier}\t{p.title}" + (f" ({p.in_force.text()})" if p.in_force.start or
+                                                                p.in_force.end else ""))
+        else:
+            pack = load_pack(rules)
+            for name, d in pack.facts.items():
+                if name.startswith("requested.") or name.endswith("@months"):
+                    continue
+                extra = f" ({', '.join(d.values)})" if d.type == "choice" else ""
+                lines.append(f"{name}\t{d.type}{' computed' if d.computed else ''}\t{d.title}{extra}")
+    except InputError as exc:
+        _fail(exc)
+    typer.echo(f"# from {ws.describe()}", err=True)
+    for line in lines:
+        typer.echo(terminal_line(line).replace("\\t", "\t"))
+
+
 def _looks_like_round_config(path: Path) -> bool:
-    """A round config has a date and no kind; everything else is read as a place profile."""
+    """A round config has a date and no members; everything else is read as a place profile."""
     from .yamlio import load_yaml
     try:
         data = load_yaml(path).data
     except InputError:
         return False
-    return isinstance(data, dict) and "date" in data and "kind" not in data
+    return isinstance(data, dict) and "date" in data and "members" not in data
 
 
 class SchemaKind(str, Enum):
     place = "place"
+    result = "result"
+    explanation = "explanation"
+    round = "round"
+    diff = "diff"
 
 
 @app.command()
-def schema(kind: SchemaKind = typer.Argument(..., help="What to print the JSON Schema of.")) -> None:
-    """Print the JSON Schema of place profiles, for editors that validate YAML.
+def schema(
+    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), result, explanation, round or diff."),
+    rules: Optional[str] = RulesOption,
+) -> None:
+    """Print a JSON Schema: of place profiles (for a pack's vocabulary), or of the results the commands print.
 
-    Example: negotiator schema place > place.schema.json
+    Example: negotiator schema place --rules route-map-2010 > place.schema.json
     """
-    from .place import Place
-    data = Place.model_json_schema()
-    data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    data["title"] = "negotiator place profile"
+    if kind == SchemaKind.place:
+        from .pack.load import load_pack
+        from .vocab.places import profile_vocabulary
+        from .vocab.schema import place_schema
+        try:
+            pack = load_pack(rules)
+        except InputError as exc:
+            _fail(exc)
+        data = place_schema(profile_vocabulary(pack), pack.id)
+    else:
+        from .results import SCHEMAS
+        data = SCHEMAS[kind.value].model_json_schema()
+        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        data["title"] = f"negotiator {kind.value}"
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 def main() -> None:
     """Entry point: never show a traceback for bad input."""
+    from .text import terminal_line
     try:
         app()
     except InputError as exc:  # raised outside a command body
         for problem in exc.problems:
-            print(f"Error: {problem}", file=sys.stderr)
+            print(f"Error: {terminal_line(str(problem))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("Interrupted", file=sys.stderr)
@@ -287,8 +527,8 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - a bug in negotiator, not in the input
         if os.environ.get("NEGOTIATOR_DEBUG"):
             raise
-        print(f"Internal error: {type(exc).__name__}: {exc} (set NEGOTIATOR_DEBUG=1 for a traceback; "
-              "please report it)", file=sys.stderr)
+        print(f"Internal error: {type(exc).__name__}: {terminal_line(str(exc))} (set NEGOTIATOR_DEBUG=1 for a "
+              "traceback; please report it)", file=sys.stderr)
         sys.exit(3)
 
 

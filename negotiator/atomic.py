@@ -1,0 +1,348 @@
+"""Replace a set of files in a folder as one unit: readers see the whole old set or the whole new set.
+
+Why symlinks
+------------
+`os.replace` (rename(2)) is atomic for one file, but there is no system call that renames several
+files together. Renaming round.json, round.md, round.csv and round.html one by one leaves, for a
+moment or for good if the process is killed, a folder where round.json is new and the rest are
+old. So, as Kubernetes' AtomicWriter does for ConfigMap volumes, the files are reached through one
+symlink and the set is switched by replacing that single symlink:
+
+    out/.negotiator.lock                      flock(2)ed for the whole write: writers take turns
+    out/.negotiator-current -> .negotiator-20240501T120000.123456Z-1a2b3c4d
+    out/.negotiator-20240501T120000.123456Z-1a2b3c4d/round.json    the data, written and fsynced
+    out/round.json -> .negotiator-current/round.json               what people open (relative link)
+
+A write, under the lock:
+
+1. remove leftovers of killed runs: every `.negotiator-*` entry (data folder, temporary symlink,
+   staging folder of older versions) other than `.negotiator-current` and the folder it points at;
+2. write every file into a new hidden folder `.negotiator-<UTC stamp>-<random>`, fsync the files
+   and the folder;
+3. if a visible name is a plain file (written by an older version) or someone else's symlink,
+   first move the *old* set behind the links: a migration folder holding hard links (or copies) of
+   those files and of the current data is made current, then each plain file is replaced, with
+   `os.replace`, by a symlink that shows the same bytes. Only then, and only once the new data is
+   complete, does anything visible change; the set stays whole during the conversion too;
+4. every visible name is made a relative symlink `.negotiator-current/NAME`, created once through
+   a temporary symlink and `os.replace` (a name new in this set dangles until the switch, which is
+   what the old set says: no such file);
+5. the switch: a temporary symlink to the new folder is renamed over `.negotiator-current`
+   (`os.replace`, atomic), then the folder is fsynced;
+6. visible links of names that are not in the new set are removed, and the old data folder too.
+
+A SIGKILL at any instant leaves either the old set or the new set visible, plus perhaps an unused
+data folder or temporary symlink that the next write removes (step 1). SIGTERM is caught while a
+write is under way (the previous handler is put back afterwards): before the switch the write is
+abandoned and its staging removed, after it the write is finished; then the signal is delivered
+again to the previous handler, so by default the process ends as killed by SIGTERM (exit 143 in a
+shell). Errors (read-only folder, full disk, a file where the folder should be) raise OSError with a
+sentence saying what could not be done, and leave the old set and no staging behind.
+
+Readers that open several files should know that each open sees one whole set at that instant; a
+reader wanting one generation of several files can resolve `.negotiator-current` once and read
+through the folder it names. POSIX only (fcntl, symlinks).
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import secrets
+import shutil
+import signal
+import stat
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Mapping
+
+PREFIX = ".negotiator-"
+CURRENT = ".negotiator-current"
+LOCK = ".negotiator.lock"
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived before the switch: abandon the write (BaseException so nothing swallows it)."""
+
+
+def write_set(out: Path, files: Mapping[str, bytes | str]) -> list[Path]:
+    """Make `out/NAME` show `files[NAME]` for every name, all at once; return the visible paths.
+
+    Text is written as UTF-8 with newlines unchanged. Names must be plain file names: not empty,
+    no '/', no NUL, not starting with '.'. Files in `out` that are not in `files` are left alone,
+    except visible links of an earlier set written here, which go with it.
+    """
+    out = Path(out)
+    data = {}
+    for name, content in files.items():
+        if not isinstance(name, str) or not name or "/" in name or "\0" in name or name.startswith("."):
+            raise ValueError(f"not a plain file name: {name!r}")
+        data[name] = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise _error(exc, f"cannot make the folder {out}: a file is there, not a folder", out) from None
+    except OSError as exc:
+        raise _error(exc, f"cannot make the folder {out}", out) from None
+    if not out.is_dir():  # a symlink to a file, say
+        raise OSError(errno.ENOTDIR, f"{out} is not a folder", str(out))
+    for name in data:
+        visible = out / name
+        if visible.is_dir() and not visible.is_symlink():
+            raise OSError(errno.EISDIR, f"cannot write {visible}: a folder is in the way", str(visible))
+
+    try:
+        lock = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise _error(exc, f"cannot write into {out}", out / LOCK) from None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with _SigtermGuard() as guard:
+            _Writer(out, data, guard).run()
+            # Only back here once the staging is gone: the old set or the new one is complete.
+    finally:
+        os.close(lock)
+    return [out / name for name in data]
+
+
+class _SigtermGuard:
+    """While active, SIGTERM only raises a flag; on exit the previous handler is restored and the
+    signal delivered to it again. Only the main thread can install handlers; elsewhere this does nothing."""
+
+    def __init__(self):
+        self.received = False
+        self.previous = None
+        self.active = False
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGTERM)
+            if previous is not signal.SIG_IGN:  # an ignored SIGTERM stays ignored
+                self.previous, self.active = previous, True
+                signal.signal(signal.SIGTERM, self._handler)
+        return self
+
+    def _handler(self, signum, frame):
+        self.received = True
+
+    def check(self) -> None:
+        """Call at points where abandoning the write is safe (before the switch)."""
+        if self.received:
+            raise _Terminated()
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.active:
+            return False
+        signal.signal(signal.SIGTERM, self.previous if self.previous is not None else signal.SIG_DFL)
+        if self.received:
+            if callable(self.previous):
+                self.previous(signal.SIGTERM, None)
+            else:  # SIG_DFL (or unknown): die of it, as we would have without the guard
+                os.kill(os.getpid(), signal.SIGTERM)
+            if exc_type is _Terminated:
+                # The previous handler returned: the write was abandoned, so say so.
+                raise InterruptedError(errno.EINTR, "writing was interrupted by SIGTERM; the previous files are kept")
+        return False
+
+
+class _Writer:
+    def __init__(self, out: Path, data: dict[str, bytes], guard: _SigtermGuard):
+        self.out, self.data, self.guard = out, data, guard
+        self.staged: list[Path] = []  # removed if we stop before the switch
+
+    def run(self) -> None:
+        try:
+            self._remove_stale()
+            self.guard.check()
+            new = self._write_data()
+            self.guard.check()
+            self._migrate_plain_files()
+            self.guard.check()
+            for name in self.data:
+                self._make_link(name)
+            self.guard.check()
+            old = self._current_target()
+            self._point_current_at(new.name)
+        except BaseException:
+            current = self._current_target()  # whatever readers see now stays
+            for path in reversed(self.staged):
+                if path.name != current:
+                    _remove(path)
+            raise
+        # Switched: from here on the new set is what readers see; tidying never undoes it.
+        self._remove_links_not_in(set(self.data))
+        if old is not None and old != new.name:
+            _remove(self.out / old)
+        _fsync_dir(self.out)
+
+    # --- steps --------------------------------------------------------------------------------
+
+    def _current_target(self) -> str | None:
+        try:
+            target = os.readlink(self.out / CURRENT)
+        except OSError:
+            return None
+        return target if _is_data_name(target) else None
+
+    def _remove_stale(self) -> None:
+        keep = {CURRENT, self._current_target()}
+        for entry in os.scandir(self.out):
+            if entry.name.startswith(PREFIX) and entry.name not in keep:
+                _remove(Path(entry.path))
+
+    def _write_data(self) -> Path:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        folder = self.out / f"{PREFIX}{stamp}-{secrets.token_hex(4)}"
+        try:
+            os.mkdir(folder, 0o755)
+        except OSError as exc:
+            raise _error(exc, f"cannot write into {self.out}", folder) from None
+        self.staged.append(folder)
+        for name, content in self.data.items():
+            path = folder / name
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+                try:
+                    view = memoryview(content)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                raise _error(exc, f"cannot write {self.out / name}", self.out / name) from None
+            self.guard.check()
+        _fsync_dir(folder)
+        return folder
+
+    def _migrate_plain_files(self) -> None:
+        """Put the old content of plain visible files behind links before anything visible changes."""
+        plain = [name for name in self.data if self._needs_migration(name)]
+        if not plain:
+            return
+        old = self._current_target()
+        folder = self.out / f"{PREFIX}{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S.%fZ')}-{secrets.token_hex(4)}"
+        try:
+            os.mkdir(folder, 0o755)
+            self.staged.append(folder)
+            if old is not None:
+                for entry in os.scandir(self.out / old):
+                    if entry.is_file(follow_symlinks=False):
+                        _link_or_copy(Path(entry.path), folder / entry.name)
+            for name in plain:
+                visible = self.out / name
+                if visible.is_file():  # a plain file, or a symlink to one: keep what readers see
+                    (folder / name).unlink(missing_ok=True)
+                    _link_or_copy(visible, folder / name)
+            _fsync_dir(folder)
+        except OSError as exc:
+            raise _error(exc, f"cannot convert the files in {self.out}", self.out) from None
+        self._point_current_at(folder.name)
+        # The migration folder now holds the old set; it is tidied after the real switch.
+        self.staged.remove(folder)
+        if old is not None:
+            _remove(self.out / old)
+        for name in plain:
+            self._make_link(name)
+
+    def _needs_migration(self, name: str) -> bool:
+        visible = self.out / name
+        return os.path.lexists(visible) and not self._is_our_link(name)
+
+    def _is_our_link(self, name: str) -> bool:
+        try:
+            return os.readlink(self.out / name) == f"{CURRENT}/{name}"
+        except OSError:
+            return False
+
+    def _make_link(self, name: str) -> None:
+        if self._is_our_link(name):
+            return
+        self._replace_with_symlink(self.out / name, f"{CURRENT}/{name}")
+
+    def _point_current_at(self, folder_name: str) -> None:
+        self._replace_with_symlink(self.out / CURRENT, folder_name)
+        _fsync_dir(self.out)
+
+    def _replace_with_symlink(self, path: Path, target: str) -> None:
+        tmp = self.out / f"{PREFIX}tmp-{secrets.token_hex(6)}"
+        try:
+            os.symlink(target, tmp)
+            self.staged.append(tmp)
+            os.replace(tmp, path)
+            self.staged.remove(tmp)
+        except OSError as exc:
+            raise _error(exc, f"cannot write {path}", path) from None
+
+    def _remove_links_not_in(self, names: set[str]) -> None:
+        for entry in os.scandir(self.out):
+            if entry.name in names or entry.name.startswith("."):
+                continue
+            try:
+                if os.readlink(entry.path) == f"{CURRENT}/{entry.name}":
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _is_data_name(name: str) -> bool:
+    return name.startswith(PREFIX) and "/" not in name and name != CURRENT and not name.startswith(PREFIX + "tmp-")
+
+
+def _error(exc: OSError, what: str, path: Path) -> OSError:
+    """An OSError whose text says what could not be done and why, keeping errno (and so the subclass)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason += " (is the folder read-only?)"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason += " (is the disk full?)"
+    elif exc.errno == errno.ENOTDIR:
+        reason += " (a file is where a folder should be)"
+    return OSError(exc.errno, f"{what}: {reason}", str(path))
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, symlink or folder tree; never follows a symlink; best effort."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    try:
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        if os.path.islink(src):
+            raise OSError(errno.EPERM, "copy the target, not the link")
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+        fd = os.open(dst, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot fsync a folder
+        pass
+    finally:
+        os.close(fd)

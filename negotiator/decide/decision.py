@@ -1,0 +1,326 @@
+"""From rule conclusions to decisions: eligibility, power statuses, tiers, budget, readiness.
+
+The evaluator (durable-rules by default) settles every rule as true, false or
+undetermined for a place's facts as of a date. This module only combines
+those conclusions as the pack declares: a power needs the negotiation rule and
+its own required rules; its required tier is its own tier raised by any
+requirement that holds; its status compares that tier with the tier of the
+place's accountability model. A power or rule not in force on the as-of date
+is reported as such. Every conclusion points to the rules behind it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..engines import Evaluator, evaluator_for
+from ..engines.semantics import engine_facts, truth
+from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
+from ..results import (
+    Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, Status, Step, Truth3,
+)
+from ..vocab.profile import Profile, facts_at
+from .budget import budget_result
+from .catalogue import catalogue, pack_ref, place_ref
+from .readiness import readiness
+
+Truths = dict[str, bool | None]
+
+
+# --- pure decision functions, shared by evaluation and the consistency checks ---------------------
+
+def prerequisites(pack: Pack, power: Power) -> list[str]:
+    """The rules a power needs: the negotiation rule first, always, then its own."""
+    return [pack.negotiation_rule] + [r for r in power.requires if r != pack.negotiation_rule]
+
+
+def requirements_for(pack: Pack, power_id: str | None) -> list:
+    """Requirements that apply to a power (or, with None, to the package)."""
+    out = []
+    for req in pack.requirements:
+        if power_id is None and "package" in req.applies_to:
+            out.append(req)
+        elif power_id is not None and (req.all_powers or power_id in req.applies_to):
+            out.append(req)
+    return out
+
+
+def tier_bounds(pack: Pack, truths: Truths, base: Tier, requirements: list) -> tuple[Tier, Tier]:
+    """The required tier if no undetermined requirement holds, and if all of them do."""
+    low = high = base
+    for req in requirements:
+        value = truths.get(req.rule)
+        tier = pack.tier(req.tier)
+        if value is True and tier.rank > low.rank:
+            low = tier
+        if value is not False and tier.rank > high.rank:
+            high = tier
+    return low, (high if high.rank >= low.rank else low)
+
+
+def tier_met(pack: Pack, current: Tier | None, low: Tier, high: Tier) -> bool | None:
+    """Whether the place's tier meets a requirement known only to lie between low and high."""
+    if high.rank == pack.tiers[0].rank:
+        return True  # the weakest tier is met by any model, known or not
+    if current is None:
+        return None
+    if current.rank >= high.rank:
+        return True
+    if current.rank < low.rank:
+        return False
+    return None
+
+
+def power_status(pack: Pack, truths: Truths, current: Tier | None, power: Power,
+                 on: date | None = None) -> tuple[Status, Tier, Tier, list[str], bool]:
+    """A power's status and required tier bounds, with the undetermined rules and whether the model is missing."""
+    reqs = requirements_for(pack, power.id)
+    low, high = tier_bounds(pack, truths, pack.tier(power.tier), reqs)
+    if on is not None and not power.in_force.holds(on):
+        return Status.not_in_force, low, high, [], False
+    values = {r: truths.get(r) for r in prerequisites(pack, power)}
+    met = tier_met(pack, current, low, high)
+    model_missing = current is None and met is None
+    if any(v is False for v in values.values()):
+        return Status.not_available, low, high, [], False
+    if any(v is None for v in values.values()):
+        return Status.undetermined, low, high, [r for r, v in values.items() if v is None], model_missing
+    if met is True:
+        return Status.available, low, high, [], False
+    if met is False:
+        return Status.needs_stronger_accountability, low, high, [], False
+    return Status.undetermined, low, high, [req.rule for req in reqs if truths.get(req.rule) is None], model_missing
+
+
+def package_tiers(pack: Pack, truths: Truths, requested: list[str]) -> tuple[Tier, Tier]:
+    """The tier a package of requested powers needs: the most any of them needs, raised by package requirements."""
+    low = high = pack.tiers[0]
+    for pid in requested:
+        power = pack.power(pid)
+        p_low, p_high = tier_bounds(pack, truths, pack.tier(power.tier), requirements_for(pack, pid))
+        low = p_low if p_low.rank > low.rank else low
+        high = p_high if p_high.rank > high.rank else high
+    pkg_low, pkg_high = tier_bounds(pack, truths, low, requirements_for(pack, None))
+    return pkg_low, (pkg_high if pkg_high.rank > high.rank else high)
+
+
+def failed_tests(cond: Cond, facts: dict[str, Any], truths: Truths) -> list[str]:
+    """The tests that make a false condition false (descending only through false nodes)."""
+    if truth(cond, facts, truths) is not False:
+        return []
+    if isinstance(cond, (All, Any_)):
+        return [t for item in cond.items for t in failed_tests(item, facts, truths)]
+    if isinstance(cond, Compare):
+        return [f"{cond.text()} (is {_shown(facts.get(cond.fact))})"]
+    if isinstance(cond, Not):
+        inner = cond.item
+        return [f"not {inner.text() if hasattr(inner, 'text') else 'all of its conditions'}"]
+    return [cond.text()]
+
+
+def _shown(value: Any) -> str:
+    from ..pack.ir import show
+    return show(value)
+
+
+class Decision:
+    """A place's facts as of a date, the conclusions of every rule, and what follows from them."""
+
+    def __init__(self, pack: Pack, profile: Profile, as_of: date, as_of_note: str, facts: dict[str, Any],
+                 truths: Truths, off: frozenset[str]):
+        self.pack, self.profile, self.as_of, self.as_of_note = pack, profile, as_of, as_of_note
+        self.facts, self.truths, self.off = facts, truths, off
+        self._missing: dict[str, list[str]] = {}
+
+    # --- rules ------------------------------------------------------------------------------------
+    def missing(self, rule_id: str) -> list[str]:
+        """Unknown facts that leave an undetermined rule undetermined (through the rules it reads)."""
+        if rule_id in self._missing:
+            return self._missing[rule_id]
+        out: set[str] = set()
+        if self.truths.get(rule_id) is None:
+            rule = self.pack.rules[rule_id]
+            out |= {self.stated_name(n) for n in facts_in(rule.when) if self.facts.get(n) is None}
+            for dep in rules_in(rule.when):
+                out |= set(self.missing(dep))
+        self._missing[rule_id] = sorted(out)
+        return self._missing[rule_id]
+
+    @staticmethod
+    def stated_name(name: str) -> str:
+        """The fact a profile states for a fact a rule reads (months since X is known when X is)."""
+        return name.removesuffix("@months")
+
+    def step(self, rule_id: str) -> Step:
+        rule = self.pack.rules[rule_id]
+        value = self.truths.get(rule_id)
+        in_force = rule_id not in self.off
+        params = {n.param: n.value for n in walk(rule.when) if isinstance(n, Compare) and n.param}
+        return Step(
+            rule=rule_id, result=Truth3.of(value),
+            facts=facts_in(rule.when), rules=rules_in(rule.when), parameters=params,
+            missing=self.missing(rule_id) if value is None else [],
+            failed=(failed_tests(rule.when, self.facts, self.truths) if value is False and in_force
+                    else (["not in force on " + self.as_of.isoformat()] if not in_force else [])),
+            in_force=in_force,
+        )
+
+    # --- decisions ----------------------------------------------------------------------------------
+    @property
+    def model(self) -> str | None:
+        return self.facts.get(self.pack.model_fact)
+
+    @property
+    def current_tier(self) -> Tier | None:
+        return self.pack.tier_of_model(self.model)
+
+    def conditions(self, tier: Tier) -> list[str]:
+        """Rules of tier conditions that hold for this place (e.g. an Office of the Mayor is needed)."""
+        return [c.rule for c in tier.conditions if self.truths.get(c.rule) is True]
+
+    def power(self, power: Power) -> PowerResult:
+        status, low, high, unknown_rules, model_missing = power_status(
+            self.pack, self.truths, self.current_tier, power, self.as_of)
+        reqs = requirements_for(self.pack, power.id)
+        missing = {m for r in unknown_rules for m in self.missing(r)}
+        if model_missing:
+            missing.add(self.pack.model_fact)
+        prereqs = prerequisites(self.pack, power)
+        result = PowerResult(
+            id=power.id, status=status, requested=self.requested(power.id), required_tier=low.id,
+            required_tier_if_undetermined_apply=high.id if high.rank > low.rank else None,
+            prerequisites=prereqs, requirements=[r.rule for r in reqs],
+            raised_by=[r.rule for r in reqs if r.tier == low.id and low.id != power.tier
+                       and self.truths.get(r.rule) is True],
+            failed=[r for r in prereqs if self.truths.get(r) is False] if status == Status.not_available else [],
+            missing=sorted(missing) if status == Status.undetermined else [],
+        )
+        if status == Status.needs_stronger_accountability:
+            result.models = self.models_from(low)
+        if status in (Status.available, Status.needs_stronger_accountability):
+            result.conditions = self.conditions(low)
+        return result
+
+    def models_from(self, tier: Tier) -> list[str]:
+        return [m for t in self.pack.tiers if t.rank >= tier.rank for m in t.models]
+
+    def requested(self, power_id: str) -> bool:
+        return bool(self.facts.get(f"requested.{power_id}"))
+
+    def accountability(self, powers: list[PowerResult]) -> Accountability:
+        requested = [p.id for p in self.pack.powers if self.requested(p.id)]
+        low, high = package_tiers(self.pack, self.truths, requested)
+        meets = tier_met(self.pack, self.current_tier, low, high)
+        pkg = requirements_for(self.pack, None)
+        current = self.current_tier
+        return Accountability(
+            fact=self.pack.model_fact, model=self.model, current_tier=current.id if current else None,
+            required_tier=low.id, required_tier_if_undetermined_apply=high.id if high.rank > low.rank else None,
+            meets_requirement=meets, requested=requested, requirements=[r.rule for r in pkg],
+            raised_by=[r.rule for r in pkg if r.tier == low.id and self.truths.get(r.rule) is True],
+            models=self.models_from(low) if meets is False else [],
+            conditions=self.conditions(low) if requested else [],
+        )
+
+    def negotiation(self) -> Negotiation:
+        rid = self.pack.negotiation_rule
+        rule = self.pack.rules[rid]
+        eligible = self.truths.get(rid)
+        return Negotiation(rule=rid, eligible=eligible, decisive=self.decisive(rule.when),
+                           reason=self.reason() if eligible is False else None,
+                           missing=self.missing(rid))
+
+    def decisive(self, cond: Cond) -> list[str]:
+        """The rules a condition reads that decide its outcome (for all: the false ones; for any: the true ones)."""
+        value = truth(cond, self.facts, self.truths)
+        if isinstance(cond, RuleRef):
+            return [cond.rule]
+        if isinstance(cond, Not):
+            return self.decisive(cond.item)
+        if isinstance(cond, (All, Any_)):
+            picked = [item for item in cond.items if truth(item, self.facts, self.truths) == value]
+            return list(dict.fromkeys(r for item in picked for r in self.decisive(item)))
+        return []
+
+    def reason(self) -> Reason | None:
+        """Why the place cannot negotiate: the deciding rule that fails with the fewest failed tests, or,
+        where a rule that holds bars it (read through `not`), that rule."""
+        rid = self.pack.negotiation_rule
+        cond = self.pack.rules[rid].when
+        barring = self._barring(cond, False)
+        if barring:
+            return Reason(rule=barring[0], result=Truth3.true)
+        failing = [r for r in self.decisive(cond) if self.truths.get(r) is False]
+        if not failing:
+            return Reason(rule=rid, result=Truth3.false, failed=failed_tests(cond, self.facts, self.truths))
+
+        def closeness(r: str) -> tuple:
+            tests = failed_tests(self.pack.rules[r].when, self.facts, self.truths)
+            known = sum(1 for f in facts_in(self.pack.rules[r].when) if self.facts.get(f) is not None)
+            return (len(tests), -known, r)
+        best = min(failing, key=closeness)
+        return Reason(rule=best, result=Truth3.false,
+                      failed=failed_tests(self.pack.rules[best].when, self.facts, self.truths))
+
+    def _barring(self, cond: Cond, negated: bool) -> list[str]:
+        """Rules that hold and, read through `not`, make the condition false."""
+        if truth(cond, self.facts, self.truths) is not (negated is True):
+            return []
+        if isinstance(cond, RuleRef):
+            return [cond.rule] if negated and self.truths.get(cond.rule) is True else []
+        if isinstance(cond, Not):
+            return self._barring(cond.item, not negated)
+        if isinstance(cond, (All, Any_)):
+            return [r for item in cond.items for r in self._barring(item, negated)]
+        return []
+
+    def fact_values(self) -> dict[str, FactValue]:
+        """The value of every known fact the pack reads, with the date it took effect and its source."""
+        out: dict[str, FactValue] = {}
+        for name, decl in self.pack.facts.items():
+            if decl.computed:
+                continue
+            entry = self.profile.entry_at(decl, self.as_of)
+            if entry is None or entry.value is None:
+                continue
+            out[name] = FactValue(value=entry.value, since=entry.start, source=entry.source, note=entry.note,
+                                  measured=decl.measured)
+        for name in ("member_count", "requested_count"):
+            if name in self.pack.facts:
+                out[name] = FactValue(value=self.facts[name], source="computed from the profile")
+        return out
+
+    def evaluation(self, with_catalogue: bool = True) -> Evaluation:
+        powers = [self.power(p) for p in self.pack.powers]
+        negotiation = self.negotiation()
+        missing = sorted({m for p in powers for m in p.missing} | set(negotiation.missing))
+        return Evaluation(
+            as_of=self.as_of, as_of_note=self.as_of_note, pack=pack_ref(self.pack), place=place_ref(self.profile),
+            facts=self.fact_values(),
+            steps={rid: self.step(rid) for rid in sorted(self.pack.rules)},
+            negotiation=negotiation, accountability=self.accountability(powers), powers=powers,
+            budget=budget_result(self, powers),
+            readiness=readiness(self.pack, self.truths) if self.pack.readiness else None,
+            missing_facts=missing,
+            catalogue=catalogue(self.pack) if with_catalogue else None,
+        )
+
+
+def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
+           as_of_note: str | None = None) -> Decision:
+    """Evaluate one place as of a date (default: the pack's date of effect): settle every rule, then combine."""
+    if as_of is None:
+        as_of = pack.effective
+        as_of_note = as_of_note or "the rule pack's date of effect (use --as-of to choose another)"
+    evaluator = evaluator or evaluator_for(pack)
+    facts = facts_at(profile, pack.vocabulary, as_of)
+    off = frozenset(pack.rules) - pack.rules_in_force(as_of)
+    truths = evaluator.truths(engine_facts(facts), off)
+    return Decision(pack, profile, as_of, as_of_note or "given", facts, truths, off)
+
+
+def evaluate(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
+             as_of_note: str | None = None) -> Evaluation:
+    """The typed result of evaluating a place."""
+    return decide(pack, profile, as_of, evaluator, as_of_note).evaluation()

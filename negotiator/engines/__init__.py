@@ -1,0 +1,33 @@
+"""Evaluators of a pack's rules: durable-rules (the engine of record) and plain Python.
+
+Both implement the three-valued semantics of semantics.py over the same
+validated pack; tests check that they agree on every bundled place and on
+generated profiles. An evaluator maps a place's facts (as the engines see
+them: see `semantics.engine_facts`) to a conclusion for every rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Protocol
+
+from ..pack.ir import Pack
+
+Truth = bool | None
+
+ENGINES = ("durable", "python")
+
+
+class Evaluator(Protocol):
+    name: str
+
+    def truths(self, facts: Mapping[str, Any], off: frozenset[str] = frozenset()) -> dict[str, Truth]: ...
+
+
+def evaluator_for(pack: Pack, engine: str = "durable") -> Evaluator:
+    if engine == "durable":
+        from .durable import DurableEvaluator
+        return DurableEvaluator(pack)
+    if engine == "python":
+        from .python import PythonEvaluator
+        return PythonEvaluator(pack)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")

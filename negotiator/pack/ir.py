@@ -1,0 +1,313 @@
+"""The validated intermediate form of a rule pack.
+
+Every evaluator is compiled from this form, never from YAML: durable-rules
+(the engine of record) and the plain-Python evaluator, so that they can be
+checked against each other. Everything here is immutable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterator, Union
+
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary
+
+OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
+OP_SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "in": "in", "not_in": "not in"}
+#: The value a date fact takes in the engines: its ordinal day; "never" is -1 (tested only with eq and ne).
+NEVER_ORDINAL = -1
+
+
+def engine_value(value: Any) -> Any:
+    """A fact or literal value as the engines compare it: dates become day numbers."""
+    if isinstance(value, date):
+        return value.toordinal()
+    if value == NEVER:
+        return NEVER_ORDINAL
+    if isinstance(value, tuple):
+        return tuple(engine_value(v) for v in value)
+    return value
+
+
+def show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Compare:
+    """`fact OP value`, where value may come from a named parameter."""
+
+    fact: str
+    op: str
+    value: Any
+    param: str | None = None
+
+    def text(self) -> str:
+        shown = f"{show(self.value)} ({self.param})" if self.param else show(self.value)
+        if self.fact.endswith(MONTHS_SUFFIX):
+            return f"months since {self.fact[: -len(MONTHS_SUFFIX)]} {OP_SYMBOL[self.op]} {shown}"
+        return f"{self.fact} {OP_SYMBOL[self.op]} {shown}"
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    """The conclusion of another rule (a derived fact)."""
+
+    rule: str
+
+    def text(self) -> str:
+        return f"rule {self.rule}"
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple["Cond", ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    items: tuple["Cond", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Cond"
+
+
+Cond = Union[Compare, RuleRef, All, Any_, Not]
+
+
+def walk(cond: Cond) -> Iterator[Cond]:
+    """Every node of a condition, depth first."""
+    yield cond
+    if isinstance(cond, (All, Any_)):
+        for item in cond.items:
+            yield from walk(item)
+    elif isinstance(cond, Not):
+        yield from walk(cond.item)
+
+
+def facts_in(cond: Cond) -> list[str]:
+    """Fact names a condition reads directly, in order of first use."""
+    return list(dict.fromkeys(n.fact for n in walk(cond) if isinstance(n, Compare)))
+
+
+def rules_in(cond: Cond) -> list[str]:
+    """Rule ids a condition reads directly, in order of first use."""
+    return list(dict.fromkeys(n.rule for n in walk(cond) if isinstance(n, RuleRef)))
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The dates between which a rule or power is law: from `start` (inclusive) until `end` (exclusive)."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def holds(self, on: date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on < self.end)
+
+    def text(self) -> str:
+        if self.start and self.end:
+            return f"in force from {self.start.isoformat()} until {self.end.isoformat()}"
+        if self.start:
+            return f"in force from {self.start.isoformat()}"
+        if self.end:
+            return f"in force until {self.end.isoformat()}"
+        return "always in force"
+
+
+ALWAYS = InForce()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A derived fact: true, false or undetermined for each place."""
+
+    id: str
+    statement: str
+    source: str
+    when: Cond
+    where: Where
+    in_force: InForce = ALWAYS
+
+
+@dataclass(frozen=True)
+class TierCondition:
+    """Something a tier brings with it where a rule holds (e.g. an Office of the Mayor for a city region)."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: str
+    rank: int
+    title: str
+    models: tuple[str, ...]
+    statement: str
+    source: str
+    conditions: tuple[TierCondition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """When its rule holds, the powers it applies to need at least `tier`."""
+
+    rule: str
+    tier: str
+    applies_to: tuple[str, ...]  # power ids, or ("package",)
+    all_powers: bool
+
+
+@dataclass(frozen=True)
+class Power:
+    id: str
+    title: str
+    menu: str | None
+    tier: str
+    requires: tuple[str, ...]
+    source: str
+    statement: str
+    where: Where
+    in_force: InForce = ALWAYS
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Any
+    unit: str
+    description: str
+    reference: str | None
+    assumption: str | None
+    minimum: float | None = None
+    maximum: float | None = None
+    set_by: str = "rule pack"
+
+
+@dataclass(frozen=True)
+class BudgetComponent:
+    id: str
+    title: str
+    with_powers: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A single budget for the place, set below today's spend (declared in budget.yaml)."""
+
+    power: str
+    title: str
+    components: tuple[BudgetComponent, ...]
+    source: str
+    baseline_fact: str | None
+    baseline_unit: str
+    baseline_note: str
+    reduction_param: str | None
+    retention_param: str | None
+    horizon_param: str | None
+
+
+@dataclass(frozen=True)
+class Weight:
+    rule: str
+    weight: float
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Move:
+    """A change a place can make (cost in the pack's relative units)."""
+
+    id: str
+    title: str
+    sets: tuple[tuple[str, Any], ...]
+    cost: float
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What a deal asks of the place in return."""
+
+    id: str
+    title: str
+    statement: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    version: str
+    title: str
+    effective: date
+    hash: str
+    root: str
+    sources: dict[str, str]
+    parameters: dict[str, Parameter]
+    vocabulary: Vocabulary
+    rules: dict[str, Rule]
+    strata: tuple[tuple[str, ...], ...]
+    tiers: tuple[Tier, ...]
+    requirements: tuple[Requirement, ...]
+    powers: tuple[Power, ...]
+    budget: Budget | None
+    negotiation_rule: str
+    model_fact: str
+    menus: dict[str, str] = field(default_factory=dict)
+    unlisted_models: str = "unknown"  # "unknown" or a tier id: the tier of a model no tier lists
+    readiness: tuple[Weight, ...] = ()
+    moves: tuple[Move, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<Pack {self.id!r} v{self.version} rules={len(self.rules)} powers={len(self.powers)} hash={self.hash[:8]}>"
+
+    @property
+    def facts(self) -> dict[str, FactDecl]:
+        return self.vocabulary.facts
+
+    def tier(self, tier_id: str) -> Tier:
+        return next(t for t in self.tiers if t.id == tier_id)
+
+    def tier_of_model(self, model: str | None) -> Tier | None:
+        if model is None:
+            return None
+        found = next((t for t in self.tiers if model in t.models), None)
+        if found is None and self.unlisted_models != "unknown":
+            return self.tier(self.unlisted_models)
+        return found
+
+    def power(self, power_id: str) -> Power:
+        return next(p for p in self.powers if p.id == power_id)
+
+    def cite(self, key: str) -> str:
+        return self.sources.get(key, key)
+
+    def rules_in_force(self, on: date) -> frozenset[str]:
+        return frozenset(r for r, rule in self.rules.items() if rule.in_force.holds(on))

@@ -1,0 +1,712 @@
+"""Load a rule pack folder, validate it strictly, and build its intermediate form.
+
+A pack is a folder of YAML files (see rules/README.md). Loading reports every
+problem at once, each with file, line and field: unknown keys, facts, rules,
+parameters, tiers, powers or sources, duplicate ids, values that do not fit a
+fact's declared type, cycles among rules, and packs too large for the engines.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import workspace
+from ..errors import InputError, Problem, nearest
+from ..validation import problems_from
+from ..vocab.declare import read_facts
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary, computed_facts, months_decl
+from ..yamlio import Located, load_yaml
+from . import spec as S
+from .ir import (
+    OPS, All, Any_, Budget, BudgetComponent, Compare, Cond, InForce, Move, Not, Obligation, Pack, Parameter, Power,
+    Requirement, Rule, RuleRef, Tier, TierCondition, Weight, Where, rules_in,
+)
+
+PACK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+RULE_ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$")
+ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Sizes beyond which a pack is refused before anything runs (see negotiator/engines/durable.py).
+MAX_RULES = 5_000
+MAX_DEPTH = 32
+MAX_NODES = 2_000
+
+
+def resolve_pack(name_or_path: str | Path | None) -> Path:
+    """A pack folder from a path, or from the name of a pack in the workspace (default: its first pack)."""
+    ws = workspace.current()
+    if name_or_path is None:
+        names = ws.packs()
+        default = "route-map-2010" if "route-map-2010" in names else (names[0] if names else None)
+        if default is None:
+            raise InputError([Problem(str(ws.rules), "no rule pack found (a folder with a pack.yaml)")])
+        return ws.rules / default
+    path = Path(name_or_path)
+    if path.is_dir():
+        if not (path / "pack.yaml").is_file():
+            raise InputError([Problem(str(path), "is not a rule pack: it has no pack.yaml")])
+        return path
+    if path.name == "pack.yaml" and path.is_file():
+        return path.parent
+    text = str(name_or_path)
+    if PACK_ID.fullmatch(text) and (ws.rules / text / "pack.yaml").is_file():
+        return ws.rules / text
+    names = ws.packs()
+    raise InputError([Problem(text, f"no such rule pack folder or pack name (in {ws.describe()}: "
+                                    f"{', '.join(names) or 'none'})", suggestion=nearest(text, names))])
+
+
+def _vocabulary_dir(name: str, pack_root: Path) -> Path | None:
+    for base in (pack_root.parent, workspace.current().rules, workspace.bundled().rules):
+        if (base / name / "facts.yaml").is_file():
+            return base / name
+    return None
+
+
+def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
+    """The bytes of every file of the pack and of the vocabularies it uses (for the hash and the build)."""
+    texts: dict[str, bytes] = {}
+    where: dict[str, Path] = {}
+    for name in S.FILES:
+        file = root / name
+        if file.is_file():
+            texts[name] = _bytes(file)
+            where[name] = file
+    uses: list[str] = []
+    if "pack.yaml" in texts:
+        try:
+            meta = load_yaml(root / "pack.yaml", workspace.display(root / "pack.yaml")).data
+            uses = [u for u in (meta or {}).get("uses", []) if isinstance(u, str)] if isinstance(meta, dict) else []
+        except InputError:
+            uses = []
+    for name in uses:
+        folder = _vocabulary_dir(name, root) if PACK_ID.fullmatch(name) else None
+        if folder is not None:
+            texts[f"uses/{name}/facts.yaml"] = _bytes(folder / "facts.yaml")
+            where[f"uses/{name}/facts.yaml"] = folder / "facts.yaml"
+    return texts, where
+
+
+def _bytes(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(workspace.display(file), f"cannot be read ({exc.strerror})")]) from None
+
+
+_CACHE: dict[tuple[str, str], Pack] = {}
+
+
+def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any] | None = None,
+              set_by: str = "round config") -> Pack:
+    """Load, validate and build a pack once; later calls with unchanged files reuse it.
+
+    `parameters` replaces the values of some of the pack's parameters (a round config's or `--set`);
+    `set_by` names where they come from, in messages and results.
+    """
+    root = resolve_pack(name_or_path)
+    texts, where = _read_all(root)
+    digest = hashlib.sha256()
+    for key in sorted(texts):
+        digest.update(key.encode() + b"\0" + hashlib.sha256(texts[key]).digest())
+    overrides = dict(sorted((parameters or {}).items()))
+    if overrides:
+        digest.update(repr(overrides).encode())
+    key = (str(root.resolve()), digest.hexdigest())
+    if key not in _CACHE:
+        _CACHE[key] = _build(root, digest.hexdigest(), where, overrides, set_by)
+    return _CACHE[key]
+
+
+def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str, Any] | None = None,
+           set_by: str = "round config") -> Pack:
+    problems: list[Problem] = []
+    docs: dict[str, Located] = {}
+    specs: dict[str, Any] = {}
+    for name in S.FILES:
+        if name not in where:
+            if name in S.REQUIRED:
+                problems.append(Problem(workspace.display(root / name), "required file of a rule pack is missing"))
+            continue
+        try:
+            doc = load_yaml(where[name], workspace.display(where[name]))
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        docs[name] = doc
+        if name == "facts.yaml":
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "expected a mapping of fields"))
+            continue
+        try:
+            specs[name] = S.SCHEMAS[name].model_validate(doc.data)
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, S.SCHEMAS[name], doc))
+    if problems or any(n in docs and n not in specs for n in S.SCHEMAS):
+        raise InputError(problems)
+    for key, file in where.items():
+        if key.startswith("uses/"):
+            try:
+                docs[key] = load_yaml(file, workspace.display(file))
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    if overrides:
+        specs["parameters.yaml"] = _override(specs.get("parameters.yaml"), overrides, set_by)
+    builder = _Builder(root, digest, docs, specs)
+    builder.set_by = {name: set_by for name in overrides or {}}
+    return builder.build()
+
+
+def _override(params: S.ParamsFile | None, overrides: dict[str, Any], set_by: str) -> S.ParamsFile:
+    """The pack's parameters with some values replaced; every replacement checked against its parameter."""
+    known = dict(params.parameters) if params else {}
+    problems = []
+    for name, value in overrides.items():
+        spec = known.get(name)
+        if spec is None:
+            problems.append(Problem(set_by, f"unknown parameter '{name}' of the rule pack", field=name,
+                                    suggestion=nearest(name, known)))
+            continue
+        old = spec.value
+        number = isinstance(old, (int, float)) and not isinstance(old, bool)
+        if number and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            problems.append(Problem(set_by, f"expected a number, got {value!r}", field=name))
+            continue
+        if number and value != value or value in (float("inf"), float("-inf")):
+            problems.append(Problem(set_by, f"{value!r} is not a finite number", field=name))
+            continue
+        if not number and type(value) is not type(old):
+            problems.append(Problem(set_by, f"expected {type(old).__name__}, got {value!r}", field=name))
+            continue
+        if number and ((spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max)):
+            bounds = " and ".join(b for b in (f"at least {spec.min}" if spec.min is not None else "",
+                                              f"at most {spec.max}" if spec.max is not None else "") if b)
+            problems.append(Problem(set_by, f"{value!r} is impossible: must be {bounds}", field=name))
+            continue
+        if isinstance(old, int) and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        known[name] = spec.model_copy(update={"value": value})
+    if problems:
+        raise InputError(problems)
+    return S.ParamsFile.model_construct(parameters=known)
+
+
+class _Builder:
+    """Semantic validation across files, then the immutable Pack."""
+
+    def __init__(self, root: Path, digest: str, docs: dict[str, Located], specs: dict[str, Any]):
+        self.root, self.digest, self.docs, self.specs = root, digest, docs, specs
+        self.problems: list[Problem] = []
+        self.meta: S.PackMeta = specs["pack.yaml"]
+        self.sources = dict(self.meta.sources)
+        params_file = specs.get("parameters.yaml")
+        self.params = params_file.parameters if params_file else {}
+        self.power_ids = [p.id for p in specs["powers.yaml"].powers]
+        self.rule_where: dict[str, tuple[str, tuple]] = {}
+        self.rule_ids: set[str] = set()
+        self.set_by: dict[str, str] = {}
+
+    def err(self, file: str, path: tuple, message: str, suggestion: str | None = None) -> None:
+        self.problems.append(self.docs[file].problem(path, message, suggestion))
+
+    def check_source(self, file: str, path: tuple, key: str) -> None:
+        if key not in self.sources:
+            self.err(file, path, f"unknown source '{key}' (declare it under sources: in pack.yaml)",
+                     nearest(key, self.sources))
+
+    # --- the vocabulary -------------------------------------------------------------------------
+    def vocabulary(self) -> Vocabulary:
+        facts: dict[str, FactDecl] = {}
+        owner: dict[str, str] = {}
+        for i, name in enumerate(self.meta.uses):
+            key = f"uses/{name}/facts.yaml"
+            if key not in self.docs:
+                self.err("pack.yaml", ("uses", i), f"no shared vocabulary '{name}' (a folder beside the pack, or in "
+                         "the workspace's rules/, holding facts.yaml)")
+                continue
+            doc = self.docs[key]
+            decls, extends, problems = read_facts(doc, {})
+            self.problems += problems
+            if extends:
+                self.problems.append(doc.problem(("extends",), "a shared vocabulary cannot extend facts"))
+            own_sources = doc.data.get("sources", {}) if isinstance(doc.data, dict) else {}
+            for skey, text in (own_sources or {}).items():
+                if skey in self.sources and self.sources[skey] != text:
+                    self.err("pack.yaml", ("sources", skey), f"source '{skey}' is also declared, differently, in "
+                             f"{doc.file}")
+                self.sources.setdefault(skey, text)
+            for n, d in decls.items():
+                facts[n] = d
+                owner[n] = doc.file
+        if "facts.yaml" in self.docs:
+            doc = self.docs["facts.yaml"]
+            decls, extends, problems = read_facts(doc, self.sources)
+            self.problems += problems
+            own_sources = doc.data.get("sources", {}) if isinstance(doc.data, dict) else {}
+            for skey, text in (own_sources or {}).items():
+                self.sources.setdefault(skey, text)
+            for n, d in decls.items():
+                if n in facts:
+                    self.err("facts.yaml", ("facts", n), f"fact '{n}' is already declared in {owner[n]}; "
+                             "use extends: to add values")
+                    continue
+                facts[n] = d
+            for n, ext in extends.items():
+                base = facts.get(n)
+                if base is None or base.type != "choice":
+                    self.err("facts.yaml", ("extends", n), f"only a declared choice fact can be extended, not '{n}'",
+                             nearest(n, [k for k, v in facts.items() if v.type == "choice"]))
+                    continue
+                clash = [v for v in ext.values if v in base.values]
+                if clash:
+                    self.err("facts.yaml", ("extends", n, clash[0]), f"'{clash[0]}' is already a value of '{n}'")
+                    continue
+                from dataclasses import replace
+                facts[n] = replace(base, values=base.values + tuple(ext.values),
+                                   value_titles=base.value_titles + tuple(ext.values.items()))
+        requests = self.meta.requests
+        if requests is not None:
+            decl = facts.get(requests)
+            if decl is None or decl.type != "list" or decl.of != "power":
+                self.err("pack.yaml", ("requests",), f"'{requests}' must be a declared list fact with of: power",
+                         nearest(requests, facts))
+                requests = None
+        from dataclasses import replace
+        for n, d in list(facts.items()):
+            if d.type == "list" and d.of == "power":
+                facts[n] = replace(d, values=tuple(self.power_ids))
+            if d.type == "date":
+                m = months_decl(d)
+                facts[m.name] = m
+        facts.update(computed_facts(self.power_ids, requests))
+        return Vocabulary(dict(sorted(facts.items())), requests=requests)
+
+    # --- the whole pack ---------------------------------------------------------------------------
+    def build(self) -> Pack:
+        meta = self.meta
+        if not PACK_ID.fullmatch(meta.id):
+            self.err("pack.yaml", ("id",), f"'{meta.id}' is not a pack id (lower-case letters, digits and single "
+                     "hyphens, e.g. route-map-2010)")
+        for key, text in meta.sources.items():
+            if not text.strip():
+                self.err("pack.yaml", ("sources", key), "a source needs a title")
+        for key in meta.menus:
+            if not ITEM_ID.fullmatch(key):
+                self.err("pack.yaml", ("menus", key), f"'{key}' is not a menu id (lower-case letters and underscores)")
+        self.vocab = self.vocabulary()
+        if self.problems:  # rules cannot be checked against a broken vocabulary
+            raise InputError(self.problems)
+        acc: S.AccountabilityFile = self.specs["accountability.yaml"]
+        parameters = self._parameters()
+        tiers = self._tiers(acc)
+        tier_ids = [t.id for t in tiers]
+
+        # Every id names one thing: rules, requirements, powers and tiers share a namespace.
+        seen: dict[str, tuple[str, tuple]] = {}
+
+        def claim(ident: str, file: str, path: tuple, pattern: re.Pattern, what: str) -> None:
+            if not pattern.fullmatch(ident):
+                self.err(file, path, f"'{ident}' is not a {what} id (lower-case letters, digits, underscores"
+                         + (", hyphens and dots" if pattern is RULE_ID else "") + ")")
+            if ident in seen:
+                other_file, other_path = seen[ident]
+                line = self.docs[other_file].line_of(other_path)
+                self.err(file, path, f"duplicate id '{ident}' (already used in {self.docs[other_file].file}:{line})")
+            else:
+                seen[ident] = (file, path)
+        for i, t in enumerate(acc.tiers):
+            claim(t.id, "accountability.yaml", ("tiers", i, "id"), ITEM_ID, "tier")
+        rule_specs: list[tuple[str, tuple, Any]] = []
+        for i, r in enumerate(self.specs["rules.yaml"].rules):
+            claim(r.id, "rules.yaml", ("rules", i, "id"), RULE_ID, "rule")
+            rule_specs.append(("rules.yaml", ("rules", i), r))
+        for i, r in enumerate(acc.requirements):
+            claim(r.id, "accountability.yaml", ("requirements", i, "id"), RULE_ID, "rule")
+            rule_specs.append(("accountability.yaml", ("requirements", i), r))
+        for i, p in enumerate(self.specs["powers.yaml"].powers):
+            claim(p.id, "powers.yaml", ("powers", i, "id"), ITEM_ID, "power")
+        self.rule_ids = {s.id for _, _, s in rule_specs}
+        if len(rule_specs) > MAX_RULES:
+            self.err("rules.yaml", ("rules",), f"{len(rule_specs):,} rules: a pack holds at most {MAX_RULES:,} "
+                     "(split it into packs)")
+
+        rules: dict[str, Rule] = {}
+        for file, path, spec in rule_specs:
+            self.check_source(file, path + ("source",), spec.source)
+            in_force = self._in_force(file, path, spec.from_, spec.until)
+            cond = self._checked_cond(file, path + ("when",), spec.when)
+            if cond is not None and spec.id not in rules:
+                rules[spec.id] = Rule(spec.id, spec.statement, spec.source, cond,
+                                      Where(self.docs[file].file, self.docs[file].line_of(path + ("id",))), in_force)
+                self.rule_where[spec.id] = (file, path)
+        strata = self._strata(rules)
+
+        if meta.negotiation_rule not in self.rule_ids:
+            self.err("pack.yaml", ("negotiation_rule",), f"unknown rule '{meta.negotiation_rule}'",
+                     nearest(meta.negotiation_rule, self.rule_ids))
+        for i, t in enumerate(acc.tiers):
+            for j, c in enumerate(t.conditions):
+                if c.rule not in self.rule_ids:
+                    self.err("accountability.yaml", ("tiers", i, "conditions", j, "rule"), f"unknown rule '{c.rule}'",
+                             nearest(c.rule, self.rule_ids))
+
+        requirements = []
+        for i, r in enumerate(acc.requirements):
+            path = ("requirements", i)
+            if r.tier not in tier_ids:
+                self.err("accountability.yaml", path + ("tier",), f"unknown tier '{r.tier}'", nearest(r.tier, tier_ids))
+            applies = r.applies_to
+            if isinstance(applies, list):
+                for j, pid in enumerate(applies):
+                    if pid not in self.power_ids:
+                        self.err("accountability.yaml", path + ("applies_to", j), f"unknown power '{pid}'",
+                                 nearest(pid, self.power_ids))
+            requirements.append(Requirement(r.id, r.tier, tuple(applies) if isinstance(applies, list) else (applies,),
+                                            applies == "all_powers"))
+
+        powers = []
+        for i, p in enumerate(self.specs["powers.yaml"].powers):
+            path = ("powers", i)
+            self.check_source("powers.yaml", path + ("source",), p.source)
+            if p.tier not in tier_ids:
+                self.err("powers.yaml", path + ("tier",), f"unknown tier '{p.tier}'", nearest(p.tier, tier_ids))
+            if meta.menus and p.menu is None:
+                self.err("powers.yaml", path, f"a power needs a menu (one of: {', '.join(meta.menus)})")
+            elif p.menu is not None and p.menu not in meta.menus:
+                self.err("powers.yaml", path + ("menu",), f"unknown menu '{p.menu}' (declare it under menus: in "
+                         "pack.yaml)", nearest(p.menu, meta.menus))
+            for j, rid in enumerate(p.requires):
+                if rid not in self.rule_ids:
+                    self.err("powers.yaml", path + ("requires", j), f"unknown rule '{rid}'", nearest(rid, self.rule_ids))
+            in_force = self._in_force("powers.yaml", path, p.from_, p.until)
+            powers.append(Power(p.id, p.title, p.menu, p.tier, tuple(p.requires), p.source, p.statement,
+                                Where(self.docs["powers.yaml"].file, self.docs["powers.yaml"].line_of(path + ("id",))),
+                                in_force))
+
+        budget = self._budget()
+        readiness = self._readiness()
+        moves = self._moves()
+        obligations = []
+        spec_o = self.specs.get("obligations.yaml")
+        for i, o in enumerate(spec_o.obligations if spec_o else []):
+            self.check_source("obligations.yaml", ("obligations", i, "source"), o.source)
+            obligations.append(Obligation(o.id, o.title, o.statement, o.source))
+        if self.problems:
+            raise InputError(self.problems)
+        return Pack(
+            id=meta.id, version=meta.version, title=meta.title, effective=meta.effective, hash=self.digest,
+            root=workspace.display(self.root), sources=dict(sorted(self.sources.items())), parameters=parameters,
+            vocabulary=self.vocab, rules=rules, strata=strata, tiers=tuple(tiers), requirements=tuple(requirements),
+            powers=tuple(powers), budget=budget, negotiation_rule=meta.negotiation_rule, model_fact=acc.model_fact,
+            menus=dict(meta.menus), unlisted_models=acc.unlisted_models, readiness=readiness, moves=moves,
+            obligations=tuple(obligations), files=tuple(sorted(d.file for d in self.docs.values())),
+        )
+
+    def _in_force(self, file: str, path: tuple, start: date | None, end: date | None) -> InForce:
+        if start is not None and end is not None and end <= start:
+            self.err(file, path + ("until",), f"until ({end}) must come after from ({start})")
+        return InForce(start, end)
+
+    def _parameters(self) -> dict[str, Parameter]:
+        out = {}
+        for name, p in self.params.items():
+            path = ("parameters", name)
+            if not ITEM_ID.fullmatch(name):
+                self.err("parameters.yaml", path, f"'{name}' is not a parameter name (lower-case letters, digits, "
+                         "underscores)")
+            if p.reference is None and p.assumption is None:
+                self.err("parameters.yaml", path, "a parameter needs a reference (a source) or an assumption "
+                         "note with its rationale")
+            if p.reference is not None:
+                self.check_source("parameters.yaml", path + ("reference",), p.reference)
+            if isinstance(p.value, float) and p.value != p.value or p.value in (float("inf"), float("-inf")):
+                self.err("parameters.yaml", path + ("value",), f"{p.value!r} is not a finite number")
+            if isinstance(p.value, (int, float)) and not isinstance(p.value, bool):
+                if p.min is not None and p.value < p.min or p.max is not None and p.value > p.max:
+                    self.err("parameters.yaml", path + ("value",), f"{p.value} is outside its own bounds "
+                             f"({p.min} to {p.max})")
+            out[name] = Parameter(name, p.value, p.unit, p.description, p.reference, p.assumption, p.min, p.max,
+                                  self.set_by.get(name, "rule pack"))
+        return out
+
+    def _tiers(self, acc: S.AccountabilityFile) -> list[Tier]:
+        model = self.vocab.facts.get(acc.model_fact)
+        if model is None or model.type != "choice":
+            self.err("accountability.yaml", ("model_fact",), f"'{acc.model_fact}' must be a declared choice fact "
+                     "(the place's accountability model)", nearest(acc.model_fact, self.vocab.facts))
+            models: tuple[str, ...] = ()
+        else:
+            models = model.values
+        tiers, owner = [], {}
+        for i, t in enumerate(acc.tiers):
+            path = ("tiers", i)
+            self.check_source("accountability.yaml", path + ("source",), t.source)
+            for j, m in enumerate(t.models):
+                if models and m not in models:
+                    self.err("accountability.yaml", path + ("models", j), f"'{m}' is not a value of "
+                             f"'{acc.model_fact}'", nearest(m, models))
+                elif m in owner:
+                    self.err("accountability.yaml", path + ("models", j), f"model '{m}' is already in tier '{owner[m]}'")
+                else:
+                    owner[m] = t.id
+            tiers.append(Tier(t.id, i, t.title, tuple(t.models), t.statement, t.source,
+                              tuple(TierCondition(c.rule, c.text) for c in t.conditions)))
+        if acc.unlisted_models != "unknown" and acc.unlisted_models not in [t.id for t in acc.tiers]:
+            self.err("accountability.yaml", ("unlisted_models",), f"'{acc.unlisted_models}' is neither unknown nor a "
+                     "tier", nearest(acc.unlisted_models, [t.id for t in acc.tiers] + ["unknown"]))
+        return tiers
+
+    # --- conditions -------------------------------------------------------------------------------
+    def _checked_cond(self, file: str, path: tuple, raw: Any) -> Cond | None:
+        depth, nodes = _size(raw)
+        if depth > MAX_DEPTH:
+            self.err(file, path, f"a condition nested {depth} levels deep; at most {MAX_DEPTH} (name the inner "
+                     "parts as rules of their own)")
+            return None
+        if nodes > MAX_NODES:
+            self.err(file, path, f"a condition of {nodes:,} parts; at most {MAX_NODES:,} (split it into rules)")
+            return None
+        return self._cond(file, path, raw)
+
+    def _cond(self, file: str, path: tuple, raw: Any) -> Cond | None:
+        """Parse one condition; report problems and return None if it is broken."""
+        if not isinstance(raw, dict):
+            self.err(file, path, "a condition is a mapping: all, any, not, rule, fact or months_since with one "
+                     "operator")
+            return None
+        keys = set(raw)
+        if keys in ({"all"}, {"any"}):
+            key = next(iter(keys))
+            items = raw[key]
+            if not isinstance(items, list) or not items:
+                self.err(file, path + (key,), f"'{key}' takes a non-empty list of conditions")
+                return None
+            parsed = [self._cond(file, path + (key, i), item) for i, item in enumerate(items)]
+            if any(p is None for p in parsed):
+                return None
+            return All(tuple(parsed)) if key == "all" else Any_(tuple(parsed))
+        if keys == {"not"}:
+            inner = self._cond(file, path + ("not",), raw["not"])
+            return None if inner is None else Not(inner)
+        if keys == {"rule"}:
+            rid = raw["rule"]
+            if not isinstance(rid, str) or rid not in self.rule_ids:
+                self.err(file, path + ("rule",), f"unknown rule '{rid}'", nearest(str(rid), self.rule_ids))
+                return None
+            return RuleRef(rid)
+        if "fact" in keys or "months_since" in keys:
+            return self._compare(file, path, raw)
+        words = ["all", "any", "not", "rule", "fact", "months_since"]
+        unknown = sorted(map(str, keys - set(words)))
+        hint = nearest(unknown[0], words) if unknown else None
+        self.err(file, path, f"not a condition: keys {', '.join(sorted(map(str, keys)))} "
+                 "(use all, any, not, rule, or fact with one operator)", hint)
+        return None
+
+    def _compare(self, file: str, path: tuple, raw: dict) -> Cond | None:
+        months = "months_since" in raw
+        subject = "months_since" if months else "fact"
+        if "fact" in raw and "months_since" in raw:
+            self.err(file, path, "give fact or months_since, not both")
+            return None
+        fact = raw[subject]
+        ops = [k for k in raw if k != subject]
+        if len(ops) != 1 or ops[0] not in OPS:
+            bad = [k for k in ops if k not in OPS]
+            hint = nearest(str(bad[0]), OPS) if bad else None
+            self.err(file, path, f"a fact test takes exactly one operator of: {', '.join(OPS)}", hint)
+            return None
+        op = ops[0]
+        facts = self.vocab.facts
+        decl = facts.get(fact) if isinstance(fact, str) else None
+        if decl is None or fact.endswith(MONTHS_SUFFIX):
+            self.err(file, path + (subject,), f"unknown fact '{fact}' (declare it in facts.yaml)",
+                     nearest(str(fact), [f for f in facts if not f.endswith(MONTHS_SUFFIX)]))
+            return None
+        if months:
+            if decl.type != "date":
+                self.err(file, path + (subject,), f"months_since needs a date fact; '{fact}' is {decl.type}")
+                return None
+            decl = facts[fact + MONTHS_SUFFIX]
+        if decl.type == "list":
+            self.err(file, path + (subject,), f"'{fact}' is a list; rules read it through computed facts "
+                     "(requested.POWER, requested_count)")
+            return None
+        value, param = raw[op], None
+        if isinstance(value, dict):
+            if set(value) != {"param"}:
+                self.err(file, path + (op,), "a value is a literal, a list, or {param: NAME}")
+                return None
+            param = value["param"]
+            if param not in self.params:
+                self.err(file, path + (op, "param"), f"unknown parameter '{param}'", nearest(str(param), self.params))
+                return None
+            value = self.params[param].value
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                self.err(file, path + (op,), f"'{op}' takes a non-empty list of values")
+                return None
+            for i, v in enumerate(value):
+                if not self._value_fits(file, path + (op, i), decl, v):
+                    return None
+            return Compare(decl.name, op, tuple(value), param)
+        if not self._value_fits(file, path + (op,), decl, value):
+            return None
+        if op in ("lt", "lte", "gt", "gte"):
+            if decl.type == "choice" and decl.ordered:
+                return self._ladder(decl, op, value, param)
+            if decl.type not in ("integer", "number", "date"):
+                self.err(file, path + (op,), f"'{op}' compares numbers, dates or an ordered choice, but '{fact}' is "
+                         f"{decl.type}")
+                return None
+            if decl.type == "date" and (decl.never or value == NEVER):
+                self.err(file, path + (op,), f"'{fact}' may be never: test it with months_since, eq or ne")
+                return None
+        return Compare(decl.name, op, value, param)
+
+    @staticmethod
+    def _ladder(decl: FactDecl, op: str, value: str, param: str | None) -> Cond:
+        """`status gte X` on an ordered choice: every value at or above X on the ladder."""
+        k = decl.values.index(value)
+        pick = {"lt": decl.values[:k], "lte": decl.values[:k + 1], "gt": decl.values[k + 1:],
+                "gte": decl.values[k:]}[op]
+        if not pick:  # e.g. "above the top rung": nothing qualifies
+            return Compare(decl.name, "not_in", decl.values, param)
+        return Compare(decl.name, "in", tuple(pick), param)
+
+    def _value_fits(self, file: str, path: tuple, decl: FactDecl, value: Any) -> bool:
+        if decl.type == "number" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if decl.type == "integer" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if decl.type in ("integer", "number"):
+            # a threshold may lie outside the bounds a profile's value must keep (e.g. more than any population)
+            bare = FactDecl(decl.name, decl.type)
+            found = bare.problem_with(value)
+        else:
+            found = decl.problem_with(value)
+        if found:
+            self.err(file, path, f"{found[0]} (for fact '{decl.name}')", found[1])
+            return False
+        return True
+
+    def _strata(self, rules: dict[str, Rule]) -> tuple[tuple[str, ...], ...]:
+        """Order rules into strata: a rule comes after every rule it reads. Report a cycle."""
+        deps = {rid: [d for d in rules_in(r.when) if d in rules] for rid, r in rules.items()}
+        try:
+            order = list(graphlib.TopologicalSorter(deps).static_order())
+        except graphlib.CycleError as exc:
+            cycle = list(reversed(exc.args[1]))
+            file, path = self.rule_where[cycle[0]]
+            self.err(file, path + ("when",), "rules form a cycle: " + " -> ".join(cycle))
+            return ()
+        level: dict[str, int] = {}
+        for rid in order:
+            level[rid] = 1 + max((level[d] for d in deps[rid]), default=-1)
+        if not level:
+            return ()
+        return tuple(tuple(sorted(r for r in rules if level[r] == k)) for k in range(max(level.values()) + 1))
+
+    # --- the optional files -----------------------------------------------------------------------
+    def _param_ref(self, file: str, path: tuple, ref: S.ParamRef | None) -> str | None:
+        if ref is None:
+            return None
+        if ref.param not in self.params:
+            self.err(file, path + ("param",), f"unknown parameter '{ref.param}'", nearest(ref.param, self.params))
+            return None
+        value = self.params[ref.param].value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.err(file, path + ("param",), f"parameter '{ref.param}' must be a number")
+        return ref.param
+
+    def _budget(self) -> Budget | None:
+        spec: S.BudgetFile | None = self.specs.get("budget.yaml")
+        if spec is None:
+            return None
+        b = spec.budget
+        self.check_source("budget.yaml", ("budget", "source"), b.source)
+        if b.power not in self.power_ids:
+            self.err("budget.yaml", ("budget", "power"), f"unknown power '{b.power}'", nearest(b.power, self.power_ids))
+        comps = []
+        for i, c in enumerate(b.components):
+            self.check_source("budget.yaml", ("budget", "components", i, "source"), c.source)
+            for j, pid in enumerate(c.with_powers):
+                if pid not in self.power_ids:
+                    self.err("budget.yaml", ("budget", "components", i, "with_powers", j), f"unknown power '{pid}'",
+                             nearest(pid, self.power_ids))
+            comps.append(BudgetComponent(c.id, c.title, tuple(c.with_powers), c.source))
+        baseline = None
+        if b.baseline is not None:
+            decl = self.vocab.facts.get(b.baseline.fact)
+            if decl is None or decl.type not in ("integer", "number"):
+                self.err("budget.yaml", ("budget", "baseline", "fact"), f"'{b.baseline.fact}' must be a declared "
+                         "number fact", nearest(b.baseline.fact, self.vocab.facts))
+            baseline = b.baseline
+        return Budget(
+            b.power, b.title, tuple(comps), b.source,
+            baseline.fact if baseline else None, baseline.unit if baseline else "", baseline.note if baseline else "",
+            self._param_ref("budget.yaml", ("budget", "reduction"), b.reduction),
+            self._param_ref("budget.yaml", ("budget", "retention"), b.retention),
+            self._param_ref("budget.yaml", ("budget", "horizon"), b.horizon),
+        )
+
+    def _readiness(self) -> tuple[Weight, ...]:
+        spec: S.ReadinessFile | None = self.specs.get("readiness.yaml")
+        if spec is None:
+            return ()
+        out = []
+        for i, w in enumerate(spec.readiness):
+            if w.rule not in self.rule_ids:
+                self.err("readiness.yaml", ("readiness", i, "rule"), f"unknown rule '{w.rule}'",
+                         nearest(w.rule, self.rule_ids))
+            if isinstance(w.weight, float) and (w.weight != w.weight or abs(w.weight) == float("inf")):
+                self.err("readiness.yaml", ("readiness", i, "weight"), f"{w.weight!r} is not a finite number")
+            out.append(Weight(w.rule, float(w.weight), w.rationale))
+        return tuple(out)
+
+    def _moves(self) -> tuple[Move, ...]:
+        spec: S.MovesFile | None = self.specs.get("moves.yaml")
+        if spec is None:
+            return ()
+        out = []
+        for i, m in enumerate(spec.moves):
+            for fact, value in m.sets.items():
+                decl = self.vocab.facts.get(fact)
+                if decl is None or decl.computed:
+                    self.err("moves.yaml", ("moves", i, "sets", fact), f"unknown fact '{fact}'",
+                             nearest(fact, self.vocab.facts))
+                else:
+                    found = decl.problem_with(value)
+                    if found:
+                        self.err("moves.yaml", ("moves", i, "sets", fact), found[0], found[1])
+            out.append(Move(m.id, m.title, tuple(sorted(m.sets.items())), float(m.cost), m.rationale))
+        return tuple(out)
+
+
+def _size(raw: Any, depth: int = 1) -> tuple[int, int]:
+    """(depth, number of nodes) of a raw condition, without recursion limits."""
+    worst, count = 0, 0
+    stack = [(raw, depth)]
+    while stack:
+        node, d = stack.pop()
+        count += 1
+        worst = max(worst, d)
+        if isinstance(node, dict):
+            for key in ("all", "any"):
+                if isinstance(node.get(key), list):
+                    stack += [(item, d + 1) for item in node[key]]
+            if "not" in node:
+                stack.append((node["not"], d + 1))
+            for op in ("in", "not_in"):
+                if isinstance(node.get(op), list):
+                    count += len(node[op])
+    return worst, count

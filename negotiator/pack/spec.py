@@ -1,0 +1,182 @@
+"""The shape of each file of a rule pack, as pydantic models (strict: unknown keys are errors).
+
+Meaning across files (references, types, cycles) is checked in load.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class PackMeta(_M):
+    id: str
+    version: str
+    title: str = Field(min_length=1)
+    effective: date
+    description: str = ""
+    uses: list[str] = Field(default_factory=list)
+    negotiation_rule: str
+    requests: Optional[str] = None
+    menus: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(min_length=1)
+
+
+class ParamSpec(_M):
+    value: Union[int, float, str, bool]
+    unit: str
+    description: str
+    reference: Optional[str] = None
+    assumption: Optional[str] = None
+    min: Optional[Union[int, float]] = None
+    max: Optional[Union[int, float]] = None
+
+
+class ParamsFile(_M):
+    parameters: dict[str, ParamSpec]
+
+
+class TierConditionSpec(_M):
+    rule: str
+    text: str = Field(min_length=1)
+
+
+class TierSpec(_M):
+    id: str
+    title: str
+    models: list[str] = Field(min_length=1)
+    statement: str
+    source: str
+    conditions: list[TierConditionSpec] = Field(default_factory=list)
+
+
+class RequirementSpec(_M):
+    id: str
+    statement: str
+    source: str
+    when: Any
+    tier: str
+    applies_to: Union[Literal["all_powers", "package"], list[str]]
+    from_: Optional[date] = Field(default=None, alias="from")
+    until: Optional[date] = None
+
+
+class AccountabilityFile(_M):
+    model_fact: str
+    unlisted_models: str = "unknown"
+    tiers: list[TierSpec] = Field(min_length=1)
+    requirements: list[RequirementSpec] = Field(default_factory=list)
+
+
+class RuleSpec(_M):
+    id: str
+    statement: str
+    source: str
+    when: Any
+    from_: Optional[date] = Field(default=None, alias="from")
+    until: Optional[date] = None
+
+
+class RulesFile(_M):
+    rules: list[RuleSpec]
+
+
+class PowerSpec(_M):
+    id: str
+    title: str
+    menu: Optional[str] = None
+    tier: str
+    requires: list[str] = Field(default_factory=list)
+    statement: str
+    source: str
+    from_: Optional[date] = Field(default=None, alias="from")
+    until: Optional[date] = None
+
+
+class PowersFile(_M):
+    powers: list[PowerSpec] = Field(min_length=1)
+
+
+class ComponentSpec(_M):
+    id: str
+    title: str
+    with_powers: list[str] = Field(min_length=1)
+    source: str
+
+
+class BaselineSpec(_M):
+    fact: str
+    unit: str
+    note: str = ""
+
+
+class ParamRef(_M):
+    param: str
+
+
+class BudgetSpec(_M):
+    power: str
+    title: str = "Single place budget"
+    source: str
+    components: list[ComponentSpec] = Field(min_length=1)
+    baseline: Optional[BaselineSpec] = None
+    reduction: Optional[ParamRef] = None
+    retention: Optional[ParamRef] = None
+    horizon: Optional[ParamRef] = None
+
+
+class BudgetFile(_M):
+    budget: BudgetSpec
+
+
+class WeightSpec(_M):
+    rule: str
+    weight: Union[int, float]
+    rationale: str
+
+
+class ReadinessFile(_M):
+    readiness: list[WeightSpec]
+
+
+class MoveSpec(_M):
+    id: str
+    title: str
+    sets: dict[str, Any] = Field(min_length=1)
+    cost: Union[int, float] = Field(gt=0)
+    rationale: str
+
+
+class MovesFile(_M):
+    moves: list[MoveSpec]
+
+
+class ObligationSpec(_M):
+    id: str
+    title: str
+    statement: str
+    source: str
+
+
+class ObligationsFile(_M):
+    obligations: list[ObligationSpec]
+
+
+class FactsFileRef(_M):
+    """Placeholder: facts.yaml is read by vocab.declare (it has its own model)."""
+
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "pack.yaml": PackMeta, "parameters.yaml": ParamsFile, "accountability.yaml": AccountabilityFile,
+    "rules.yaml": RulesFile, "powers.yaml": PowersFile, "budget.yaml": BudgetFile,
+    "readiness.yaml": ReadinessFile, "moves.yaml": MovesFile, "obligations.yaml": ObligationsFile,
+}
+REQUIRED = ("pack.yaml", "accountability.yaml", "rules.yaml", "powers.yaml")
+OPTIONAL = ("facts.yaml", "parameters.yaml", "budget.yaml", "readiness.yaml", "moves.yaml", "obligations.yaml")
+FILES = REQUIRED + OPTIONAL

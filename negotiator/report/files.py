@@ -1,0 +1,120 @@
+"""Round reports: round.json, round.md, round.csv and a self-contained round.html.
+
+Every file is a pure function of the typed round, so the same inputs give
+byte-identical files. The Markdown and HTML reports share one view model
+(view.py) and are laid out by Jinja2 templates: HTML with autoescape,
+Markdown with every value escaped (no raw HTML, no links from user text,
+table cells kept whole). CSV cells a spreadsheet would run as a formula are
+neutralised. The four files are replaced as a set (atomic.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..atomic import write_set
+from ..results import STATUS_LABEL, Round, Status, dump
+from ..text import csv_cell, md_cell
+from . import charts
+from .view import STATUS_COLOUR, fmt, pct, round_view
+
+
+def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
+    """Write the four reports into `out`, replacing any earlier set as a whole."""
+    files = {
+        "round.json": to_json(r, indent),
+        "round.md": to_markdown(r),
+        "round.csv": to_csv(r),
+        "round.html": to_html(r),
+    }
+    return write_set(out, files)
+
+
+def to_json(r: Round, indent: int | None = None) -> str:
+    return dump(r, indent)
+
+
+def _md_finalize(value: object) -> object:
+    return value if isinstance(value, Markup) else md_cell("" if value is None else value)
+
+
+@lru_cache(maxsize=2)
+def _env(kind: str) -> Environment:
+    if kind == "md":
+        env = Environment(loader=PackageLoader("negotiator.report", "templates"), autoescape=False,
+                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                          undefined=StrictUndefined, finalize=_md_finalize)
+    else:
+        env = Environment(loader=PackageLoader("negotiator.report", "templates"),
+                          autoescape=select_autoescape(["html", "j2"], default=True),
+                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                          undefined=StrictUndefined)
+    env.globals.update(fmt=fmt, pct=pct)
+    return env
+
+
+def _context(r: Round) -> dict:
+    view = round_view(r)
+    ranking = {x.place: x for x in r.ranking}
+    budget_title = "Budget"
+    if r.places and r.places[0].evaluation.budget:
+        budget_title = r.places[0].evaluation.budget.title
+    return {"r": r, "v": view, "ranking": ranking, "budget_title": budget_title,
+            "devolved": ", ".join(view.names[p] for p in r.already_devolved)}
+
+
+def to_markdown(r: Round) -> str:
+    text = _env("md").get_template("round.md.j2").render(**_context(r))
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.rstrip("\n") + "\n"
+
+
+def _chip(status: str) -> Markup:
+    s = Status(status)
+    return Markup(f'<span class="chip" style="background:{STATUS_COLOUR[s]}">{Markup.escape(STATUS_LABEL[s])}</span>')
+
+
+def to_html(r: Round) -> str:
+    ctx = _context(r)
+    view = ctx["v"]
+    package_state = {}
+    for p in r.places:
+        acc = p.evaluation.accountability
+        package_state[p.id] = ({True: "met", False: "not met", None: "undetermined"}[acc.meets_requirement]
+                               if acc.requested else "none asked")
+    ctx.update(
+        charts={"coverage": Markup(charts.coverage_svg(r)), "ranking": Markup(charts.ranking_svg(r, view.names)),
+                "matrix": Markup(charts.matrix_svg(r))},
+        deals={d.id: d for d in view.deals}, package_state=package_state, chip=_chip, label=STATUS_LABEL,
+    )
+    return _env("html").get_template("round.html.j2").render(**ctx)
+
+
+CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "tranche", "rank", "readiness", "power", "power_title",
+               "menu", "status", "requested", "required_tier", "current_tier", "missing_facts", "failed_rules"]
+
+
+def to_csv(r: Round) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    cat = r.catalogue
+    for p in r.places:
+        ev = p.evaluation
+        for power in ev.powers:
+            row = [
+                p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.tranche or "", p.rank or "",
+                fmt(ev.readiness.score) if ev.readiness else "", power.id, cat.powers[power.id].title,
+                cat.powers[power.id].menu or "", power.status.value, "yes" if power.requested else "no",
+                power.required_tier, ev.accountability.current_tier or "unknown", " ".join(power.missing),
+                " ".join(power.failed),
+            ]
+            writer.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()

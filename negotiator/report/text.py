@@ -1,0 +1,367 @@
+"""Plain-text renderings of results for people: evaluate summaries, explanations, checks and diffs.
+
+Renderers return text; the CLI decides whether it goes to a terminal (with
+colour) or elsewhere (plain). User text passes through `text.terminal` at the
+CLI, so no escape sequence from a profile reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ..results import (
+    STATUS_TITLE, Catalogue, CondNode, Diff, Evaluation, Explanation, FactValue, PowerResult, RuleChain, Status,
+    Step,
+)
+from .view import fmt, gbp, models_text, words
+
+MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
+STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
+                Status.not_in_force)
+
+
+def wrap(text: str, indent: str, width: int = 100) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False) or [indent]
+
+
+def fact_text(name: str, fv: FactValue | None) -> str:
+    if fv is None:
+        return f"{name} = unknown"
+    since = ""
+    if fv.since is not None:
+        since = f" ({'measured' if fv.measured else 'since'} {fv.since.isoformat()})"
+    return f"{name} = {fmt(fv.value) if not isinstance(fv.value, list) else ', '.join(fv.value) or 'none'}{since}"
+
+
+class _Renderer:
+    def __init__(self, ev: Evaluation, cat: Catalogue, width: int):
+        self.ev, self.cat, self.width = ev, cat, width
+
+    def wrap(self, text: str, indent: str) -> list[str]:
+        return wrap(text, indent, self.width)
+
+    def step_lines(self, step: Step, indent: str) -> list[str]:
+        info = self.cat.rules[step.rule]
+        out = self.wrap(f"{MARK[step.result.value]} {step.rule}: {info.statement}", indent)
+        if not step.in_force:
+            out += self.wrap(f"{info.in_force}: not in force on {self.ev.as_of.isoformat()}", indent + "    ")
+        if step.facts:
+            shown = [fact_text(n, self.ev.facts.get(n)) for n in step.facts if not n.endswith("@months")]
+            shown += [f"months since {n.removesuffix('@months')} = unknown" for n in step.facts
+                      if n.endswith("@months")]
+            out += self.wrap("facts: " + "; ".join(shown), indent + "    ")
+        if step.missing:
+            out += self.wrap(f"missing: {', '.join(step.missing)}", indent + "    ")
+        if step.failed:
+            out += self.wrap(f"fails on: {'; '.join(step.failed)}", indent + "    ")
+        out += self.wrap(f"source: {self.cat.cite(info.source)}", indent + "    ")
+        return out
+
+    def why(self, p: PowerResult) -> list[str]:
+        tier = self.cat.tier(p.required_tier)
+        if p.status == Status.available:
+            text = f"needs {p.required_tier}; met"
+            for rule in p.conditions:
+                text += f"; {tier.conditions[rule]}"
+            return self.wrap(text, "")
+        if p.status == Status.needs_stronger_accountability:
+            raised = f" (raised by {', '.join(p.raised_by)})" if p.raised_by else ""
+            text = f"needs {p.required_tier}{raised}: {models_text(p.models)}"
+            for rule in p.conditions:
+                text += f"; {tier.conditions[rule]}"
+            return self.wrap(text, "")
+        if p.status == Status.not_available:
+            out = []
+            for rid in p.failed:
+                step = self.ev.steps[rid]
+                facts = "; ".join(fact_text(n, self.ev.facts.get(n)) for n in step.facts)
+                out += self.wrap(f"fails {rid}: {self.cat.rules[rid].statement}" + (f" [{facts}]" if facts else ""), "")
+            return out
+        if p.status == Status.not_in_force:
+            return self.wrap(f"{self.cat.powers[p.id].in_force}; not law on {self.ev.as_of.isoformat()}", "")
+        return self.wrap("missing: " + ", ".join(p.missing), "")
+
+
+def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int = 100) -> str:
+    """A readable summary of one evaluation."""
+    cat = cat or ev.catalogue
+    assert cat is not None
+    R = _Renderer(ev, cat, width)
+    place, pack = ev.place, ev.pack
+    lines = []
+    kind = ev.facts.get("kind")
+    pop = ev.facts.get("population")
+    pop_text = (f"population {fmt(pop.value)} ({'measured ' + pop.since.isoformat() if pop.since else 'undated'})"
+                if pop else "population unknown")
+    head = f"{place.name} ({place.id}): " + (f"{words(str(kind.value))}, " if kind else "") + \
+        f"{pop_text}, {len(place.members)} member council{'s' if len(place.members) != 1 else ''}"
+    lines += R.wrap(head, "")
+    lines.append(f"As of {ev.as_of.isoformat()} ({ev.as_of_note})")
+    lines += R.wrap(f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}; profile "
+                    f"{place.file}", "")
+    lines.append("")
+
+    neg = ev.negotiation
+    word = {True: "ELIGIBLE to negotiate a deal", False: "NOT ELIGIBLE to negotiate a deal",
+            None: "UNDETERMINED whether it can negotiate (facts missing)"}[neg.eligible]
+    lines.append(f"Negotiation: {word}")
+    lines += R.step_lines(ev.steps[neg.rule], "  ")
+    for rid in neg.decisive:
+        lines += R.step_lines(ev.steps[rid], "    ")
+    if neg.reason and neg.reason.rule not in neg.decisive and neg.reason.rule != neg.rule:
+        lines += R.step_lines(ev.steps[neg.reason.rule], "    ")
+    lines.append("")
+
+    acc = ev.accountability
+    lines.append("Accountability")
+    model = ev.facts.get(acc.fact)
+    current = cat.tier(acc.current_tier) if acc.current_tier else None
+    lines += R.wrap(f"Model: {fact_text(acc.fact, model).split(' = ', 1)[1]}; tier: "
+                    + (f"{current.id} (rank {current.rank})" if current else "unknown"), "  ")
+    if acc.requested:
+        req = cat.tier(acc.required_tier)
+        met = {True: "met", False: "NOT met", None: "undetermined"}[acc.meets_requirement]
+        lines += R.wrap(f"The package asked for ({', '.join(acc.requested)}) needs {req.id} (rank {req.rank}): {met}",
+                        "  ")
+        for rid in acc.raised_by:
+            lines += R.step_lines(ev.steps[rid], "    ")
+        if acc.models:
+            lines += R.wrap(f"To meet it: {models_text(acc.models)}", "  ")
+        for rule in acc.conditions:
+            lines += R.wrap(f"Where this tier is needed: {req.conditions[rule]} ({rule}).", "  ")
+    else:
+        lines.append("  The profile asks for no powers, so no package tier applies.")
+    lines.append("")
+
+    lines.append("Powers (* = asked for)")
+    for status in STATUS_ORDER:
+        items = [p for p in ev.powers if p.status == status]
+        if not items:
+            continue
+        lines.append(f"  {STATUS_TITLE[status]} ({len(items)})")
+        for p in items:
+            star = "*" if p.requested else " "
+            lines.append(f"   {star} {p.id}: {cat.powers[p.id].title}")
+            lines += [f"        {line}" for line in R.why(p)]
+    lines.append("")
+
+    b = ev.budget
+    if b:
+        lines.append(f"{b.title}: {words(b.status.value)}" + (" (asked for)" if b.requested else ""))
+        in_scope = [c.id for c in b.components if c.scope.value == "in_scope"]
+        other = [f"{c.id} ({words(c.scope.value)})" for c in b.components if c.scope.value != "in_scope"]
+        lines += R.wrap("In scope: " + (", ".join(in_scope) or "none"), "  ")
+        if other:
+            lines += R.wrap("Not yet: " + ", ".join(other), "  ")
+        p = b.parameters
+        if b.baseline is not None:
+            since = f" ({b.baseline_since.isoformat()})" if b.baseline_since else ""
+            text = f"Baseline {gbp(b.baseline)} a year{since}"
+            if "reduction_percent" in p:
+                text += f"; {fmt(p['reduction_percent'].value)}% less gives {gbp(b.annual_envelope)} a year"
+            if b.envelope_over_horizon is not None:
+                text += f", {gbp(b.envelope_over_horizon)} over {fmt(p['horizon_years'].value)} years"
+            lines += R.wrap(text, "  ")
+            if b.retained_savings_over_horizon is not None:
+                lines += R.wrap(f"Savings {gbp(b.annual_saving)} a year; the place keeps "
+                                f"{fmt(p['retention_share'].value)}%: {gbp(b.retained_savings_over_horizon)} over "
+                                f"{fmt(p['horizon_years'].value)} years", "  ")
+        else:
+            lines += R.wrap(f"Baseline unknown: the profile does not state {', '.join(b.missing)}", "  ")
+        assumed = [k for k, v in p.items() if v.assumption]
+        if assumed:
+            lines += R.wrap(f"Assumed parameters (not in the sources): {', '.join(assumed)}", "  ")
+        lines.append("")
+
+    if ev.missing_facts:
+        lines += R.wrap("Unknown facts that leave conclusions undetermined: " + ", ".join(ev.missing_facts), "")
+        lines.append("")
+    lines.append(f"Why a power has its status: negotiator explain {place.file if '/' in place.file else place.id} "
+                 f"POWER --as-of {ev.as_of.isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+def render_explanation(data: Explanation, width: int = 100) -> str:
+    """The chain of rules behind one power, with each condition's outcome."""
+    p, info = data.power, data.power_info
+    lines = [f"{p.id} ({info.title}) for {data.place.name}: {words(p.status.value).upper()}"]
+    lines.append(f"  As of {data.as_of.isoformat()} ({data.as_of_note}); power {info.in_force}")
+    lines += wrap(f"{info.statement} Needs at least {info.tier} on its own.", "  ", width)
+    lines += wrap(f"source: {info.source} ({info.where})", "    ", width)
+    tier = next(t for t in data.tiers if t.id == p.required_tier)
+    current = next((t for t in data.tiers if t.id == data.current_tier), None)
+    model = fact_text("model", data.model).split(" = ", 1)[1]
+    lines += wrap(f"Required tier: {tier.id} (rank {tier.rank}); the place's model {model} is "
+                  + (f"{current.id} (rank {current.rank})" if current else "of unknown tier"), "  ", width)
+    if p.required_tier_if_undetermined_apply:
+        lines.append(f"  If undetermined requirements hold, it needs {p.required_tier_if_undetermined_apply}")
+    if p.models:
+        lines += wrap("Would be available with: " + models_text(p.models), "  ", width)
+    if p.missing:
+        lines += wrap("Missing facts: " + ", ".join(p.missing), "  ", width)
+    lines.append("")
+    lines.append("Prerequisites (all must hold)")
+    for chain in data.prerequisites:
+        lines += _chain_lines(chain, "  ", width)
+    if data.requirements:
+        lines.append("")
+        lines.append("Accountability requirements that can raise the tier")
+        for chain in data.requirements:
+            lines += _chain_lines(chain, "  ", width)
+    return "\n".join(lines) + "\n"
+
+
+def _chain_lines(chain: RuleChain, indent: str, width: int) -> list[str]:
+    head = f"{MARK[chain.result.value]} {chain.rule} is {chain.result.value}" + \
+        (f" (raises the tier to {chain.tier})" if chain.tier else "")
+    out = [indent + head]
+    out += wrap(chain.statement, indent + "    ", width)
+    out += wrap(f"source: {chain.source} ({chain.where}); {chain.in_force}", indent + "    ", width)
+    known = [fact_text(n, fv) for n, fv in chain.facts.items() if fv is not None and fv.since is not None]
+    if known:
+        out += wrap("dated values used: " + "; ".join(known), indent + "    ", width)
+    out += _cond_lines(chain.conditions, indent + "    ")
+    if chain.missing:
+        out += wrap(f"missing: {', '.join(chain.missing)}", indent + "    ", width)
+    for sub in chain.because:
+        out += _chain_lines(sub, indent + "    ", width)
+    return out
+
+
+def _cond_lines(node: CondNode, indent: str) -> list[str]:
+    mark = MARK[node.result.value]
+    if node.kind == "test":
+        return [f"{indent}{mark} {node.text}   ({node.fact} = {fmt(node.value)})"]
+    if node.kind == "rule":
+        return [f"{indent}{mark} {node.text}"]
+    if node.kind == "not":
+        return [f"{indent}{mark} not:"] + _cond_lines(node.items[0], indent + "    ")
+    out = [f"{indent}{mark} {'all of:' if node.kind == 'all' else 'any of:'}"]
+    for child in node.items:
+        out += _cond_lines(child, indent + "    ")
+    return out
+
+
+def render_diff(d: Diff) -> str:
+    lines = [f"Old: {d.old.round} ({d.old.date}) with {d.old.pack} v{d.old.version} ({d.old.hash[:12]})",
+             f"New: {d.new.round} ({d.new.date}) with {d.new.pack} v{d.new.version} ({d.new.hash[:12]})", ""]
+    if d.config:
+        lines.append("Round config changed:")
+        lines += [f"  {k}: {_v(a)} -> {_v(b)}" for k, (a, b) in d.config.items()]
+        lines.append("")
+    if d.parameters:
+        lines.append("Rule-pack parameters changed:")
+        lines += [f"  {k}: {_v(a)} -> {_v(b)}" for k, (a, b) in d.parameters.items()]
+        lines.append("")
+    if d.places_added:
+        lines.append(f"Places added: {', '.join(d.places_added)}")
+    if d.places_removed:
+        lines.append(f"Places removed: {', '.join(d.places_removed)}")
+    a, b = d.coverage
+    if a != b and a is not None and b is not None:
+        lines.append(f"Coverage: {a * 100:.1f}% -> {b * 100:.1f}%")
+    if not d.changes:
+        lines.append("No place gains or loses a power, tier, tranche or budget figure.")
+    for c in d.changes:
+        lines.append(f"{c.name} ({c.place})")
+        for key, label in (("eligible", "eligible"), ("tranche", "tranche"), ("current_tier", "current tier"),
+                           ("package_tier", "package needs"), ("readiness", "readiness")):
+            value = getattr(c, key)
+            if value is not None:
+                lines.append(f"  {label}: {_v(value[0])} -> {_v(value[1])}")
+        for step in c.eligibility_rules + c.package_rules:
+            lines.append("    " + _step(step))
+        for key, (x, y) in c.budget.items():
+            lines.append(f"  budget {words(key)}: {_v(x)} -> {_v(y)}")
+        for p in c.powers:
+            what = "; ".join(f"{words(k)} {_v(v[0])} -> {_v(v[1])}" for k, v in
+                             (("status", p.status), ("required_tier", p.required_tier)) if v is not None)
+            lines.append(f"  {p.power}: {what}")
+            for step in p.rules:
+                lines.append("    " + _step(step))
+    return "\n".join(lines) + "\n"
+
+
+def _v(value: Any) -> str:
+    if hasattr(value, "value") and not isinstance(value, (int, float)):
+        value = value.value
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return fmt(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _step(step) -> str:
+    bits = []
+    if step.result:
+        bits.append(f"{_v(step.result[0])} -> {_v(step.result[1])}")
+    for name, (a, b) in list(step.facts.items()) + list(step.parameters.items()):
+        bits.append(f"{name} {_v(a)} -> {_v(b)}")
+    return f"because {step.rule}: " + ", ".join(bits)
+
+
+def render_check(report: dict, width: int = 100) -> str:
+    """The consistency report: each check, and for a failure its counterexample and the rules involved."""
+    import yaml
+
+    pack = report["rule_pack"]
+    space = report["space"]
+    lines = [f"Rule pack {pack['id']} v{pack['version']} (hash {pack['hash'][:12]}) from {pack['path']}"]
+    dates = ", ".join(space["dates"])
+    if report["mode"] == "exhaustive":
+        lines += wrap(f"Mode: exhaustive over {space['size']:,} abstract profiles (every fact split into the classes "
+                      f"of values the pack can tell apart, unknown included; {len(space['requests'])} kinds of "
+                      f"request; as of {dates})", "", width)
+    else:
+        lines += wrap(f"Mode: sampling with hypothesis (the abstraction has {space['size']:,} profiles; "
+                      f"--exhaustive checks them all; as of {dates})", "", width)
+        if space.get("fallback"):
+            lines.append(f"  {space['fallback']}")
+    lines.append("")
+    marks = {"passed": "✓", "failed": "✗", "holds by construction": "=", "examined nothing": "-"}
+    for kind, title in (("static", "Static checks"), ("property", "Properties")):
+        chosen = [c for c in report["checks"] if c["kind"] == kind]
+        if not chosen:
+            continue
+        lines.append(title)
+        for c in chosen:
+            extra = "" if c["status"] in ("passed", "failed") else f"; {c['status']}"
+            lines += wrap(f"{marks[c['status']]} {c['id']}: {c['statement']} [{c['how']}; {c['checked']:,} "
+                          f"checked{extra}]", "  ", width)
+            for note in c["notes"]:
+                lines += wrap(f"note: {note}", "      ", width)
+            for f in c["failures"]:
+                lines += _failure_lines(f, yaml, width)
+        lines.append("")
+    s = report["summary"]
+    lines.append(f"Result: {s['passed']} passed, {s['failed']} failed; {s['holds by construction']} hold by "
+                 f"construction (verified, not counted as passes); {s['examined nothing']} examined nothing"
+                 + ("" if report["passed"] else "; failed: " + ", ".join(c["id"] for c in report["checks"]
+                                                                       if c["status"] == "failed")))
+    return "\n".join(lines) + "\n"
+
+
+def _failure_lines(f: dict, yaml, width: int) -> list[str]:
+    out = []
+    pad = "      "
+    if "problem" in f:
+        out += wrap(f"problem: {f['problem']}" + (f" ({f['where']})" if f.get("where") else ""), pad, width)
+    if "power" in f and "before" in f:
+        (fact, (old, new)), = f["change"].items()
+        out += wrap(f"{f['power']}: {f['before']} -> {f['after']} when {fact} changes from {fmt(old)} to "
+                    f"{fmt(new)} (as of {f['as_of']})", pad, width)
+    if "powers" in f:
+        out += wrap(f"powers: {', '.join(f['powers'])}", pad, width)
+    if f.get("rules_involved"):
+        out += wrap(f"rules involved: {', '.join(f['rules_involved'])}", pad, width)
+    if f.get("rules_that_changed"):
+        out += wrap("rules that changed: " + ", ".join(f"{r} {a} -> {b}" for r, (a, b) in
+                                                      f["rules_that_changed"].items()), pad, width)
+    if f.get("profile"):
+        out.append(pad + "counterexample profile (validates; save it and run negotiator evaluate on it):")
+        text = yaml.safe_dump(f["profile"], sort_keys=False, width=100, default_flow_style=None)
+        out += [pad + "  " + line for line in text.rstrip().splitlines()]
+    return out

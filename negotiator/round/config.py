@@ -1,0 +1,86 @@
+"""Round configs (rounds/*.yaml): a round's name, date, capacity, parameters, coverage base and scenarios."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .. import workspace
+from ..errors import InputError, Problem, nearest
+from ..validation import validate_model
+from ..yamlio import Located, load_yaml
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class PopulationBase(_Strict):
+    """The population coverage is measured against (England by default)."""
+
+    name: str = Field(default="England", min_length=1)
+    population: int = Field(ge=1000, le=100_000_000)
+    year: int = Field(ge=1800, le=2100)
+    source: str = Field(min_length=1)
+
+
+class Scenario(_Strict):
+    """A named set of places whose coverage the report also shows (e.g. the route-map's own sum)."""
+
+    name: str = Field(min_length=1)
+    places: list[str] = Field(min_length=1)
+    note: str = ""
+
+
+class RoundConfig(_Strict):
+    """A round config (rounds/*.yaml)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    date: date
+    description: str = ""
+    capacity: int = Field(default=12, gt=0, le=10_000,
+                          description="Negotiations the centre can run at once (route-map: 'a dozen or so').")
+    parameters: dict[str, Union[int, float, str, bool]] = Field(
+        default_factory=dict, description="Values for the rule pack's parameters in this round (name: value).")
+    population_base: Optional[PopulationBase] = None
+    already_devolved: list[str] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+    @field_validator("name", "description")
+    @classmethod
+    def _not_blank(cls, value: str, info) -> str:
+        if info.field_name == "name" and not value.strip():
+            raise ValueError("expected a name (text that is not blank)")
+        return value
+
+
+def default_config(on: date) -> RoundConfig:
+    return RoundConfig(name="Negotiation round", date=on)
+
+
+def load_config(path: Path | str) -> tuple[RoundConfig, Located]:
+    doc = load_yaml(path, workspace.display(path))
+    return validate_model(RoundConfig, doc), doc
+
+
+def check_config_places(config: RoundConfig, doc: Located | None, ids: list[str]) -> None:
+    """Every place a config names must be in the round."""
+    problems = []
+
+    def check(path: tuple, pid: str) -> None:
+        if pid not in ids:
+            message = f"'{pid}' is not one of the places in this round"
+            if doc is None:
+                problems.append(Problem("round config", message, suggestion=nearest(pid, ids)))
+            else:
+                problems.append(doc.problem(path, message, nearest(pid, ids)))
+    for i, pid in enumerate(config.already_devolved):
+        check(("already_devolved", i), pid)
+    for i, sc in enumerate(config.scenarios):
+        for j, pid in enumerate(sc.places):
+            check(("scenarios", i, "places", j), pid)
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,186 @@
+"""Policy cases: YAML files, one case each, named by a sentence, run by `negotiator test` and by pytest.
+
+A case names a place (an id from the workspace's places/, or a profile path
+relative to the case file), or gives a whole profile; optionally changes some
+facts (dotted names; null makes a fact unknown); and states what the
+evaluation must conclude, as of a date:
+
+    name: Cornwall negotiates on its own as a strategic county
+    place: cornwall
+    rules: route-map-2010            # optional: a pack name or folder (default: the pack the case ships with)
+    as_of: 2011-03-01                # optional: default the pack's date of effect
+    change: {capacity.shared_services: true}
+    expect:
+      negotiation.eligible: true
+      powers.transport.status: available      # lists of objects are indexed by id
+      accountability.required_tier: high_visibility
+    rules_true: [level.strategic_county]      # optional: rules that must hold
+    rules_false: [level.grouping]             # optional: rules that must fail
+
+Each pack ships its cases in its own `cases/` folder; the file name is the
+sentence, lower-cased with hyphens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import workspace
+from .census import councils
+from .decide.decision import decide
+from .errors import InputError, Problem
+from .pack.load import load_pack
+from .vocab.places import load_place, profile_vocabulary, resolve_place
+from .vocab.profile import parse_profile
+from .yamlio import Located, load_yaml
+
+CASE_KEYS = {"name", "place", "profile", "rules", "as_of", "change", "expect", "rules_true", "rules_false"}
+
+
+def slug(sentence: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", sentence.lower()).strip("-")
+
+
+@dataclass
+class CaseResult:
+    file: str
+    name: str
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def get_path(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if isinstance(data, list):
+            matches = [item for item in data if isinstance(item, dict) and item.get("id") == part]
+            if not matches:
+                raise KeyError(f"no item with id '{part}'")
+            data = matches[0]
+        elif isinstance(data, dict):
+            if part not in data:
+                raise KeyError(f"no field '{part}'")
+            data = data[part]
+        else:
+            raise KeyError(f"cannot look up '{part}' in {data!r}")
+    return data
+
+
+def _pack_for(case_file: Path, rules: str | None):
+    if rules is not None:
+        candidate = case_file.parent / rules
+        return load_pack(candidate if candidate.is_dir() else rules)
+    for folder in case_file.resolve().parents:
+        if (folder / "pack.yaml").is_file():
+            return load_pack(folder)
+    return load_pack(None)
+
+
+def run_case_file(path: Path, rules: str | None = None) -> CaseResult:
+    """Load and run one case file; problems with the file itself are failures too, named as such."""
+    doc = load_yaml(path, workspace.display(path))
+    case = doc.data
+    if not isinstance(case, dict):
+        raise InputError([doc.problem((), "a policy case is a mapping (name, place, expect, ...)")])
+    name = case.get("name")
+    result = CaseResult(doc.file, str(name))
+    unknown = sorted(set(case) - CASE_KEYS)
+    if unknown:
+        raise InputError([doc.problem((k,), f"unknown case key '{k}'") for k in unknown])
+    if not isinstance(name, str) or not name.strip():
+        raise InputError([doc.problem(("name",), "a case needs a name: the sentence it shows")])
+    if slug(name) != path.stem:
+        result.failures.append(f"the file name should be the case's sentence: {slug(name)}.yaml")
+    pack = _pack_for(path, rules or case.get("rules"))
+    if "profile" in case:
+        profile = parse_profile(Located(doc.file, case["profile"], {k[1:]: v for k, v in doc.lines.items()
+                                                                  if k[:1] == ("profile",)}),
+                                profile_vocabulary(pack))
+    elif "place" in case:
+        ref = str(case["place"])
+        local = path.parent / ref
+        profile = load_place(local if local.is_file() else resolve_place(ref), pack).profile
+    else:
+        raise InputError([doc.problem(("place",), "a case names a place or gives a profile")])
+    changes = case.get("change") or {}
+    stated = profile_vocabulary(pack).stated()
+    problems = []
+    for fact, value in changes.items():
+        if fact == "members":
+            known = councils()
+            if not isinstance(value, list) or not value or any(c not in known for c in value):
+                problems.append(doc.problem(("change", fact), "members: a non-empty list of ONS council codes"))
+            continue
+        decl = stated.get(fact)
+        if decl is None:
+            problems.append(doc.problem(("change", fact), f"unknown fact '{fact}'"))
+        elif value is not None and (found := decl.problem_with(value)):
+            problems.append(doc.problem(("change", fact), found[0], found[1]))
+    if problems:
+        raise InputError(problems)
+    profile = profile.with_changes(changes)
+    as_of = case.get("as_of")
+    if as_of is not None and not isinstance(as_of, date):
+        raise InputError([doc.problem(("as_of",), f"expected a date like 2011-03-01, got {as_of!r}")])
+    decision = decide(pack, profile, as_of, as_of_note="the case's date" if as_of else None)
+    data = decision.evaluation(with_catalogue=False).model_dump(mode="json")
+    for dotted, expected in (case.get("expect") or {}).items():
+        try:
+            actual = get_path(data, dotted)
+        except KeyError as exc:
+            result.failures.append(f"{dotted}: {exc.args[0]}")
+            continue
+        if isinstance(expected, date):
+            expected = expected.isoformat()
+        if actual != expected:
+            result.failures.append(f"{dotted}: expected {expected!r}, got {actual!r}")
+    for key, want in (("rules_true", True), ("rules_false", False)):
+        for rid in case.get(key) or []:
+            if rid not in pack.rules:
+                result.failures.append(f"{key}: '{rid}' is not a rule of {pack.id}")
+            elif decision.truths.get(rid) is not want:
+                got = {True: "true", False: "false", None: "undetermined"}[decision.truths.get(rid)]
+                result.failures.append(f"rule {rid}: expected {'true' if want else 'false'}, got {got}")
+    return result
+
+
+def case_files(paths: list[str]) -> list[Path]:
+    """Case files under the given paths, or every pack's cases/ folder in the workspace."""
+    if not paths:
+        ws = workspace.current()
+        return sorted(f for name in ws.packs() for f in (ws.rules / name / "cases").glob("*.yaml"))
+    out: list[Path] = []
+    problems = []
+    for ref in paths:
+        p = Path(ref)
+        if p.is_dir():
+            found = sorted(p.rglob("*.yaml"))
+            if not found:
+                problems.append(Problem(ref, "folder holds no .yaml policy cases"))
+            out += found
+        elif p.is_file():
+            out.append(p)
+        else:
+            problems.append(Problem(ref, "no such file or folder"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def run_cases(paths: list[str], rules: str | None = None) -> tuple[list[CaseResult], list[Problem]]:
+    results, problems = [], []
+    for file in case_files(paths):
+        try:
+            results.append(run_case_file(file, rules))
+        except InputError as exc:
+            problems += exc.problems
+    return results, problems
+
+
+__all__ = ["CaseResult", "Problem", "run_case_file", "run_cases", "case_files", "slug"]

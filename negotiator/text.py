@@ -1,0 +1,120 @@
+"""Hostile text made harmless for the terminal, Markdown and spreadsheets.
+
+Place names, sources, notes, round configs and rule packs are files anyone can write, and their
+text reaches the terminal, round.md and round.csv. (HTML is escaped where it is built and JSON is
+safe by construction.) These pure functions take any text and return text that shows the same
+words but cannot act:
+
+terminal(text)
+    For text printed to a terminal. Control characters are shown, not obeyed: every C0 control
+    except newline and tab (so ESC, which starts colour, cursor and title sequences, BEL, CR,
+    backspace...), DEL, every C1 control (U+0080-U+009F, including the one-character CSI U+009B)
+    becomes a backslash escape ``\\xNN``: ESC is the four characters ``\\x1b``. The rest of an
+    escape sequence (``[31m``) is plain text once its ESC is gone. Bidirectional override and
+    isolate characters (U+202A-U+202E, U+2066-U+2069: the "Trojan Source" characters that make a
+    terminal show text in another order than it is) become ``\\u202e`` and so on, and lone
+    surrogates (undecodable bytes in file names) ``\\udcff``, so printing never fails. A backslash
+    already in the text is left as it is, so a literal ``\\x1b`` typed by someone looks the same
+    as an escaped ESC: harmless, and Windows paths stay readable.
+terminal_line(text)
+    As terminal, and newline and tab become ``\\n`` and ``\\t``: for one-line contexts (``Error:``
+    lines, table cells) where a newline could forge a second, innocent-looking line.
+md_text(text)
+    Inline Markdown that renders as exactly the text: line breaks (and tabs) become spaces,
+    surrounding whitespace goes, control characters are escaped as by terminal (a .md file is
+    also read with cat), then ``&``, ``<``, ``>`` become entities (no raw HTML, no ``<scheme:...>``
+    autolinks), and ``\\ [ ] ( ) ! * _ ` ~ $`` are backslash-escaped (no links, images, emphasis,
+    code or math). A ``:`` between a letter or digit and more text (``javascript:alert``,
+    ``http://``, ``data:``, ``mailto:``, but also ``12:30``) is escaped and so is the ``.`` of
+    ``www.``: that stops GitHub's extended autolinks. At the start, where the text may begin a line, ``#``, ``-``, ``+``, ``=``
+    and the ``.`` of ``1. `` are escaped so it cannot become a heading, list or rule. (GitHub still
+    turns a bare e-mail address into a mailto link: that happens after parsing, on plain text.)
+md_cell(text)
+    As md_text, and ``|`` is escaped, so a table row stays one row with its columns.
+csv_cell(value)
+    A string a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return, or with one of these after leading whitespace) gets a leading ``'``, as
+    OWASP's CSV injection guidance says; other strings are unchanged. Numbers given as numbers
+    (int, float) pass unchanged, negative ones too, so numeric columns stay numeric; a number
+    given as a string such as "-2" is treated as text and prefixed.
+
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["terminal", "terminal_line", "md_text", "md_cell", "csv_cell"]
+
+# C0 except tab and newline, DEL, C1, bidi overrides/isolates, lone surrogates.
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_TERMINAL_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    ch = match.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal(text: object) -> str:
+    """Text safe to print: control, bidi and surrogate characters escaped; newline and tab kept."""
+    return _TERMINAL.sub(_escape, str(text))
+
+
+def terminal_line(text: object) -> str:
+    """Text safe to print on one line: as terminal, with newline and tab escaped as well."""
+    return _TERMINAL_LINE.sub(_escape, str(text))
+
+
+_BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x85\u2028\u2029]")
+_MD_INLINE = (
+    r"[\\&<>\[\]()!*_`~${cell}]"
+    r"|(?<=[A-Za-z0-9+.\-]):(?=\S)"  # the ':' of javascript:alert(1), http://, data:, mailto:
+    r"|(?<=[Ww][Ww][Ww])\."           # the '.' of www.
+)
+_MD = re.compile(_MD_INLINE.replace("{cell}", ""))
+_MD_CELL = re.compile(_MD_INLINE.replace("{cell}", "|"))
+_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LINE_START = re.compile(r"^(?:[#+=-]|[0-9]+(?=\.(?:\s|$)))")  # heading, list, rule; "1. " (not "1.0")
+
+
+def _md_escape(match: re.Match) -> str:
+    ch = match.group()
+    return _ENTITY.get(ch, "\\" + ch)
+
+
+def _md(text: object, pattern: re.Pattern) -> str:
+    plain = terminal(_BREAKS.sub(" ", str(text))).strip()
+    escaped = pattern.sub(_md_escape, plain)
+    start = _LINE_START.match(escaped)
+    if start:
+        if start.group()[0].isdigit():  # "1." would start an ordered list
+            escaped = start.group() + "\\" + escaped[start.end():]
+        else:
+            escaped = "\\" + escaped
+    return escaped
+
+
+def md_text(text: object) -> str:
+    """Inline Markdown that shows exactly `text` on one line: no HTML, links, images or emphasis."""
+    return _md(text, _MD)
+
+
+def md_cell(text: object) -> str:
+    """As md_text, with '|' escaped too, for a cell of a Markdown table."""
+    return _md(text, _MD_CELL)
+
+
+_FORMULA = re.compile(r"^(?:[\t\r]|\s*[=+\-@])")
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet will not run: formula-like strings get a leading "'"; numbers pass."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value

@@ -1,0 +1,141 @@
+"""Loading place profiles from files, folders or place ids, strictly, against a pack's vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .. import workspace
+from ..errors import InputError, Problem, nearest
+from ..yamlio import Located, load_yaml
+from .declare import read_facts
+from .facts import FactDecl, Vocabulary
+from .profile import Profile, parse_profile
+
+
+@dataclass(frozen=True)
+class LoadedPlace:
+    profile: Profile
+    doc: Located
+
+    @property
+    def id(self) -> str:
+        return self.profile.id
+
+
+@lru_cache(maxsize=16)
+def _foreign(rules_dir: str, stamp: tuple) -> dict[str, FactDecl]:
+    """Facts declared by every pack and shared vocabulary in a rules folder (for profiles serving several packs)."""
+    out: dict[str, FactDecl] = {}
+    folder = Path(rules_dir)
+    for facts_file in sorted(folder.glob("*/facts.yaml")):
+        try:
+            doc = load_yaml(facts_file, workspace.display(facts_file))
+        except InputError:
+            continue  # a broken pack is reported when it is used, not when another pack reads a profile
+        decls, extends, _problems = read_facts(doc, {})
+        for name, decl in decls.items():
+            out.setdefault(name, decl)
+        for name, ext in extends.items():
+            if name in out and out[name].type == "choice":
+                from dataclasses import replace
+                base = out[name]
+                extra = tuple(v for v in ext.values if v not in base.values)
+                out[name] = replace(base, values=base.values + extra,
+                                    value_titles=base.value_titles + tuple((v, ext.values[v]) for v in extra))
+        powers_file = facts_file.parent / "powers.yaml"
+        if powers_file.is_file():
+            try:
+                pdoc = load_yaml(powers_file)
+                ids = tuple(p["id"] for p in pdoc.data.get("powers", []) if isinstance(p, dict) and "id" in p)
+            except (InputError, AttributeError, TypeError):
+                ids = ()
+            for name, decl in list(out.items()):
+                if decl.type == "list" and decl.of == "power" and name in decls:
+                    out[name] = replace_values(decl, ids)
+    return out
+
+
+def replace_values(decl: FactDecl, values: tuple[str, ...]) -> FactDecl:
+    from dataclasses import replace
+    return replace(decl, values=values)
+
+
+def profile_vocabulary(pack) -> Vocabulary:
+    """The pack's vocabulary, plus the facts of the other packs in its workspace a profile may also state."""
+    rules_dirs = {Path(pack.root).resolve().parent, workspace.current().rules.resolve()}
+    foreign: dict[str, FactDecl] = {}
+    for d in sorted(rules_dirs):
+        if d.is_dir():
+            stamp = tuple(sorted((str(f), f.stat().st_mtime_ns) for f in d.glob("*/facts.yaml")))
+            for name, decl in _foreign(str(d), stamp).items():
+                foreign.setdefault(name, decl)
+    own = pack.vocabulary
+    return Vocabulary(own.facts, {n: d for n, d in foreign.items() if n not in own.facts}, own.requests)
+
+
+def load_place(path: Path, pack) -> LoadedPlace:
+    """Load and validate one profile against the pack's vocabulary (and the other packs' facts)."""
+    doc = load_yaml(path, workspace.display(path))
+    return LoadedPlace(parse_profile(doc, profile_vocabulary(pack)), doc)
+
+
+def resolve_place(ref: str) -> Path:
+    """A profile path, or the id of a place in the workspace's places/ folder."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    if path.suffix in (".yaml", ".yml") or "/" in ref:
+        if path.is_dir():
+            raise InputError([Problem(ref, "is a folder; give one place profile (a .yaml file) or a place id")])
+        raise InputError([Problem(ref, "no such file")])
+    ws = workspace.current()
+    candidate = ws.places / f"{ref}.yaml"
+    if candidate.is_file():
+        return candidate
+    ids = sorted(p.stem for p in ws.places.glob("*.yaml"))
+    raise InputError([Problem(ref, f"no such file, and no place with that id in {workspace.display(ws.places)}/",
+                              suggestion=nearest(ref, ids))])
+
+
+def expand(refs: list[str]) -> list[Path]:
+    """Files and folders of profiles (folders give their *.yaml files, sorted)."""
+    out: list[Path] = []
+    problems = []
+    for ref in refs:
+        path = Path(ref)
+        if path.is_dir():
+            files = sorted(list(path.glob("*.yaml")) + list(path.glob("*.yml")))
+            if not files:
+                problems.append(Problem(ref, "folder holds no .yaml place profiles"))
+            out.extend(files)
+        else:
+            try:
+                out.append(resolve_place(ref))
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def load_places(refs: list[str], pack) -> list[LoadedPlace]:
+    """Load many profiles, reporting every problem in every file; ids must be unique."""
+    loaded, problems = [], []
+    vocab = profile_vocabulary(pack)
+    for path in expand(refs):
+        try:
+            doc = load_yaml(path, workspace.display(path))
+            loaded.append(LoadedPlace(parse_profile(doc, vocab), doc))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    seen: dict[str, LoadedPlace] = {}
+    for item in loaded:
+        other = seen.get(item.id)
+        if other is not None:
+            problems.append(item.doc.problem(("id",), f"place id '{item.id}' is also used by {other.doc.file}"))
+        seen[item.id] = item
+    if problems:
+        raise InputError(problems)
+    return sorted(loaded, key=lambda lp: lp.id)

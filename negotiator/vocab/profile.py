@@ -1,0 +1,304 @@
+"""Place profiles: identity common to every pack, and facts as declared by the packs.
+
+A profile names the place (`id`, `name`, `members`, `sources`, `notes`) and
+states facts in the vocabulary of one or more rule packs, as nested mappings
+(`grouping: {status: ...}` states the fact `grouping.status`). Any fact may be
+given as a history, each value with the date it took effect:
+
+    grouping:
+      status:
+        - {value: statutory_city_region, from: 2009-12-01, source: AGMA agreement}
+        - {value: combined_authority, from: 2011-04-01}
+
+An evaluation is as of a date: the value in force on that date is used, and
+before its first date the fact is unknown. A measurement (a fact declared
+`measured: true`, such as a Census population) is not "in force" from a date:
+the measurement nearest the as-of date is used. A fact that is left out is
+unknown, never false.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from ..census import councils
+from ..errors import InputError, Problem, nearest
+from ..yamlio import Located
+from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe, months_between
+
+IDENTITY = ("id", "name", "members", "sources", "notes")
+ENTRY_KEYS = ("value", "from", "source", "note")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_ID = 80
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value of a fact, with the date it took effect (None: holds at every date)."""
+
+    value: Any
+    start: date | None = None
+    source: str | None = None
+    note: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated place profile."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]
+    facts: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    file: str = ""
+
+    def entry_at(self, decl: FactDecl, as_of: date) -> Entry | None:
+        """The entry of a fact that holds on `as_of`, or None when it is unknown then."""
+        history = self.facts.get(decl.name)
+        if not history:
+            return None
+        if decl.measured:
+            dated = [e for e in history if e.start is not None]
+            if not dated:
+                return history[-1]
+            return min(dated, key=lambda e: (abs((e.start - as_of).days), e.start))
+        current = None
+        for entry in history:
+            if entry.start is None or entry.start <= as_of:
+                current = entry
+        return current
+
+    def stated(self, name: str) -> bool:
+        return name in self.facts
+
+    def with_changes(self, changes: dict[str, Any], start: date | None = None) -> "Profile":
+        """A copy with some facts replaced (None makes a fact unknown); used by what-if and policy cases."""
+        facts = dict(self.facts)
+        members = self.members
+        for name, value in changes.items():
+            if name == "members":
+                members = tuple(value)
+            elif value is None:
+                facts.pop(name, None)
+            else:
+                facts[name] = (Entry(value, start, "changed by the user"),)
+        return Profile(self.id, self.name, members, self.sources, self.notes, facts, self.file)
+
+
+def _slug_problem(value: Any, what: str) -> str | None:
+    if not isinstance(value, str):
+        return f"expected an id (text), got {describe(value)}"
+    if len(value) > MAX_ID:
+        return f"an {what} has at most {MAX_ID} characters"
+    if not SLUG.fullmatch(value):
+        return f"'{value}' is not a slug (lower-case letters, digits and single hyphens)"
+    return None
+
+
+def _text_list(doc: Located, key: str, required: bool, problems: list[Problem]) -> tuple[str, ...]:
+    value = doc.data.get(key)
+    if value is None:
+        if required:
+            problems.append(doc.problem((key,), "required field is missing"))
+        return ()
+    if not isinstance(value, list):
+        problems.append(doc.problem((key,), f"expected a list of text, got {describe(value)}"))
+        return ()
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            problems.append(doc.problem((key, i), f"expected text, got {describe(item)}"))
+        else:
+            out.append(item)
+    if required and not value:
+        problems.append(doc.problem((key,), "give at least one"))
+    return tuple(out)
+
+
+def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
+    """Validate a parsed YAML document as a profile; report every problem at once."""
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), f"expected a mapping of fields, got {describe(doc.data)}")])
+    data = doc.data
+    problems: list[Problem] = []
+
+    pid = data.get("id")
+    if pid is None:
+        problems.append(doc.problem(("id",), "required field is missing"))
+    elif (msg := _slug_problem(pid, "id")):
+        problems.append(doc.problem(("id",), msg))
+    name = data.get("name")
+    if name is None:
+        problems.append(doc.problem(("name",), "required field is missing"))
+    elif not isinstance(name, str) or not name.strip():
+        problems.append(doc.problem(("name",), "expected a name (text that is not blank)"))
+    elif len(name) > 200:
+        problems.append(doc.problem(("name",), "a name has at most 200 characters"))
+
+    members: list[str] = []
+    raw_members = data.get("members")
+    if raw_members is None:
+        problems.append(doc.problem(("members",), "required field is missing"))
+    elif not isinstance(raw_members, list) or not raw_members:
+        problems.append(doc.problem(("members",), "expected a non-empty list of ONS council codes"))
+    else:
+        known = councils()
+        by_name = {c.name.lower(): c.code for c in known.values()}
+        for i, code in enumerate(raw_members):
+            if not isinstance(code, str) or code not in known:
+                hint = by_name.get(str(code).lower()) or nearest(str(code), known)
+                problems.append(doc.problem(("members", i), f"'{code}' is not an ONS council code in the 2011/2021 "
+                                                            "Census table", hint))
+            elif code in members:
+                problems.append(doc.problem(("members", i), f"council {code} is listed twice"))
+            else:
+                members.append(code)
+    sources = _text_list(doc, "sources", True, problems)
+    notes = _text_list(doc, "notes", False, problems)
+
+    stated = vocab.stated()
+    facts: dict[str, tuple[Entry, ...]] = {}
+    prefixes = {".".join(n.split(".")[:i]) for n in stated for i in range(1, n.count(".") + 1)}
+    for key, value in data.items():
+        if key in IDENTITY:
+            continue
+        _walk(doc, (key,), value, stated, prefixes, facts, problems)
+    if problems:
+        raise InputError(problems)
+    return Profile(pid, name, tuple(members), sources, notes, facts, doc.file)
+
+
+def _walk(doc: Located, path: tuple, value: Any, stated: dict[str, FactDecl], prefixes: set[str],
+          facts: dict[str, tuple[Entry, ...]], problems: list[Problem]) -> None:
+    if not all(isinstance(p, str) for p in path):
+        problems.append(doc.problem(path, "a field name must be text"))
+        return
+    name = ".".join(path)
+    decl = stated.get(name)
+    if decl is not None:
+        history = _history(doc, path, value, decl, problems)
+        if history:
+            facts[name] = history
+        return
+    if name in prefixes:
+        if not isinstance(value, dict):
+            inner = sorted(n for n in stated if n.startswith(name + "."))
+            problems.append(doc.problem(path, f"expected a mapping of facts ({', '.join(inner[:4])}"
+                                              f"{', ...' if len(inner) > 4 else ''}), got {describe(value)}"))
+            return
+        for key, sub in value.items():
+            _walk(doc, path + (key,), sub, stated, prefixes, facts, problems)
+        return
+    parent = ".".join(path[:-1])
+    siblings = {n[len(parent) + 1:].split(".")[0] if parent else n.split(".")[0]
+                for n in list(stated) + list(prefixes) if not parent or n.startswith(parent + ".")}
+    siblings |= set() if parent else set(IDENTITY)
+    problems.append(doc.problem(path, f"unknown field '{path[-1]}'", nearest(str(path[-1]), siblings)))
+
+
+def _is_entry(value: Any) -> bool:
+    return isinstance(value, dict) and "value" in value
+
+
+def _history(doc: Located, path: tuple, value: Any, decl: FactDecl, problems: list[Problem]) -> tuple[Entry, ...]:
+    """A fact's value, or its dated history, validated against the declaration."""
+    if value is None:
+        return ()  # stated as unknown
+    if isinstance(value, list) and value and all(_is_entry(v) for v in value):
+        raw = [(path + (i,), v) for i, v in enumerate(value)]
+    elif _is_entry(value):
+        raw = [(path, value)]
+    elif isinstance(value, dict):
+        problems.append(doc.problem(path, "a dated value is a mapping with value and from (and a source); "
+                                          f"keys given: {', '.join(map(str, value))}", "value"))
+        return ()
+    else:
+        found = decl.problem_with(value)
+        if found:
+            problems.append(doc.problem(path, found[0], found[1]))
+            return ()
+        return (Entry(value, None, None, None, doc.line_of(path)),)
+    entries: list[Entry] = []
+    ok = True
+    for where, item in raw:
+        extra = [k for k in item if k not in ENTRY_KEYS]
+        for k in extra:
+            problems.append(doc.problem(where + (k,), f"unknown field '{k}' in a dated value",
+                                        nearest(str(k), ENTRY_KEYS)))
+            ok = False
+        start = item.get("from")
+        if start is not None and not (isinstance(start, date)):
+            problems.append(doc.problem(where + ("from",), f"expected a date like 2011-04-01, got {describe(start)}"))
+            ok = False
+            start = None
+        if start is None and len(raw) > 1:
+            problems.append(doc.problem(where, "each value in a history needs the date it took effect (from)"))
+            ok = False
+        for k in ("source", "note"):
+            if k in item and (not isinstance(item[k], str) or not item[k].strip()):
+                problems.append(doc.problem(where + (k,), f"expected text, got {describe(item[k])}"))
+                ok = False
+        v = item["value"]
+        if v is not None:
+            found = decl.problem_with(v)
+            if found:
+                problems.append(doc.problem(where + ("value",), found[0], found[1]))
+                ok = False
+        entries.append(Entry(v, start, item.get("source"), item.get("note"), doc.line_of(where)))
+    starts = [e.start for e in entries if e.start is not None]
+    if ok and starts != sorted(set(starts)):
+        problems.append(doc.problem(path, "the dates of a history must be in increasing order, each once"))
+        ok = False
+    # a value of null in a history means "unknown from this date" (e.g. a body abolished)
+    return tuple(entries) if ok else ()
+
+
+def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]:
+    """Every fact the pack reads, as of a date: the stated value in force, computed facts, or None (unknown)."""
+    out: dict[str, Any] = {}
+    requested: list[str] | None = None
+    if vocab.requests:
+        entry = profile.entry_at(vocab.facts[vocab.requests], as_of)
+        requested = list(entry.value) if entry is not None and entry.value is not None else []
+    for name, decl in vocab.facts.items():
+        if not decl.computed:
+            entry = profile.entry_at(decl, as_of)
+            out[name] = None if entry is None else entry.value
+    for name, decl in vocab.facts.items():
+        if not decl.computed:
+            continue
+        if name == "member_count":
+            out[name] = len(profile.members)
+        elif name == "requested_count":
+            out[name] = len(requested or [])
+        elif name.startswith("requested."):
+            out[name] = name.split(".", 1)[1] in (requested or [])
+        elif name.endswith("@months"):
+            value = out.get(name[: -len("@months")])
+            out[name] = None if value is None else (NEVER_MONTHS if value == NEVER else months_between(value, as_of))
+    return out
+
+
+def unsourced(profile: Profile) -> list[str]:
+    """Stated facts with no source: neither on a dated value nor as a 'fact: ...' line under sources."""
+    keys = {s.split(":", 1)[0].strip() for s in profile.sources if ":" in s}
+    out = []
+    for name, history in profile.facts.items():
+        if any(e.source for e in history):
+            continue
+        parts = name.split(".")
+        if not any(".".join(parts[:i]) in keys for i in range(1, len(parts) + 1)):
+            out.append(name)
+    return sorted(out)
+
+
+def iter_values(profile: Profile) -> Iterable[tuple[str, Entry]]:
+    for name, history in sorted(profile.facts.items()):
+        for entry in history:
+            yield name, entry

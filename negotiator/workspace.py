@@ -1,0 +1,85 @@
+"""Where rule packs, places and round configs come from.
+
+Run inside a checkout, or in any folder (or below one) that holds `rules/` with
+at least one pack and `places/`, negotiator uses those folders, so an edit to a
+place or a parameter takes effect at once. Anywhere else it uses the copies
+bundled with the installed package. Every output names the folder it used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    kind: str  # "working tree" or "bundled"
+
+    @property
+    def rules(self) -> Path:
+        return self.root / "rules"
+
+    @property
+    def places(self) -> Path:
+        return self.root / "places"
+
+    @property
+    def rounds(self) -> Path:
+        return self.root / "rounds"
+
+    def packs(self) -> list[str]:
+        if not self.rules.is_dir():
+            return []
+        return sorted(p.name for p in self.rules.iterdir() if (p / "pack.yaml").is_file())
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.root}"
+
+
+def _is_workspace(folder: Path) -> bool:
+    rules = folder / "rules"
+    return rules.is_dir() and (folder / "places").is_dir() and any(rules.glob("*/pack.yaml"))
+
+
+def bundled() -> Workspace:
+    """The data shipped with the package (or, in an editable install, the checkout it came from)."""
+    here = Path(str(resources.files("negotiator")))
+    for candidate in (here / "bundled", here.parent):
+        if _is_workspace(candidate):
+            return Workspace(candidate.resolve(), "bundled" if candidate.name == "bundled" else "working tree")
+    return Workspace(here / "bundled", "bundled")
+
+
+@lru_cache(maxsize=8)
+def _find(start: str) -> Workspace:
+    folder = Path(start)
+    for candidate in (folder, *folder.parents):
+        if _is_workspace(candidate):
+            return Workspace(candidate, "working tree")
+    return bundled()
+
+
+def current() -> Workspace:
+    """The workspace for the current directory (NEGOTIATOR_HOME overrides the search)."""
+    home = os.environ.get("NEGOTIATOR_HOME")
+    if home:
+        return Workspace(Path(home).resolve(), "working tree")
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:  # the current directory was removed
+        return bundled()
+    return _find(str(cwd))
+
+
+def display(path: Path | str) -> str:
+    """A path as the user should see it: relative to the current directory where it lies below it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
