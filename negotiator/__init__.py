@@ -5,4 +5,4 @@ government, and what accountability it must accept in return, following the
 route-map of *Delivering a Localist Future* (2020 Public Services Trust, 2010).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -192,7 +192,7 @@ def validate(
         pack = load_pack(rules)
     except InputError as exc:
         _fail(exc)
-    needed = sorted(n for n, d in pack.facts.items() if not d.computed)
+    needed = pack.facts_read
     for ref in paths:
         path = Path(ref)
         if (path.is_dir() and (path / "pack.yaml").is_file()) or path.name == "pack.yaml":
@@ -223,8 +223,8 @@ def validate(
                 checked.append(f"place {lp.id} ({lp.doc.file})")
                 absent = [n for n in needed if not lp.profile.stated(n)]
                 if absent:
-                    warnings.append(f"{lp.doc.file}: states none of these facts that {pack.id} reads (they are "
-                                    f"unknown): {', '.join(absent)}")
+                    warnings.append(f"{lp.doc.file}: {len(absent)} fact(s) that rule pack {pack.id} reads are not "
+                                    f"stated, so unknown: {', '.join(absent)}")
                 bare = unsourced(lp.profile)
                 if bare:
                     warnings.append(f"{lp.doc.file}: no source for {', '.join(bare)} (add a source to the dated value "

@@ -38,7 +38,8 @@ from .vocab.places import load_place, profile_vocabulary, resolve_place
 from .vocab.profile import parse_profile
 from .yamlio import Located, load_yaml
 
-CASE_KEYS = {"name", "place", "profile", "rules", "as_of", "change", "expect", "rules_true", "rules_false"}
+CASE_KEYS = {"name", "place", "profile", "rules", "as_of", "change", "expect", "rules_true", "rules_false", "at"}
+AT_KEYS = {"as_of", "expect", "rules_true", "rules_false"}
 
 
 def slug(sentence: str) -> str:
@@ -57,18 +58,25 @@ class CaseResult:
 
 
 def get_path(data: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
+    """The value at a dotted path; lists of objects are indexed by id, and keys may hold dots (fact names)."""
+    parts = dotted.split(".")
+    while parts:
         if isinstance(data, list):
+            part = parts.pop(0)
             matches = [item for item in data if isinstance(item, dict) and item.get("id") == part]
             if not matches:
                 raise KeyError(f"no item with id '{part}'")
             data = matches[0]
         elif isinstance(data, dict):
-            if part not in data:
-                raise KeyError(f"no field '{part}'")
-            data = data[part]
+            for k in range(len(parts), 0, -1):
+                key = ".".join(parts[:k])
+                if key in data:
+                    data, parts = data[key], parts[k:]
+                    break
+            else:
+                raise KeyError(f"no field '{parts[0]}'")
         else:
-            raise KeyError(f"cannot look up '{part}' in {data!r}")
+            raise KeyError(f"cannot look up '{parts[0]}' in {data!r}")
     return data
 
 
@@ -125,29 +133,47 @@ def run_case_file(path: Path, rules: str | None = None) -> CaseResult:
     if problems:
         raise InputError(problems)
     profile = profile.with_changes(changes)
-    as_of = case.get("as_of")
-    if as_of is not None and not isinstance(as_of, date):
-        raise InputError([doc.problem(("as_of",), f"expected a date like 2011-03-01, got {as_of!r}")])
+    checks = [(("",), case)]
+    if "at" in case:
+        if not isinstance(case["at"], list) or not case["at"]:
+            raise InputError([doc.problem(("at",), "at: takes a list of {as_of, expect, rules_true, rules_false}")])
+        checks = []
+        for i, item in enumerate(case["at"]):
+            bad = sorted(set(item) - AT_KEYS) if isinstance(item, dict) else ["?"]
+            if bad or not isinstance(item, dict) or "as_of" not in item:
+                raise InputError([doc.problem(("at", i), "each entry of at: has as_of and expect (and may have "
+                                                         "rules_true, rules_false)")])
+            checks.append(((f"as of {item['as_of']}: ",), item))
+    for (prefix,), check in checks:
+        as_of = check.get("as_of")
+        if as_of is not None and not isinstance(as_of, date):
+            raise InputError([doc.problem(("as_of",), f"expected a date like 2011-03-01, got {as_of!r}")])
+        _check(pack, profile, as_of, check, result, prefix)
+    return result
+
+
+def _check(pack, profile, as_of, case: dict, result: CaseResult, prefix: str) -> None:
     decision = decide(pack, profile, as_of, as_of_note="the case's date" if as_of else None)
     data = decision.evaluation(with_catalogue=False).model_dump(mode="json")
+    failures = []
     for dotted, expected in (case.get("expect") or {}).items():
         try:
             actual = get_path(data, dotted)
         except KeyError as exc:
-            result.failures.append(f"{dotted}: {exc.args[0]}")
+            failures.append(f"{dotted}: {exc.args[0]}")
             continue
         if isinstance(expected, date):
             expected = expected.isoformat()
         if actual != expected:
-            result.failures.append(f"{dotted}: expected {expected!r}, got {actual!r}")
+            failures.append(f"{dotted}: expected {expected!r}, got {actual!r}")
     for key, want in (("rules_true", True), ("rules_false", False)):
         for rid in case.get(key) or []:
             if rid not in pack.rules:
-                result.failures.append(f"{key}: '{rid}' is not a rule of {pack.id}")
+                failures.append(f"{key}: '{rid}' is not a rule of {pack.id}")
             elif decision.truths.get(rid) is not want:
                 got = {True: "true", False: "false", None: "undetermined"}[decision.truths.get(rid)]
-                result.failures.append(f"rule {rid}: expected {'true' if want else 'false'}, got {got}")
-    return result
+                failures.append(f"rule {rid}: expected {'true' if want else 'false'}, got {got}")
+    result.failures += [prefix + f for f in failures]
 
 
 def case_files(paths: list[str]) -> list[Path]:

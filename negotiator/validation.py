@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any, get_args, get_origin
 
@@ -24,8 +25,9 @@ def validate_model(model: type[BaseModel], doc: Located, context: dict[str, Any]
 def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, prefix: tuple = ()) -> list[Problem]:
     problems = []
     seen = set()
+    start = _walk(doc.data, prefix)
     for err in exc.errors(include_url=False):
-        loc = prefix + tuple(_clean_loc(err["loc"]))
+        loc = prefix + tuple(_clean_loc(err["loc"], start, missing=err["type"] == "missing"))
         message, suggestion = _describe(err, model, loc[len(prefix):])
         key = (loc, message)
         if key in seen:
@@ -35,9 +37,49 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, pr
     return problems
 
 
-def _clean_loc(loc: tuple) -> list:
-    """Drop the type tags pydantic adds to locations inside unions (e.g. 'literal[...]', 'int')."""
-    return [part for part in loc if not (isinstance(part, str) and ("[" in part or part in ("int", "float", "str", "bool")))]
+_ABSENT = object()
+
+#: What pydantic puts in a location to say which member of a union, or which validator, an error comes
+#: from: 'int', "literal['a','b']", 'function-after[_slug(), str]', 'list[str]', 'dict[str,int]', '[key]'.
+#: Used only where the input cannot tell (see _clean_loc).
+_TAG = re.compile(r"[a-z][a-z0-9-]*\[.*\]|\[key\]|int|float|str|bool")
+
+
+def _walk(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = _step(data, part)
+    return data
+
+
+def _step(data: Any, part: Any) -> Any:
+    if isinstance(data, dict) and part in data:
+        return data[part]
+    if isinstance(data, list) and isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(data):
+        return data[part]
+    return _ABSENT
+
+
+def _clean_loc(loc: tuple, data: Any = _ABSENT, missing: bool = False) -> list:
+    """Drop the tags pydantic adds to locations inside unions and validators; keep keys as written.
+
+    `data` is the input where `loc` starts. A part is kept when the input has it there (so a YAML key
+    such as 'grouping[x]' stays), or when it is the field a 'missing' error names. A part the input
+    has no place for is a tag. Where the input is unknown, parts that look like tags are dropped.
+    """
+    out = []
+    last = len(loc) - 1
+    for i, part in enumerate(loc):
+        if data is _ABSENT:
+            if not (isinstance(part, str) and _TAG.fullmatch(part)):
+                out.append(part)
+            continue
+        if not isinstance(part, str) or (isinstance(data, dict) and part in data):
+            out.append(part)
+            data = _step(data, part)
+        elif isinstance(data, dict) and missing and i == last:
+            out.append(part)  # the name of a required field that is not there
+        # else: pydantic's tag for a union member or validator
+    return out
 
 
 def _describe(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:

@@ -80,6 +80,10 @@ def display(path: Path | str) -> str:
     """A path as the user should see it: relative to the current directory where it lies below it."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        cwd = Path.cwd().resolve()
+        full = p.resolve()
+        if cwd == Path(cwd.anchor):
+            return str(full)
+        return str(full.relative_to(cwd))
     except (ValueError, OSError):
         return str(p)

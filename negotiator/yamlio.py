@@ -1,12 +1,23 @@
 """Strict YAML loading that remembers the line of every key and value.
 
 PyYAML builds plain dicts and forgets where things were; error messages need
-the line. We compose the node tree ourselves, reject duplicate keys, and keep a
-map from field path to line number.
+the line. We read the parser's event stream ourselves (libyaml's C parser when
+it is installed) and build the data without recursion, keeping a map from
+field path to line number. On the way we refuse, each with one located line:
+duplicate keys, keys that are not text, unknown tags, impossible dates, nesting
+deeper than MAX_DEPTH, aliases that expand past MAX_ALIAS_NODES values (a
+"billion laughs"), more than MAX_VALUES values in all, several documents in
+one file, characters YAML does not allow, text that is not UTF-8, and files
+that are not regular files or are larger than MAX_BYTES.
 """
 
 from __future__ import annotations
 
+import copy
+import gc
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +27,19 @@ import yaml
 from .errors import InputError, Problem
 
 PathKey = tuple[Any, ...]
+
+#: Deepest nesting of lists and mappings accepted (place profiles need about 3).
+MAX_DEPTH = 100
+#: Most values that aliases may add once expanded; plain values written out in full do not count.
+MAX_ALIAS_NODES = 200_000
+#: Most values in one file, aliases included. Memory grows by a few hundred bytes a value (more when deeply
+#: nested), so this keeps a hostile file within about 2 GB; a 52 MB place profile holds about 0.5 million.
+MAX_VALUES = 2_000_000
+#: Largest file read, in bytes.
+MAX_BYTES = 256 * 2**20
+
+#: libyaml's parser when PyYAML was built with it, else the pure-Python one; both give the same events.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -61,85 +85,441 @@ def load_yaml(path: Path | str, display: str | None = None) -> Located:
     """Load one YAML document; raise InputError naming file and line on any problem."""
     path = Path(path)
     name = display or str(path)
+    data = _read(path, name)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-8")
+        line = _line_at(before, len(before))
+        raise InputError([Problem(name, f"not UTF-8 text (byte 0x{data[exc.start]:02X}: {exc.reason}); "
+                                        "save the file as UTF-8", line=line)]) from None
+    return parse_yaml(text, name)
+
+
+def _read(path: Path, name: str) -> bytes:
+    """The bytes of a regular file (or pipe) of at most MAX_BYTES; never read more than MAX_BYTES + 1."""
+    too_big = Problem(name, f"is larger than {MAX_BYTES // 2**20} MB")
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode):
+                if info.st_size > MAX_BYTES:
+                    raise InputError([too_big])
+                first = info.st_size + 1
+            elif stat.S_ISFIFO(info.st_mode):  # a pipe, e.g. `--config <(...)`: it ends, or the cap stops it
+                first = 2**16
+            else:  # a device such as /dev/zero or /dev/tty, or a socket
+                raise InputError([Problem(name, "is not a regular file")])
+            parts, total = [], 0
+            while total <= MAX_BYTES:
+                chunk = handle.read(min(first, MAX_BYTES + 1 - total))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                total += len(chunk)
+                first = 2**20
     except FileNotFoundError:
         raise InputError([Problem(name, "no such file")]) from None
     except IsADirectoryError:
         raise InputError([Problem(name, "is a folder, expected a YAML file")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot be read ({exc.strerror})")]) from None
-    return parse_yaml(text, name)
+        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
+    if total > MAX_BYTES:
+        raise InputError([too_big])
+    return b"".join(parts)
 
 
 def parse_yaml(text: str, name: str) -> Located:
     """Parse YAML text into a Located document."""
-    loader = yaml.SafeLoader(text)
+    doc = Located(file=name, data=None)
+    builder = _Builder(doc)
+    loader = None
+    collecting = gc.isenabled()
+    gc.disable()  # the builder makes millions of small tuples and no cycles; collecting meanwhile costs ~15%
     try:
-        node = loader.get_single_node()
+        loader = _Loader(text)
+        builder.run(loader)
+    except _Fatal as fatal:
+        raise InputError(builder.problems + [fatal.problem]) from None
+    except (yaml.reader.ReaderError, UnicodeEncodeError):
+        raise InputError([_bad_character(text, name)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        raise InputError([Problem(name, f"malformed YAML: {what}", line=line)]) from None
+        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {what}", line=line)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(name, f"malformed YAML: {exc}")]) from None
+        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {exc}")]) from None
+    except RecursionError:  # the builder does not recurse; this guards copying and the parsers themselves
+        raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None
     finally:
-        loader.dispose()
-    doc = Located(file=name, data=None)
-    if node is None:
-        raise InputError([Problem(name, "the file is empty", line=1)])
-    problems: list[Problem] = []
-    budget = [MAX_NODES]
-    try:
-        doc.data = _build(node, (), doc, loader, problems, budget)
-    except _TooBig:
-        raise InputError([Problem(name, f"more than {MAX_NODES:,} values once aliases are expanded; "
-                                        "write the data out without YAML anchors and aliases")]) from None
-    if problems:
-        raise InputError(problems)
+        if collecting:
+            gc.enable()
+        if loader is not None:
+            loader.dispose()
+    if builder.empty:
+        only_comments = bool(text.strip().lstrip("\ufeff"))
+        raise InputError([Problem(name, "holds only comments, no data" if only_comments else "the file is empty",
+                                  line=1)])
+    if builder.problems:
+        raise InputError(builder.problems)
     return doc
 
 
-MAX_NODES = 200_000
+# Characters YAML 1.1 forbids in a stream (PyYAML's reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
-class _TooBig(Exception):
-    """Raised when aliases expand a small file into a huge document (a 'billion laughs')."""
+def _line_at(text: str, index: int) -> int:
+    """The 1-based line of `text[index]`, counting line breaks as YAML does."""
+    return len(_BREAKS.findall(text, 0, index)) + 1
 
 
-def _build(node: yaml.Node, path: PathKey, doc: Located, loader, problems: list[Problem], budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooBig()
-    doc.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(doc.file, "a mapping key must be a plain name",
-                                        line=key_node.start_mark.line + 1, field=dotted(path) or None))
+def _bad_character(text: str, name: str) -> Problem:
+    found = _NON_PRINTABLE.search(text)
+    if found is None:
+        return Problem(name, "contains a character that YAML does not allow")
+    char = found.group()
+    what = "a control character" if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F else "a character"
+    return Problem(name, f"contains {what} (U+{ord(char):04X}) that YAML does not allow",
+                   line=_line_at(text, found.start()))
+
+
+class _Fatal(Exception):
+    """A problem after which the rest of the file cannot be read sensibly."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+_YAML = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _YAML + "str", _YAML + "map", _YAML + "seq"
+#: Tags a value may carry, and what a key of that kind is read as.
+_SCALAR_KINDS = {
+    _STR: "text", _YAML + "int": "a number", _YAML + "float": "a number", _YAML + "bool": "true/false",
+    _YAML + "null": "nothing (null)", _YAML + "timestamp": "a date",
+}
+#: Tags YAML defines that negotiator does not read.
+_UNSUPPORTED = {_YAML + n for n in ("binary", "set", "omap", "pairs", "merge", "value", "yaml")}
+#: Resolved implicitly from plain `<<` and `=`; read as text except where they would mean something.
+_MERGE, _VALUE = _YAML + "merge", _YAML + "value"
+_TIMESTAMP = _YAML + "timestamp"
+
+_NO_KEY = object()  # a mapping frame waiting for a key
+_SKIP = object()  # a mapping frame whose next value is dropped (after a bad or duplicate key)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+
+
+@dataclass
+class _Anchor:
+    value: Any
+    base: int  # length of the anchored node's path
+    start: int  # the lines recorded inside it are _Builder.log[start:end], its own line excluded
+    end: int
+    count: int  # values it stands for once expanded
+    depth: int  # levels of nesting inside it (0 for a single value)
+
+
+_NO_ANCHOR = _Anchor(None, 0, 0, 0, 1, 0)
+
+
+class _Frame:
+    """An open list or mapping."""
+
+    __slots__ = ("value", "path", "record", "is_map", "key", "child", "anchor", "log_start", "count", "depth",
+                 "drop")
+
+    def __init__(self, value, path, record, is_map, anchor, log_start, drop):
+        self.value, self.path, self.record, self.is_map = value, path, record, is_map
+        self.anchor, self.log_start, self.drop = anchor, log_start, drop
+        self.key: Any = _NO_KEY
+        self.child: PathKey = ()
+        self.count, self.depth = 1, 1
+
+
+class _Builder:
+    """Builds plain data and the line map from parser events, with an explicit stack instead of recursion."""
+
+    def __init__(self, doc: Located):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.empty = False
+        self.anchors: dict[str, _Anchor] = {}
+        self.open_anchors: dict[str, int] = {}
+        self.log: list[tuple[PathKey, int]] = []  # lines recorded while an anchor is open, for its aliases
+        self.expanded = 0
+        self.dropping = 0
+
+    # -- helpers -----------------------------------------------------------------------------------------
+
+    def problem(self, path: PathKey, line: int, message: str) -> None:
+        if self.dropping:  # inside a list or mapping used as a key, which is reported as a whole
+            return
+        self.problems.append(Problem(self.doc.file, message, line=line, field=dotted(path) or None))
+
+    def fatal(self, line: int, message: str) -> _Fatal:
+        return _Fatal(Problem(self.doc.file, message, line=line))
+
+    def mark(self, path: PathKey, line: int, record: bool) -> None:
+        if record:
+            self.doc.lines.setdefault(path, line)
+        if self.open_anchors:
+            self.log.append((path, line))
+
+    def resolve(self, value: str) -> str:
+        """The tag of a plain scalar (Resolver.resolve, without its call overhead for the usual tables)."""
+        table = self.implicit
+        if table is None:
+            return self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        for tag, pattern in table.get(value[:1], ()):
+            if pattern.match(value):
+                return tag
+        return _STR
+
+    def scalar(self, event, path: PathKey, line: int) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return event.value  # quoted, or tagged with the non-specific '!': text
+            tag = self.resolve(event.value)
+        if tag == _STR or tag in (_MERGE, _VALUE) and event.tag is None:
+            return event.value
+        if tag not in _SCALAR_KINDS:
+            self.problem(path, line, self.tag_message(tag, "a single value"))
+            return None
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.loader.yaml_constructors[tag](self.loader, node)
+        except (ValueError, OverflowError, KeyError, TypeError, yaml.YAMLError):
+            if tag == _TIMESTAMP:
+                found = self.loader.timestamp_regexp.match(event.value)
+                real = "a real date" if found is None or found.group("hour") is None else "a real date and time"
+                self.problem(path, line, f"{_quote(event.value)} is not {real}")
+            else:
+                self.problem(path, line, f"{_quote(event.value)} cannot be read as {_SCALAR_KINDS[tag]}")
+            return None
+
+    def tag_message(self, tag: str, what: str) -> str:
+        if tag in _SCALAR_KINDS or tag in (_MAP, _SEQ):
+            return f"YAML tag '{_show_tag(tag)}' cannot be used on {what}"
+        if tag in _UNSUPPORTED:
+            return f"YAML tag '{_show_tag(tag)}' is not supported"
+        return f"unknown YAML tag '{_show_tag(tag)}'"
+
+    def alias(self, event, path: PathKey, line: int) -> _Anchor | None:
+        """The anchor an alias names, counted against the expansion budget; None (reported) if there is none."""
+        name = event.anchor
+        if name in self.open_anchors:
+            self.problem(path, line, f"alias '*{name}' is used inside the value it names")
+            return None
+        found = self.anchors.get(name)
+        if found is None:
+            self.problem(path, line, f"alias '*{name}' has no anchor '&{name}' before it")
+            return None
+        self.expanded += found.count
+        if self.expanded > MAX_ALIAS_NODES:
+            raise self.fatal(line, f"more than {MAX_ALIAS_NODES:,} values once aliases are expanded; "
+                                   "write the data out without YAML anchors and aliases")
+        return found
+
+    # -- the event loop ------------------------------------------------------------------------------------
+
+    def run(self, loader) -> None:
+        self.loader = loader
+        get = loader.get_event
+        ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+        SequenceStartEvent, MappingStartEvent = yaml.SequenceStartEvent, yaml.MappingStartEvent
+        SequenceEndEvent, MappingEndEvent = yaml.SequenceEndEvent, yaml.MappingEndEvent
+        setdefault, resolve = self.doc.lines.setdefault, self.resolve
+        table = loader.yaml_implicit_resolvers
+        self.implicit = None if table.get(None) or loader.yaml_path_resolvers else table
+        get()  # StreamStartEvent
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            self.empty = True
+            return
+        stack: list[_Frame] = []
+        self.stack = stack
+        values = 0
+        TOO_MANY = f"holds more than {MAX_VALUES:,} values; split it into smaller files"
+        done = False
+        while not done:
+            event = get()
+            kind = type(event)
+            line = event.start_mark.line + 1
+
+            if kind is SequenceEndEvent or kind is MappingEndEvent:
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    self.close_anchor(frame)
+                value, count, depth = frame.value, frame.count, frame.depth
+                if frame.drop:  # a list or mapping used as a key: already reported
+                    self.dropping -= 1
+                    parent = stack[-1]
+                    parent.key = _SKIP
+                    parent.child = parent.path
+                    continue
+            else:
+                # where the new node goes
+                if not stack:
+                    path, record = (), True
+                else:
+                    top = stack[-1]
+                    if not top.is_map:
+                        path, record = top.path + (len(top.value),), top.record
+                    elif top.key is _NO_KEY:
+                        self.key(event, top, line)
+                        continue
+                    else:
+                        path, record = top.child, top.record and top.key is not _SKIP
+
+                values += 1
+                if values > MAX_VALUES:
+                    raise self.fatal(line, TOO_MANY)
+                if kind is ScalarEvent:
+                    if record:
+                        setdefault(path, line)
+                    if self.open_anchors:
+                        self.log.append((path, line))
+                    value = event.value
+                    if event.tag is not None or event.implicit[0] and resolve(value) != _STR:
+                        value = self.scalar(event, path, line)
+                    count, depth = 1, 0
+                    if event.anchor is not None:
+                        self.anchors[event.anchor] = _Anchor(value, 0, 0, 0, 1, 0)
+                elif kind is AliasEvent:
+                    found = self.alias(event, path, line) or _NO_ANCHOR
+                    values += found.count - 1
+                    if values > MAX_VALUES:
+                        raise self.fatal(line, TOO_MANY)
+                    if len(stack) + found.depth > MAX_DEPTH:
+                        raise self.fatal(line, f"nested more than {MAX_DEPTH} levels deep once aliases are expanded")
+                    self.mark(path, line, record)
+                    log, cut = self.log, found.base
+                    for i in range(found.start, found.end):
+                        inside, at = log[i]
+                        self.mark(path + inside[cut:], at, record)
+                    value = copy.deepcopy(found.value) if isinstance(found.value, (dict, list)) else found.value
+                    count, depth = found.count, found.depth
+                elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                    self.open(event, kind is MappingStartEvent, path, record, line, stack, drop=False)
+                    continue
+                else:  # DocumentStart/End and the like cannot come inside a document
+                    raise self.fatal(line, f"unexpected {kind.__name__}")
+
+            # attach the finished node to its parent
+            if not stack:
+                self.doc.data = value
+                done = True
                 continue
-            key = loader.construct_object(key_node)
-            child = path + (key,)
-            if key in out:
-                problems.append(Problem(
-                    doc.file,
-                    f"duplicate key '{key}' (first given on line {doc.lines[child]})",
-                    line=key_node.start_mark.line + 1,
-                    field=dotted(child),
-                ))
-                continue
-            doc.lines[child] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, child, doc, loader, problems, budget)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, loader, problems, budget) for i, item in enumerate(node.value)]
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        problems.append(Problem(doc.file, f"bad value: {exc}", line=node.start_mark.line + 1,
-                                field=dotted(path) or None))
-        return None
+            parent = stack[-1]
+            parent.count += count
+            if depth + 1 > parent.depth:
+                parent.depth = depth + 1
+            if not parent.is_map:
+                parent.value.append(value)
+            else:
+                if parent.key is not _SKIP:
+                    parent.value[parent.key] = value
+                parent.key = _NO_KEY
+        get()  # DocumentEndEvent
+        event = get()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise self.fatal(event.start_mark.line + 1, "holds several YAML documents; give one")
+
+    def open(self, event, is_map: bool, path: PathKey, record: bool, line: int, stack: list, drop: bool) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise self.fatal(line, f"nested more than {MAX_DEPTH} levels deep")
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != (_MAP if is_map else _SEQ):
+            self.problem(path, line, self.tag_message(tag, "a mapping" if is_map else "a list"))
+        if not drop:
+            self.mark(path, line, record)
+        if drop:
+            self.dropping += 1
+        anchor = event.anchor
+        if anchor is not None:
+            self.open_anchors[anchor] = self.open_anchors.get(anchor, 0) + 1
+        stack.append(_Frame({} if is_map else [], path, record and not drop, is_map, anchor, len(self.log), drop))
+
+    def close_anchor(self, frame: _Frame) -> None:
+        name = frame.anchor
+        self.anchors[name] = _Anchor(frame.value, len(frame.path), frame.log_start, len(self.log), frame.count,
+                                     frame.depth)
+        self.open_anchors[name] -= 1
+        if not self.open_anchors[name]:
+            del self.open_anchors[name]
+
+    def key(self, event, frame: _Frame, line: int) -> None:
+        """Take `event` as the next key of the mapping `frame`."""
+        kind = type(event)
+        where = frame.path
+        if kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+            what = "a mapping" if kind is yaml.MappingStartEvent else "a list"
+            self.problem(where, line, f"a mapping key must be a plain name, not {what}")
+            # read the key's contents into a frame that is dropped when it closes
+            self.open(event, kind is yaml.MappingStartEvent, where, False, line, self.stack, drop=True)
+            return
+        if kind is yaml.AliasEvent:
+            found = self.alias(event, where, line)
+            if found is None:
+                frame.key = _SKIP
+                return
+            key, raw = found.value, event.anchor
+            if not isinstance(key, str):
+                self.problem(where, line, f"key '*{raw}' is read as {_kind_of(key)}, not text; "
+                                          "write the name out in place of the alias")
+                frame.key = _SKIP
+                return
+        elif kind is yaml.ScalarEvent:
+            raw, tag = event.value, event.tag
+            if tag is None or tag == "!":
+                tag = self.resolve(raw) if event.implicit[0] else _STR
+            if tag == _MERGE and event.tag is None:
+                self.problem(where, line, "YAML merge keys ('<<') are not supported; write the fields out")
+                frame.key = _SKIP
+                return
+            if tag != _STR and not (tag == _VALUE and event.tag is None):
+                if raw == "" and tag == _YAML + "null":
+                    message = "a mapping key is empty"
+                elif tag in _SCALAR_KINDS:
+                    message = f"key {_quote(raw)} is read as {_SCALAR_KINDS[tag]}, not text; put it in quotes if it is a name"
+                else:
+                    message = self.tag_message(tag, "a key")
+                self.problem(where, line, message)
+                frame.key = _SKIP
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = _NO_ANCHOR
+                return
+            key = raw
+            if event.anchor is not None:
+                self.anchors[event.anchor] = _Anchor(key, 0, 0, 0, 1, 0)
+        else:
+            raise self.fatal(line, f"unexpected {kind.__name__}")
+        child = frame.path + (key,)
+        if key in frame.value:
+            first = self.doc.lines.get(child)
+            after = f" (first given on line {first})" if first is not None and frame.record else ""
+            self.problem(child, line, f"duplicate key {_quote(key)}{after}")
+            frame.key = _SKIP
+            return
+        if frame.record:
+            self.doc.lines[child] = line
+        if self.open_anchors:
+            self.log.append((child, line))
+        frame.key, frame.child = key, child
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """`text` in quotes for a message, shortened if long."""
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit]}...' ({len(text):,} characters)"
+
+
+def _kind_of(value: Any) -> str:
+    return {type(None): "nothing (null)", bool: "true/false", int: "a number", float: "a number",
+            list: "a list", dict: "a mapping"}.get(type(value), "a date")

@@ -1,41 +1,37 @@
-"""Collect policy cases (tests/policy/*.yaml) as pytest items."""
+"""Collect policy cases (each pack's cases/*.yaml, one sentence each) as pytest items.
+
+They run through negotiator.testing, the same runner as `negotiator test`.
+"""
 
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from policy_cases import run_case, slug
+from negotiator.testing import run_case_file
 
 
 def pytest_collect_file(parent, file_path):
-    if file_path.suffix == ".yaml" and file_path.parent.name == "policy":
-        return PolicyFile.from_parent(parent, path=file_path)
+    if file_path.suffix == ".yaml" and file_path.parent.name == "cases":
+        return CaseFile.from_parent(parent, path=file_path)
     return None
 
 
-class PolicyFile(pytest.File):
+class CaseFile(pytest.File):
     def collect(self):
-        case = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        yield PolicyCase.from_parent(self, name=case.get("name", self.path.stem), case=case)
+        yield PolicyCase.from_parent(self, name=self.path.stem.replace("-", " "))
 
 
 class PolicyCase(pytest.Item):
-    def __init__(self, *, case, **kwargs):
-        super().__init__(**kwargs)
-        self.case = case
-
     def runtest(self):
-        failures = []
-        if slug(self.case.get("name", "")) != self.path.stem:
-            failures.append(f"the file name should be the case's sentence: {slug(self.case.get('name', ''))}.yaml")
-        failures += run_case(self.case)
-        if failures:
-            raise PolicyFailure(failures)
+        result = run_case_file(self.path)
+        self.case_name = result.name
+        if result.failures:
+            raise PolicyFailure(result.failures)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, PolicyFailure):
-            return f"{self.path}\ncase: {self.name}\n" + "\n".join(f"  {f}" for f in excinfo.value.failures)
+            return f"{self.path}\ncase: {getattr(self, 'case_name', self.name)}\n" + \
+                "\n".join(f"  {f}" for f in excinfo.value.failures)
         return super().repr_failure(excinfo)
 
     def reportinfo(self):

@@ -1,4 +1,4 @@
-"""Shared helpers for tests: run the CLI in-process, find the repository."""
+"""Shared helpers for tests: run the CLI in-process, find the repository and its data."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from typer.testing import CliRunner
 from negotiator.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
+PACK = ROOT / "rules" / "route-map-2010"
+TEST_PACK = ROOT / "tests" / "packs" / "devolution-2022"
+PLACES = sorted((ROOT / "places").glob("*.yaml"))
+PLACE_IDS = [p.stem for p in PLACES]
 
 
 def cli(*args: str):

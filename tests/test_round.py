@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from helpers import ROOT, cli
+from helpers import PLACE_IDS, ROOT, cli
+from negotiator.results import Round
 
 CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
 
@@ -29,16 +30,37 @@ def data(round_dir):
 def test_the_round_writes_four_reports(round_dir):
     for name in ("round.json", "round.md", "round.csv", "round.html"):
         assert (round_dir / name).stat().st_size > 0
-    assert not [p for p in round_dir.iterdir() if p.name.startswith(".")], "no staging files left behind"
+    hidden = {p.name for p in round_dir.iterdir() if p.name.startswith(".")}
+    current = (round_dir / ".negotiator-current").resolve().name
+    assert hidden == {".negotiator.lock", ".negotiator-current", current}, "no staging left behind"
 
 
-def test_round_json_has_the_documented_shape(data):
-    assert set(data["round"]) >= {"name", "date", "capacity"}
-    assert set(data["rule_pack"]) >= {"id", "version", "hash"}
-    assert data["tranches"][0]["number"] == 1
-    assert set(data["coverage"]) >= {"population", "base", "share", "places"}
-    for deal in data["deals"]:
-        assert set(deal) >= {"place", "tranche", "evaluation"}
+def test_round_json_validates_against_the_round_schema_and_carries_a_format_version(data):
+    model = Round.model_validate(data)
+    assert model.format_version == "2.0"
+    assert len(model.places) == len(PLACE_IDS)
+    schema = json.loads(cli("schema", "round").stdout)
+    assert set(schema["required"]) <= set(data)
+
+
+def test_round_json_lists_each_rule_once_and_is_compact(round_dir, data):
+    text = (round_dir / "round.json").read_text()
+    assert "\n" not in text.rstrip("\n"), "compact by default"
+    statement = data["catalogue"]["rules"]["level.eligible"]["statement"]
+    assert text.count(json.dumps(statement)[1:-1]) == 1
+
+
+def test_round_json_is_indented_on_request(tmp_path):
+    result = cli("round", ROOT / "places", "--config", CONFIG, "--out", tmp_path, "--quiet", "--indent", "2")
+    assert result.exit_code == 0
+    assert (tmp_path / "round.json").read_text().startswith('{\n  "format_version"')
+
+
+def test_every_place_is_evaluated_as_of_the_rounds_date(data):
+    assert {p["evaluation"]["as_of"] for p in data["places"]} == {"2011-03-01"}
+    gm = next(p for p in data["places"] if p["id"] == "greater-manchester")["evaluation"]
+    assert gm["facts"]["accountability.model"]["value"] == "association_of_councils", \
+        "a round dated 1 March 2011 sees the association of councils, not the combined authority of 1 April 2011"
 
 
 def test_the_first_tranche_fits_the_centres_capacity(data):
@@ -54,7 +76,7 @@ def test_places_that_cannot_negotiate_are_in_no_tranche(data):
 
 
 def test_a_council_is_never_in_two_concurrent_negotiations(data):
-    members = {d["place"]: set(d["evaluation"]["place"]["members"]) for d in data["deals"]}
+    members = {p["id"]: set(p["evaluation"]["place"]["members"]) for p in data["places"]}
     for tranche in data["tranches"]:
         places = tranche["places"]
         for i, a in enumerate(places):
@@ -65,7 +87,7 @@ def test_a_council_is_never_in_two_concurrent_negotiations(data):
 def test_sharing_barnsley_moves_sheffield_city_region_to_the_next_tranche(data):
     conflict = next(c for c in data["conflicts"] if set(c["places"]) == {"leeds-city-region", "sheffield-city-region"})
     assert conflict["council_names"] == ["Barnsley"] and conflict["kind"] == "concurrent"
-    tranche = {d["place"]: d["tranche"] for d in data["deals"]}
+    tranche = {p["id"]: p["tranche"] for p in data["places"]}
     assert tranche["leeds-city-region"] == 1 and tranche["sheffield-city-region"] == 2
 
 
@@ -76,7 +98,7 @@ def test_overlaps_with_places_not_yet_eligible_are_reported(data):
 
 
 def test_the_route_maps_five_places_cover_more_than_a_quarter_of_england(data):
-    scenario = data["scenarios"][0]
+    scenario = data["scenarios"][0]["coverage"]
     assert set(scenario["places"]) == {"kent", "essex", "birmingham", "greater-manchester", "greater-london"}
     assert scenario["population"] == 14786841
     assert scenario["share"] > 0.25
@@ -84,7 +106,7 @@ def test_the_route_maps_five_places_cover_more_than_a_quarter_of_england(data):
 
 def test_coverage_counts_each_council_once(data):
     cov = data["coverage"]
-    members = {d["place"]: d["evaluation"]["place"]["members"] for d in data["deals"]}
+    members = {p["id"]: p["evaluation"]["place"]["members"] for p in data["places"]}
     codes = {c for p in cov["places"] for c in members[p]}
     assert cov["councils"] == len(codes)
     assert cov["share"] == round(cov["population"] / cov["base"], 4)
@@ -95,25 +117,32 @@ def test_ranking_is_by_readiness_then_population_then_id(data):
     assert keys == sorted(keys)
 
 
-def test_a_deal_sheet_says_what_is_on_offer_what_it_would_take_and_what_is_asked_in_return(data):
-    gm = next(d for d in data["deals"] if d["place"] == "greater-manchester")["sheet"]
-    assert {"adult_skills", "transport"} <= {p["id"] for p in gm["on_offer_now"]}
-    spb = next(p for p in gm["with_stronger_accountability"] if p["id"] == "single_place_budget")
-    assert spb["office_of_the_mayor"] and "directly_elected_mayor" in spb["models"]
-    assert {o["id"] for o in gm["obligations"]} == {"agreed_outcomes", "efficiency_programme", "beyond_the_town_hall",
-                                                    "plural_delivery"}
-    birmingham = next(d for d in data["deals"] if d["place"] == "birmingham")["sheet"]
-    assert birmingham["budget"]["baseline"] == 7500 and birmingham["budget"]["envelope_over_horizon"] == 20250.0
-    wiltshire = next(d for d in data["deals"] if d["place"] == "wiltshire")["sheet"]
-    assert wiltshire["nearest_miss"]["rule"] == "level.strategic_county"
+def test_the_reason_a_place_cannot_negotiate_is_a_rule_that_fails_or_one_that_bars_it(data):
+    places = {p["id"]: p["evaluation"] for p in data["places"]}
+    wiltshire = places["wiltshire"]["negotiation"]["reason"]
+    assert wiltshire["rule"] == "level.strategic_county" and wiltshire["result"] == "false"
+    assert places["wiltshire"]["steps"]["level.strategic_county"]["result"] == "false"
+    assert any("population" in f for f in wiltshire["failed"])
+    tower = places["tower-hamlets"]["negotiation"]["reason"]
+    assert tower == {"rule": "level.too_small_alone", "result": "true", "failed": []}
+
+
+def test_a_deal_sheet_says_what_is_on_offer_what_it_would_take_and_what_is_asked_in_return(round_dir):
+    md = (round_dir / "round.md").read_text()
+    birmingham = md[md.index("### Birmingham"):md.index("### Bournemouth")]
+    assert "**On offer now:**" in birmingham and "Worklessness and long-term unemployment (asked for)" in birmingham
+    assert "needs a single, directly elected, highly visible figure" in birmingham
+    assert "Baseline £7,500m a year" in birmingham and "£20,250m over 3 years" in birmingham
+    assert "**Obligations:** Agreed outcomes for the place" in birmingham
 
 
 def test_the_csv_has_a_row_per_place_and_power(round_dir, data):
     rows = list(csv.DictReader((round_dir / "round.csv").read_text().splitlines()))
-    powers = len(data["deals"][0]["evaluation"]["powers"])
-    assert len(rows) == len(data["deals"]) * powers
+    powers = len(data["catalogue"]["powers"])
+    assert len(rows) == len(data["places"]) * powers
     row = next(r for r in rows if r["place"] == "birmingham" and r["power"] == "regional_national_functions")
     assert row["status"] == "not_available" and row["failed_rules"] == "scale.partnership"
+    assert row["as_of"] == "2011-03-01"
 
 
 def test_running_the_round_twice_gives_identical_files(round_dir, tmp_path):
@@ -151,27 +180,59 @@ def test_a_config_naming_a_place_not_in_the_round_is_rejected(tmp_path):
     bad.write_text("name: R\ndate: 2011-03-01\nalready_devolved: [greater-londn]\n")
     result = cli("round", ROOT / "places", "--config", bad, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert "already_devolved[0]: 'greater-londn' is not one of the places in this round; did you mean 'greater-london'?" in result.stderr
+    assert ("already_devolved[0]: 'greater-londn' is not one of the places in this round; "
+            "did you mean 'greater-london'?") in result.stderr
+
+
+@pytest.mark.parametrize("text,message", [
+    ("parameters: {reduction_percnt: 5}", "unknown parameter 'reduction_percnt' of the rule pack; did you mean "
+                                          "'reduction_percent'?"),
+    ("parameters: {horizon_years: many}", "horizon_years: expected a number, got 'many'"),
+    ("population_base: {population: 1, year: 2011, source: x}", "population_base.population: 1 is impossible"),
+])
+def test_bad_round_parameters_are_located(tmp_path, text, message):
+    bad = tmp_path / "round.yaml"
+    bad.write_text(f"name: R\ndate: 2011-03-01\n{text}\n")
+    result = cli("round", ROOT / "places", "--config", bad, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert message in result.stderr, result.stderr
+
+
+def test_a_round_config_may_set_a_horizon_beyond_twenty_years(tmp_path):
+    config = tmp_path / "round.yaml"
+    config.write_text("name: Long\ndate: 2011-03-01\nparameters: {horizon_years: 25}\n")
+    result = cli("round", ROOT / "places", "--config", config, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert "over 25 years" in (tmp_path / "out" / "round.md").read_text()
 
 
 def test_diff_explains_a_change_in_a_rule_parameter(round_dir, tmp_path):
-    pack = tmp_path / "pack"
-    shutil.copytree(ROOT / "rules" / "route-map-2010", pack)
-    params = (pack / "parameters.yaml").read_text()
-    (pack / "parameters.yaml").write_text(params.replace("  strategic_county_min_population:\n    value: 500000",
-                                                         "  strategic_county_min_population:\n    value: 450000"))
-    result = cli("round", ROOT / "places", "--config", CONFIG, "--rules", pack, "--out", tmp_path / "new", "--quiet")
+    config = tmp_path / "round.yaml"
+    config.write_text(CONFIG.read_text().replace("parameters:", "parameters:\n  strategic_county_min_population: 450000"))
+    result = cli("round", ROOT / "places", "--config", config, "--out", tmp_path / "new", "--quiet")
     assert result.exit_code == 0, result.stderr
     diff = cli("diff", round_dir / "round.json", tmp_path / "new" / "round.json")
     assert diff.exit_code == 0
     out = diff.stdout
-    assert "strategic_county_min_population: 500000 -> 450000" in out
+    assert "strategic_county_min_population: 500,000 -> 450,000" in out
     assert "Wiltshire (wiltshire)" in out
     assert "eligible: no -> yes" in out
     assert "because level.strategic_county: false -> true" in out
     data = json.loads(cli("diff", round_dir / "round.json", tmp_path / "new" / "round.json", "--json").stdout)
     wilts = next(c for c in data["changes"] if c["place"] == "wiltshire")
     assert wilts["eligible"] == [False, True]
+
+
+def test_diff_reports_config_and_budget_changes(round_dir, tmp_path):
+    config = tmp_path / "round.yaml"
+    config.write_text(CONFIG.read_text().replace("capacity: 12", "capacity: 8")
+                      .replace("reduction_percent: 10", "reduction_percent: 20"))
+    assert cli("round", ROOT / "places", "--config", config, "--out", tmp_path / "new", "--quiet").exit_code == 0
+    data = json.loads(cli("diff", round_dir / "round.json", tmp_path / "new" / "round.json", "--json").stdout)
+    assert data["config"]["capacity"] == [12, 8]
+    assert data["parameters"]["reduction_percent"] == [10, 20]
+    birmingham = next(c for c in data["changes"] if c["place"] == "birmingham")
+    assert birmingham["budget"]["annual_envelope"] == [6750.0, 6000.0]
 
 
 def test_diff_of_a_round_with_itself_finds_nothing(round_dir):
@@ -182,10 +243,14 @@ def test_diff_of_a_round_with_itself_finds_nothing(round_dir):
 def test_diff_rejects_files_that_are_not_rounds(tmp_path):
     (tmp_path / "a.json").write_text("{\"x\": 1}")
     (tmp_path / "b.json").write_text("{not json")
+    (tmp_path / "c.json").write_text(json.dumps({"format_version": "2.0", "round": {}, "places": "nope"}))
     result = cli("diff", tmp_path / "a.json", tmp_path / "b.json")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and "not a round.json" in lines[0] and "b.json:1: malformed JSON" in lines[1]
+    result = cli("diff", tmp_path / "c.json", tmp_path / "c.json")
+    assert result.exit_code == 2 and "not a valid round.json" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def _stderr_on_a_terminal(args, cwd):
@@ -213,7 +278,7 @@ def _stderr_on_a_terminal(args, cwd):
 
 
 def test_a_progress_bar_shows_on_a_terminal_and_quiet_silences_it(tmp_path):
-    code, err = _stderr_on_a_terminal(["round", "--out", "a"], tmp_path)
-    assert code == 0 and "evaluating" in err and "21/21" in err
-    code, err = _stderr_on_a_terminal(["round", "--out", "b", "--quiet"], tmp_path)
+    code, err = _stderr_on_a_terminal(["round", str(ROOT / "places"), "--out", "a"], tmp_path)
+    assert code == 0 and "evaluating" in err and f"{len(PLACE_IDS)}/{len(PLACE_IDS)}" in err
+    code, err = _stderr_on_a_terminal(["round", str(ROOT / "places"), "--out", "b", "--quiet"], tmp_path)
     assert code == 0 and "evaluating" not in err

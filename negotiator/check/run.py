@@ -399,13 +399,17 @@ def _exhaustive(checker: Checker, facts: list[str], domains: list[list[Any]], re
                            "the pack's law changes", by_construction=p.by_construction) for p in pairs + singles}
     move_facts = {p.id: [f for f in p.facts(space) if f in index] for p in pairs}
     better = {}  # (property, fact, value) -> values to move to
+    # Power statuses do not depend on requests unless a rule they read does: then the pair properties
+    # need one request class only, and the single properties see every class.
+    pair_requests = requests if space.requests_matter_for_powers else requests[:1]
     for on, requested in itertools.product(space.epochs, requests):
+        active_pairs = pairs if requested in pair_requests else []
         def outcome(combo: tuple) -> Outcome:
             return checker.cached((on, requested, combo), lambda: space.complete(dict(zip(facts, combo)), requested),
                                   requested, on)
         for combo in itertools.product(*domains):
             base = outcome(combo)
-            for prop in pairs:
+            for prop in active_pairs:
                 check = results[prop.id]
                 for fact in move_facts[prop.id]:
                     i = index[fact]

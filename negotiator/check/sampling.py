@@ -47,6 +47,8 @@ def fact_strategy(decl: FactDecl, cuts: list[Any], pack: Pack) -> st.SearchStrat
         return st.lists(st.sampled_from(decl.values), unique=True, max_size=len(decl.values)) if decl.values \
             else st.just([])
     if t == "text":
+        if decl.pattern:
+            return st.from_regex(decl.pattern, fullmatch=True).filter(lambda v: v.strip() != "")
         literals = [v for v in cuts if isinstance(v, str)]
         return st.one_of(st.sampled_from(literals), st.just("other")) if literals else st.just("text")
     if t == "date":
@@ -121,8 +123,7 @@ def sampled(checker, examples: int, pairs, singles) -> list:
         data, on = t
         profile = parse_profile(Located("generated", data), vocab)
         facts = facts_at(profile, pack.vocabulary, on)
-        requested = tuple(p for p in (facts.get(pack.vocabulary.requests) or []) if True) \
-            if pack.vocabulary.requests else ()
+        requested = tuple(facts.get(pack.vocabulary.requests) or []) if pack.vocabulary.requests else ()
         return facts, requested, on
     raw = st.tuples(profile_data(pack), on_choices).map(raw_to_case)
     cases = st.one_of(abstract, abstract, raw)

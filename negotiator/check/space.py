@@ -53,7 +53,26 @@ class Space:
         return sorted(dates)
 
     def off(self, on: date) -> frozenset[str]:
-        return frozenset(self.pack.rules) - self.pack.rules_in_force(on)
+        found = self._off.get(on)
+        if found is None:
+            found = self._off[on] = frozenset(self.pack.rules) - self.pack.rules_in_force(on)
+        return found
+
+    @cached_property
+    def _off(self) -> dict[date, frozenset[str]]:
+        return {}
+
+    @cached_property
+    def _date_facts(self) -> list[str]:
+        return [n for n, d in self.pack.facts.items() if d.type == "date"]
+
+    @cached_property
+    def requests_matter_for_powers(self) -> bool:
+        """Whether any rule a power's status depends on reads what the place asks for."""
+        roots = [self.pack.negotiation_rule] + [r for p in self.pack.powers for r in p.requires]
+        roots += [req.rule for p in self.pack.powers for req in self.pack.requirements_by_power[p.id]]
+        roots += [c.rule for t in self.pack.tiers for c in t.conditions]
+        return any(self.is_request(f) for rid in self.cone_rules(roots) for f in facts_in(self.pack.rules[rid].when))
 
     # --- rules and the facts they read ------------------------------------------------------------
     def cone_rules(self, rule_ids: Iterable[str]) -> list[str]:
@@ -229,7 +248,12 @@ class Space:
         return facts
 
     def truths(self, facts: dict, on: date) -> dict:
-        return self.evaluator.truths(engine_facts(facts), self.off(on))
+        if self._date_facts:
+            facts = dict(facts)
+            for name in self._date_facts:
+                if facts.get(name) is not None:
+                    facts[name] = engine_facts({name: facts[name]})[name]
+        return self.evaluator.truths(facts, self.off(on))
 
     # --- profiles for people ---------------------------------------------------------------------------
     def profile(self, facts: dict, requested: Requests = (), on: date | None = None) -> dict:

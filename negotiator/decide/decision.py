@@ -35,15 +35,9 @@ def prerequisites(pack: Pack, power: Power) -> list[str]:
     return [pack.negotiation_rule] + [r for r in power.requires if r != pack.negotiation_rule]
 
 
-def requirements_for(pack: Pack, power_id: str | None) -> list:
+def requirements_for(pack: Pack, power_id: str | None) -> tuple:
     """Requirements that apply to a power (or, with None, to the package)."""
-    out = []
-    for req in pack.requirements:
-        if power_id is None and "package" in req.applies_to:
-            out.append(req)
-        elif power_id is not None and (req.all_powers or power_id in req.applies_to):
-            out.append(req)
-    return out
+    return pack.requirements_by_power[power_id]
 
 
 def tier_bounds(pack: Pack, truths: Truths, base: Tier, requirements: list) -> tuple[Tier, Tier]:
@@ -312,7 +306,7 @@ def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: E
     """Evaluate one place as of a date (default: the pack's date of effect): settle every rule, then combine."""
     if as_of is None:
         as_of = pack.effective
-        as_of_note = as_of_note or "the rule pack's date of effect (use --as-of to choose another)"
+        as_of_note = as_of_note or "the rule pack's date of effect; --as-of chooses another"
     evaluator = evaluator or evaluator_for(pack)
     facts = facts_at(profile, pack.vocabulary, as_of)
     off = frozenset(pack.rules) - pack.rules_in_force(as_of)

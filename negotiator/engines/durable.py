@@ -63,7 +63,7 @@ def compile_truth(cond: Cond, want: bool) -> dict:
             return {"$and": [{"$neq": {f: x}} for x in v]} if len(v) > 1 else {"$neq": {f: v[0]}}
         negate = {"eq": "neq", "ne": "eq", "lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"}
         use = op if want else negate[op]
-        return {f: v} if use == "eq" else {"$" + use: {f: v}}
+        return {f: v} if use == "eq" else {"$" + ("neq" if use == "ne" else use): {f: v}}
     if isinstance(cond, RuleRef):
         return {_rule_field(cond.rule): want}
     if isinstance(cond, Not):

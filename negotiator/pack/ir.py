@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Iterator, Union
 
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary
@@ -292,22 +293,62 @@ class Pack:
     def facts(self) -> dict[str, FactDecl]:
         return self.vocabulary.facts
 
+    @cached_property
+    def _tiers_by_id(self) -> dict[str, Tier]:
+        return {t.id: t for t in self.tiers}
+
+    @cached_property
+    def _tiers_by_model(self) -> dict[str, Tier]:
+        return {m: t for t in self.tiers for m in t.models}
+
+    @cached_property
+    def _powers_by_id(self) -> dict[str, Power]:
+        return {p.id: p for p in self.powers}
+
     def tier(self, tier_id: str) -> Tier:
-        return next(t for t in self.tiers if t.id == tier_id)
+        return self._tiers_by_id[tier_id]
 
     def tier_of_model(self, model: str | None) -> Tier | None:
         if model is None:
             return None
-        found = next((t for t in self.tiers if model in t.models), None)
+        found = self._tiers_by_model.get(model)
         if found is None and self.unlisted_models != "unknown":
             return self.tier(self.unlisted_models)
         return found
 
     def power(self, power_id: str) -> Power:
-        return next(p for p in self.powers if p.id == power_id)
+        return self._powers_by_id[power_id]
 
     def cite(self, key: str) -> str:
         return self.sources.get(key, key)
 
+    @cached_property
+    def _in_force_dates(self) -> dict[date, frozenset[str]]:
+        return {}
+
     def rules_in_force(self, on: date) -> frozenset[str]:
-        return frozenset(r for r, rule in self.rules.items() if rule.in_force.holds(on))
+        found = self._in_force_dates.get(on)
+        if found is None:
+            found = self._in_force_dates[on] = frozenset(r for r, rule in self.rules.items()
+                                                         if rule.in_force.holds(on))
+        return found
+
+    @cached_property
+    def facts_read(self) -> tuple[str, ...]:
+        """Facts a profile states that the pack's rules or budget read (computed facts by their source fact)."""
+        names = {f for r in self.rules.values() for f in facts_in(r.when)}
+        if self.budget and self.budget.baseline_fact:
+            names.add(self.budget.baseline_fact)
+        if self.vocabulary.requests and any(n.startswith("requested") for n in names):
+            names.add(self.vocabulary.requests)
+        names = {n.removesuffix(MONTHS_SUFFIX) for n in names}
+        return tuple(sorted(n for n in names if n in self.facts and not self.facts[n].computed))
+
+    @cached_property
+    def requirements_by_power(self) -> dict[str | None, tuple[Requirement, ...]]:
+        """Requirements that apply to each power (key None: to the package)."""
+        out: dict[str | None, tuple[Requirement, ...]] = {
+            None: tuple(r for r in self.requirements if "package" in r.applies_to)}
+        for p in self.powers:
+            out[p.id] = tuple(r for r in self.requirements if r.all_powers or p.id in r.applies_to)
+        return out

@@ -178,8 +178,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
     if ev.missing_facts:
         lines += R.wrap("Unknown facts that leave conclusions undetermined: " + ", ".join(ev.missing_facts), "")
         lines.append("")
-    lines.append(f"Why a power has its status: negotiator explain {place.file if '/' in place.file else place.id} "
-                 f"POWER --as-of {ev.as_of.isoformat()}")
+    ref = place.id if place.file.endswith(f"places/{place.id}.yaml") else place.file
+    lines.append(f"Why a power has its status: negotiator explain {ref} POWER --as-of {ev.as_of.isoformat()}")
     return "\n".join(lines) + "\n"
 
 

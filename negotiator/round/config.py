@@ -38,7 +38,7 @@ class Scenario(_Strict):
 class RoundConfig(_Strict):
     """A round config (rounds/*.yaml)."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=1000)
     date: date
     description: str = ""
     capacity: int = Field(default=12, gt=0, le=10_000,

@@ -138,8 +138,8 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
         problems.append(doc.problem(("name",), "required field is missing"))
     elif not isinstance(name, str) or not name.strip():
         problems.append(doc.problem(("name",), "expected a name (text that is not blank)"))
-    elif len(name) > 200:
-        problems.append(doc.problem(("name",), "a name has at most 200 characters"))
+    elif len(name) > 1000:
+        problems.append(doc.problem(("name",), "a name has at most 1,000 characters"))
 
     members: list[str] = []
     raw_members = data.get("members")
@@ -202,6 +202,16 @@ def _walk(doc: Located, path: tuple, value: Any, stated: dict[str, FactDecl], pr
     problems.append(doc.problem(path, f"unknown field '{path[-1]}'", nearest(str(path[-1]), siblings)))
 
 
+def as_date(value: Any) -> Any:
+    """A date given as ISO text (as JSON carries it) read as a date; anything else unchanged."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _is_entry(value: Any) -> bool:
     return isinstance(value, dict) and "value" in value
 
@@ -219,9 +229,9 @@ def _history(doc: Located, path: tuple, value: Any, decl: FactDecl, problems: li
                                           f"keys given: {', '.join(map(str, value))}", "value"))
         return ()
     else:
-        found = decl.problem_with(value)
-        if found:
-            problems.append(doc.problem(path, found[0], found[1]))
+        if decl.type == "date":
+            value = as_date(value)
+        if not _fits(doc, path, decl, value, problems):
             return ()
         return (Entry(value, None, None, None, doc.line_of(path)),)
     entries: list[Entry] = []
@@ -232,7 +242,7 @@ def _history(doc: Located, path: tuple, value: Any, decl: FactDecl, problems: li
             problems.append(doc.problem(where + (k,), f"unknown field '{k}' in a dated value",
                                         nearest(str(k), ENTRY_KEYS)))
             ok = False
-        start = item.get("from")
+        start = as_date(item.get("from"))
         if start is not None and not (isinstance(start, date)):
             problems.append(doc.problem(where + ("from",), f"expected a date like 2011-04-01, got {describe(start)}"))
             ok = False
@@ -244,12 +254,9 @@ def _history(doc: Located, path: tuple, value: Any, decl: FactDecl, problems: li
             if k in item and (not isinstance(item[k], str) or not item[k].strip()):
                 problems.append(doc.problem(where + (k,), f"expected text, got {describe(item[k])}"))
                 ok = False
-        v = item["value"]
-        if v is not None:
-            found = decl.problem_with(v)
-            if found:
-                problems.append(doc.problem(where + ("value",), found[0], found[1]))
-                ok = False
+        v = as_date(item["value"]) if decl.type == "date" else item["value"]
+        if v is not None and not _fits(doc, where + ("value",), decl, v, problems):
+            ok = False
         entries.append(Entry(v, start, item.get("source"), item.get("note"), doc.line_of(where)))
     starts = [e.start for e in entries if e.start is not None]
     if ok and starts != sorted(set(starts)):
@@ -257,6 +264,24 @@ def _history(doc: Located, path: tuple, value: Any, decl: FactDecl, problems: li
         ok = False
     # a value of null in a history means "unknown from this date" (e.g. a body abolished)
     return tuple(entries) if ok else ()
+
+
+def _fits(doc: Located, path: tuple, decl: FactDecl, value: Any, problems: list[Problem]) -> bool:
+    """Whether a value fits its declaration; each problem located (a list's bad item by its index)."""
+    if decl.type == "list" and isinstance(value, list):
+        before = len(problems)
+        for i, item in enumerate(value):
+            found = decl.problem_with([item]) if isinstance(item, str) else ("expected an id (text)", None)
+            if found:
+                problems.append(doc.problem(path + (i,), found[0], found[1]))
+            elif value.index(item) != i:
+                problems.append(doc.problem(path + (i,), f"'{item}' is listed twice"))
+        return len(problems) == before
+    found = decl.problem_with(value)
+    if found:
+        problems.append(doc.problem(path, found[0], found[1]))
+        return False
+    return True
 
 
 def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]:

@@ -52,7 +52,7 @@ def place_schema(vocab: Vocabulary, pack_id: str) -> dict[str, Any]:
         "type": "object", "additionalProperties": False, "required": ["id", "name", "members", "sources"],
         "properties": {
             "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80},
-            "name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
+            "name": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"},
             "members": {"type": "array", "items": {"type": "string", "pattern": "^E0[6789]\\d{6}$"}, "minItems": 1,
                         "uniqueItems": True, "description": "ONS codes of the member councils"},
             "sources": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
