@@ -15,9 +15,10 @@ import random
 import resource
 import time
 
-from negotiator.check import Checker
-from negotiator.evaluators import ENGINES, evaluator_for
-from negotiator.pack import load_pack
+from negotiator.check.space import Space
+from negotiator.engines import ENGINES, evaluator_for
+from negotiator.engines.semantics import engine_facts
+from negotiator.pack.load import load_pack
 
 
 def main() -> None:
@@ -26,11 +27,13 @@ def main() -> None:
     parser.add_argument("--rules", default=None, help="rule pack (default: route-map-2010)")
     args = parser.parse_args()
     pack = load_pack(args.rules)
-    checker = Checker(pack)
-    facts = checker.status_facts()
-    domains, _ = checker.space(facts)
+    space = Space(pack)
+    facts = space.status_facts
+    domains, _ = space.space(facts)
     rng = random.Random(2010)
-    profiles = [checker.complete({f: rng.choice(d) for f, d in zip(facts, domains)}) for _ in range(args.profiles)]
+    profiles = [engine_facts(space.complete({f: rng.choice(d) for f, d in zip(facts, domains)},
+                                            rng.choice(space.request_classes)))
+                for _ in range(args.profiles)]
     print(f"{pack!r}: {len(profiles):,} profiles")
     results = {}
     for engine in ENGINES:

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Set up everything the test suite needs on a fresh machine, then run it.
+# Set up everything the test suite needs on a fresh machine, then run it, then build the
+# sdist and the wheel and check that each installs and runs from outside the checkout.
 # Usage: bash scripts/setup-and-test.sh [pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# durable-rules builds only on Python 3.11 and 3.12 (shared/notes/durable-rules.md).
+# durable-rules builds only on Python 3.11 and 3.12.
 PY="${PYTHON:-}"
 if [ -z "$PY" ]; then
   for candidate in python3.12 python3.11 python3; do
@@ -29,4 +30,16 @@ fi
 
 "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check ".[test]"
-exec .venv/bin/pytest "$@"
+.venv/bin/pytest "$@"
+
+# Standard packaging: build both, install each in a fresh environment, run from /.
+dist=$(mktemp -d)
+trap 'rm -rf "$dist"' EXIT
+.venv/bin/python -m build -q -o "$dist/out" . >/dev/null
+for artefact in "$dist"/out/*.whl "$dist"/out/*.tar.gz; do
+  "$PY" -m venv "$dist/env"
+  "$dist/env/bin/pip" install -q --disable-pip-version-check "$artefact"
+  (cd / && "$dist/env/bin/negotiator" evaluate kent >/dev/null && "$dist/env/bin/negotiator" test >/dev/null)
+  echo "built and ran from /: $(basename "$artefact")" >&2
+  rm -rf "$dist/env"
+done

@@ -10,13 +10,11 @@ import shutil
 
 import pytest
 
-from helpers import ROOT, cli
-
-PACK = ROOT / "rules" / "route-map-2010"
+from helpers import PACK, ROOT, cli
 
 CASES = [
     ("unknown fact", "rules.yaml", "{fact: member_count, gte: 2}", "{fact: member_cuont, gte: 2}",
-     r"rules\.yaml:\d+: rules\[2\]\.when\.all\[1\]\.fact: unknown fact 'member_cuont'; did you mean 'member_count'\?"),
+     r"rules\.yaml:\d+: rules\[2\]\.when\.all\[1\]\.fact: unknown fact 'member_cuont' .*did you mean 'member_count'\?"),
     ("unknown rule in a power", "powers.yaml", "[capacity.track_record, scale.partnership]",
      "[capacity.track_record, scale.partnershp]",
      r"powers\.yaml:\d+: powers\[0\]\.requires\[1\]: unknown rule 'scale\.partnershp'; did you mean 'scale\.partnership'\?"),
@@ -37,20 +35,42 @@ CASES = [
     ("unknown source", "powers.yaml", "source: nlgn-2010", "source: nlgn-2011",
      r"powers\.yaml:\d+: powers\[3\]\.source: unknown source 'nlgn-2011'.*did you mean 'nlgn-2010'\?"),
     ("unknown enum value", "rules.yaml", "in: [core_city, large_city]", "in: [core_city, big_city]",
-     r"rules\.yaml:\d+: rules\[0\]\.when\.all\[0\]\.in\[1\]: 'big_city' is not a value of 'kind'"),
+     r"rules\.yaml:\d+: rules\[0\]\.when\.all\[0\]\.in\[1\]: 'big_city' is not one of: .*\(for fact 'kind'\); "
+     r"did you mean 'large_city'\?"),
     ("misspelt key", "rules.yaml", "    statement: A large city such as Birmingham", "    statment: A large city such as Birmingham",
      r"rules\.yaml:\d+: rules\[0\]\.statment: unknown field 'statment'; did you mean 'statement'\?"),
     ("unknown operator", "rules.yaml", "{fact: member_count, gte: 2}", "{fact: member_count, gteq: 2}",
      r"rules\.yaml:\d+: rules\[2\]\.when\.all\[1\]: a fact test takes exactly one operator.*did you mean 'gte'\?"),
     ("comparison on a non-number", "rules.yaml", "{fact: kind, eq: greater_london}", "{fact: kind, gt: greater_london}",
-     r"'gt' compares numbers, but 'kind' is enum"),
+     r"'gt' compares numbers, dates or an ordered choice, but 'kind' is choice"),
     ("malformed YAML", "budget.yaml", "  power: single_place_budget", "  power: [single_place_budget",
      r"budget\.yaml:\d+: malformed YAML"),
     ("requirement for an unknown power", "accountability.yaml", "applies_to: package\n  - id: accountability.significant",
      "applies_to: [transprt]\n  - id: accountability.significant",
      r"accountability\.yaml:\d+: requirements\[1\]\.applies_to\[0\]: unknown power 'transprt'; did you mean 'transport'\?"),
-    ("a model in no tier", "accountability.yaml", "models: [joint_committee, combined_authority]", "models: [joint_committee]",
-     r"models in no tier: combined_authority"),
+    ("a model in two tiers", "accountability.yaml", "models: [joint_committee, combined_authority]",
+     "models: [joint_committee, combined_authority, leader_cabinet]",
+     r"tiers\[1\]\.models\[2\]: model 'leader_cabinet' is already in tier 'existing_governance'"),
+    ("a model that is not a value", "accountability.yaml", "models: [joint_committee, combined_authority]",
+     "models: [joint_committee, combined_authorty]",
+     r"'combined_authorty' is not a value of 'accountability\.model'; did you mean 'combined_authority'\?"),
+    ("a pack id that is not a slug", "pack.yaml", "id: route-map-2010", "id: ../../etc/passwd",
+     r"pack\.yaml:\d+: id: '\.\./\.\./etc/passwd' is not a pack id"),
+    ("a rule id with capitals", "rules.yaml", "  - id: scale.partnership", "  - id: Scale.Partnership",
+     r"rules\.yaml:\d+: rules\[\d+\]\.id: 'Scale\.Partnership' is not a rule id"),
+    ("an empty rule id", "rules.yaml", "  - id: scale.partnership", "  - id: ''",
+     r"rules\.yaml:\d+: rules\[\d+\]\.id: '' is not a rule id"),
+    ("a parameter that is not a number", "parameters.yaml", "    value: 500000\n    unit: people\n    description: Smallest population at which a single",
+     "    value: .nan\n    unit: people\n    description: Smallest population at which a single",
+     r"parameters\.yaml:\d+: parameters\.large_city_min_population\.value: nan is not a finite number"),
+    ("an undeclared fact", "facts.yaml", "  capacity.peer_challenge:\n", "  capacity.peer_challenges:\n",
+     r"unknown fact 'capacity\.peer_challenge' \(declare it in facts\.yaml\); did you mean 'capacity\.peer_challenges'\?"),
+    ("a fact of the wrong type in a rule", "rules.yaml", "{fact: capacity.total_place_pilot, eq: true}",
+     "{fact: capacity.total_place_pilot, eq: 3}",
+     r"3 \.\.\. expected true or false"),
+    ("a condition nested too deep", "rules.yaml", "when: {fact: kind, eq: greater_london}",
+     "when: " + "{not: " * 40 + "{fact: kind, eq: greater_london}" + "}" * 40,
+     r"a condition nested 41 levels deep; at most 32"),
 ]
 
 
@@ -68,7 +88,8 @@ def test_a_broken_pack_is_rejected_with_a_precise_line(tmp_path, name, file, old
     pack = broken_pack(tmp_path, file, old, new)
     result = cli("validate", pack)
     assert result.exit_code == 2, result.stdout
-    assert re.search(pattern, result.stderr), result.stderr
+    for part in pattern.split(r" \.\.\. "):
+        assert re.search(part, result.stderr), result.stderr
     for line in result.stderr.splitlines():
         assert line.startswith("Error: ") and ".yaml" in line, line
     evaluated = cli("evaluate", "kent", "--rules", pack)
@@ -98,3 +119,17 @@ def test_an_unknown_pack_name_suggests_the_bundled_one():
     result = cli("evaluate", "kent", "--rules", "route-map-2011")
     assert result.exit_code == 2
     assert "did you mean 'route-map-2010'?" in result.stderr
+
+
+def test_a_folder_without_pack_yaml_is_one_line(tmp_path):
+    (tmp_path / "rules.yaml").write_text("rules: []\n")
+    result = cli("evaluate", "kent", "--rules", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path}: is not a rule pack: it has no pack.yaml\n"
+
+
+def test_a_pack_that_uses_an_unknown_vocabulary_is_named(tmp_path):
+    pack = broken_pack(tmp_path, "pack.yaml", "uses: [common]", "uses: [comon]")
+    result = cli("validate", pack)
+    assert result.exit_code == 2
+    assert "uses[0]: no shared vocabulary 'comon'" in result.stderr

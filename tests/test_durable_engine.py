@@ -6,13 +6,13 @@ import dataclasses
 
 import pytest
 
-from helpers import ROOT
-from negotiator import durable_engine
-from negotiator.durable_engine import DurableEvaluator, EngineError, compile_truth
-from negotiator.ir import All, Any_, Compare, Not, RuleRef
-from negotiator.pack import load_pack
+from helpers import PACK as PACK_DIR
+from negotiator.engines import durable as durable_engine
+from negotiator.engines.durable import DurableEvaluator, EngineError, compile_truth
+from negotiator.pack.ir import All, Any_, Compare, Not, RuleRef
+from negotiator.pack.load import load_pack
 
-PACK = load_pack(ROOT / "rules" / "route-map-2010")
+PACK = load_pack(PACK_DIR)
 
 
 def test_an_exception_inside_a_durable_action_is_raised_not_swallowed(monkeypatch):

@@ -404,6 +404,8 @@ def _exhaustive(checker: Checker, facts: list[str], domains: list[list[Any]], re
     pair_requests = requests if space.requests_matter_for_powers else requests[:1]
     for on, requested in itertools.product(space.epochs, requests):
         active_pairs = pairs if requested in pair_requests else []
+        if not active_pairs and not singles:
+            continue
         def outcome(combo: tuple) -> Outcome:
             return checker.cached((on, requested, combo), lambda: space.complete(dict(zip(facts, combo)), requested),
                                   requested, on)
@@ -448,6 +450,7 @@ def _reachable(checker: Checker, facts: list[str], domains: list[list[Any]], req
     c = Check("reachable", "property", OTHER_PROPERTIES["reachable"],
               how="search over the abstraction (a proof when none is found)")
     pending = {p.id for p in checker.pack.powers}
+    requests = requests if space.requests_matter_for_powers else requests[:1]
     for on in space.epochs:
         for requested in requests:
             for partial in space.assignments(facts, domains):
