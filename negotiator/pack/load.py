@@ -214,6 +214,7 @@ class _Builder:
         self.rule_where: dict[str, tuple[str, tuple]] = {}
         self.rule_ids: set[str] = set()
         self.set_by: dict[str, str] = {}
+        self.broken_params: set[str] = set()
 
     def err(self, file: str, path: tuple, message: str, suggestion: str | None = None) -> None:
         self.problems.append(self.docs[file].problem(path, message, suggestion))
@@ -430,6 +431,7 @@ class _Builder:
                 self.check_source("parameters.yaml", path + ("reference",), p.reference)
             if isinstance(p.value, float) and p.value != p.value or p.value in (float("inf"), float("-inf")):
                 self.err("parameters.yaml", path + ("value",), f"{p.value!r} is not a finite number")
+                self.broken_params.add(name)
             if isinstance(p.value, (int, float)) and not isinstance(p.value, bool):
                 if p.min is not None and p.value < p.min or p.max is not None and p.value > p.max:
                     self.err("parameters.yaml", path + ("value",), f"{p.value} is outside its own bounds "
@@ -550,6 +552,8 @@ class _Builder:
             if param not in self.params:
                 self.err(file, path + (op, "param"), f"unknown parameter '{param}'", nearest(str(param), self.params))
                 return None
+            if param in self.broken_params:
+                return None  # already reported where the parameter is declared
             value = self.params[param].value
         if op in ("in", "not_in"):
             if not isinstance(value, list) or not value:

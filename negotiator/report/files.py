@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..atomic import write_set
 from ..results import STATUS_LABEL, Round, Status, dump
-from ..text import csv_cell, md_cell
+from ..text import csv_cell, md_cell, terminal_line
 from . import charts
 from .view import STATUS_COLOUR, fmt, pct, round_view
 
@@ -116,5 +116,5 @@ def to_csv(r: Round) -> str:
                 power.required_tier, ev.accountability.current_tier or "unknown", " ".join(power.missing),
                 " ".join(power.failed),
             ]
-            writer.writerow([csv_cell(v) for v in row])
+            writer.writerow([csv_cell(terminal_line(v)) if isinstance(v, str) else v for v in row])
     return buf.getvalue()

@@ -86,6 +86,8 @@ def resolve_place(ref: str) -> Path:
     path = Path(ref)
     if path.is_file():
         return path
+    if path.exists() and not path.is_dir():
+        raise InputError([Problem(ref, "is not a regular file; give a place profile (a .yaml file)")])
     if path.suffix in (".yaml", ".yml") or "/" in ref:
         if path.is_dir():
             raise InputError([Problem(ref, "is a folder; give one place profile (a .yaml file) or a place id")])
@@ -99,13 +101,20 @@ def resolve_place(ref: str) -> Path:
                               suggestion=nearest(ref, ids))])
 
 
+PACK_FILES = ("rules.yaml", "powers.yaml", "accountability.yaml", "parameters.yaml")
+
+
 def expand(refs: list[str]) -> list[Path]:
     """Files and folders of profiles (folders give their *.yaml files, sorted)."""
     out: list[Path] = []
     problems = []
     for ref in refs:
         path = Path(ref)
-        if path.is_dir():
+        if path.is_dir() and any((path / n).is_file() for n in PACK_FILES):
+            problems.append(Problem(ref, "looks like a rule pack (it has "
+                                         f"{', '.join(n for n in PACK_FILES if (path / n).is_file())}) but has no "
+                                         "pack.yaml; a folder of place profiles holds no pack files"))
+        elif path.is_dir():
             files = sorted(list(path.glob("*.yaml")) + list(path.glob("*.yml")))
             if not files:
                 problems.append(Problem(ref, "folder holds no .yaml place profiles"))
