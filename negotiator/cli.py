@@ -198,6 +198,10 @@ def validate(
         if (path.is_dir() and (path / "pack.yaml").is_file()) or path.name == "pack.yaml":
             try:
                 other = load_pack(path)
+                from .engines.durable import engine_limits
+                limits = engine_limits(other)
+                if limits:
+                    raise InputError(limits)
                 checked.append(f"rule pack {other.id} v{other.version}: {len(other.rules)} rules, "
                                f"{len(other.powers)} powers, {sum(1 for d in other.facts.values() if not d.computed)} "
                                f"facts ({ref})")

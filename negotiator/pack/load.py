@@ -337,7 +337,7 @@ class _Builder:
             claim(p.id, "powers.yaml", ("powers", i, "id"), ITEM_ID, "power")
         self.rule_ids = {s.id for _, _, s in rule_specs}
         if len(rule_specs) > MAX_RULES:
-            self.err("rules.yaml", ("rules",), f"{len(rule_specs):,} rules: a pack holds at most {MAX_RULES:,} "
+            self.err("rules.yaml", ("rules",), f"{len(rule_specs):,} rules and requirements: a pack may hold at most {MAX_RULES:,} "
                      "(split it into packs)")
 
         rules: dict[str, Rule] = {}
