@@ -1,8 +1,8 @@
 """negotiator: a rules engine for negotiated autonomy.
 
 Decides which powers and budgets a place could take on from central
-government, and what accountability it must accept in return, following the
-route-map of *Delivering a Localist Future* (2020 Public Services Trust, 2010).
+government, and what accountability it must accept in return, under rule
+packs written in YAML (see rules/README.md).
 """
 
 __version__ = "0.2.0"

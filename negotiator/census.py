@@ -1,4 +1,4 @@
-"""ONS Census populations of English councils, bundled from shared/facts.
+"""ONS Census populations of English councils (2011 and 2021), bundled in negotiator/data.
 
 Source: Office for National Statistics, Census 2011 and 2021 (usual resident
 population by local authority district); Open Government Licence.

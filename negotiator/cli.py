@@ -27,11 +27,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Negotiated autonomy: which powers and budgets a place could take on, and what accountability it "
-         "must accept in return, under a rule pack (the 2010 route-map by default).",
+         "must accept in return, under a rule pack.",
 )
 
 RulesOption = typer.Option(None, "--rules", "-r", metavar="PACK",
-                           help="Rule pack folder or pack name (default: route-map-2010).")
+                           help="Rule pack folder or pack name (default: the pack marked default: true in rules/).")
 AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
                           help="Evaluate as of this date (YYYY-MM-DD; default: the pack's date of effect).")
 

@@ -42,11 +42,7 @@ def resolve_pack(name_or_path: str | Path | None) -> Path:
     """A pack folder from a path, or from the name of a pack in the workspace (default: its first pack)."""
     ws = workspace.current()
     if name_or_path is None:
-        names = ws.packs()
-        default = "route-map-2010" if "route-map-2010" in names else (names[0] if names else None)
-        if default is None:
-            raise InputError([Problem(str(ws.rules), "no rule pack found (a folder with a pack.yaml)")])
-        return ws.rules / default
+        return ws.rules / default_pack(ws)
     path = Path(name_or_path)
     if path.is_dir():
         if not (path / "pack.yaml").is_file():
@@ -60,6 +56,27 @@ def resolve_pack(name_or_path: str | Path | None) -> Path:
     names = ws.packs()
     raise InputError([Problem(text, f"no such rule pack folder or pack name (in {ws.describe()}: "
                                     f"{', '.join(names) or 'none'})", suggestion=nearest(text, names))])
+
+
+def default_pack(ws: workspace.Workspace) -> str:
+    """The pack used when none is named: the one whose pack.yaml says `default: true`, or the only one."""
+    names = ws.packs()
+    if not names:
+        raise InputError([Problem(str(ws.rules), "no rule pack found (a folder with a pack.yaml)")])
+    marked = []
+    for name in names:
+        try:
+            meta = load_yaml(ws.rules / name / "pack.yaml").data
+        except InputError:
+            continue
+        if isinstance(meta, dict) and meta.get("default") is True:
+            marked.append(name)
+    if len(marked) == 1:
+        return marked[0]
+    if len(names) == 1:
+        return names[0]
+    raise InputError([Problem(str(ws.rules), f"name a rule pack with --rules ({', '.join(names)}): "
+                              + ("several say default: true" if marked else "none says default: true in its pack.yaml"))])
 
 
 def _vocabulary_dir(name: str, pack_root: Path) -> Path | None:

@@ -20,6 +20,7 @@ class PackMeta(_M):
     version: str
     title: str = Field(min_length=1)
     effective: date
+    default: bool = False
     description: str = ""
     uses: list[str] = Field(default_factory=list)
     negotiation_rule: str
