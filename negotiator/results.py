@@ -184,12 +184,19 @@ class Reason(_R):
     failed: list[str] = Field(default_factory=list)
 
 
+class SpecialCaseResult(_R):
+    rule: str
+    title: str
+    text: str
+
+
 class Negotiation(_R):
     rule: str
     eligible: Optional[bool]
     decisive: list[str]
     reason: Optional[Reason] = None
     missing: list[str] = Field(default_factory=list)
+    special_case: Optional[SpecialCaseResult] = None
 
 
 class PowerResult(_R):
@@ -232,26 +239,40 @@ class BudgetComponentResult(_R):
     title: str
     with_powers: list[str]
     scope: Scope
+    baseline: Optional[float] = Field(None, description="Spend on this component in the place, a year")
+    baseline_since: Optional[date] = None
     source: str
 
 
-class BudgetResult(_R):
-    power: str
+class BudgetScopeResult(_R):
+    """One scope of the budget (a power), with what it would cover and the money, each figure labelled."""
+
+    id: str
     title: str
+    power: str
     status: Status
     requested: bool
     components: list[BudgetComponentResult]
-    baseline: Optional[float] = None
-    baseline_since: Optional[date] = None
-    baseline_unit: str = ""
-    baseline_note: str = ""
-    parameters: dict[str, BudgetParameter] = Field(default_factory=dict)
-    annual_envelope: Optional[float] = None
+    in_scope: list[str] = Field(default_factory=list, description="Components in scope")
+    unknown_baselines: list[str] = Field(default_factory=list,
+                                         description="Components in scope whose spend the profile does not state")
+    baseline_a_year: Optional[float] = Field(None, description="Spend on the components in scope whose figure is known")
+    envelope_a_year: Optional[float] = None
+    saving_a_year: Optional[float] = None
     envelope_over_horizon: Optional[float] = None
-    annual_saving: Optional[float] = None
-    retained_savings_over_horizon: Optional[float] = None
-    missing: list[str] = Field(default_factory=list)
-    source: str = ""
+    retained_over_horizon: Optional[float] = None
+
+
+class BudgetResult(_R):
+    title: str
+    source: str
+    unit: str
+    horizon_years: Optional[float] = None
+    parameters: dict[str, BudgetParameter] = Field(default_factory=dict)
+    mapped_total_a_year: Optional[float] = Field(None, description="All public spend mapped in the place, for context")
+    mapped_total_since: Optional[date] = None
+    mapped_total_note: str = ""
+    scopes: list[BudgetScopeResult]
 
 
 class ReadinessPart(_R):
@@ -337,9 +358,16 @@ class RoundInfo(_R):
     date: date
     description: str
     capacity: int
+    capacity_for_places: int = Field(description="The capacity left for place negotiations once others are counted")
+    capacity_note: str = ""
     parameters: dict[str, Any] = Field(default_factory=dict, description="Pack parameters the round config sets")
     tie_break: str
     conflict_rule: str
+    gate: str = Field("", description="Who may go in the first tranche, in words")
+    timetable_note: str = ""
+    financial_envelope_a_year: Optional[float] = None
+    envelope_note: str = ""
+    notes: list[str] = Field(default_factory=list)
 
 
 class Tranche(_R):
@@ -354,6 +382,12 @@ class Ranked(_R):
     score_if_unknowns_hold: float
     population: Optional[int]
     tranche: int
+
+
+class TrancheTime(_R):
+    number: int
+    starts: date
+    concludes: date
 
 
 class Coverage(_R):
@@ -391,6 +425,7 @@ class RoundPlace(_R):
     tranche: Optional[int]
     rank: Optional[int]
     already_devolved: bool
+    placement: str = Field(description="Why the place is where it is in the round, in words")
     evaluation: Evaluation
 
 
@@ -400,11 +435,16 @@ class Round(_R):
     pack: PackRef
     engine: str
     tranches: list[Tranche]
+    timetable: list[TrancheTime] = Field(default_factory=list)
     ranking: list[Ranked]
     already_devolved: list[str]
+    special_cases: list[str] = Field(default_factory=list)
+    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate yet")
     not_eligible: list[str]
     eligibility_undetermined: list[str]
     coverage: Coverage
+    coverage_with_devolved: Optional[Coverage] = None
+    budgets_in_first_tranche_a_year: Optional[float] = None
     scenarios: list[ScenarioResult]
     conflicts: list[Conflict]
     places: list[RoundPlace]

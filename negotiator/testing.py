@@ -62,11 +62,15 @@ def get_path(data: Any, dotted: str) -> Any:
     parts = dotted.split(".")
     while parts:
         if isinstance(data, list):
-            part = parts.pop(0)
-            matches = [item for item in data if isinstance(item, dict) and item.get("id") == part]
-            if not matches:
-                raise KeyError(f"no item with id '{part}'")
-            data = matches[0]
+            for k in range(len(parts), 0, -1):
+                key = ".".join(parts[:k])
+                matches = [item for item in data if isinstance(item, dict)
+                           and key in (item.get("id"), item.get("rule"), item.get("place"))]
+                if matches:
+                    data, parts = matches[0], parts[k:]
+                    break
+            else:
+                raise KeyError(f"no item with id '{parts[0]}'")
         elif isinstance(data, dict):
             for k in range(len(parts), 0, -1):
                 key = ".".join(parts[:k])

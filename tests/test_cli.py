@@ -50,8 +50,8 @@ def test_evaluate_summary_names_rules_and_sources():
     out = " ".join(result.stdout.split())
     assert "Negotiation: ELIGIBLE" in out
     assert "level.grouping" in out and "section 7 'The level for negotiations'" in out
-    assert "needs high_visibility (rank 2): NOT met" in out
-    assert "Office of the Mayor" in out
+    assert "needs joint_governance (rank 1): met" in out
+    assert "Office of the Mayor" in out, "a city-region figure for the single place budget needs one"
 
 
 def test_evaluate_takes_several_places():
@@ -63,11 +63,11 @@ def test_evaluate_takes_several_places():
 
 
 def test_explain_shows_rule_ids_facts_sources_and_what_failed():
-    result = cli("explain", "birmingham", "regional_national_functions")
+    result = cli("explain", "birmingham", "city_region_mayor_powers", "--as-of", "2011-03-01")
     assert result.exit_code == 0
     out = result.stdout
     assert "NOT AVAILABLE" in out
-    assert "✗ scale.partnership is false" in out
+    assert "✗ level.grouping is false" in out
     assert "member_count = 1" in out
     assert "rules/route-map-2010/rules.yaml:" in out
 

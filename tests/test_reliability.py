@@ -72,10 +72,10 @@ def test_a_population_base_smaller_than_the_population_covered_is_rejected(tmp_p
 
 
 @pytest.mark.parametrize("file,old,new,parts", [
-    ("parameters.yaml", "    value: 500000\n    unit: people\n    description: Smallest population at which a single",
-     "    value: .nan\n    unit: people\n    description: Smallest population at which a single",
+    ("parameters.yaml", "    value: 500000\n    unit: people\n    min: 1\n    description: Smallest population at which a single",
+     "    value: .nan\n    unit: people\n    min: 1\n    description: Smallest population at which a single",
      ("parameters.large_city_min_population.value: nan is not a finite number",)),
-    ("rules.yaml", "  - id: scale.partnership", "  - id: Scale.Partnership", ("'Scale.Partnership' is not a rule id",)),
+    ("rules.yaml", "  - id: capacity.track_record", "  - id: Capacity.Track_Record", ("'Capacity.Track_Record' is not a rule id",)),
     ("pack.yaml", "id: route-map-2010", "id: ''", ("id: '' is not a pack id",)),
 ])
 def test_broken_pack_values_are_rejected(tmp_path, file, old, new, parts):

@@ -85,11 +85,31 @@ def test_a_council_is_never_in_two_concurrent_negotiations(data):
                 assert not members[a] & members[b], (a, b)
 
 
-def test_sharing_barnsley_moves_sheffield_city_region_to_the_next_tranche(data):
+def test_sharing_barnsley_is_reported_between_leeds_and_sheffield_city_regions(data):
     conflict = next(c for c in data["conflicts"] if set(c["places"]) == {"leeds-city-region", "sheffield-city-region"})
-    assert conflict["council_names"] == ["Barnsley"] and conflict["kind"] == "concurrent"
-    tranche = {p["id"]: p["tranche"] for p in data["places"]}
-    assert tranche["leeds-city-region"] == 1 and tranche["sheffield-city-region"] == 2
+    assert conflict["council_names"] == ["Barnsley"] and conflict["kind"] == "potential"
+    assert "sheffield-city-region is not ready to go first" in conflict["resolution"]
+
+
+def test_a_place_sharing_a_council_with_a_higher_ranked_one_moves_to_the_next_tranche(tmp_path):
+    """With Sheffield City Region ready (a combined authority with shared services), Barnsley moves it on."""
+    places = tmp_path / "places"
+    shutil.copytree(ROOT / "places", places)
+    text = (places / "sheffield-city-region.yaml").read_text()
+    (places / "sheffield-city-region.yaml").write_text(text.replace(
+        "grouping:\n  status: multi_area_agreement\n",
+        "grouping:\n  status: multi_area_agreement\naccountability:\n  model: joint_committee\n"
+        "capacity:\n  shared_services: true\n  total_place_pilot: true\n  community_budget_pilot: true\n"
+        "  public_spend_mapped: true\n"))
+    result = cli("round", places, "--config", CONFIG, "--out", tmp_path / "out", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "round.json").read_text())
+    conflict = next(c for c in data["conflicts"] if set(c["places"]) == {"leeds-city-region", "sheffield-city-region"})
+    assert conflict["kind"] == "concurrent"
+    by_id = {p["id"]: p for p in data["places"]}
+    first, later = sorted(["leeds-city-region", "sheffield-city-region"], key=lambda p: by_id[p]["rank"])
+    assert by_id[later]["tranche"] == by_id[first]["tranche"] + 1
+    assert f"shares councils with {first}" in by_id[later]["placement"]
 
 
 def test_overlaps_with_places_not_yet_eligible_are_reported(data):
@@ -131,9 +151,10 @@ def test_the_reason_a_place_cannot_negotiate_is_a_rule_that_fails_or_one_that_ba
 def test_a_deal_sheet_says_what_is_on_offer_what_it_would_take_and_what_is_asked_in_return(round_dir):
     md = (round_dir / "round.md").read_text()
     birmingham = md[md.index("### Birmingham"):md.index("### Bournemouth")]
-    assert "**On offer now:**" in birmingham and "Worklessness and long-term unemployment (asked for)" in birmingham
+    assert "**On offer now (asked for):** Public health, Worklessness and long-term unemployment" in birmingham
+    assert "**Also open, where relevant to its priorities:**" in birmingham
     assert "needs a single, directly elected, highly visible figure" in birmingham
-    assert "Baseline £7,500m a year" in birmingham and "£20,250m over 3 years" in birmingham
+    assert "**Why here:** tranche 1" in birmingham
     assert "**Obligations:** Agreed outcomes for the place" in birmingham
 
 
@@ -141,8 +162,8 @@ def test_the_csv_has_a_row_per_place_and_power(round_dir, data):
     rows = list(csv.DictReader((round_dir / "round.csv").read_text().splitlines()))
     powers = len(data["catalogue"]["powers"])
     assert len(rows) == len(data["places"]) * powers
-    row = next(r for r in rows if r["place"] == "birmingham" and r["power"] == "regional_national_functions")
-    assert row["status"] == "not_available" and row["failed_rules"] == "scale.partnership"
+    row = next(r for r in rows if r["place"] == "birmingham" and r["power"] == "city_region_mayor_powers")
+    assert row["status"] == "not_available" and row["failed_rules"] == "level.grouping"
     assert row["as_of"] == "2011-03-01"
 
 
@@ -233,7 +254,7 @@ def test_diff_reports_config_and_budget_changes(round_dir, tmp_path):
     assert data["config"]["capacity"] == [12, 8]
     assert data["parameters"]["reduction_percent"] == [10, 20]
     birmingham = next(c for c in data["changes"] if c["place"] == "birmingham")
-    assert birmingham["budget"]["annual_envelope"] == [6750.0, 6000.0]
+    assert birmingham["budget"]["reduction_percent"] == [10.0, 20.0]
 
 
 def test_diff_of_a_round_with_itself_finds_nothing(round_dir):

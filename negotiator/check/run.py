@@ -104,7 +104,7 @@ def outcome_of(pack: Pack, space: Space, facts: dict, requested: Requests, on: d
     for power in pack.powers:
         status, low, _high, _u, _m = power_status(pack, truths, current, power, on)
         statuses[power.id], tiers[power.id] = status, low.rank
-    low, _ = package_tiers(pack, truths, list(requested))
+    low, _ = package_tiers(pack, truths, list(requested or ()))
     return Outcome(truths, statuses, truths.get(pack.negotiation_rule), tiers, low.rank)
 
 
@@ -192,7 +192,7 @@ def _below_level(space: Space, out: Outcome, requested: Requests) -> dict | None
 
 
 def _package_tier(space: Space, out: Outcome, requested: Requests) -> dict | None:
-    worse = [p for p in requested if out.statuses[p] == Status.available and out.power_tiers[p] > out.package_tier]
+    worse = [p for p in requested or () if out.statuses[p] == Status.available and out.power_tiers[p] > out.package_tier]
     if worse:
         return {"powers": worse, "package_tier": out.package_tier,
                 "power_tiers": {p: out.power_tiers[p] for p in worse},
@@ -292,7 +292,7 @@ def run_checks(pack: Pack, exhaustive: bool = False, examples: int = 300, decide
     requests = space.request_classes
     total = size * len(requests) * len(space.epochs)
     space_info = {"facts": {f: [_show(v) for v in d] for f, d in zip(facts, domains)},
-                  "requests": [list(r) for r in requests], "dates": [d.isoformat() for d in space.epochs],
+                  "requests": [list(r) if r is not None else "unknown" for r in requests], "dates": [d.isoformat() for d in space.epochs],
                   "size": total,
                   "ignored_facts": sorted(f for f in pack.facts if f not in facts and not space.is_request(f)
                                           and not pack.facts[f].computed)}

@@ -123,7 +123,8 @@ def sampled(checker, examples: int, pairs, singles) -> list:
         data, on = t
         profile = parse_profile(Located("generated", data), vocab)
         facts = facts_at(profile, pack.vocabulary, on)
-        requested = tuple(facts.get(pack.vocabulary.requests) or []) if pack.vocabulary.requests else ()
+        asked = facts.get(pack.vocabulary.requests) if pack.vocabulary.requests else ()
+        requested = None if asked is None else tuple(asked)
         return facts, requested, on
     raw = st.tuples(profile_data(pack), on_choices).map(raw_to_case)
     cases = st.one_of(abstract, abstract, raw)

@@ -29,7 +29,7 @@ from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, months_between
 from ..vocab.profile import parse_profile
 from ..yamlio import Located
 
-Requests = tuple[str, ...]
+Requests = tuple[str, ...] | None  # None: the profile does not say what the place asks for
 
 
 class Space:
@@ -209,19 +209,20 @@ class Space:
                                     if not r.all_powers and p in r.applies_to)) for p in powers}
         for req in candidates:
             facts = self.request_facts(req)
+            assert req is not None
             # requests that every test reads alike, with powers of the same tiers and requirements, are one class
             signature = (tuple(compare(t, facts.get(t.fact)) for t in tests),
                          frozenset((self.pack.power(p).tier, specific[p]) for p in req))
             seen.setdefault(signature, tuple(sorted(req, key=powers.index)))
-        return list(dict.fromkeys(seen.values()))
+        return list(dict.fromkeys(seen.values())) + [None]
 
     def request_facts(self, requested: Requests) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if not self.pack.vocabulary.requests:
             return out
-        out["requested_count"] = len(requested)
+        out["requested_count"] = None if requested is None else len(requested)
         for p in self.pack.powers:
-            out[f"requested.{p.id}"] = p.id in requested
+            out[f"requested.{p.id}"] = None if requested is None else p.id in requested
         return out
 
     # --- assignments ------------------------------------------------------------------------------------
@@ -276,7 +277,7 @@ class Space:
             if decl.computed:
                 continue
             stated[name] = value
-        if self.pack.vocabulary.requests:
+        if self.pack.vocabulary.requests and requested is not None:
             stated[self.pack.vocabulary.requests] = list(requested)
         for name, value in stated.items():
             node = data

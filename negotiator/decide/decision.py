@@ -18,7 +18,7 @@ from ..engines import Evaluator, evaluator_for
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
 from ..results import (
-    Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, Status, Step, Truth3,
+    Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status, Step, Truth3,
 )
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_result
@@ -221,9 +221,12 @@ class Decision:
         rid = self.pack.negotiation_rule
         rule = self.pack.rules[rid]
         eligible = self.truths.get(rid)
+        special = next((sc for sc in self.pack.special_cases if self.truths.get(sc.rule) is True), None)
         return Negotiation(rule=rid, eligible=eligible, decisive=self.decisive(rule.when),
                            reason=self.reason() if eligible is False else None,
-                           missing=self.missing(rid))
+                           missing=self.missing(rid),
+                           special_case=SpecialCaseResult(rule=special.rule, title=special.title, text=special.text)
+                           if special else None)
 
     def decisive(self, cond: Cond) -> list[str]:
         """The rules a condition reads that decide its outcome (for all: the false ones; for any: the true ones)."""

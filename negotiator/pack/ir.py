@@ -214,29 +214,70 @@ class BudgetComponent:
     title: str
     with_powers: tuple[str, ...]
     source: str
+    baseline_fact: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetScope:
+    """One scope a budget may take (e.g. around the core outcomes, or the whole of public spend), as a power."""
+
+    id: str
+    title: str
+    power: str
+    components: tuple[str, ...]
+    source: str
 
 
 @dataclass(frozen=True)
 class Budget:
     """A single budget for the place, set below today's spend (declared in budget.yaml)."""
 
-    power: str
     title: str
-    components: tuple[BudgetComponent, ...]
     source: str
-    baseline_fact: str | None
-    baseline_unit: str
-    baseline_note: str
+    unit: str
+    components: tuple[BudgetComponent, ...]
+    scopes: tuple[BudgetScope, ...]
+    total_fact: str | None
+    total_note: str
     reduction_param: str | None
     retention_param: str | None
     horizon_param: str | None
+
+    @property
+    def powers(self) -> tuple[str, ...]:
+        return tuple(s.power for s in self.scopes)
+
+    def component(self, cid: str) -> BudgetComponent:
+        return next(c for c in self.components if c.id == cid)
+
+
+@dataclass(frozen=True)
+class SpecialCase:
+    rule: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RoundPolicy:
+    """How the pack's rounds choose who goes first and when tranches conclude (round.yaml)."""
+
+    min_readiness_param: str | None = None
+    needs_an_offer: bool = False
+    negotiation_months_param: str | None = None
+    timetable_source: str | None = None
+    other_title: str | None = None
+    other_count_param: str | None = None
+    other_share_param: str | None = None
+    other_source: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Weight:
     rule: str
     weight: float
-    rationale: str
+    assumption: str
 
 
 @dataclass(frozen=True)
@@ -282,6 +323,8 @@ class Pack:
     menus: dict[str, str] = field(default_factory=dict)
     unlisted_models: str = "unknown"  # "unknown" or a tier id: the tier of a model no tier lists
     readiness: tuple[Weight, ...] = ()
+    round_policy: RoundPolicy = field(default_factory=RoundPolicy)
+    special_cases: tuple[SpecialCase, ...] = ()
     moves: tuple[Move, ...] = ()
     obligations: tuple[Obligation, ...] = ()
     files: tuple[str, ...] = ()
@@ -337,8 +380,8 @@ class Pack:
     def facts_read(self) -> tuple[str, ...]:
         """Facts a profile states that the pack's rules or budget read (computed facts by their source fact)."""
         names = {f for r in self.rules.values() for f in facts_in(r.when)}
-        if self.budget and self.budget.baseline_fact:
-            names.add(self.budget.baseline_fact)
+        if self.budget:
+            names |= {c.baseline_fact for c in self.budget.components if c.baseline_fact}
         if self.vocabulary.requests and any(n.startswith("requested") for n in names):
             names.add(self.vocabulary.requests)
         names = {n.removesuffix(MONTHS_SUFFIX) for n in names}

@@ -25,8 +25,9 @@ from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary, computed_f
 from ..yamlio import Located, load_yaml
 from . import spec as S
 from .ir import (
-    OPS, All, Any_, Budget, BudgetComponent, Compare, Cond, InForce, Move, Not, Obligation, Pack, Parameter, Power,
-    Requirement, Rule, RuleRef, Tier, TierCondition, Weight, Where, rules_in,
+    OPS, All, Any_, Budget, BudgetComponent, BudgetScope, Compare, Cond, InForce, Move, Not, Obligation, Pack,
+    Parameter, Power, Requirement, Rule, RuleRef, RoundPolicy, SpecialCase, Tier, TierCondition, Weight, Where,
+    rules_in,
 )
 
 PACK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -412,6 +413,13 @@ class _Builder:
 
         budget = self._budget()
         readiness = self._readiness()
+        round_policy = self._round_policy()
+        special = []
+        for i, sc in enumerate(meta.special_cases):
+            if sc.rule not in self.rule_ids:
+                self.err("pack.yaml", ("special_cases", i, "rule"), f"unknown rule '{sc.rule}'",
+                         nearest(sc.rule, self.rule_ids))
+            special.append(SpecialCase(sc.rule, sc.title, sc.text))
         moves = self._moves()
         obligations = []
         spec_o = self.specs.get("obligations.yaml")
@@ -425,7 +433,8 @@ class _Builder:
             root=workspace.display(self.root), sources=dict(sorted(self.sources.items())), parameters=parameters,
             vocabulary=self.vocab, rules=rules, strata=strata, tiers=tuple(tiers), requirements=tuple(requirements),
             powers=tuple(powers), budget=budget, negotiation_rule=meta.negotiation_rule, model_fact=acc.model_fact,
-            menus=dict(meta.menus), unlisted_models=acc.unlisted_models, readiness=readiness, moves=moves,
+            menus=dict(meta.menus), unlisted_models=acc.unlisted_models, readiness=readiness,
+            round_policy=round_policy, special_cases=tuple(special), moves=moves,
             obligations=tuple(obligations), files=tuple(sorted(d.file for d in self.docs.values())),
         )
 
@@ -654,31 +663,71 @@ class _Builder:
         if spec is None:
             return None
         b = spec.budget
-        self.check_source("budget.yaml", ("budget", "source"), b.source)
-        if b.power not in self.power_ids:
-            self.err("budget.yaml", ("budget", "power"), f"unknown power '{b.power}'", nearest(b.power, self.power_ids))
+        path = ("budget",)
+        self.check_source("budget.yaml", path + ("source",), b.source)
         comps = []
         for i, c in enumerate(b.components):
-            self.check_source("budget.yaml", ("budget", "components", i, "source"), c.source)
+            where = path + ("components", i)
+            self.check_source("budget.yaml", where + ("source",), c.source)
             for j, pid in enumerate(c.with_powers):
                 if pid not in self.power_ids:
-                    self.err("budget.yaml", ("budget", "components", i, "with_powers", j), f"unknown power '{pid}'",
+                    self.err("budget.yaml", where + ("with_powers", j), f"unknown power '{pid}'",
                              nearest(pid, self.power_ids))
-            comps.append(BudgetComponent(c.id, c.title, tuple(c.with_powers), c.source))
-        baseline = None
-        if b.baseline is not None:
-            decl = self.vocab.facts.get(b.baseline.fact)
-            if decl is None or decl.type not in ("integer", "number"):
-                self.err("budget.yaml", ("budget", "baseline", "fact"), f"'{b.baseline.fact}' must be a declared "
-                         "number fact", nearest(b.baseline.fact, self.vocab.facts))
-            baseline = b.baseline
+            if c.baseline is not None:
+                self._number_fact("budget.yaml", where + ("baseline",), c.baseline)
+            comps.append(BudgetComponent(c.id, c.title, tuple(c.with_powers), c.source, c.baseline))
+        comp_ids = [c.id for c in b.components]
+        scopes = []
+        for i, sc in enumerate(b.scopes):
+            where = path + ("scopes", i)
+            self.check_source("budget.yaml", where + ("source",), sc.source)
+            if sc.power not in self.power_ids:
+                self.err("budget.yaml", where + ("power",), f"unknown power '{sc.power}'",
+                         nearest(sc.power, self.power_ids))
+            for j, cid in enumerate(sc.components):
+                if cid not in comp_ids:
+                    self.err("budget.yaml", where + ("components", j), f"unknown component '{cid}'",
+                             nearest(cid, comp_ids))
+            scopes.append(BudgetScope(sc.id, sc.title, sc.power, tuple(sc.components), sc.source))
+        if b.total is not None:
+            self._number_fact("budget.yaml", path + ("total", "fact"), b.total.fact)
         return Budget(
-            b.power, b.title, tuple(comps), b.source,
-            baseline.fact if baseline else None, baseline.unit if baseline else "", baseline.note if baseline else "",
-            self._param_ref("budget.yaml", ("budget", "reduction"), b.reduction),
-            self._param_ref("budget.yaml", ("budget", "retention"), b.retention),
-            self._param_ref("budget.yaml", ("budget", "horizon"), b.horizon),
+            b.title, b.source, b.unit, tuple(comps), tuple(scopes),
+            b.total.fact if b.total else None, b.total.note if b.total else "",
+            self._param_ref("budget.yaml", path + ("reduction",), b.reduction),
+            self._param_ref("budget.yaml", path + ("retention",), b.retention),
+            self._param_ref("budget.yaml", path + ("horizon",), b.horizon),
         )
+
+    def _number_fact(self, file: str, path: tuple, name: str) -> None:
+        decl = self.vocab.facts.get(name)
+        if decl is None or decl.type not in ("integer", "number"):
+            self.err(file, path, f"'{name}' must be a declared number fact",
+                     nearest(name, [n for n, d in self.vocab.facts.items() if d.type in ("integer", "number")]))
+
+    def _round_policy(self) -> RoundPolicy:
+        spec: S.RoundFile | None = self.specs.get("round.yaml")
+        if spec is None:
+            return RoundPolicy()
+        r = spec.round
+        path = ("round",)
+        out = {}
+        if r.first_tranche is not None:
+            out["min_readiness_param"] = self._param_ref("round.yaml", path + ("first_tranche", "min_readiness"),
+                                                         r.first_tranche.min_readiness)
+            out["needs_an_offer"] = r.first_tranche.needs_an_offer
+        if r.timetable is not None:
+            self.check_source("round.yaml", path + ("timetable", "source"), r.timetable.source)
+            out["negotiation_months_param"] = self._param_ref("round.yaml", path + ("timetable", "negotiation_months"),
+                                                              r.timetable.negotiation_months)
+            out["timetable_source"] = r.timetable.source
+        if r.other_negotiations is not None:
+            o = r.other_negotiations
+            self.check_source("round.yaml", path + ("other_negotiations", "source"), o.source)
+            out.update(other_title=o.title, other_source=o.source,
+                       other_count_param=self._param_ref("round.yaml", path + ("other_negotiations", "count"), o.count),
+                       other_share_param=self._param_ref("round.yaml", path + ("other_negotiations", "share"), o.share))
+        return RoundPolicy(notes=tuple(r.notes), **out)
 
     def _readiness(self) -> tuple[Weight, ...]:
         spec: S.ReadinessFile | None = self.specs.get("readiness.yaml")
@@ -691,7 +740,7 @@ class _Builder:
                          nearest(w.rule, self.rule_ids))
             if isinstance(w.weight, float) and (w.weight != w.weight or abs(w.weight) == float("inf")):
                 self.err("readiness.yaml", ("readiness", i, "weight"), f"{w.weight!r} is not a finite number")
-            out.append(Weight(w.rule, float(w.weight), w.rationale))
+            out.append(Weight(w.rule, float(w.weight), w.assumption))
         return tuple(out)
 
     def _moves(self) -> tuple[Move, ...]:

@@ -26,7 +26,16 @@ class PackMeta(_M):
     negotiation_rule: str
     requests: Optional[str] = None
     menus: dict[str, str] = Field(default_factory=dict)
+    special_cases: list["SpecialCaseSpec"] = Field(default_factory=list)
     sources: dict[str, str] = Field(min_length=1)
+
+
+class SpecialCaseSpec(_M):
+    """Places for which a rule holds are reported apart, for further work, not negotiated with in a round."""
+
+    rule: str
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
 
 
 class ParamSpec(_M):
@@ -108,12 +117,12 @@ class ComponentSpec(_M):
     id: str
     title: str
     with_powers: list[str] = Field(min_length=1)
+    baseline: Optional[str] = None  # the fact holding this component's spend in the place, a year
     source: str
 
 
-class BaselineSpec(_M):
+class TotalSpec(_M):
     fact: str
-    unit: str
     note: str = ""
 
 
@@ -121,12 +130,21 @@ class ParamRef(_M):
     param: str
 
 
-class BudgetSpec(_M):
+class ScopeSpec(_M):
+    id: str
+    title: str
     power: str
+    components: list[str] = Field(min_length=1)
+    source: str
+
+
+class BudgetSpec(_M):
     title: str = "Single place budget"
     source: str
+    unit: str = "GBP million"
     components: list[ComponentSpec] = Field(min_length=1)
-    baseline: Optional[BaselineSpec] = None
+    scopes: list[ScopeSpec] = Field(min_length=1)
+    total: Optional[TotalSpec] = None
     reduction: Optional[ParamRef] = None
     retention: Optional[ParamRef] = None
     horizon: Optional[ParamRef] = None
@@ -139,11 +157,39 @@ class BudgetFile(_M):
 class WeightSpec(_M):
     rule: str
     weight: Union[int, float]
-    rationale: str
+    assumption: str = Field(min_length=1)
 
 
 class ReadinessFile(_M):
     readiness: list[WeightSpec]
+
+
+class FirstTrancheSpec(_M):
+    min_readiness: Optional[ParamRef] = None
+    needs_an_offer: bool = True
+
+
+class TimetableSpec(_M):
+    negotiation_months: ParamRef
+    source: str
+
+
+class OtherNegotiationsSpec(_M):
+    title: str = Field(min_length=1)
+    count: ParamRef
+    share: ParamRef
+    source: str
+
+
+class RoundSpec(_M):
+    first_tranche: Optional[FirstTrancheSpec] = None
+    timetable: Optional[TimetableSpec] = None
+    other_negotiations: Optional[OtherNegotiationsSpec] = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class RoundFile(_M):
+    round: RoundSpec
 
 
 class MoveSpec(_M):
@@ -177,7 +223,11 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "pack.yaml": PackMeta, "parameters.yaml": ParamsFile, "accountability.yaml": AccountabilityFile,
     "rules.yaml": RulesFile, "powers.yaml": PowersFile, "budget.yaml": BudgetFile,
     "readiness.yaml": ReadinessFile, "moves.yaml": MovesFile, "obligations.yaml": ObligationsFile,
+    "round.yaml": RoundFile,
 }
 REQUIRED = ("pack.yaml", "accountability.yaml", "rules.yaml", "powers.yaml")
-OPTIONAL = ("facts.yaml", "parameters.yaml", "budget.yaml", "readiness.yaml", "moves.yaml", "obligations.yaml")
+OPTIONAL = ("facts.yaml", "parameters.yaml", "budget.yaml", "readiness.yaml", "round.yaml", "moves.yaml",
+            "obligations.yaml")
 FILES = REQUIRED + OPTIONAL
+
+PackMeta.model_rebuild()

@@ -22,7 +22,7 @@ from ..atomic import write_set
 from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, md_cell, terminal_line
 from . import charts
-from .view import STATUS_COLOUR, fmt, pct, round_view
+from .view import STATUS_COLOUR, fmt, gbp, pct, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
@@ -55,16 +55,14 @@ def _env(kind: str) -> Environment:
                           autoescape=select_autoescape(["html", "j2"], default=True),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                           undefined=StrictUndefined)
-    env.globals.update(fmt=fmt, pct=pct)
+    env.globals.update(fmt=fmt, pct=pct, gbp=gbp, label=STATUS_LABEL)
     return env
 
 
 def _context(r: Round) -> dict:
     view = round_view(r)
     ranking = {x.place: x for x in r.ranking}
-    budget_title = "Budget"
-    if r.places and r.places[0].evaluation.budget:
-        budget_title = r.places[0].evaluation.budget.title
+    budget_title = next((p.evaluation.budget.title for p in r.places if p.evaluation.budget), "Budget")
     return {"r": r, "v": view, "ranking": ranking, "budget_title": budget_title,
             "devolved": ", ".join(view.names[p] for p in r.already_devolved)}
 

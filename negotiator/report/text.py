@@ -14,7 +14,7 @@ from ..results import (
     STATUS_TITLE, Catalogue, CondNode, Diff, Evaluation, Explanation, FactValue, PowerResult, RuleChain, Status,
     Step,
 )
-from .view import fmt, gbp, models_text, words
+from .view import fmt, gbp, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
@@ -80,7 +80,7 @@ class _Renderer:
                 out += self.wrap(f"fails {rid}: {self.cat.rules[rid].statement}" + (f" [{facts}]" if facts else ""), "")
             return out
         if p.status == Status.not_in_force:
-            return self.wrap(f"{self.cat.powers[p.id].in_force}; not law on {self.ev.as_of.isoformat()}", "")
+            return self.wrap(f"{self.cat.powers[p.id].in_force}; not in force on {self.ev.as_of.isoformat()}", "")
         return self.wrap("missing: " + ", ".join(p.missing), "")
 
 
@@ -149,30 +149,22 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
 
     b = ev.budget
     if b:
-        lines.append(f"{b.title}: {words(b.status.value)}" + (" (asked for)" if b.requested else ""))
-        in_scope = [c.id for c in b.components if c.scope.value == "in_scope"]
-        other = [f"{c.id} ({words(c.scope.value)})" for c in b.components if c.scope.value != "in_scope"]
-        lines += R.wrap("In scope: " + (", ".join(in_scope) or "none"), "  ")
-        if other:
-            lines += R.wrap("Not yet: " + ", ".join(other), "  ")
-        p = b.parameters
-        if b.baseline is not None:
-            since = f" ({b.baseline_since.isoformat()})" if b.baseline_since else ""
-            text = f"Baseline {gbp(b.baseline)} a year{since}"
-            if "reduction_percent" in p:
-                text += f"; {fmt(p['reduction_percent'].value)}% less gives {gbp(b.annual_envelope)} a year"
-            if b.envelope_over_horizon is not None:
-                text += f", {gbp(b.envelope_over_horizon)} over {fmt(p['horizon_years'].value)} years"
-            lines += R.wrap(text, "  ")
-            if b.retained_savings_over_horizon is not None:
-                lines += R.wrap(f"Savings {gbp(b.annual_saving)} a year; the place keeps "
-                                f"{fmt(p['retention_share'].value)}%: {gbp(b.retained_savings_over_horizon)} over "
-                                f"{fmt(p['horizon_years'].value)} years", "  ")
-        else:
-            lines += R.wrap(f"Baseline unknown: the profile does not state {', '.join(b.missing)}", "  ")
-        assumed = [k for k, v in p.items() if v.assumption]
+        lines.append(b.title)
+        if b.mapped_total_a_year is not None:
+            since = f" ({b.mapped_total_since.isoformat()})" if b.mapped_total_since else ""
+            lines += R.wrap(f"All public spending mapped in the place: {gbp(b.mapped_total_a_year)} a year{since}, "
+                            "for context; the budget counts only the spending in its scope.", "  ")
+        for sc in b.scopes:
+            lines += R.wrap(f"{sc.title}: {words(sc.status.value)}" + (" (asked for)" if sc.requested else "")
+                            + f"; {scope_sentence(b, sc)}", "  ")
+        assumed = [k for k, v in b.parameters.items() if v.assumption]
         if assumed:
             lines += R.wrap(f"Assumed parameters (not in the sources): {', '.join(assumed)}", "  ")
+        lines.append("")
+
+    if ev.negotiation.special_case:
+        sc = ev.negotiation.special_case
+        lines += R.wrap(f"Special case ({sc.title}): {sc.text}", "")
         lines.append("")
 
     if ev.missing_facts:

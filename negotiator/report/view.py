@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..results import (
-    STATUS_LABEL, BudgetResult, Catalogue, Evaluation, PowerResult, Round, RoundPlace, Scope, Status,
+    STATUS_LABEL, BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Round, RoundPlace, Status,
 )
 
 STATUS_COLOUR = {
@@ -67,12 +67,14 @@ class Deal:
     id: str
     name: str
     where: str
+    placement: str
     file: str
     on_offer: list[Item]
+    also_open: list[Item]
+    priorities_known: bool
     stronger: list[Item]
     package: str | None
-    budget: tuple[str, str] | None      # (status label, sentence)
-    budget_status: Status | None
+    budget: list[tuple[str, str, Status]]      # (scope title, sentence, status)
     blocked: list[Item]
     undetermined: list[tuple[str, list[Item]]]
     not_in_force: list[Item]
@@ -87,33 +89,44 @@ class RoundView:
     deals: list[Deal] = field(default_factory=list)
     not_eligible: list[tuple[str, str, str]] = field(default_factory=list)
     undetermined: list[tuple[str, str, str]] = field(default_factory=list)
+    not_ready: list[tuple[str, str, str]] = field(default_factory=list)
+    special: list[tuple[str, str, str]] = field(default_factory=list)
     budget_terms: str | None = None
+    timetable: dict[int, str] = field(default_factory=dict)
 
 
-def budget_sentence(b: BudgetResult) -> str:
-    scope = ", ".join(c.title for c in b.components if c.scope == Scope.in_scope) or "none yet"
-    text = f"in scope: {scope}."
-    if b.baseline is None:
-        missing = ", ".join(b.missing) or "a baseline"
-        return text + f" Baseline unknown: the profile does not state {missing}."
-    since = f" ({b.baseline_since.isoformat()})" if b.baseline_since else ""
+def scope_sentence(b: BudgetResult, sc: BudgetScopeResult) -> str:
+    """What a budget scope would cover and its money, every figure labelled a year or over the horizon."""
+    comps = {c.id: c for c in sc.components}
+    if not sc.in_scope:
+        later = [c.title for c in sc.components if c.scope.value in ("needs_stronger_accountability", "undetermined")]
+        if later:
+            return ("covers nothing yet; with its power available it could cover " + ", ".join(later)
+                    + ". No money is counted until then.")
+        return "covers nothing (none of its components' powers is open to the place); no money is counted."
+    text = "covers " + ", ".join(comps[c].title for c in sc.in_scope) + "."
+    if sc.baseline_a_year is None:
+        return text + " Its spending in the place is not known (the profile states no figure for these components)."
     p = b.parameters
-    parts = [f"Baseline {gbp(b.baseline)} a year{since}"]
+    parts = [f"Known spending in scope {gbp(sc.baseline_a_year)} a year"]
     if "reduction_percent" in p:
-        parts.append(f"{fmt(p['reduction_percent'].value)}% less gives {gbp(b.annual_envelope)} a year")
-    if b.envelope_over_horizon is not None:
+        parts.append(f"{fmt(p['reduction_percent'].value)}% less gives {gbp(sc.envelope_a_year)} a year")
+    if sc.envelope_over_horizon is not None:
         years = fmt(p["horizon_years"].value)
-        parts.append(f"{gbp(b.envelope_over_horizon)} over {years} years")
-        if b.retained_savings_over_horizon is not None:
+        parts.append(f"{gbp(sc.envelope_over_horizon)} over {years} years")
+        if sc.retained_over_horizon is not None:
             parts.append(f"the place keeps {fmt(p['retention_share'].value)}% of the saving: "
-                         f"{gbp(b.retained_savings_over_horizon)} over {years} years")
-    return text + " " + "; ".join(parts) + "."
+                         f"{gbp(sc.retained_over_horizon)} over {years} years")
+    text += " " + "; ".join(parts) + "."
+    if sc.unknown_baselines:
+        text += " Not counted, for want of a figure: " + ", ".join(comps[c].title for c in sc.unknown_baselines) + "."
+    return text
 
 
 def where_text(p: RoundPlace) -> str:
     if p.already_devolved:
         return "already devolved"
-    return f"tranche {p.tranche}, rank {p.rank}" if p.tranche else "not in this round"
+    return f"tranche {p.tranche}, rank {p.rank}" if p.tranche else "not in a tranche"
 
 
 def stronger_text(cat: Catalogue, power: PowerResult) -> str:
@@ -162,14 +175,15 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
         groups.setdefault(", ".join(power.missing) or "unknown", []).append(item(power))
     blocked = [item(pw, "; ".join(f"{cat.rules[r].statement} ({r})" for r in pw.failed))
                for pw in by_status[Status.not_available]]
-    budget = None
-    if ev.budget:
-        budget = (STATUS_LABEL[ev.budget.status], budget_sentence(ev.budget))
+    budget = [(sc.title, scope_sentence(ev.budget, sc), sc.status) for sc in ev.budget.scopes] if ev.budget else []
+    available = by_status[Status.available]
     return Deal(
-        id=p.id, name=p.name, where=where_text(p), file=p.file,
-        on_offer=[item(pw) for pw in by_status[Status.available]],
+        id=p.id, name=p.name, where=where_text(p), placement=p.placement, file=p.file,
+        on_offer=[item(pw) for pw in available if pw.requested],
+        also_open=[item(pw) for pw in available if not pw.requested],
+        priorities_known="requested_count" in ev.facts,
         stronger=[item(pw, stronger_text(cat, pw)) for pw in by_status[Status.needs_stronger_accountability]],
-        package=package_text(cat, ev), budget=budget, budget_status=ev.budget.status if ev.budget else None,
+        package=package_text(cat, ev), budget=budget,
         blocked=blocked, undetermined=sorted(groups.items()),
         not_in_force=[item(pw, cat.powers[pw.id].in_force) for pw in by_status[Status.not_in_force]],
         obligations=[(o.title, o.statement) for o in cat.obligations],
@@ -180,10 +194,15 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
 def round_view(r: Round) -> RoundView:
     cat = r.catalogue
     view = RoundView(r=r, names={p.id: p.name for p in r.places})
-    view.deals = [deal(cat, p) for p in r.places]
+    special = set(r.special_cases)
+    view.deals = [deal(cat, p) for p in r.places if p.id not in special]
+    view.special = [(pid, view.names[pid], r.place(pid).evaluation.negotiation.special_case.text) for pid in special]
+    view.special.sort()
     view.not_eligible = [(pid, view.names[pid], reason_text(cat, r.place(pid).evaluation)) for pid in r.not_eligible]
     view.undetermined = [(pid, view.names[pid], ", ".join(r.place(pid).evaluation.negotiation.missing) or "unknown")
                          for pid in r.eligibility_undetermined]
+    view.not_ready = [(pid, view.names[pid], r.place(pid).placement.split(": ", 1)[-1]) for pid in r.not_ready]
+    view.timetable = {t.number: f"{t.starts.strftime('%B %Y')} to {t.concludes.strftime('%B %Y')}" for t in r.timetable}
     budgets = [p.evaluation.budget for p in r.places if p.evaluation.budget]
     if budgets:
         params = budgets[0].parameters

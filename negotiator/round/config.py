@@ -45,9 +45,19 @@ class RoundConfig(_Strict):
                           description="Negotiations the centre can run at once (route-map: 'a dozen or so').")
     parameters: dict[str, Union[int, float, str, bool]] = Field(
         default_factory=dict, description="Values for the rule pack's parameters in this round (name: value).")
+    negotiations_start: Optional[date] = Field(
+        default=None, description="When the first tranche's negotiations start (default: the round's date).")
+    financial_envelope_gbp_m: Optional[float] = Field(
+        default=None, gt=0, le=1_000_000,
+        description="The financial envelope for the round's budgets, GBP million a year, set with the spending review.")
     population_base: Optional[PopulationBase] = None
     already_devolved: list[str] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
+
+    @field_validator("financial_envelope_gbp_m", mode="before")
+    @classmethod
+    def _int_is_a_number(cls, value):
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("name", "description")
     @classmethod

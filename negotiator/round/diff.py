@@ -133,12 +133,15 @@ def diff_rounds(old: Round, new: Round) -> Diff:
         if sa != sb:
             c.readiness = [sa, sb]
         if ea.budget or eb.budget:
-            for key in ("baseline", "annual_envelope", "envelope_over_horizon", "annual_saving",
-                        "retained_savings_over_horizon"):
-                va = getattr(ea.budget, key) if ea.budget else None
-                vb = getattr(eb.budget, key) if eb.budget else None
-                if va != vb:
-                    c.budget[key] = [va, vb]
+            sa = {s.id: s for s in (ea.budget.scopes if ea.budget else [])}
+            sb = {s.id: s for s in (eb.budget.scopes if eb.budget else [])}
+            for sid in sorted(set(sa) | set(sb)):
+                for key in ("status", "baseline_a_year", "envelope_a_year", "envelope_over_horizon", "saving_a_year",
+                            "retained_over_horizon"):
+                    va = getattr(sa[sid], key) if sid in sa else None
+                    vb = getattr(sb[sid], key) if sid in sb else None
+                    if va != vb:
+                        c.budget[f"{sid}.{key}"] = [va, vb]
             pa = {k: v.value for k, v in (ea.budget.parameters.items() if ea.budget else [])}
             pb = {k: v.value for k, v in (eb.budget.parameters.items() if eb.budget else [])}
             for key in sorted(set(pa) | set(pb)):

@@ -8,6 +8,8 @@ a time. Everything is evaluated as of the round's date.
 
 from __future__ import annotations
 
+import math
+from datetime import date, timedelta
 from typing import Callable
 
 from ..census import SOURCE as CENSUS_SOURCE
@@ -18,7 +20,7 @@ from ..engines import evaluator_for
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
 from ..results import (
-    Conflict, Coverage, Evaluation, Ranked, Round, RoundInfo, RoundPlace, ScenarioResult, Tranche,
+    Conflict, Coverage, Evaluation, Ranked, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche, TrancheTime,
 )
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located
@@ -54,6 +56,19 @@ def coverage(place_ids: list[str], members: dict[str, tuple[str, ...]], base: tu
     )
 
 
+def _add_months(start: date, months: float) -> date:
+    whole = int(months)
+    year, month = divmod(start.year * 12 + start.month - 1 + whole, 12)
+    day = min(start.day, 28)
+    out = date(year, month + 1, day)
+    return out + timedelta(days=round((months - whole) * 30.44))
+
+
+def _offer(ev: Evaluation) -> list[str]:
+    """Powers a place could have now or with stronger accountability (decided, in force)."""
+    return [p.id for p in ev.powers if p.status in (Status.available, Status.needs_stronger_accountability)]
+
+
 def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config_doc: Located | None = None,
               engine: str = "durable", progress: Callable[[str], None] | None = None) -> Round:
     """Evaluate every place as of the round's date and plan the round."""
@@ -67,44 +82,149 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         if progress:
             progress(lp.id)
     members = {lp.id: lp.profile.members for lp in loaded}
-    population = {lp.id: evaluations[lp.id].facts["population"].value if "population" in evaluations[lp.id].facts
-                  else None for lp in loaded}
+    population = {pid: ev.facts["population"].value if "population" in ev.facts else None
+                  for pid, ev in evaluations.items()}
+    policy = pack.round_policy
+    param = pack.parameters
 
     devolved = set(config.already_devolved)
-    eligible = [pid for pid in ids if evaluations[pid].negotiation.eligible is True and pid not in devolved]
-    not_eligible = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is False)
-    undetermined = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is None)
+    special = sorted(pid for pid in ids if evaluations[pid].negotiation.special_case and pid not in devolved)
+    set_aside = devolved | set(special)
+    eligible = [pid for pid in ids if evaluations[pid].negotiation.eligible is True and pid not in set_aside]
+    not_eligible = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is False and pid not in set_aside)
+    undetermined = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is None and pid not in set_aside)
     score = {pid: evaluations[pid].readiness.score if evaluations[pid].readiness else 0.0 for pid in ids}
-    ranked = sorted(eligible, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
 
-    tranches, tranche_of, deferred_by = _tranches(ranked, members, config.capacity)
-    conflicts = _conflicts(ids, members, evaluations, tranche_of, deferred_by, devolved)
+    # The gate: who may go first (a place with nothing decided, or too little evidence, does not).
+    min_score = float(param[policy.min_readiness_param].value) if policy.min_readiness_param else None
+    gate_parts = []
+    if min_score is not None:
+        gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} ({policy.min_readiness_param})")
+    if policy.needs_an_offer:
+        gate_parts.append("at least one power it could have now or with stronger accountability")
+    gate = ("To go in a tranche a place needs " + " and ".join(gate_parts) + "." if gate_parts else
+            "Every eligible place may go in a tranche.")
+    not_ready, why_not_ready = [], {}
+    for pid in eligible:
+        reasons = []
+        if min_score is not None and score[pid] < min_score:
+            reasons.append(f"its readiness score is {fmt_num(score[pid])}, below {fmt_num(min_score)}")
+        if policy.needs_an_offer and not _offer(evaluations[pid]):
+            missing = evaluations[pid].missing_facts
+            reasons.append("nothing can be offered yet" + (f" (facts to collect: {', '.join(missing[:4])}"
+                                                           f"{', ...' if len(missing) > 4 else ''})" if missing else ""))
+        if reasons:
+            not_ready.append(pid)
+            why_not_ready[pid] = "; ".join(reasons)
+    ready = [pid for pid in eligible if pid not in why_not_ready]
+    ranked = sorted(ready, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
+
+    # The centre's capacity is a ceiling: other negotiations it runs at the same time use part of it.
+    capacity = config.capacity
+    capacity_note = f"at most {config.capacity} negotiations at once"
+    if policy.other_count_param and policy.other_share_param:
+        count = float(param[policy.other_count_param].value)
+        share = float(param[policy.other_share_param].value)
+        used = math.ceil(count * share)
+        capacity = max(1, config.capacity - used)
+        capacity_note = (f"at most {config.capacity} negotiations at once; {policy.other_title} ({fmt_num(count)}, "
+                         f"each counted as {fmt_num(share)} of a place negotiation) use {used}, leaving {capacity} "
+                         "for places")
+    tranches, tranche_of, deferred_by = _tranches(ranked, members, capacity)
+    rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
+
+    # The timetable: each tranche takes as long as one negotiation, and the next starts when it concludes.
+    start = config.negotiations_start or config.date
+    timetable, timetable_note = [], ""
+    if policy.negotiation_months_param:
+        months = float(param[policy.negotiation_months_param].value)
+        for i in range(len(tranches)):
+            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i),
+                                         concludes=_add_months(start, months * (i + 1))))
+        timetable_note = (f"A negotiation takes {fmt_num(months)} months ({policy.negotiation_months_param}); "
+                          "each tranche starts when the one before concludes.")
+
+    placement = {}
+    for pid in ids:
+        ev = evaluations[pid]
+        if pid in devolved:
+            placement[pid] = "already covered by a devolved arrangement (round config: already_devolved)"
+        elif pid in special:
+            placement[pid] = f"a special case: {ev.negotiation.special_case.text}"
+        elif pid in tranche_of:
+            t = tranche_of[pid]
+            why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({fmt_num(score[pid])})"
+            if pid in deferred_by and deferred_by[pid]:
+                why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
+                        "which rank higher")
+            elif t > 1:
+                why += f"; earlier tranches are full ({capacity} places each)"
+            placement[pid] = why
+        elif pid in why_not_ready:
+            placement[pid] = f"eligible but not ready to go first: {why_not_ready[pid]}"
+        elif ev.negotiation.eligible is False:
+            placement[pid] = "not at the negotiation level"
+        else:
+            placement[pid] = "eligibility undetermined: facts to collect: " + (", ".join(ev.negotiation.missing) or "?")
+
+    state = {pid: ("not ready to go first" if pid in why_not_ready else _status(evaluations[pid])) for pid in ids}
+    conflicts = _conflicts(ids, members, state, tranche_of, deferred_by, devolved | set(special))
     base = population_base(config)
     first = tranches[0] if tranches else []
-    covered = coverage(sorted(set(first) | devolved), members, base, "first tranche plus places already devolved")
-    if covered.population > base[1]:
+    covered = coverage(sorted(first), members, base, "places in the first tranche (arrangements that could be reached)")
+    with_devolved = None
+    if devolved:
+        with_devolved = coverage(sorted(set(first) | devolved), members, base,
+                                 "the first tranche together with places already devolved")
+    biggest = max(c.population for c in (covered, with_devolved) if c is not None)
+    if biggest > base[1]:
         raise InputError([Problem("round config", f"population_base.population ({base[1]:,}) is smaller than the "
-                                  f"population the round covers ({covered.population:,})", field="population_base")])
+                                  f"population the round covers ({biggest:,})", field="population_base")])
     scenarios = [ScenarioResult(name=sc.name, note=sc.note, with_already_devolved=sorted(devolved),
                                 coverage=coverage(sorted(set(sc.places) | devolved), members, base))
                  for sc in config.scenarios]
-    rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
+
+    budgets = None
+    spend = []
+    for pid in first:
+        scopes = evaluations[pid].budget.scopes if evaluations[pid].budget else []
+        known = [s.baseline_a_year for s in scopes if s.status == Status.available and s.baseline_a_year is not None]
+        if known:
+            spend.append(max(known))  # the widest scope on offer; scopes overlap, so they are not added
+    if spend:
+        budgets = round(sum(spend), 1)
+    envelope_note = ("The spending review sets the financial envelope for the negotiations (route-map timetable, "
+                     "November 2010)")
+    if config.financial_envelope_gbp_m is not None:
+        envelope_note += f": this round's is GBP {config.financial_envelope_gbp_m:,.0f}m a year."
+    else:
+        envelope_note += "; this round config states none."
     places = [RoundPlace(id=lp.id, name=lp.profile.name, file=lp.profile.file, tranche=tranche_of.get(lp.id),
-                         rank=rank_of.get(lp.id), already_devolved=lp.id in devolved, evaluation=evaluations[lp.id])
+                         rank=rank_of.get(lp.id), already_devolved=lp.id in devolved, placement=placement[lp.id],
+                         evaluation=evaluations[lp.id])
               for lp in loaded]
     return Round(
         round=RoundInfo(name=config.name, date=config.date, description=config.description,
-                        capacity=config.capacity, parameters=dict(config.parameters), tie_break=TIE_BREAK,
-                        conflict_rule=CONFLICT_RULE),
+                        capacity=config.capacity, capacity_for_places=capacity, capacity_note=capacity_note,
+                        parameters=dict(config.parameters), tie_break=TIE_BREAK, conflict_rule=CONFLICT_RULE,
+                        gate=gate, timetable_note=timetable_note,
+                        financial_envelope_a_year=config.financial_envelope_gbp_m, envelope_note=envelope_note,
+                        notes=list(policy.notes)),
         pack=pack_ref(pack), engine=engine,
-        tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)],
+        tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=score[pid],
                         score_if_unknowns_hold=evaluations[pid].readiness.score_if_unknowns_hold
                         if evaluations[pid].readiness else 0.0,
                         population=population[pid], tranche=tranche_of[pid]) for pid in ranked],
-        already_devolved=sorted(devolved), not_eligible=not_eligible, eligibility_undetermined=undetermined,
-        coverage=covered, scenarios=scenarios, conflicts=conflicts, places=places, catalogue=catalogue(pack),
+        already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
+        not_eligible=not_eligible, eligibility_undetermined=undetermined,
+        coverage=covered, coverage_with_devolved=with_devolved, budgets_in_first_tranche_a_year=budgets,
+        scenarios=scenarios, conflicts=conflicts, places=places, catalogue=catalogue(pack),
     )
+
+
+def fmt_num(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int):
@@ -132,7 +252,7 @@ def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: 
     return tranches, tranche_of, deferred_by
 
 
-def _conflicts(ids, members, evaluations, tranche_of, deferred_by, devolved) -> list[Conflict]:
+def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[Conflict]:
     """Every pair of places in the round that share member councils, and what the round did about it.
 
     Pairs come from an index of council -> places, so the work grows with the overlaps, not with the
@@ -162,12 +282,13 @@ def _conflicts(ids, members, evaluations, tranche_of, deferred_by, devolved) -> 
             kind = "concurrent"
         elif a in devolved or b in devolved:
             inside, outside = (a, b) if a in devolved else (b, a)
-            resolution = f"{outside} overlaps {inside}, which is already devolved; it negotiates, if at all, within it"
+            resolution = (f"{outside} overlaps {inside}, which is already devolved or a special case; it negotiates, "
+                          "if at all, within it")
             kind = "already_devolved"
         else:
             idle = [p for p in (a, b) if tranche_of.get(p) is None]
-            why = ", ".join(f"{p} is {_status(evaluations[p])}" for p in idle)
-            resolution = f"no concurrent negotiation this round ({why}); resolve before it becomes eligible"
+            why = ", ".join(f"{p} is {state[p]}" for p in idle)
+            resolution = f"no concurrent negotiation this round ({why}); resolve before both could negotiate"
             kind = "potential"
         out.append(Conflict(places=[a, b], councils=shared, council_names=[table[c].name for c in shared],
                             kind=kind, resolution=resolution))

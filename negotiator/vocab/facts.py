@@ -160,12 +160,13 @@ def computed_facts(power_ids: list[str], requests: str | None) -> dict[str, Fact
                                     minimum=1, computed=True, always_known=True,
                                     declared_in="computed from members")}
     if requests:
+        # unknown when the profile does not say what the place asks for
         out["requested_count"] = FactDecl("requested_count", "integer", title="Number of powers asked for",
                                           minimum=0, maximum=len(power_ids), computed=True,
-                                          always_known=True, declared_in=f"computed from {requests}")
+                                          declared_in=f"computed from {requests}")
         for pid in power_ids:
             out[f"requested.{pid}"] = FactDecl(f"requested.{pid}", "boolean", title=f"Asks for {pid}",
-                                               computed=True, always_known=True, declared_in=f"computed from {requests}")
+                                               computed=True, declared_in=f"computed from {requests}")
     return out
 
 

@@ -290,7 +290,7 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
     requested: list[str] | None = None
     if vocab.requests:
         entry = profile.entry_at(vocab.facts[vocab.requests], as_of)
-        requested = list(entry.value) if entry is not None and entry.value is not None else []
+        requested = list(entry.value) if entry is not None and entry.value is not None else None
     for name, decl in vocab.facts.items():
         if not decl.computed:
             entry = profile.entry_at(decl, as_of)
@@ -301,9 +301,9 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
         if name == "member_count":
             out[name] = len(profile.members)
         elif name == "requested_count":
-            out[name] = len(requested or [])
+            out[name] = None if requested is None else len(requested)
         elif name.startswith("requested."):
-            out[name] = name.split(".", 1)[1] in (requested or [])
+            out[name] = None if requested is None else name.split(".", 1)[1] in requested
         elif name.endswith("@months"):
             value = out.get(name[: -len("@months")])
             out[name] = None if value is None else (NEVER_MONTHS if value == NEVER else months_between(value, as_of))
