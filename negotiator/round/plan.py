@@ -88,7 +88,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     param = pack.parameters
 
     devolved = set(config.already_devolved)
-    special = sorted(pid for pid in ids if evaluations[pid].negotiation.special_case and pid not in devolved)
+    special = sorted(pid for pid in ids if evaluations[pid].negotiation.special_case)
     set_aside = devolved | set(special)
     eligible = [pid for pid in ids if evaluations[pid].negotiation.eligible is True and pid not in set_aside]
     not_eligible = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is False and pid not in set_aside)
@@ -147,10 +147,12 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     placement = {}
     for pid in ids:
         ev = evaluations[pid]
-        if pid in devolved:
-            placement[pid] = "already covered by a devolved arrangement (round config: already_devolved)"
-        elif pid in special:
+        if pid in special:
             placement[pid] = f"a special case: {ev.negotiation.special_case.text}"
+            if pid in devolved:
+                placement[pid] += "; already covered by a devolved arrangement (round config: already_devolved)"
+        elif pid in devolved:
+            placement[pid] = "already covered by a devolved arrangement (round config: already_devolved)"
         elif pid in tranche_of:
             t = tranche_of[pid]
             why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({fmt_num(score[pid])})"
