@@ -168,6 +168,76 @@ def explain(
         _say(render_explanation(data, _width()))
 
 
+SetOption = typer.Option(None, "--set", metavar="NAME=VALUE",
+                         help="Change a fact of the place or a parameter of the pack (repeatable; null = unknown).")
+
+
+@app.command()
+def whatif(
+    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a place id."),
+    sets: List[str] = SetOption,
+    rules: Optional[str] = RulesOption,
+    as_of: Optional[str] = AsOfOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+) -> None:
+    """Evaluate a place with some facts or pack parameters changed, and show only what changes, and why.
+
+    Example: negotiator whatif greater-manchester --as-of 2011-05-01 --set accountability.model=directly_elected_mayor
+    """
+    from .options.whatif import whatif as run
+    from .pack.load import load_pack
+    from .report.text import render_whatif
+    from .vocab.places import load_place, resolve_place
+    try:
+        if not sets:
+            raise InputError([Problem("--set", "give at least one change, e.g. --set capacity.shared_services=true")])
+        pack = load_pack(rules)
+        loaded = load_place(resolve_place(place), pack)
+        data = run(pack, loaded.profile, _parse_sets(sets), _as_of(as_of), engine.value)
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+    else:
+        _say(render_whatif(data))
+
+
+@app.command()
+def unlock(
+    place: str = typer.Argument(..., metavar="PLACE", help="A place profile (.yaml) or a place id."),
+    power: Optional[str] = typer.Option(None, "--power", "-p", metavar="ID", help="The power to unlock."),
+    package: bool = typer.Option(False, "--package", help="Unlock every power the place asked for, together."),
+    rules: Optional[str] = RulesOption,
+    as_of: Optional[str] = AsOfOption,
+    answers: int = typer.Option(3, "--answers", min=1, max=20, help="How many sets of moves to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print the answers as JSON."),
+) -> None:
+    """The cheapest sets of the pack's declared moves that make a power (or the package) available.
+
+    Each answer is minimal (no smaller set does it), ranked by cost, then time. When nothing unlocks
+    it, says why; below the negotiation level, proposes groupings with neighbouring councils.
+    Example: negotiator unlock greater-manchester --power single_place_budget --as-of 2011-05-01
+    """
+    from .options.unlock import unlock as run
+    from .pack.load import load_pack
+    from .report.text import render_unlock
+    from .vocab.places import load_place, resolve_place
+    try:
+        if bool(power) == package:
+            raise InputError([Problem("unlock", "give either --power ID or --package")])
+        pack = load_pack(rules)
+        loaded = load_place(resolve_place(place), pack)
+        on = _as_of(as_of) or pack.effective
+        data = run(pack, loaded.profile, on, power or "package", answers)
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+    else:
+        _say(render_unlock(data, _width()))
+
+
 @app.command()
 def validate(
     paths: List[str] = typer.Argument(..., metavar="PATH...",
@@ -277,6 +347,9 @@ def round_(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
     indent: Optional[int] = typer.Option(None, "--indent", min=0, max=8,
                                          help="Indent round.json for people (default: compact)."),
+    sets: List[str] = typer.Option(None, "--set", metavar="NAME=VALUE",
+                                   help="Change a setting of the round config (capacity, date, ...) or a parameter "
+                                        "of the pack (repeatable)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Run a negotiation round: rank places, assign tranches, count coverage, write deal sheets.
@@ -292,12 +365,13 @@ def round_(
     from .text import terminal_line
     from .vocab.places import load_places
     try:
+        changes = _parse_sets(sets or [])
         if config:
             cfg, doc = load_config(config)
-            pack = load_pack(rules, cfg.parameters, set_by=str(config))
         else:
-            pack = load_pack(rules)
-            cfg, doc = default_config(pack.effective), None
+            cfg, doc = default_config(load_pack(rules).effective), None
+        cfg = _round_settings(cfg, changes)
+        pack = load_pack(rules, cfg.parameters, set_by=str(config) if config else "round config")
         loaded = load_places(places or [str(workspace.current().places)], pack)
         if out.exists() and not out.is_dir():
             raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
@@ -314,6 +388,30 @@ def round_(
                              f"of {cov.base_name}; rule pack {pack.id} from {pack.root}"), err=True)
     for path in written:
         typer.echo(terminal_line(str(path)))
+
+
+def _round_settings(cfg, changes: dict):
+    """A round config with --set changes: its own settings, or (any other name) a pack parameter."""
+    from pydantic import ValidationError
+
+    from .round.config import RoundConfig
+    if not changes:
+        return cfg
+    data = cfg.model_dump()
+    params = dict(data.get("parameters") or {})
+    own = set(RoundConfig.model_fields) - {"parameters", "scenarios", "population_base", "already_devolved"}
+    for name, value in changes.items():
+        if name in own:
+            data[name] = date.fromisoformat(value) if name in ("date", "negotiations_start") and \
+                isinstance(value, str) else value
+        else:
+            params[name] = value
+    data["parameters"] = params
+    try:
+        return RoundConfig.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([Problem("--set", f"{err['msg']}", field=".".join(map(str, err["loc"])))
+                          for err in exc.errors(include_url=False)]) from None
 
 
 def _with_progress(total: int, quiet: bool, work):

@@ -288,10 +288,21 @@ class Decision:
                 out[name] = FactValue(value=self.facts[name], source="computed from the profile")
         return out
 
-    def evaluation(self, with_catalogue: bool = True) -> Evaluation:
+    def evaluation(self, with_catalogue: bool = True, advice: bool = True) -> Evaluation:
+        """The typed result; with `advice`, also the facts to collect first and what would unlock the powers
+        asked for (searched with the plain-Python evaluator, proven equal to durable-rules)."""
         powers = [self.power(p) for p in self.pack.powers]
         negotiation = self.negotiation()
         missing = sorted({m for p in powers for m in p.missing} | set(negotiation.missing))
+        collect, unlock = [], []
+        if advice:
+            from ..options.collect import facts_to_collect
+            from ..options.unlock import unlock_lines
+            collect = facts_to_collect(self.pack, self.profile, self.as_of) if missing else []
+            requested = [p.id for p in powers if p.requested]
+            if requested and self.pack.moves:
+                unlock = unlock_lines(self.pack, self.profile, self.as_of, requested,
+                                      {p.id: p.status for p in powers})
         return Evaluation(
             as_of=self.as_of, as_of_note=self.as_of_note, pack=pack_ref(self.pack), place=place_ref(self.profile),
             facts=self.fact_values(),
@@ -299,7 +310,7 @@ class Decision:
             negotiation=negotiation, accountability=self.accountability(powers), powers=powers,
             budget=budget_result(self, powers),
             readiness=readiness(self.pack, self.truths) if self.pack.readiness else None,
-            missing_facts=missing,
+            missing_facts=missing, facts_to_collect=collect, unlock=unlock,
             catalogue=catalogue(self.pack) if with_catalogue else None,
         )
 

@@ -282,13 +282,21 @@ class Weight:
 
 @dataclass(frozen=True)
 class Move:
-    """A change a place can make (cost in the pack's relative units)."""
+    """A change a place can make: facts it sets (or months it waits), what it needs first, its cost and time.
+
+    Cost is in the pack's relative units; `months` is how long the move takes. A value "as_of" in `sets`
+    stands for the date the move is made (for a date fact such as when a mayor took office).
+    """
 
     id: str
     title: str
     sets: tuple[tuple[str, Any], ...]
     cost: float
-    rationale: str
+    months: float
+    note: str
+    source: str | None = None
+    wait_months: int | None = None
+    requires: "Cond | None" = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +334,7 @@ class Pack:
     round_policy: RoundPolicy = field(default_factory=RoundPolicy)
     special_cases: tuple[SpecialCase, ...] = ()
     moves: tuple[Move, ...] = ()
+    join: Move | None = None
     obligations: tuple[Obligation, ...] = ()
     files: tuple[str, ...] = ()
 

@@ -420,7 +420,7 @@ class _Builder:
                 self.err("pack.yaml", ("special_cases", i, "rule"), f"unknown rule '{sc.rule}'",
                          nearest(sc.rule, self.rule_ids))
             special.append(SpecialCase(sc.rule, sc.title, sc.text))
-        moves = self._moves()
+        moves, join = self._moves()
         obligations = []
         spec_o = self.specs.get("obligations.yaml")
         for i, o in enumerate(spec_o.obligations if spec_o else []):
@@ -434,7 +434,7 @@ class _Builder:
             vocabulary=self.vocab, rules=rules, strata=strata, tiers=tuple(tiers), requirements=tuple(requirements),
             powers=tuple(powers), budget=budget, negotiation_rule=meta.negotiation_rule, model_fact=acc.model_fact,
             menus=dict(meta.menus), unlisted_models=acc.unlisted_models, readiness=readiness,
-            round_policy=round_policy, special_cases=tuple(special), moves=moves,
+            round_policy=round_policy, special_cases=tuple(special), moves=moves, join=join,
             obligations=tuple(obligations), files=tuple(sorted(d.file for d in self.docs.values())),
         )
 
@@ -743,23 +743,48 @@ class _Builder:
             out.append(Weight(w.rule, float(w.weight), w.assumption))
         return tuple(out)
 
-    def _moves(self) -> tuple[Move, ...]:
+    def _moves(self) -> tuple[tuple[Move, ...], Move | None]:
         spec: S.MovesFile | None = self.specs.get("moves.yaml")
         if spec is None:
-            return ()
+            return (), None
         out = []
+        ids: set[str] = set()
         for i, m in enumerate(spec.moves):
-            for fact, value in m.sets.items():
-                decl = self.vocab.facts.get(fact)
-                if decl is None or decl.computed:
-                    self.err("moves.yaml", ("moves", i, "sets", fact), f"unknown fact '{fact}'",
-                             nearest(fact, self.vocab.facts))
-                else:
-                    found = decl.problem_with(value)
-                    if found:
-                        self.err("moves.yaml", ("moves", i, "sets", fact), found[0], found[1])
-            out.append(Move(m.id, m.title, tuple(sorted(m.sets.items())), float(m.cost), m.rationale))
-        return tuple(out)
+            path = ("moves", i)
+            if m.id in ids:
+                self.err("moves.yaml", path + ("id",), f"duplicate move id '{m.id}'")
+            ids.add(m.id)
+            if not m.sets and m.wait_months is None:
+                self.err("moves.yaml", path, "a move sets facts or waits months (wait_months)")
+            move = self._move(path, m.id, m.title, m.sets, m.cost, m.months, m.source, m.assumption)
+            requires = None
+            if m.requires is not None:
+                requires = self._checked_cond("moves.yaml", path + ("requires",), m.requires)
+            out.append(Move(move.id, move.title, move.sets, move.cost, move.months, move.note, move.source,
+                            m.wait_months, requires))
+        join = None
+        if spec.join is not None:
+            j = spec.join
+            join = self._move(("join",), "join", j.title, j.sets, j.cost, j.months, j.source, j.assumption)
+        return tuple(out), join
+
+    def _move(self, path: tuple, mid: str, title: str, sets: dict, cost: float, months: float,
+              source: str | None, assumption: str | None) -> Move:
+        if source is None and assumption is None:
+            self.err("moves.yaml", path, "a move needs a source or an assumption note with its rationale")
+        if source is not None:
+            self.check_source("moves.yaml", path + ("source",), source)
+        for fact, value in sets.items():
+            decl = self.vocab.facts.get(fact)
+            if decl is None or decl.computed:
+                self.err("moves.yaml", path + ("sets", fact), f"unknown fact '{fact}'",
+                         nearest(fact, [n for n, d in self.vocab.facts.items() if not d.computed]))
+            elif not (decl.type == "date" and value == "as_of"):
+                found = decl.problem_with(value)
+                if found:
+                    self.err("moves.yaml", path + ("sets", fact), found[0], found[1])
+        note = assumption or (self.sources.get(source, source) if source else "")
+        return Move(mid, title, tuple(sorted(sets.items())), float(cost), float(months), note, source)
 
 
 def _size(raw: Any, depth: int = 1) -> tuple[int, int]:

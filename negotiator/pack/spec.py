@@ -195,13 +195,27 @@ class RoundFile(_M):
 class MoveSpec(_M):
     id: str
     title: str
-    sets: dict[str, Any] = Field(min_length=1)
+    sets: dict[str, Any] = Field(default_factory=dict)
+    wait_months: Optional[int] = Field(default=None, gt=0, le=600)
+    requires: Any = None
     cost: Union[int, float] = Field(gt=0)
-    rationale: str
+    months: Union[int, float] = Field(default=0, ge=0, le=600)
+    source: Optional[str] = None
+    assumption: Optional[str] = None
+
+
+class JoinSpec(_M):
+    title: str
+    sets: dict[str, Any] = Field(default_factory=dict)
+    cost: Union[int, float] = Field(gt=0)
+    months: Union[int, float] = Field(default=0, ge=0, le=600)
+    source: Optional[str] = None
+    assumption: Optional[str] = None
 
 
 class MovesFile(_M):
     moves: list[MoveSpec]
+    join: Optional[JoinSpec] = None
 
 
 class ObligationSpec(_M):

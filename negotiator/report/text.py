@@ -167,8 +167,20 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         lines += R.wrap(f"Special case ({sc.title}): {sc.text}", "")
         lines.append("")
 
+    if ev.unlock:
+        lines.append("What it would take (powers asked for; negotiator unlock PLACE --power ID for more)")
+        for u in ev.unlock:
+            lines += R.wrap(f"{u.power}: {u.text}", "  ")
+        lines.append("")
     if ev.missing_facts:
         lines += R.wrap("Unknown facts that leave conclusions undetermined: " + ", ".join(ev.missing_facts), "")
+        for f in ev.facts_to_collect[:3]:
+            what = []
+            if f.settles:
+                what.append(f"settles {', '.join(f.settles)} whatever its value")
+            if f.may_settle:
+                what.append(f"may settle {', '.join(f.may_settle)}")
+            lines += R.wrap(f"Collect first: {f.fact} ({f.title}): {'; '.join(what)}", "  ")
         lines.append("")
     ref = place.id if place.file.endswith(f"places/{place.id}.yaml") else place.file
     lines.append(f"Why a power has its status: negotiator explain {ref} POWER --as-of {ev.as_of.isoformat()}")
@@ -258,21 +270,7 @@ def render_diff(d: Diff) -> str:
         lines.append("No place gains or loses a power, tier, tranche or budget figure.")
     for c in d.changes:
         lines.append(f"{c.name} ({c.place})")
-        for key, label in (("eligible", "eligible"), ("tranche", "tranche"), ("current_tier", "current tier"),
-                           ("package_tier", "package needs"), ("readiness", "readiness")):
-            value = getattr(c, key)
-            if value is not None:
-                lines.append(f"  {label}: {_v(value[0])} -> {_v(value[1])}")
-        for step in c.eligibility_rules + c.package_rules:
-            lines.append("    " + _step(step))
-        for key, (x, y) in c.budget.items():
-            lines.append(f"  budget {words(key)}: {_v(x)} -> {_v(y)}")
-        for p in c.powers:
-            what = "; ".join(f"{words(k)} {_v(v[0])} -> {_v(v[1])}" for k, v in
-                             (("status", p.status), ("required_tier", p.required_tier)) if v is not None)
-            lines.append(f"  {p.power}: {what}")
-            for step in p.rules:
-                lines.append("    " + _step(step))
+        lines += _change_lines(c)
     return "\n".join(lines) + "\n"
 
 
@@ -357,3 +355,71 @@ def _failure_lines(f: dict, yaml, width: int) -> list[str]:
         text = yaml.safe_dump(f["profile"], sort_keys=False, width=100, default_flow_style=None)
         out += [pad + "  " + line for line in text.rstrip().splitlines()]
     return out
+
+
+def _change_lines(c) -> list[str]:
+    lines = []
+    for key, label in (("eligible", "eligible"), ("tranche", "tranche"), ("current_tier", "current tier"),
+                       ("package_tier", "package needs"), ("readiness", "readiness")):
+        value = getattr(c, key)
+        if value is not None:
+            lines.append(f"  {label}: {_v(value[0])} -> {_v(value[1])}")
+    for step in c.eligibility_rules + c.package_rules:
+        lines.append("    " + _step(step))
+    for key, (x, y) in c.budget.items():
+        lines.append(f"  budget {words(key)}: {_v(x)} -> {_v(y)}")
+    for p in c.powers:
+        what = "; ".join(f"{words(k)} {_v(v[0])} -> {_v(v[1])}" for k, v in
+                         (("status", p.status), ("required_tier", p.required_tier)) if v is not None)
+        lines.append(f"  {p.power}: {what}")
+        for step in p.rules:
+            lines.append("    " + _step(step))
+        if not p.rules and c.current_tier:
+            lines.append(f"    because the place's tier changed: {_v(c.current_tier[0])} -> {_v(c.current_tier[1])}")
+    return lines
+
+
+def render_whatif(w) -> str:
+    lines = [f"What if, for {w.place.name} ({w.place.id}) as of {w.as_of.isoformat()}, rule pack {w.pack.id}:"]
+    for s in w.settings:
+        lines.append(f"  {s.kind} {s.name}: {_v(s.before)} -> {_v(s.after)}")
+    lines.append("")
+    if w.unchanged:
+        lines.append("Nothing changes: no power, tier, eligibility or budget figure.")
+    else:
+        lines.append("What changes (and the rules that make the difference):")
+        lines += _change_lines(w.change)
+    return "\n".join(lines) + "\n"
+
+
+def render_unlock(u, width: int = 100) -> str:
+    what = "the whole package asked for" if u.target == "package" else u.target
+    lines = [f"What would it take for {u.place.name} ({u.place.id}) to have {what}, as of {u.as_of.isoformat()} "
+             f"(rule pack {u.pack.id})"]
+    if u.already:
+        lines.append("  Nothing: it is available already, so there is nothing to unlock.")
+    elif u.answers:
+        lines.append("  The cheapest sets of declared moves (each minimal: no smaller set does it):")
+        for i, a in enumerate(u.answers, 1):
+            lines += wrap(f"{i}. " + " + ".join(m.title for m in a.moves) + f"  [cost {a.cost:g}; about "
+                          f"{a.months:g} months]", "    ", width)
+            for m in a.moves:
+                lines += wrap(f"{m.title}: {m.note}", "         ", width)
+            changed = ", ".join(f"{p} {_v(b)} -> {_v(c)}" for p, (b, c) in a.outcome.items())
+            if changed:
+                lines += wrap(f"then: {changed}", "         ", width)
+    else:
+        lines.append("  No set of the pack's declared moves unlocks it, because:")
+        for reason in u.why_not:
+            lines += wrap(f"- {reason}", "    ", width)
+    if u.join:
+        lines.append("")
+        lines += wrap(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "
+                      f"{u.join_move.cost:g}; about {u.join_move.months:g} months). Groupings that would reach it "
+                      "(neighbours: councils of its county or of an existing grouping; there is no adjacency data):",
+                      "", width)
+        for o in u.join:
+            state = {True: "eligible", False: "not eligible", None: "eligibility undetermined"}[o.eligible]
+            lines += wrap(f"- {o.how}: {', '.join(o.names)}; population {fmt(o.population)} ({o.population_year} "
+                          f"Census); {state}", "  ", width)
+    return "\n".join(lines) + "\n"

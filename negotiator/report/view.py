@@ -80,6 +80,8 @@ class Deal:
     not_in_force: list[Item]
     obligations: list[tuple[str, str]]
     missing_facts: list[str]
+    unlock: list[tuple[str, str]]
+    collect: list[str]
 
 
 @dataclass
@@ -188,7 +190,19 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
         not_in_force=[item(pw, cat.powers[pw.id].in_force) for pw in by_status[Status.not_in_force]],
         obligations=[(o.title, o.statement) for o in cat.obligations],
         missing_facts=ev.missing_facts,
+        unlock=[(cat.powers[u.power].title, u.text) for u in ev.unlock],
+        collect=[collect_text(f) for f in ev.facts_to_collect[:3]],
     )
+
+
+def collect_text(f) -> str:
+    bits = []
+    if f.settles:
+        bits.append(f"settles {len(f.settles)} conclusion{'s' if len(f.settles) != 1 else ''} whatever its value "
+                    f"({', '.join(f.settles[:4])}{', ...' if len(f.settles) > 4 else ''})")
+    if f.may_settle:
+        bits.append(f"may settle {len(f.may_settle)} more")
+    return f"{f.fact} ({f.title}): " + "; ".join(bits)
 
 
 def round_view(r: Round) -> RoundView:

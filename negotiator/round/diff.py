@@ -97,6 +97,61 @@ def _cone(rules: list[str], steps: dict[str, Step]) -> list[str]:
     return out
 
 
+def place_change(pid: str, name: str, ea, eb) -> PlaceChange:
+    """What changed for one place between two evaluations, with the rules that made the difference."""
+    c = PlaceChange(place=pid, name=name)
+    if ea.negotiation.eligible != eb.negotiation.eligible:
+        c.eligible = [ea.negotiation.eligible, eb.negotiation.eligible]
+        rules = _cone([eb.negotiation.rule], eb.steps)
+        c.eligibility_rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
+                                          ea.steps, eb.steps)
+    if ea.accountability.required_tier != eb.accountability.required_tier:
+        c.package_tier = [ea.accountability.required_tier, eb.accountability.required_tier]
+        rules = _cone(eb.accountability.requirements, eb.steps)
+        c.package_rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
+                                      ea.steps, eb.steps)
+    if ea.accountability.current_tier != eb.accountability.current_tier:
+        c.current_tier = [ea.accountability.current_tier, eb.accountability.current_tier]
+    sa = ea.readiness.score if ea.readiness else None
+    sb = eb.readiness.score if eb.readiness else None
+    if sa != sb:
+        c.readiness = [sa, sb]
+    if ea.budget or eb.budget:
+        scopes_a = {s.id: s for s in (ea.budget.scopes if ea.budget else [])}
+        scopes_b = {s.id: s for s in (eb.budget.scopes if eb.budget else [])}
+        for sid in sorted(set(scopes_a) | set(scopes_b)):
+            for key in ("status", "baseline_a_year", "envelope_a_year", "envelope_over_horizon", "saving_a_year",
+                        "retained_over_horizon"):
+                va = getattr(scopes_a[sid], key) if sid in scopes_a else None
+                vb = getattr(scopes_b[sid], key) if sid in scopes_b else None
+                if va != vb:
+                    c.budget[f"{sid}.{key}"] = [va, vb]
+        pa = {k: v.value for k, v in (ea.budget.parameters.items() if ea.budget else [])}
+        pb = {k: v.value for k, v in (eb.budget.parameters.items() if eb.budget else [])}
+        for key in sorted(set(pa) | set(pb)):
+            if pa.get(key) != pb.get(key):
+                c.budget[key] = [pa.get(key), pb.get(key)]
+    before = {p.id: p for p in ea.powers}
+    for p in eb.powers:
+        q = before.pop(p.id, None)
+        if q is None:
+            c.powers.append(PowerChange(power=p.id, status=[None, p.status]))
+            continue
+        change = PowerChange(power=p.id)
+        if q.status != p.status:
+            change.status = [q.status, p.status]
+        if q.required_tier != p.required_tier:
+            change.required_tier = [q.required_tier, p.required_tier]
+        if change.status or change.required_tier:
+            rules = _cone(p.prerequisites + p.requirements, eb.steps)
+            change.rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
+                                       ea.steps, eb.steps)
+            c.powers.append(change)
+    for gone in sorted(before):
+        c.powers.append(PowerChange(power=gone, status=[before[gone].status, None]))
+    return c
+
+
 def diff_rounds(old: Round, new: Round) -> Diff:
     params = {k: [old.catalogue.parameters[k].value if k in old.catalogue.parameters else None,
                   new.catalogue.parameters[k].value if k in new.catalogue.parameters else None]
@@ -112,59 +167,9 @@ def diff_rounds(old: Round, new: Round) -> Diff:
     changes = []
     for pid in sorted(set(old_places) & set(new_places)):
         a, b = old_places[pid], new_places[pid]
-        ea, eb = a.evaluation, b.evaluation
-        c = PlaceChange(place=pid, name=b.name)
+        c = place_change(pid, b.name, a.evaluation, b.evaluation)
         if a.tranche != b.tranche:
             c.tranche = [a.tranche, b.tranche]
-        if ea.negotiation.eligible != eb.negotiation.eligible:
-            c.eligible = [ea.negotiation.eligible, eb.negotiation.eligible]
-            rules = _cone([eb.negotiation.rule], eb.steps)
-            c.eligibility_rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
-                                              ea.steps, eb.steps)
-        if ea.accountability.required_tier != eb.accountability.required_tier:
-            c.package_tier = [ea.accountability.required_tier, eb.accountability.required_tier]
-            rules = _cone(eb.accountability.requirements, eb.steps)
-            c.package_rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
-                                          ea.steps, eb.steps)
-        if ea.accountability.current_tier != eb.accountability.current_tier:
-            c.current_tier = [ea.accountability.current_tier, eb.accountability.current_tier]
-        sa = ea.readiness.score if ea.readiness else None
-        sb = eb.readiness.score if eb.readiness else None
-        if sa != sb:
-            c.readiness = [sa, sb]
-        if ea.budget or eb.budget:
-            sa = {s.id: s for s in (ea.budget.scopes if ea.budget else [])}
-            sb = {s.id: s for s in (eb.budget.scopes if eb.budget else [])}
-            for sid in sorted(set(sa) | set(sb)):
-                for key in ("status", "baseline_a_year", "envelope_a_year", "envelope_over_horizon", "saving_a_year",
-                            "retained_over_horizon"):
-                    va = getattr(sa[sid], key) if sid in sa else None
-                    vb = getattr(sb[sid], key) if sid in sb else None
-                    if va != vb:
-                        c.budget[f"{sid}.{key}"] = [va, vb]
-            pa = {k: v.value for k, v in (ea.budget.parameters.items() if ea.budget else [])}
-            pb = {k: v.value for k, v in (eb.budget.parameters.items() if eb.budget else [])}
-            for key in sorted(set(pa) | set(pb)):
-                if pa.get(key) != pb.get(key):
-                    c.budget[key] = [pa.get(key), pb.get(key)]
-        before = {p.id: p for p in ea.powers}
-        for p in eb.powers:
-            q = before.pop(p.id, None)
-            if q is None:
-                c.powers.append(PowerChange(power=p.id, status=[None, p.status]))
-                continue
-            change = PowerChange(power=p.id)
-            if q.status != p.status:
-                change.status = [q.status, p.status]
-            if q.required_tier != p.required_tier:
-                change.required_tier = [q.required_tier, p.required_tier]
-            if change.status or change.required_tier:
-                rules = _cone(p.prerequisites + p.requirements, eb.steps)
-                change.rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
-                                           ea.steps, eb.steps)
-                c.powers.append(change)
-        for gone in sorted(before):
-            c.powers.append(PowerChange(power=gone, status=[before[gone].status, None]))
         if c.model_dump(exclude_defaults=True).keys() - {"place", "name"}:
             changes.append(c)
     return Diff(

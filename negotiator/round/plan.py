@@ -20,7 +20,8 @@ from ..engines import evaluator_for
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
 from ..results import (
-    Conflict, Coverage, Evaluation, Ranked, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche, TrancheTime,
+    Conflict, Coverage, Evaluation, FactToCollect, Ranked, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche,
+    TrancheTime,
 )
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located
@@ -201,6 +202,14 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         envelope_note += f": this round's is GBP {config.financial_envelope_gbp_m:,.0f}m a year."
     else:
         envelope_note += "; this round config states none."
+    collect: dict[str, FactToCollect] = {}
+    for pid in ids:
+        for f in evaluations[pid].facts_to_collect:
+            agg = collect.setdefault(f.fact, FactToCollect(fact=f.fact, title=f.title, settles=[], may_settle=[]))
+            agg.settles += [f"{pid}: {s}" for s in f.settles]
+            agg.may_settle += [f"{pid}: {s}" for s in f.may_settle]
+            agg.places.append(pid)
+    facts_to_collect = sorted(collect.values(), key=lambda f: (-len(f.settles), -len(f.may_settle), f.fact))
     places = [RoundPlace(id=lp.id, name=lp.profile.name, file=lp.profile.file, tranche=tranche_of.get(lp.id),
                          rank=rank_of.get(lp.id), already_devolved=lp.id in devolved, placement=placement[lp.id],
                          evaluation=evaluations[lp.id])
@@ -221,7 +230,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
         not_eligible=not_eligible, eligibility_undetermined=undetermined,
         coverage=covered, coverage_with_devolved=with_devolved, budgets_in_first_tranche_a_year=budgets,
-        scenarios=scenarios, conflicts=conflicts, places=places, catalogue=catalogue(pack),
+        scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
+        catalogue=catalogue(pack),
     )
 
 

@@ -1,0 +1,171 @@
+"""What would it take: what-if, unlock, joining neighbours, facts to collect.
+
+Properties stated in words in each docstring: every reported set of moves really unlocks; no proper
+subset of a reported set does; no cheaper unlocking set is missed (checked against brute force over
+every subset of the moves, on the test pack); settling a fact to collect does settle the conclusions
+it names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import PACK, ROOT, TEST_PACK, cli
+from negotiator.check.sampling import profiles
+from negotiator.options.collect import facts_to_collect, space
+from negotiator.options.state import apply_moves, decide_facts, facts_with
+from negotiator.options.unlock import search
+from negotiator.pack.load import load_pack
+from negotiator.results import Status
+from negotiator.vocab.facts import MONTHS_SUFFIX, months_between
+
+TEST = load_pack(TEST_PACK)
+ROUTE_MAP = load_pack(PACK)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+ON = st.dates(date(2022, 6, 1), date(2026, 1, 1))
+
+
+def test_whatif_shows_only_what_changes_with_the_rules_responsible():
+    result = cli("whatif", "greater-manchester", "--as-of", "2011-05-01",
+                 "--set", "accountability.model=directly_elected_mayor")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "single_place_budget: status needs_stronger_accountability -> available" in out
+    assert "because the place's tier changed: joint_governance -> high_visibility" in out
+    assert "adult_skills" not in out, "only what changes"
+
+
+def test_whatif_on_a_parameter_names_the_rule_that_flips():
+    data = json.loads(cli("whatif", "wiltshire", "--as-of", "2011-03-01", "--set",
+                          "strategic_county_min_population=450000", "--json").stdout)
+    assert data["change"]["eligible"] == [False, True]
+    flipped = {r["rule"]: r for r in data["change"]["eligibility_rules"]}
+    assert flipped["level.strategic_county"]["result"] == ["false", "true"]
+    assert flipped["level.strategic_county"]["parameters"]["strategic_county_min_population"] == [500000, 450000]
+
+
+def test_whatif_rejects_what_is_neither_a_fact_nor_a_parameter():
+    result = cli("whatif", "kent", "--set", "capacity.total_place_pilto=true")
+    assert result.exit_code == 2
+    assert "did you mean 'capacity.total_place_pilot'?" in result.stderr
+    bad = cli("whatif", "kent", "--set", "capacity.total_place_pilot=maybe")
+    assert bad.exit_code == 2 and "expected true or false" in bad.stderr
+
+
+def test_round_set_changes_the_config_and_a_parameter(tmp_path):
+    config = ROOT / "rounds" / "forerunner-2011.yaml"
+    a = cli("round", ROOT / "places", "--config", config, "--out", tmp_path / "a", "--quiet")
+    b = cli("round", ROOT / "places", "--config", config, "--out", tmp_path / "b", "--quiet",
+            "--set", "capacity=8", "--set", "strategic_county_min_population=450000")
+    assert a.exit_code == 0 and b.exit_code == 0, b.stderr
+    diff = json.loads(cli("diff", tmp_path / "a" / "round.json", tmp_path / "b" / "round.json", "--json").stdout)
+    assert diff["config"]["capacity"] == [12, 8]
+    assert diff["parameters"]["strategic_county_min_population"] == [500000, 450000]
+    bad = cli("round", "--out", tmp_path / "c", "--set", "capacity=none")
+    assert bad.exit_code == 2 and "capacity" in bad.stderr
+
+
+def test_unlock_greater_manchester_in_2010_names_the_accountability_move_behind_the_single_place_budget():
+    data = json.loads(cli("unlock", "greater-manchester", "--power", "single_place_budget", "--as-of",
+                          "2010-06-01", "--json").stdout)
+    first = data["answers"][0]
+    ids = {m["id"] for m in first["moves"]}
+    assert ids & {"adopt_directly_elected_mayor", "propose_visible_alternative"}
+    assert first["outcome"]["single_place_budget"][1] == "available"
+
+
+def test_unlock_on_tower_hamlets_proposes_groupings_with_their_populations():
+    result = cli("unlock", "tower-hamlets", "--power", "transport", "--as-of", "2011-03-01")
+    assert result.exit_code == 0
+    assert "Groupings that would reach it" in result.stdout and "population" in result.stdout
+    data = json.loads(cli("unlock", "tower-hamlets", "--power", "transport", "--as-of", "2011-03-01",
+                          "--json").stdout)
+    assert data["join"] and all(o["population"] for o in data["join"])
+    assert any(o["eligible"] for o in data["join"])
+
+
+def test_unlock_on_a_power_already_available_says_there_is_nothing_to_unlock():
+    result = cli("unlock", "birmingham", "--power", "public_health", "--as-of", "2011-03-01")
+    assert "Nothing: it is available already" in result.stdout
+
+
+def test_unlock_says_plainly_when_no_declared_move_unlocks_it():
+    data = json.loads(cli("unlock", "kent", "--power", "city_region_mayor_powers", "--as-of", "2011-03-01",
+                          "--json").stdout)
+    assert data["answers"] == [] and any("level.grouping" in r for r in data["why_not"])
+
+
+def test_time_is_a_move_too():
+    data = json.loads(cli("unlock", ROOT / "tests" / "packs" / "places" / "new-combined-authority.yaml",
+                          "--power", "adult_skills", "--rules", TEST_PACK, "--as-of", "2023-07-01", "--json").stdout)
+    assert [m["id"] for m in data["answers"][0]["moves"]] == ["wait_a_year"]
+
+
+def _unlocks(pack, profile, on, target, moves) -> bool | None:
+    applied = apply_moves(pack, profile, on, list(moves))
+    if applied is None:
+        return None
+    facts, later = applied
+    return decide_facts(pack, facts, later).statuses[target] == Status.available
+
+
+@SETTINGS
+@given(profiles(TEST), ON)
+def test_unlock_answers_are_minimal_really_unlock_and_none_cheaper_is_missed(profile, on):
+    """Every reported set unlocks; no proper subset of it does; the cheapest of all unlocking sets, found by
+    brute force over every subset of the moves, costs no less than the first answer."""
+    for power in TEST.powers:
+        answers, base = search(TEST, profile, on, power.id, limit=50)
+        if base.statuses[power.id] == Status.available:
+            continue
+        by_id = {m.id: m for m in TEST.moves}
+        for a in answers:
+            moves = [by_id[m.id] for m in a.moves]
+            assert _unlocks(TEST, profile, on, power.id, moves) is True
+            for k in range(len(moves)):
+                for sub in itertools.combinations(moves, k):
+                    assert _unlocks(TEST, profile, on, power.id, sub) is not True, (power.id, a.moves, sub)
+        brute = [sum(m.cost for m in combo) for k in range(1, len(TEST.moves) + 1)
+                 for combo in itertools.combinations(TEST.moves, k)
+                 if _unlocks(TEST, profile, on, power.id, combo) is True]
+        if brute:
+            assert answers and answers[0].cost == min(brute)
+        else:
+            assert not answers
+
+
+@SETTINGS
+@given(profiles(ROUTE_MAP), st.dates(date(2010, 3, 1), date(2014, 1, 1)))
+def test_settling_a_fact_to_collect_settles_the_conclusions_it_names(profile, on):
+    """Whatever value a fact to collect turns out to have, the conclusions it names are no longer undetermined."""
+    for f in facts_to_collect(ROUTE_MAP, profile, on):
+        months = f.fact + MONTHS_SUFFIX
+        values = [v for v in space(ROUTE_MAP).classes(f.fact) if v is not None]
+        for value in values:
+            facts = facts_with(ROUTE_MAP, profile, on, {f.fact: value})
+            if months in ROUTE_MAP.facts:
+                facts[months] = months_between(value, on)
+            out = decide_facts(ROUTE_MAP, facts, on)
+            for conclusion in f.settles:
+                if conclusion == "negotiation level":
+                    assert out.eligible is not None
+                else:
+                    assert out.statuses[conclusion.removeprefix("power ")] != Status.undetermined
+
+
+def test_evaluate_shows_the_facts_to_collect_first():
+    out = cli("evaluate", "west-midlands", "--as-of", "2011-03-01").stdout
+    assert "Collect first: accountability.model" in out
+
+
+def test_the_round_report_lists_the_facts_to_collect_and_what_it_would_take(tmp_path):
+    result = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", tmp_path,
+                 "--quiet")
+    assert result.exit_code == 0
+    md = (tmp_path / "round.md").read_text()
+    assert "## Facts to collect first" in md and "**What it would take:**" in md
