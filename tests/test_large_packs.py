@@ -166,7 +166,7 @@ def test_a_pack_with_too_many_rules_is_refused_with_a_located_line(tmp_path, mon
     from helpers import cli
     from negotiator.pack import load as pack_module
     monkeypatch.setattr(pack_module, "MAX_RULES", 30)
-    folder = lp.write_pack(tmp_path / "many", {f"many.r{i}": {"fact": "member_count", "gte": i} for i in range(7)})
+    folder = lp.write_pack(tmp_path / "many", {f"many.r{i}": {"fact": "member_count", "gte": i} for i in range(8)})
     result = cli("validate", folder)
     assert result.exit_code == 2
     assert "Error: " in result.stderr and "rules.yaml:" in result.stderr
