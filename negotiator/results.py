@@ -163,6 +163,15 @@ class FactValue(_R):
     measured: bool = False
 
 
+class Upcoming(_R):
+    """A dated value of a fact that takes effect after the evaluation's date (known to the profile)."""
+
+    fact: str
+    value: Any
+    since: date
+    source: Optional[str] = None
+
+
 class Step(_R):
     """One rule's conclusion for the place, with the facts and rules it read."""
 
@@ -303,6 +312,7 @@ class Evaluation(_R):
     budget: Optional[BudgetResult] = None
     readiness: Optional[Readiness] = None
     missing_facts: list[str]
+    upcoming: list[Upcoming] = Field(default_factory=list, description="Known changes of facts after the date")
     facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
     unlock: list["UnlockLine"] = Field(default_factory=list, description="What it would take, for powers asked for")
     catalogue: Optional[Catalogue] = None

@@ -19,6 +19,7 @@ from ..engines.semantics import engine_facts, truth
 from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
 from ..results import (
     Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status, Step, Truth3,
+    Upcoming,
 )
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_result
@@ -288,6 +289,19 @@ class Decision:
                 out[name] = FactValue(value=self.facts[name], source="computed from the profile")
         return out
 
+    def upcoming(self, months: int = 24) -> list[Upcoming]:
+        """Values of the facts the pack reads that take effect within `months` after the as-of date."""
+        limit = date(self.as_of.year + months // 12, self.as_of.month, min(self.as_of.day, 28))
+        out = []
+        for name, history in sorted(self.profile.facts.items()):
+            decl = self.pack.facts.get(name)
+            if decl is None or decl.measured:
+                continue
+            for entry in history:
+                if entry.start is not None and self.as_of < entry.start <= limit:
+                    out.append(Upcoming(fact=name, value=entry.value, since=entry.start, source=entry.source))
+        return sorted(out, key=lambda u: (u.since, u.fact))
+
     def evaluation(self, with_catalogue: bool = True, advice: bool = True) -> Evaluation:
         """The typed result; with `advice`, also the facts to collect first and what would unlock the powers
         asked for (searched with the plain-Python evaluator, proven equal to durable-rules)."""
@@ -310,7 +324,7 @@ class Decision:
             negotiation=negotiation, accountability=self.accountability(powers), powers=powers,
             budget=budget_result(self, powers),
             readiness=readiness(self.pack, self.truths) if self.pack.readiness else None,
-            missing_facts=missing, facts_to_collect=collect, unlock=unlock,
+            missing_facts=missing, upcoming=self.upcoming(), facts_to_collect=collect, unlock=unlock,
             catalogue=catalogue(self.pack) if with_catalogue else None,
         )
 

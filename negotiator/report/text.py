@@ -167,6 +167,10 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         lines += R.wrap(f"Special case ({sc.title}): {sc.text}", "")
         lines.append("")
 
+    if ev.upcoming:
+        lines += R.wrap("Known changes after this date: " + "; ".join(
+            f"{u.fact} becomes {fmt(u.value)} on {u.since.isoformat()}" for u in ev.upcoming), "")
+        lines.append("")
     if ev.unlock:
         lines.append("What it would take (powers asked for; negotiator unlock PLACE --power ID for more)")
         for u in ev.unlock:

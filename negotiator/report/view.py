@@ -82,6 +82,7 @@ class Deal:
     missing_facts: list[str]
     unlock: list[tuple[str, str]]
     collect: list[str]
+    upcoming: list[str]
 
 
 @dataclass
@@ -192,6 +193,7 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
         missing_facts=ev.missing_facts,
         unlock=[(cat.powers[u.power].title, u.text) for u in ev.unlock],
         collect=[collect_text(f) for f in ev.facts_to_collect[:3]],
+        upcoming=[f"{u.fact} becomes {fmt(u.value)} on {u.since.isoformat()}" for u in ev.upcoming],
     )
 
 
