@@ -93,9 +93,10 @@ class RoundView:
 def budget_sentence(b: BudgetResult) -> str:
     scope = ", ".join(c.title for c in b.components if c.scope == Scope.in_scope) or "none yet"
     text = f"in scope: {scope}."
+    if b.baseline is None and not b.missing:
+        return text  # the pack's budget has no baseline fact
     if b.baseline is None:
-        missing = ", ".join(b.missing) or "a baseline"
-        return text + f" Baseline unknown: the profile does not state {missing}."
+        return text + f" Baseline unknown: the profile does not state {', '.join(b.missing)}."
     since = f" ({b.baseline_since.isoformat()})" if b.baseline_since else ""
     p = b.parameters
     parts = [f"Baseline {gbp(b.baseline)} a year{since}"]
