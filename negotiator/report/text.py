@@ -109,6 +109,18 @@ class _Renderer:
         return self.wrap("missing: " + ", ".join(p.missing), "")
 
 
+def on_record(ev: Evaluation, cat: Catalogue) -> list[str]:
+    """Rules no decision reads (not the negotiation rule, a power's, a requirement, a tier condition, a readiness
+    weight, nor a part of another rule): what a place has, kept for the record (e.g. a settlement in force)."""
+    read = {ev.negotiation.rule, *ev.accountability.requirements}
+    read |= {r for p in cat.powers.values() for r in p.requires}
+    read |= {r for p in ev.powers for r in p.requirements}
+    read |= {r for t in cat.tiers for r in t.conditions}
+    read |= {part.rule for part in (ev.readiness.parts if ev.readiness else [])}
+    read |= {r for step in ev.steps.values() for r in step.rules}
+    return [rid for rid in sorted(ev.steps) if rid not in read]
+
+
 def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int = 100) -> str:
     """A readable summary of one evaluation."""
     cat = cat or ev.catalogue
@@ -200,6 +212,13 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         assumed = [k for k, v in p.items() if v.assumption]
         if assumed:
             lines += R.wrap(f"Assumed parameters (not in the sources): {', '.join(assumed)}", "  ")
+        lines.append("")
+
+    recorded = [rid for rid in on_record(ev, cat) if ev.steps[rid].result.value == "true"]
+    if recorded:
+        lines.append("On record (rules that hold which no decision reads)")
+        for rid in recorded:
+            lines += R.step_lines(ev.steps[rid], "  ")
         lines.append("")
 
     if ev.missing_facts:
