@@ -69,7 +69,8 @@ class _Renderer:
         if fv.value == NEVER:
             return f"months since {base}: never ({fact_text(base, fv)})"
         start = fv.value if isinstance(fv.value, date) else date.fromisoformat(str(fv.value))
-        return f"months since {base} = {months_between(start, self.ev.as_of)} ({fact_text(base, fv)})"
+        shown = f"{base} = {start.isoformat()}" if fv.since in (None, start) else fact_text(base, fv)
+        return f"months since {base} = {months_between(start, self.ev.as_of)} ({shown})"
 
     def sub_steps(self, rule_id: str, indent: str, shown: set[str], depth: int = 0) -> list[str]:
         """The rules a rule reads, each with its facts, below it (for rules built from other rules)."""

@@ -169,7 +169,7 @@ def _fact_line(d: Decision, name: str) -> str:
             return f"months since {base} = unknown"
         if entry.value == NEVER:
             return f"months since {base}: never"
-        since = f", since {entry.start.isoformat()}" if entry.start else ""
+        since = f", since {entry.start.isoformat()}" if entry.start not in (None, entry.value) else ""
         return f"months since {base} = {months_between(entry.value, d.as_of)} ({base} = {show(entry.value)}{since})"
     decl = d.pack.facts.get(name)
     value = d.facts.get(name)
