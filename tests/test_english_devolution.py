@@ -51,6 +51,10 @@ def test_before_its_mayors_eighteenth_month_greater_manchester_is_not_yet_establ
     assert data["steps"]["sa.established_mayoral"]["result"] == "false"
     step = data["steps"]["established.mayor_18_months"]
     assert step["result"] == "false" and step["failed"] == ["months since mayor.first_in_post ≥ 18 (established_mayor_months) (is 17)"]
+    text = cli("evaluate", "greater-manchester", *RULES, "--as-of", "2018-11-03").stdout
+    assert "✓ sa.mayoral_not_established: A mayoral strategic authority not yet established" in text
+    assert "✗ established.mayor_18_months" in text
+    assert "months since mayor.first_in_post = 17 (mayor.first_in_post = 2017-05-04)" in " ".join(text.split())
     text = cli("explain", "greater-manchester", "integrated_settlement", *RULES, "--as-of", "2018-11-03").stdout
     assert "✗ sa.established_mayoral is false" in text
 

@@ -75,7 +75,7 @@ class _Renderer:
     def sub_steps(self, rule_id: str, indent: str, shown: set[str], depth: int = 0) -> list[str]:
         """The rules a rule reads, each with its facts, below it (for rules built from other rules)."""
         out: list[str] = []
-        if depth >= 3:
+        if depth >= 4:
             return out
         for sub in self.ev.steps[rule_id].rules:
             if sub in shown:
