@@ -98,9 +98,10 @@ def test_a_place_sharing_a_council_with_a_higher_ranked_one_moves_to_the_next_tr
     text = (places / "sheffield-city-region.yaml").read_text()
     (places / "sheffield-city-region.yaml").write_text(text.replace(
         "grouping:\n  status: multi_area_agreement\n",
-        "grouping:\n  status: multi_area_agreement\naccountability:\n  model: joint_committee\n"
+        "grouping:\n  status: multi_area_agreement\n"
         "capacity:\n  shared_services: true\n  total_place_pilot: true\n  community_budget_pilot: true\n"
-        "  public_spend_mapped: true\n"))
+        "  public_spend_mapped: true\n").replace(
+        "accountability:\n  model:\n", "accountability:\n  model:\n    - {value: joint_committee, from: 2008-01-01}\n"))
     result = cli("round", places, "--config", CONFIG, "--out", tmp_path / "out", "--quiet")
     assert result.exit_code == 0, result.stderr
     data = json.loads((tmp_path / "out" / "round.json").read_text())

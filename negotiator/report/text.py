@@ -8,12 +8,14 @@ CLI, so no escape sequence from a profile reaches the terminal.
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from typing import Any
 
 from ..results import (
     STATUS_TITLE, Catalogue, CondNode, Diff, Evaluation, Explanation, FactValue, PowerResult, RuleChain, Status,
     Step,
 )
+from ..vocab.facts import NEVER, months_between
 from .view import fmt, gbp, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
@@ -48,15 +50,39 @@ class _Renderer:
         if not step.in_force:
             out += self.wrap(f"{info.in_force}: not in force on {self.ev.as_of.isoformat()}", indent + "    ")
         if step.facts:
-            shown = [fact_text(n, self.ev.facts.get(n)) for n in step.facts if not n.endswith("@months")]
-            shown += [f"months since {n.removesuffix('@months')} = unknown" for n in step.facts
-                      if n.endswith("@months")]
+            shown = [fact_text(n, self.ev.facts.get(n)) if not n.endswith("@months") else self.months_text(n)
+                     for n in step.facts]
             out += self.wrap("facts: " + "; ".join(shown), indent + "    ")
         if step.missing:
             out += self.wrap(f"missing: {', '.join(step.missing)}", indent + "    ")
         if step.failed:
             out += self.wrap(f"fails on: {'; '.join(step.failed)}", indent + "    ")
         out += self.wrap(f"source: {self.cat.cite(info.source)}", indent + "    ")
+        return out
+
+    def months_text(self, name: str) -> str:
+        """'months since X = N (X = DATE)' for a months_since test, from the date fact it reads."""
+        base = name.removesuffix("@months")
+        fv = self.ev.facts.get(base)
+        if fv is None:
+            return f"months since {base} = unknown"
+        if fv.value == NEVER:
+            return f"months since {base}: never ({fact_text(base, fv)})"
+        start = fv.value if isinstance(fv.value, date) else date.fromisoformat(str(fv.value))
+        shown = f"{base} = {start.isoformat()}" if fv.since in (None, start) else fact_text(base, fv)
+        return f"months since {base} = {months_between(start, self.ev.as_of)} ({shown})"
+
+    def sub_steps(self, rule_id: str, indent: str, shown: set[str], depth: int = 0) -> list[str]:
+        """The rules a rule reads, each with its facts, below it (for rules built from other rules)."""
+        out: list[str] = []
+        if depth >= 4:
+            return out
+        for sub in self.ev.steps[rule_id].rules:
+            if sub in shown:
+                continue
+            shown.add(sub)
+            out += self.step_lines(self.ev.steps[sub], indent)
+            out += self.sub_steps(sub, indent + "    ", shown, depth + 1)
         return out
 
     def why(self, p: PowerResult) -> list[str]:
@@ -84,6 +110,18 @@ class _Renderer:
         return self.wrap("missing: " + ", ".join(p.missing), "")
 
 
+def on_record(ev: Evaluation, cat: Catalogue) -> list[str]:
+    """Rules no decision reads (not the negotiation rule, a power's, a requirement, a tier condition, a readiness
+    weight, nor a part of another rule): what a place has, kept for the record (e.g. a settlement in force)."""
+    read = {ev.negotiation.rule, *ev.accountability.requirements}
+    read |= {r for p in cat.powers.values() for r in p.requires}
+    read |= {r for p in ev.powers for r in p.requirements}
+    read |= {r for t in cat.tiers for r in t.conditions}
+    read |= {part.rule for part in (ev.readiness.parts if ev.readiness else [])}
+    read |= {r for step in ev.steps.values() for r in step.rules}
+    return [rid for rid in sorted(ev.steps) if rid not in read]
+
+
 def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int = 100) -> str:
     """A readable summary of one evaluation."""
     cat = cat or ev.catalogue
@@ -108,9 +146,11 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
             None: "UNDETERMINED whether it can negotiate (facts missing)"}[neg.eligible]
     lines.append(f"Negotiation: {word}")
     lines += R.step_lines(ev.steps[neg.rule], "  ")
+    shown = {neg.rule, *neg.decisive}
     for rid in neg.decisive:
         lines += R.step_lines(ev.steps[rid], "    ")
-    if neg.reason and neg.reason.rule not in neg.decisive and neg.reason.rule != neg.rule:
+        lines += R.sub_steps(rid, "        ", shown)
+    if neg.reason and neg.reason.rule not in shown:
         lines += R.step_lines(ev.steps[neg.reason.rule], "    ")
     lines.append("")
 
@@ -161,6 +201,14 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         if assumed:
             lines += R.wrap(f"Assumed parameters (not in the sources): {', '.join(assumed)}", "  ")
         lines.append("")
+
+    recorded = [rid for rid in on_record(ev, cat) if ev.steps[rid].result.value == "true"]
+    if recorded:
+        lines.append("On record (rules that hold which no decision reads)")
+        for rid in recorded:
+            lines += R.step_lines(ev.steps[rid], "  ")
+        lines.append("")
+
 
     if ev.negotiation.special_case:
         sc = ev.negotiation.special_case

@@ -1,0 +1,183 @@
+"""Then versus now for people: terminal text, and compare.md and compare.html written as a set.
+
+One view model (every sentence decided here) feeds the text and both templates
+(templates/compare.md.j2, compare.html.j2); user text is escaped by the
+template environment, as for rounds (files.py).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..atomic import write_set
+from ..results import (
+    STATUS_LABEL, VERDICT_TITLE, Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary,
+    Status, Verdict, dump,
+)
+from .files import _env
+from .view import STATUS_COLOUR, models_text, words
+
+MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
+VERDICT_COLOUR = {
+    Verdict.kept: "#1a7f37", Verdict.gained: "#0969da", Verdict.lost: "#cf222e", Verdict.neither: "#57606a",
+    Verdict.undetermined: "#8c959f", Verdict.no_counterpart: "#6e7781", Verdict.new: "#8250df",
+}
+ORDER = [Verdict.gained, Verdict.kept, Verdict.lost, Verdict.neither, Verdict.undetermined, Verdict.no_counterpart,
+         Verdict.new]
+
+
+# --- the view model ---------------------------------------------------------------------------------
+
+@dataclass
+class Why:
+    """Why a power has its status on one side: a sentence and the rules behind it."""
+
+    status: str
+    sentence: str
+    rules: list[RuleBehind] = field(default_factory=list)
+
+
+def status_sentence(p: PowerSide) -> str:
+    if p.status == Status.available:
+        return f"available: every rule it needs holds, and it needs {words(p.required_tier)}, which the place has"
+    if p.status == Status.needs_stronger_accountability:
+        return (f"with stronger accountability: it needs {words(p.required_tier)}, the place has "
+                f"{words(p.current_tier) if p.current_tier else 'an unknown tier'} ({models_text(p.models)} would do)")
+    if p.status == Status.not_available:
+        parts = [f"the place cannot negotiate ({p.not_negotiable})"] if p.not_negotiable else []
+        if p.failed:
+            parts.append(", ".join(p.failed) + (" does not hold" if len(p.failed) == 1 else " do not hold"))
+        return "not available: " + ("; ".join(parts) or "a rule it needs does not hold")
+    if p.status == Status.undetermined:
+        return "undetermined until these facts are known: " + (", ".join(p.missing) or "unknown")
+    return f"not in force ({p.in_force})"
+
+
+def why(p: PowerSide) -> Why:
+    return Why(STATUS_LABEL[p.status], status_sentence(p), p.rules)
+
+
+def side_text(s: SideSummary) -> str:
+    word = {True: "eligible", False: "not eligible", None: "eligibility undetermined"}[s.eligible]
+    held = [f"{MARK[r.result.value]} {r.rule}" for r in s.decisive]
+    model = words(s.model) if s.model else "unknown"
+    since = f" since {s.model_since.isoformat()}" if s.model_since else ""
+    tier = s.current_tier_title or "unknown tier"
+    return (f"{s.pack.id} v{s.pack.version} as of {s.as_of.isoformat()} ({s.as_of_note}): {word}"
+            + (f" ({'; '.join(held)})" if held else "") + f"; model {model}{since}: {tier}")
+
+
+@dataclass
+class PlaceView:
+    c: PlaceComparison
+    then: str
+    now: str
+    counts: list[tuple[str, int, str]]  # (verdict title, count, colour)
+
+
+def place_view(c: PlaceComparison) -> PlaceView:
+    counts = [(VERDICT_TITLE[v], c.counts.get(v.value, 0), VERDICT_COLOUR[v]) for v in ORDER if c.counts.get(v.value)]
+    return PlaceView(c, side_text(c.then), side_text(c.now), counts)
+
+
+def row_line(row: CounterpartRow) -> str:
+    now = "; ".join(f"{p.power}: {STATUS_LABEL[p.status]}" for p in row.now) or "nothing"
+    return f"{row.then.power}: {STATUS_LABEL[row.then.status]} -> {now}: {VERDICT_TITLE[row.verdict]}"
+
+
+# --- terminal text ----------------------------------------------------------------------------------
+
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False) or [indent]
+
+
+def _rule_lines(r: RuleBehind, indent: str, width: int) -> list[str]:
+    out = _wrap(f"{MARK[r.result.value]} {r.rule}: {r.statement}", indent, width)
+    if r.facts:
+        out += _wrap("facts: " + "; ".join(r.facts), indent + "    ", width)
+    if r.failed:
+        out += _wrap("fails on: " + "; ".join(r.failed), indent + "    ", width)
+    if r.missing:
+        out += _wrap("missing: " + ", ".join(r.missing), indent + "    ", width)
+    out += _wrap(f"source: {r.source}", indent + "    ", width)
+    return out
+
+
+def _side_lines(label: str, p: PowerSide, width: int) -> list[str]:
+    out = _wrap(f"{label} {p.power} ({p.title}): {status_sentence(p)}", "      ", width)
+    for r in p.rules:
+        out += _rule_lines(r, "          ", width)
+    return out
+
+
+def render_text(c: Comparison, width: int = 100) -> str:
+    lines: list[str] = []
+    lines += _wrap(f"Then versus now: {c.then_pack.title} ({c.then_pack.id}) against {c.now_pack.title} "
+                   f"({c.now_pack.id}); counterparts from {c.counterparts}", "", width)
+    for pc in c.places:
+        v = place_view(pc)
+        lines.append("")
+        lines.append(f"{pc.place.name} ({pc.place.id})")
+        lines += _wrap("Then: " + v.then, "  ", width)
+        lines += _wrap("Now:  " + v.now, "  ", width)
+        for label, side in (("then", pc.then), ("now", pc.now)):
+            if side.on_record:
+                lines += _wrap(f"On record {label}:", "  ", width)
+                for r in side.on_record:
+                    lines += _rule_lines(r, "      ", width)
+        for row in pc.rows:
+            lines.append("")
+            lines += _wrap(row_line(row), "  ", width)
+            lines += _wrap(f"note: {row.note}", "      ", width)
+            lines += _side_lines("then", row.then, width)
+            for p in row.now:
+                lines += _side_lines("now ", p, width)
+        if pc.new_powers:
+            lines.append("")
+            lines.append("  New now, with no counterpart then:")
+            for p in pc.new_powers:
+                lines += _side_lines("now ", p, width)
+        lines.append("")
+        lines += _wrap("In sum: " + "; ".join(f"{title}: {n}" for title, n, _ in v.counts), "  ", width)
+    if len(c.places) > 1:
+        lines.append("")
+        lines.append("Places")
+        for pc in c.places:
+            lines += _wrap(f"{pc.place.name}: " + ", ".join(f"{words(k)} {n}" for k, n in pc.counts.items() if n), "  ",
+                           width)
+    return "\n".join(lines) + "\n"
+
+
+# --- files --------------------------------------------------------------------------------------------
+
+def _chip(text: str, colour: str) -> Markup:
+    return Markup(f'<span class="chip" style="background:{colour}">{Markup.escape(text)}</span>')
+
+
+def _context(c: Comparison) -> dict:
+    return {"c": c, "views": [place_view(pc) for pc in c.places], "why": why, "label": STATUS_LABEL,
+            "verdict": VERDICT_TITLE, "row_line": row_line, "order": ORDER, "words": words,
+            "status_chip": lambda s: _chip(STATUS_LABEL[Status(s)], STATUS_COLOUR[Status(s)]),
+            "verdict_chip": lambda v: _chip(VERDICT_TITLE[Verdict(v)], VERDICT_COLOUR[Verdict(v)]),
+            "mark": MARK}
+
+
+def to_markdown(c: Comparison) -> str:
+    text = _env("md").get_template("compare.md.j2").render(**_context(c))
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.rstrip("\n") + "\n"
+
+
+def to_html(c: Comparison) -> str:
+    return _env("html").get_template("compare.html.j2").render(**_context(c))
+
+
+def write_compare(c: Comparison, out: Path) -> list[Path]:
+    """compare.json, compare.md and compare.html in `out`, replacing an earlier set as a whole."""
+    return write_set(out, {"compare.json": dump(c, 2), "compare.md": to_markdown(c), "compare.html": to_html(c)})

@@ -1,0 +1,158 @@
+"""The framework in force today (rules/english-devolution-2026), its places, a round, and then versus now."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import pytest
+
+from helpers import ROOT, cli
+from negotiator.check.run import EXHAUSTIVE_LIMIT, run_checks
+from negotiator.engines import evaluator_for
+from negotiator.pack.load import load_pack
+from negotiator.results import Comparison
+from negotiator.vocab.places import load_places
+from negotiator.vocab.profile import facts_at
+
+PACK = ROOT / "rules" / "english-devolution-2026"
+CONFIG = ROOT / "rounds" / "programme-2026.yaml"
+RULES = ("--rules", "english-devolution-2026")
+
+
+def test_greater_manchester_is_an_established_mayoral_strategic_authority_with_dated_reasons():
+    text = cli("evaluate", "greater-manchester", *RULES).stdout
+    assert "As of 2026-04-29 (the rule pack's date of effect" in text
+    assert "✓ sa.established_mayoral: An established mayoral strategic authority" in text
+    assert "✓ established.mayor_18_months" in text and "(mayor.first_in_post = 2017-05-04)" in text
+    assert "authority.assurance_framework = true (since 2017-03-01)" in text
+    assert "source: Integrated Settlement: policy document (MHCLG, 11 June 2025)" in text
+    assert "The integrated settlement of an established mayoral strategic authority: available" in text
+    for power in ("integrated_settlement", "police_and_crime_commissioner", "fire_and_rescue"):
+        assert text.index(power) < text.index("The integrated settlement of an established mayoral"), power
+    assert "Available now (12)" in text
+
+    today = json.loads(cli("evaluate", "greater-manchester", *RULES, "--as-of", "2026-11-23", "--json").stdout)
+    status = {p["id"]: p["status"] for p in today["powers"]}
+    assert status["integrated_settlement"] == status["police_and_crime_commissioner"] == \
+        status["fire_and_rescue"] == "available"
+    assert today["steps"]["sa.established_mayoral"]["result"] == "true"
+    assert today["steps"]["settlement.in_place"]["result"] == "true"
+    assert today["facts"]["settlement.integrated_from"]["value"] == "2025-04-01"
+    assert today["facts"]["police.mayor_functions_from"]["value"] == "2017-05-08"
+    text = cli("evaluate", "greater-manchester", *RULES, "--as-of", "2026-11-23").stdout
+    assert "On record" in text and "✓ settlement.in_place" in text and "✓ police.transferred" in text
+
+
+def test_before_its_mayors_eighteenth_month_greater_manchester_is_not_yet_established():
+    data = json.loads(cli("evaluate", "greater-manchester", *RULES, "--as-of", "2018-11-03", "--json").stdout)
+    assert data["steps"]["sa.mayoral"]["result"] == "true"
+    assert data["steps"]["sa.established_mayoral"]["result"] == "false"
+    step = data["steps"]["established.mayor_18_months"]
+    assert step["result"] == "false" and step["failed"] == ["months since mayor.first_in_post ≥ 18 (established_mayor_months) (is 17)"]
+    text = cli("evaluate", "greater-manchester", *RULES, "--as-of", "2018-11-03").stdout
+    assert "✓ sa.mayoral_not_established: A mayoral strategic authority not yet established" in text
+    assert "✗ established.mayor_18_months" in text
+    assert "months since mayor.first_in_post = 17 (mayor.first_in_post = 2017-05-04)" in " ".join(text.split())
+    text = cli("explain", "greater-manchester", "integrated_settlement", *RULES, "--as-of", "2018-11-03").stdout
+    assert "✗ sa.established_mayoral is false" in text
+
+
+def test_the_pack_validates_and_its_checks_pass():
+    result = cli("validate", PACK)
+    assert result.exit_code == 0, result.stderr
+    assert "counterparts of rule pack english-devolution-2026 for route-map-2010: 16 powers mapped" in result.stdout
+    report = run_checks(load_pack(PACK), examples=25, durable_check=False)
+    assert report["passed"], [c for c in report["checks"] if c["status"] == "failed"]
+    assert report["space"]["size"] <= EXHAUSTIVE_LIMIT, "--exhaustive checks the whole abstraction"
+    monotone = next(c for c in report["checks"] if c["id"] == "monotone")
+    assert monotone["status"] == "passed" and monotone["checked"] > 0
+
+
+def test_the_engines_agree_on_todays_places():
+    pack = load_pack(PACK)
+    durable, python = evaluator_for(pack, "durable"), evaluator_for(pack, "python")
+    from negotiator.engines.semantics import engine_facts
+    for lp in load_places([str(ROOT / "places")], pack):
+        facts = engine_facts(facts_at(lp.profile, pack.vocabulary, date(2026, 11, 23)))
+        assert durable.truths(facts, frozenset()) == python.truths(facts, frozenset()), lp.id
+
+
+@pytest.fixture(scope="module")
+def round_data(tmp_path_factory):
+    out = tmp_path_factory.mktemp("programme")
+    result = cli("round", ROOT / "places", *RULES, "--config", CONFIG, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.stderr
+    return out, json.loads((out / "round.json").read_text())
+
+
+def test_a_round_over_todays_places_ranks_the_authorities_seeking_the_next_step(round_data):
+    out, data = round_data
+    assert data["round"]["date"] == "2026-11-23" and data["pack"]["id"] == "english-devolution-2026"
+    assert "greater-manchester" in data["already_devolved"]
+    first = data["tranches"][0]["places"]
+    assert 0 < len(first) <= 6 and not set(first) & set(data["already_devolved"])
+    assert {"birmingham", "tower-hamlets"} <= set(data["not_eligible"])
+    assert "kent" in data["eligibility_undetermined"]
+    md = (out / "round.md").read_text()
+    sheet = md[md.index("### Cambridgeshire and Peterborough"):]
+    assert "Police and crime commissioner functions, exercised by the mayor" in sheet[:2000]
+    assert "**Obligations:** A published Local Assurance Framework" in sheet[:3000]
+
+
+def test_then_versus_now_for_greater_manchester():
+    result = cli("compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of", "2026-11-23", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = Comparison.model_validate_json(result.stdout)
+    assert (data.then_pack.id, data.now_pack.id) == ("route-map-2010", "english-devolution-2026")
+    gm = data.places[0]
+    rows = {r.then.power: r for r in gm.rows}
+    budget = rows["single_place_budget"]
+    assert budget.then.status.value == "needs_stronger_accountability"
+    assert [p.power for p in budget.now] == ["integrated_settlement"] and budget.now[0].status.value == "available"
+    assert budget.verdict.value == "gained"
+    assert "established.mayor_18_months" in [r.rule for r in budget.now[0].rules]
+    assert rows["transport"].verdict.value == "kept"
+    assert rows["general_power_of_competence"].verdict.value == "no_counterpart"
+    assert {p.power for p in gm.new_powers} == {"rail_devolution_request"}, \
+        "the platinum powers of the route-map answer to a mayor's commissioners and fire functions"
+    assert gm.then.eligible is True and gm.now.eligible is True
+    assert any(r.rule == "settlement.in_place" for r in gm.now.on_record)
+    text = cli("compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of", "2026-11-23").stdout
+    assert "single_place_budget: with stronger accountability -> integrated_settlement: available now: granted now" \
+        in " ".join(text.split())
+
+
+def test_then_versus_now_for_a_round_writes_markdown_and_html(tmp_path):
+    result = cli("compare", "--config", CONFIG, "--out", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((tmp_path / "compare.json").read_text())
+    assert data["now_as_of"] == "2026-11-23" and len(data["places"]) == len(list((ROOT / "places").glob("*.yaml")))
+    import jsonschema
+    jsonschema.validate(data, json.loads(cli("schema", "compare").stdout))
+    md = (tmp_path / "compare.md").read_text()
+    assert md.startswith("# Then versus now") and "## Places" in md and "## Greater Manchester" in md
+    html = (tmp_path / "compare.html").read_text()
+    assert 'id="place-greater-manchester"' in html and "<script" not in html
+
+
+def test_a_counterpart_naming_an_unknown_power_is_a_located_error(tmp_path):
+    pack = tmp_path / "english-devolution-2026"
+    shutil.copytree(PACK, pack)
+    path = pack / "counterparts.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("    transport:\n", "    transprt:\n")
+                    .replace("now: [integrated_settlement]", "now: [integrated_setlement]"))
+    result = cli("validate", pack)
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "counterparts.route-map-2010.transprt: unknown power 'transprt' of rule pack route-map-2010; " \
+           "did you mean 'transport'?" in err
+    assert "unknown power 'integrated_setlement' of rule pack english-devolution-2026; did you mean " \
+           "'integrated_settlement'?" in err
+    assert "power 'transport' of rule pack route-map-2010 has no entry" in err
+    line = text.splitlines().index("    transport:") + 1
+    assert f"counterparts.yaml:{line}: counterparts.route-map-2010.transprt" in err
+    result = cli("compare", "greater-manchester", "--now", pack)
+    assert result.exit_code == 2 and "unknown power 'transprt'" in result.stderr
