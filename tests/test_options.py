@@ -169,3 +169,16 @@ def test_the_round_report_lists_the_facts_to_collect_and_what_it_would_take(tmp_
     assert result.exit_code == 0
     md = (tmp_path / "round.md").read_text()
     assert "## Facts to collect first" in md and "**What it would take:**" in md
+
+
+def test_on_a_young_mayoral_authority_unlock_names_the_time_and_assurance_steps(tmp_path):
+    """Hull and East Yorkshire's mayor took office on 1 May 2025; with its record and oversight known (here
+    supposed, for the test) and no assurance framework yet, the steps to established status are: publish the
+    framework and wait for the mayor's eighteenth month."""
+    profile = tmp_path / "hull.yaml"
+    profile.write_text((ROOT / "places" / "hull-and-east-yorkshire.yaml").read_text().replace(
+        "mayor:\n", "  track_record: true\n  assurance_framework: false\noversight:\n  last: never\nmayor:\n"))
+    data = json.loads(cli("unlock", profile, "--power", "integrated_settlement", "--rules", "english-devolution-2026",
+                          "--as-of", "2026-05-01", "--json").stdout)
+    first = {m["id"] for m in data["answers"][0]["moves"]}
+    assert "publish_assurance_framework" in first and first & {"wait_6_months", "wait_12_months", "wait_18_months"}

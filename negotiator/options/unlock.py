@@ -55,7 +55,7 @@ def search(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3) 
             out = decide_facts(pack, facts, later)
             if _reached(target, out, requested):
                 cost = sum(m.cost for m in combo)
-                months = max(m.months + 0 for m in combo) + sum(m.wait_months or 0 for m in combo)
+                months = max(m.months for m in combo)  # moves run side by side; a wait is its own months
                 found.append(((cost, months, k, sorted(ids)), sorted(ids), out))
     found.sort(key=lambda f: f[0])
     by_id = {m.id: m for m in moves}

@@ -457,7 +457,10 @@ def render_unlock(u, width: int = 100) -> str:
                           f"{a.months:g} months]", "    ", width)
             for m in a.moves:
                 lines += wrap(f"{m.title}: {m.note}", "         ", width)
-            changed = ", ".join(f"{p} {_v(b)} -> {_v(c)}" for p, (b, c) in a.outcome.items())
+            items = sorted(a.outcome.items(), key=lambda kv: kv[0] != u.target)
+            changed = ", ".join(f"{p} {_v(b)} -> {_v(c)}" for p, (b, c) in items[:4])
+            if len(items) > 4:
+                changed += f", and {len(items) - 4} other power{'s' if len(items) > 5 else ''}"
             if changed:
                 lines += wrap(f"then: {changed}", "         ", width)
     else:
