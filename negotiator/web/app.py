@@ -114,7 +114,7 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
     """The application over some rule packs (names or folders; default: the workspace's) and a places folder."""
     service = Service(packs, places_dir, rounds_dir)
     app = FastAPI(
-        title="negotiator", version=__version__,
+        title="negotiator", version=__version__, docs_url=None, redoc_url=None,  # their pages load from a CDN
         description="Negotiated autonomy: which powers and budgets a place could take on, and what accountability "
                     "it must accept in return. The same typed results as the command line (`negotiator evaluate "
                     "--json`, `explain`, `whatif`, `unlock`, `round`, `schema`). A request names a place of the "
