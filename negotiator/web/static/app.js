@@ -84,10 +84,17 @@ function factTitle(name) {
 
 function powerTitle(id) { return (cat() && cat().powers[id] && cat().powers[id].title) || id; }
 
-function tierText(id) {
+function tierText(id, inSentence) {
   if (!id) return "unknown";
   const t = cat() && cat().tiers.find((x) => x.id === id);
-  return t ? t.title : id;
+  const title = t ? t.title : id;
+  return inSentence && /^[A-Z][a-z ]/.test(title) ? title[0].toLowerCase() + title.slice(1) : title;
+}
+
+function tierNeed(p) {  // "Needs X, which the place has." or "Needs X; the place has Y."
+  const cur = S.ev.accountability.current_tier;
+  if (cur === p.required_tier) return `Needs ${tierText(p.required_tier, true)}, which the place has.`;
+  return `Needs ${tierText(p.required_tier, true)}; the place has ${tierText(cur, true)}.`;
 }
 
 function show(name, value) {
@@ -378,14 +385,12 @@ function whyLines(p) {
   const ev = S.ev;
   const out = [];
   const tier = cat().tiers.find((t) => t.id === p.required_tier);
-  const raised = p.raised_by.map((r) => h("li", { class: "muted" }, h("span", { class: "m" }, "↑"), `The tier it needs is raised: ${ruleText(r)}`));
+  const raised = p.raised_by.map((r) => h("li", { class: "muted" }, h("span", { class: "m" }, "↑"), `It needs that tier because: ${ruleText(r)}`));
   if (p.status === "available") {
-    out.push(h("li", {}, h("span", { class: "m true" }, "✓"),
-      `Needs ${tierText(p.required_tier)}; the place has ${tierText(ev.accountability.current_tier)}: met.`), raised);
+    out.push(h("li", {}, h("span", { class: "m true" }, "✓"), tierNeed(p)), raised);
     for (const c of p.conditions) out.push(h("li", {}, h("span", { class: "m" }, "•"), tier.conditions[c]));
   } else if (p.status === "needs_stronger_accountability") {
-    out.push(h("li", {}, h("span", { class: "m undetermined" }, "▲"),
-      `Needs ${tierText(p.required_tier)}; the place has ${tierText(ev.accountability.current_tier)}.`), raised);
+    out.push(h("li", {}, h("span", { class: "m undetermined" }, "▲"), tierNeed(p)), raised);
     out.push(h("li", {}, h("span", { class: "m" }, "→"), `Would do: ${p.models.map((m) => show(ev.accountability.fact, m)).join("; ")}.`));
   } else if (p.status === "not_in_force") {
     out.push(h("li", {}, h("span", { class: "m" }, "–"), `${cat().powers[p.id].in_force}; not in force on ${ev.as_of}.`));
@@ -396,6 +401,7 @@ function whyLines(p) {
     for (const r of p.prerequisites) {
       const step = ev.steps[r];
       if (!step || (p.status === "not_available" && step.result === "true")) continue;
+      if (r === ev.negotiation.rule && step.result === "true") continue;  // said once, at the top
       const li = h("li", {}, h("span", { class: `m ${step.result}` }, MARK[step.result]), ruleText(r));
       if (step.result === "false" && step.failed.length) li.append(h("span", { class: "muted" }, ` (fails on: ${step.failed.join("; ")})`));
       out.push(li);
@@ -455,7 +461,7 @@ function renderChanges(change, before, previous) {
     items.push(h("li", {}, `Negotiation: ${yesno(change.eligible[0])} → ${yesno(change.eligible[1])}`));
     change.eligibility_rules.forEach((s) => items.push(step(s)));
   }
-  if (change.current_tier) items.push(h("li", {}, `The place's tier: ${tierText(change.current_tier[0])} → ${tierText(change.current_tier[1])}`));
+  if (change.current_tier) items.push(h("li", {}, `The place's accountability: ${tierText(change.current_tier[0], true)} → ${tierText(change.current_tier[1], true)}`));
   if (change.package_tier) {
     items.push(h("li", {}, `The package needs: ${tierText(change.package_tier[0])} → ${tierText(change.package_tier[1])}`));
     change.package_rules.forEach((s) => items.push(step(s)));
@@ -569,7 +575,7 @@ async function explain(powerId) {
     const x = await api("POST", "/api/explain", request({ power: powerId }));
     detailRow(powerId, h("h3", {}, `Why: ${x.power_info.title}`),
       h("p", {}, x.power_info.statement), h("p", { class: "src" }, `source: ${cite(x.power_info.source)}`),
-      h("p", {}, `Needs ${tierText(x.power.required_tier)}; the place's model: ${x.model ? show(S.vocab.model_fact, x.model.value) : "unknown"} (${tierText(x.current_tier)}).`),
+      h("p", {}, `Needs ${tierText(x.power.required_tier, true)}; the place's model: ${x.model ? show(S.vocab.model_fact, x.model.value) : "unknown"} (${tierText(x.current_tier, true)}).`),
       x.prerequisites.length ? [h("h3", {}, "What it requires"), x.prerequisites.map(chainView)] : null,
       x.requirements.length ? [h("h3", {}, "What raises the tier it needs"), x.requirements.map(chainView)] : null);
   } catch (e) { showErrors(e.errors || [String(e)]); }
@@ -585,8 +591,8 @@ async function unlock(powerId) {
       parts.push(h("ol", { class: "answers" }, u.answers.map((a) => h("li", {},
         h("strong", {}, a.moves.map((m) => m.title).join(" + ")), h("span", { class: "muted" }, `  cost ${a.cost}; about ${a.months} months`),
         h("ul", {}, a.moves.map((m) => h("li", { class: "muted" }, m.note))),
-        Object.keys(a.outcome).length ? h("div", {}, "then: ", Object.entries(a.outcome).map(([p, [x, y]]) =>
-          h("span", {}, `${powerTitle(p)} `, chip(x), " → ", chip(y), " "))) : null))));
+        Object.keys(a.outcome).length ? [h("div", {}, "Then:"), h("ul", { class: "outcome" }, Object.entries(a.outcome).map(([p, [x, y]]) =>
+          h("li", {}, `${powerTitle(p)}: `, chip(x), h("span", { class: "arrow" }, " → "), chip(y))))] : null))));
     } else {
       parts.push(h("p", {}, "No set of the pack's declared moves unlocks it, because:"),
         h("ul", {}, u.why_not.map((r) => h("li", {}, r))));
@@ -674,7 +680,8 @@ async function save(ev) {
     link.href = link.dataset.url;
     link.download = out.file_name;
     link.textContent = `Download ${out.file_name}`;
-    $("save-warnings").textContent = out.warnings.length ? `Note: ${out.warnings.join("; ")}` : "It validates with no warnings.";
+    $("save-warnings").textContent = out.warnings.length ? "It validates, with these notes from negotiator validate:" : "It validates with no warnings.";
+    fill($("save-notes"), out.warnings.map((w) => h("li", {}, w)));
     $("save-result").hidden = false;
     showErrors(null);
   } catch (e) { showErrors(e.errors || [String(e)]); }
