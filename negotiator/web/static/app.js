@@ -366,7 +366,7 @@ function renderSummary() {
   const items = [
     ["Kind", kind], ["Population", pop], ["Member councils", String(ev.place.members.length)],
     ["Accountability model", show(acc.fact, acc.model)], ["Its tier", tierText(acc.current_tier)],
-    ["Package asked for", acc.requested.length ? `needs ${tierText(acc.required_tier)}: ${met}` : "no powers asked for"],
+    ["The package asked for needs", acc.requested.length ? `${tierText(acc.required_tier)}: ${met}` : "nothing (no powers asked for)"],
   ];
   fill(box, 
     h("div", { class: "summary-head" },
