@@ -212,9 +212,10 @@ class Service:
 
     def packs(self) -> list[PackInfo]:
         out = []
-        for i, root in enumerate(self.pack_roots.values()):
-            p = load_pack(root)
-            out.append(PackInfo(id=p.id, title=p.title, version=p.version, effective=p.effective, default=i == 0))
+        with self.lock:
+            for i, root in enumerate(self.pack_roots.values()):
+                p = load_pack(root)
+                out.append(PackInfo(id=p.id, title=p.title, version=p.version, effective=p.effective, default=i == 0))
         return out
 
     def _place_files(self) -> dict[str, Path]:
@@ -256,7 +257,8 @@ class Service:
 
     def vocabulary(self, pack_id: str | None = None) -> Vocabulary:
         from ..decide.catalogue import pack_ref
-        pack = self.pack(pack_id)
+        with self.lock:
+            pack = self.pack(pack_id)
         titles = {p.id: p.title for p in pack.powers}
         facts = []
         for name, d in pack.vocabulary.facts.items():
@@ -390,8 +392,9 @@ class Service:
         if kind == "place":
             from ..vocab.places import profile_vocabulary
             from ..vocab.schema import place_schema
-            pack = self.pack(pack_id)
-            return place_schema(profile_vocabulary(pack), pack.id)
+            with self.lock:
+                pack = self.pack(pack_id)
+                return place_schema(profile_vocabulary(pack), pack.id)
         if kind not in SCHEMAS:
             kinds = ["place", *SCHEMAS]
             raise NotFound([Problem("schema", f"'{kind}' is not a schema (schemas: {', '.join(kinds)})",

@@ -223,7 +223,9 @@ function control(f, id, change) {
         const v = read(); if (v !== undefined) change(v);
       }
     });
+    const problem = h("span", { class: "invalid", role: "status" });
     inp.addEventListener(t === "text" ? "change" : "input", () => {
+      problem.textContent = inp.value !== "" && !inp.validity.valid ? `Not used: ${inp.validationMessage}` : "";
       const v = read();
       if (v !== undefined) { unk.checked = false; if (never) never.checked = false; change(v); }
     });
@@ -234,10 +236,11 @@ function control(f, id, change) {
       never.addEventListener("change", () => { if (never.checked) { inp.value = ""; unk.checked = false; change("never"); } else { unk.checked = true; change(null); } });
       parts.push(h("label", { class: "check", for: never.id }, never, "never"));
     }
-    parts.push(unkLabel);
+    parts.push(unkLabel, problem);
     return {
       el: h("span", { class: "control-inner" }, parts), focus: inp,
       set: (v) => {
+        problem.textContent = "";
         if (never) never.checked = v === "never";
         unk.checked = v === null || v === undefined;
         inp.value = v === null || v === undefined || v === "never" ? "" : String(v);
@@ -371,7 +374,7 @@ function renderSummary() {
   fill(box, 
     h("div", { class: "summary-head" },
       h("h2", { id: "place-name" }, ev.place.name),
-      h("span", { class: "muted" }, `as of ${ev.as_of} · rule pack ${ev.pack.id} v${ev.pack.version} · ${ev.place.file}`)),
+      h("span", { class: "muted" }, `as of ${ev.as_of} · rule pack ${ev.pack.id} v${ev.pack.version} · ${S.profile ? "a new place, not saved" : ev.place.file}`)),
     h("div", { class: `verdict ${verdict[0]}`, id: "eligibility", dataset: { eligible: String(neg.eligible) } },
       h("span", { class: "mark", "aria-hidden": "true" }, verdict[1]),
       h("div", {}, h("strong", {}, verdict[2]), reasons)),
