@@ -23,13 +23,14 @@ from negotiator.results import Round
 from negotiator.web import create_app
 from negotiator.web.service import MAX_BODY
 
+LOCAL = "http://127.0.0.1"
 GM = "greater-manchester"
 MAYOR = {"accountability.model": "directly_elected_mayor"}
 
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app([str(PACK)], ROOT / "places", ROOT / "rounds")) as c:
+    with TestClient(create_app([str(PACK)], ROOT / "places", ROOT / "rounds"), base_url=LOCAL) as c:
         yield c
 
 
@@ -100,7 +101,7 @@ def test_a_bad_profile_gives_the_command_lines_located_messages(client, tmp_path
     (places / "kent.yaml").write_text(text)
     expected = [line.removeprefix("Error: ") for line in cli("evaluate", places / "kent.yaml").stderr.splitlines()]
     assert expected and re.search(r"kent\.yaml:\d+: population\[0\]\.value: -5 is impossible", expected[0])
-    with TestClient(create_app([str(PACK)], places)) as other:
+    with TestClient(create_app([str(PACK)], places), base_url=LOCAL) as other:
         response = other.post("/api/evaluate", json={"place": "kent"})
     assert response.status_code == 422
     assert response.json() == {"errors": expected}
@@ -135,6 +136,12 @@ def test_work_is_bounded(client):
     assert escape.status_code == 404
     pack = client.post("/api/evaluate", json={"place": "kent", "pack": "/etc"})
     assert pack.status_code == 404 and "not a rule pack this server offers" in pack.json()["errors"][0]
+
+
+def test_only_local_names_are_answered(client):
+    assert client.get("/api/packs").status_code == 200
+    assert client.get("/api/packs", headers={"host": "localhost:8000"}).status_code == 200
+    assert client.get("/api/places", headers={"host": "rebound.example:8000"}).status_code == 400
 
 
 def test_openapi_describes_every_endpoint_with_the_typed_results(client):
@@ -172,14 +179,21 @@ DRIVER = shutil.which("chromedriver")
 
 @pytest.fixture(scope="module")
 def served():
-    """`negotiator serve --port 0` in a subprocess: it prints the address it listens on."""
+    """`negotiator serve --port 0` in a subprocess; the address it prints, read when first needed (so that
+    Chromium starts while the server does)."""
     proc = subprocess.Popen([sys.executable, "-m", "negotiator.cli", "serve", "--port", "0"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    found: list[str] = []
+
+    def address() -> str:
+        if not found:
+            line = proc.stdout.readline()
+            match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            assert match, (line, proc.stderr.read() if proc.poll() is not None else "")
+            found.append(match.group(0))
+        return found[0]
     try:
-        line = proc.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert match, (line, proc.stderr.read() if proc.poll() is not None else "")
-        yield match.group(0)
+        yield address
     finally:
         proc.terminate()
         try:
@@ -225,14 +239,14 @@ def _choose(driver, place: str, as_of: str) -> None:
     Select(driver.find_element(By.ID, "place")).select_by_value(place)
     driver.execute_script("const d = document.getElementById('as-of'); d.value = arguments[0];"
                           "d.dispatchEvent(new Event('change', {bubbles: true}));", as_of)
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script(
+    WebDriverWait(driver, 15, poll_frequency=0.05).until(lambda d: d.execute_script(
         "const s = document.getElementById('summary').textContent;"
         "return s.includes('as of ' + arguments[0]) && s.includes('/' + arguments[1] + '.yaml')"
         " && document.getElementById('busy').hidden", as_of, place))
 
 
 def client_evaluation(place: str, as_of: str, changes: dict) -> dict:
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url=LOCAL) as c:
         return c.post("/api/evaluate", json={"place": place, "as_of": as_of, "set": changes}).json()
 
 
@@ -247,8 +261,8 @@ def _colours(png: bytes) -> tuple[int, float]:
 def test_the_page_reevaluates_live_interviews_and_saves(served, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
-    wait = WebDriverWait(browser, 15)
-    browser.get(served)
+    wait = WebDriverWait(browser, 15, poll_frequency=0.05)
+    browser.get(served())
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#powers tbody tr[data-power]"))
 
     # Greater Manchester as of 2011-05-01: the statuses on screen are those of negotiator evaluate

@@ -20,6 +20,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -35,6 +36,9 @@ from .service import (
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'")
 REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+#: Names the server answers to: it listens on 127.0.0.1 only, and a web page elsewhere that points its own
+#: name at 127.0.0.1 (DNS rebinding) gets 400, not the places and their facts.
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
 
 
 class Errors(BaseModel):
@@ -124,6 +128,7 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
     )
     app.state.service = service
     app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)
 
     @app.exception_handler(InputError)
     async def _input_error(_request: Request, exc: InputError):
