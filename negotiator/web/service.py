@@ -207,7 +207,8 @@ class Service:
             return load_pack(next(iter(self.pack_roots.values())))
         if pack_id not in self.pack_roots:
             raise NotFound([Problem("pack", f"'{pack_id}' is not a rule pack this server offers (packs: "
-                                            f"{', '.join(self.pack_roots)})", suggestion=nearest(pack_id, self.pack_roots))])
+                                            f"{', '.join(self.pack_roots)})",
+                                    suggestion=nearest(pack_id, self.pack_roots))])
         return load_pack(self.pack_roots[pack_id])
 
     def packs(self) -> list[PackInfo]:
@@ -337,7 +338,8 @@ class Service:
         from ..options.whatif import split_settings, whatif
         with self.lock:
             if not req.set:
-                raise InputError([Problem("set", "give at least one change, e.g. {\"capacity.shared_services\": true}")])
+                raise InputError([Problem("set", "give at least one change, e.g. "
+                                                 "{\"capacity.shared_services\": true}")])
             pack = self.pack(req.pack)
             profile, _data = self.profile_of(req, pack)
             split_settings(pack, req.set, origin="set")  # the request's own words in any problem
