@@ -1,4 +1,5 @@
-"""The command line: evaluate, explain, round, diff, compare, check, validate, schema, list, test.
+"""The command line: evaluate, explain, whatif, unlock, round, diff, compare, check, validate, schema, list, test,
+serve.
 
 Only this module imports typer. Data goes to stdout, diagnostics to stderr.
 Exit codes: 0 done, 1 the command ran and found problems, 2 bad input or usage.
@@ -698,6 +699,54 @@ def schema(
         data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         data["title"] = f"negotiator {kind.value}"
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+@app.command()
+def serve(
+    rules: Optional[List[str]] = typer.Option(None, "--rules", "-r", metavar="PACK",
+                                              help="Rule packs to offer (repeatable; default: every pack in rules/, "
+                                                   "the default pack first)."),
+    places: Optional[Path] = typer.Option(None, "--places", metavar="DIR",
+                                          help="Folder of place profiles (default: the workspace's places/)."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, metavar="N",
+                             help="Port on 127.0.0.1 (0: any free port)."),
+) -> None:
+    """A local web page for live what-if, and a JSON API (on 127.0.0.1 only; Ctrl-C stops it).
+
+    The page evaluates a place as you change its facts and shows each power's status and why, what
+    changed, the moves that would unlock a power and the facts to collect; it interviews for missing
+    facts, saves the edited profile as YAML, and shows round reports. The API (/api/..., described at
+    /openapi.json) returns the same JSON as evaluate, explain, whatif, unlock, round and schema.
+    Example: negotiator serve --port 8000
+    """
+    import socket
+
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as exc:  # pragma: no cover - the dependencies are declared
+        _fail(InputError([Problem("serve", f"needs fastapi and uvicorn ({exc})")]))
+    from . import workspace
+    from .text import terminal_line
+    try:
+        web = create_app(rules or None, places)
+    except InputError as exc:
+        _fail(exc)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        _fail(InputError([Problem("--port", f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})")]))
+    address = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    service = web.state.service
+    typer.echo(terminal_line(f"negotiator serve: {address} (the API is described at {address}openapi.json)"))
+    typer.echo(terminal_line(f"rule packs: {', '.join(service.pack_roots)}; places: "
+                             f"{workspace.display(service.places_dir)}; Ctrl-C stops it"), err=True)
+    server = uvicorn.Server(uvicorn.Config(web, log_level="warning", access_log=False))
+    server.run(sockets=[sock])
 
 
 def main() -> None:

@@ -1,0 +1,261 @@
+"""The FastAPI application: the page (`GET /`), its static files, and the JSON API under `/api`.
+
+FastAPI (on uvicorn) because it is pydantic-native: the API returns the very models the command line
+prints (`Evaluation`, `Explanation`, `WhatIf`, `Unlock`, `Round`, `PlaceChange`), and `/openapi.json`
+describes them from the same classes. Results are written with `model_dump_json`, as the CLI writes
+them, so `POST /api/evaluate` and `negotiator evaluate --json` give the same JSON.
+
+Bad input gets a 4xx JSON body `{"errors": [...]}` with the CLI's located messages (404 for a place,
+pack, round config or schema the server does not have; 413 for a body over `MAX_BODY`; 422 otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import InputError
+from ..results import Evaluation, Explanation, PlaceChange, Round, Unlock, WhatIf
+from .service import (
+    MAX_BODY, Council, DiffRequest, ExplainRequest, NotFound, PackInfo, PlaceDetail, PlaceRequest, PlaceSummary,
+    RoundConfigInfo, RoundRequest, SavedProfile, SaveRequest, Service, UnlockRequest, Vocabulary,
+)
+
+#: The page may load only its own files; the round report (inline styles, no scripts) is framed from here.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'")
+REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+#: Names the server answers to: it listens on 127.0.0.1 only, and a web page elsewhere that points its own
+#: name at 127.0.0.1 (DNS rebinding) gets 400, not the places and their facts.
+LOCAL_HOSTS = ["127.0.0.1", "localhost"]
+
+
+class Errors(BaseModel):
+    """Bad input: one line per problem, naming file (or request field), line and field, as the CLI does."""
+
+    errors: list[str]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": Errors, "description": "A place, pack, round config or schema the server does not have"},
+    413: {"model": Errors, "description": "The request body is larger than 1 MB"},
+    422: {"model": Errors, "description": "Bad input, with located messages"},
+}
+
+
+def _json(model: BaseModel) -> Response:
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413, whether or not they declare their length."""
+
+    def __init__(self, app, limit: int = MAX_BODY):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                return await self._refuse(send, 400, "the Content-Length header is not a number")
+            if int(length) > self.limit:
+                return await self._refuse(send, 413, self._too_large())
+            return await self.app(scope, receive, send)
+        chunks, size = [], 0
+        while True:  # no declared length (chunked): read at most the limit, then replay it
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await self._refuse(send, 413, self._too_large())
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await self.app(scope, replay, send)
+
+    def _too_large(self) -> str:
+        return f"request: the body is larger than {self.limit // 1024:,} KB; a place profile is a few KB"
+
+    @staticmethod
+    async def _refuse(send, status: int, message: str) -> None:
+        body = json.dumps({"errors": [message]}).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts)
+
+
+def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | None = None,
+               rounds_dir: str | Path | None = None) -> FastAPI:
+    """The application over some rule packs (names or folders; default: the workspace's) and a places folder."""
+    service = Service(packs, places_dir, rounds_dir)
+    app = FastAPI(
+        title="negotiator", version=__version__, docs_url=None, redoc_url=None,  # their pages load from a CDN
+        description="Negotiated autonomy: which powers and budgets a place could take on, and what accountability "
+                    "it must accept in return. The same typed results as the command line (`negotiator evaluate "
+                    "--json`, `explain`, `whatif`, `unlock`, `round`, `schema`). A request names a place of the "
+                    "server's places folder (`place`) or carries a whole profile (`profile`, the shape of a YAML "
+                    "profile), and may change facts or pack parameters (`set`, as `--set`; null makes a fact "
+                    "unknown).",
+    )
+    app.state.service = service
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS)
+
+    @app.exception_handler(InputError)
+    async def _input_error(_request: Request, exc: InputError):
+        return JSONResponse({"errors": [str(p) for p in exc.problems]},
+                            status_code=404 if isinstance(exc, NotFound) else 422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError):
+        lines = []
+        for err in exc.errors():
+            where = _field(tuple(err.get("loc", ())))
+            lines.append(f"request: {where}: {err.get('msg')}" if where else f"request: {err.get('msg')}")
+        return JSONResponse({"errors": lines}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException):
+        return JSONResponse({"errors": [f"request: {exc.detail}"]}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if not request.url.path.startswith("/round/"):
+            response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    static = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static), name="static")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse((static / "index.html").read_text(encoding="utf-8"))
+
+    # --- what there is ---------------------------------------------------------------------------------
+    @app.get("/api/packs", response_model=list[PackInfo], tags=["what there is"])
+    def packs_() -> list[PackInfo]:
+        """The rule packs this server offers; the first is the default."""
+        return service.packs()
+
+    @app.get("/api/places", response_model=list[PlaceSummary], responses=ERRORS, tags=["what there is"])
+    def places(pack: Optional[str] = None) -> list[PlaceSummary]:
+        """The places of the server's places folder (a profile that cannot be read says why)."""
+        return service.places(pack)
+
+    @app.get("/api/places/{place_id}", response_model=PlaceDetail, responses=ERRORS, tags=["what there is"])
+    def place(place_id: str, pack: Optional[str] = None) -> PlaceDetail:
+        """One place's profile as written (JSON in the shape of the YAML): a starting point for `profile`."""
+        return service.place(place_id, pack)
+
+    @app.get("/api/vocabulary", response_model=Vocabulary, responses=ERRORS, tags=["what there is"])
+    def vocabulary(pack: Optional[str] = None) -> Vocabulary:
+        """Every fact a profile may state for the pack, with its type, values and their titles."""
+        return service.vocabulary(pack)
+
+    @app.get("/api/councils", response_model=list[Council], tags=["what there is"])
+    def councils() -> list[Council]:
+        """The councils of the 2011/2021 Census table, by ONS code: the members a profile may name."""
+        return service.councils()
+
+    @app.get("/api/rounds", response_model=list[RoundConfigInfo], tags=["what there is"])
+    def rounds() -> list[RoundConfigInfo]:
+        """The round configs of the workspace (rounds/*.yaml)."""
+        return service.rounds()
+
+    # --- the results of the command line -----------------------------------------------------------------
+    @app.post("/api/evaluate", response_model=Evaluation, responses=ERRORS, tags=["results"])
+    def evaluate(req: PlaceRequest) -> Response:
+        """Evaluate a place, as `negotiator evaluate PLACE --json`: eligibility, powers, tiers, budget, facts to
+        collect, what would unlock the powers asked for."""
+        return _json(service.evaluate(req))
+
+    @app.get("/api/evaluate/{place_id}", response_model=Evaluation, responses=ERRORS, tags=["results"])
+    def evaluate_place(place_id: str, as_of: Optional[date] = None, pack: Optional[str] = None) -> Response:
+        """Evaluate a place of the places folder (for curl): `negotiator evaluate PLACE --json`."""
+        return _json(service.evaluate(PlaceRequest(place=place_id, as_of=as_of, pack=pack)))
+
+    @app.post("/api/explain", response_model=Explanation, responses=ERRORS, tags=["results"])
+    def explain(req: ExplainRequest) -> Response:
+        """The chain of rules behind one power, as `negotiator explain PLACE POWER --json`."""
+        return _json(service.explain(req))
+
+    @app.post("/api/whatif", response_model=WhatIf, responses=ERRORS, tags=["results"])
+    def whatif(req: PlaceRequest) -> Response:
+        """What changes when some facts or parameters change (`set`), as `negotiator whatif PLACE --set ...
+        --json`."""
+        return _json(service.whatif(req))
+
+    @app.post("/api/unlock", response_model=Unlock, responses=ERRORS, tags=["results"])
+    def unlock(req: UnlockRequest) -> Response:
+        """The cheapest sets of declared moves that make a power (or the package) available, as `negotiator
+        unlock --json` (at most 10 answers)."""
+        return _json(service.unlock(req))
+
+    @app.post("/api/diff", response_model=PlaceChange, responses=ERRORS, tags=["results"])
+    def diff(req: DiffRequest) -> Response:
+        """What changes for a place between two states (facts set, dates), with the rules that make the
+        difference: what `negotiator diff` says of a place between two rounds."""
+        return _json(service.diff(req))
+
+    @app.post("/api/round", response_model=Round, responses=ERRORS, tags=["results"])
+    def round_(req: RoundRequest) -> Response:
+        """Run a round over the server's places folder with a round config of the workspace, as `negotiator
+        round places/ --config rounds/NAME.yaml` writes round.json."""
+        return _json(service.round(req))
+
+    @app.get("/round/{config}.html", response_class=HTMLResponse, responses=ERRORS, tags=["results"])
+    def round_html(config: str, pack: Optional[str] = None) -> HTMLResponse:
+        """The round's HTML report (round.html), for the page to show."""
+        response = HTMLResponse(service.round_html(RoundRequest(config=config, pack=pack)))
+        response.headers["Content-Security-Policy"] = REPORT_POLICY
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    @app.get("/api/schema/{kind}", responses=ERRORS, tags=["schemas"])
+    def schema(kind: str, pack: Optional[str] = Query(None, description="For place: the pack whose facts")
+               ) -> dict[str, Any]:
+        """A JSON Schema, as `negotiator schema KIND`: place (profiles, for a pack's vocabulary), result,
+        explanation, round, diff, whatif or unlock."""
+        return service.schema(kind, pack)
+
+    @app.post("/api/save", response_model=SavedProfile, responses=ERRORS, tags=["profiles"])
+    def save(req: SaveRequest) -> SavedProfile:
+        """The profile with the facts set in the request, as YAML that `negotiator validate` accepts (each fact
+        set carries `fact_source`). Nothing is written on the server."""
+        return service.save(req)
+
+    return app

@@ -1,0 +1,516 @@
+"""What the web API does, without the web: typed requests in, the CLI's typed results out.
+
+Every answer is made by the same library calls as the command line (`decide`, `explain_power`, `whatif`,
+`unlock`, `place_change`, `run_round`, `to_html`, `place_schema`), so the API and `negotiator ... --json`
+agree. Bad input raises `InputError` with located problems, as on the command line. Work is bounded:
+places come only from the places folder the server was started with (or whole profiles in a request),
+rounds only over that folder with the round configs of its workspace, packs only among those it offers,
+and unlock answers are capped. The engines are not made for threads, so one lock serialises the work.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import workspace
+from ..errors import InputError, Problem, nearest
+from ..pack.ir import Pack
+from ..pack.load import load_pack
+from ..results import PackRef, PlaceChange, Round
+from ..vocab.profile import SLUG, Profile, parse_profile
+from ..yamlio import Located
+
+#: Largest request body accepted, in bytes (a place profile is a few kilobytes).
+MAX_BODY = 1 << 20
+#: Most sets of moves an unlock request may ask for.
+MAX_ANSWERS = 10
+#: Text the page writes as the source of a fact set by hand, unless the user gives another.
+DEFAULT_SOURCE = "set by hand in negotiator serve"
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlaceRequest(_Request):
+    """A place, as of a date, under a pack, with some facts or parameters changed."""
+
+    pack: Optional[str] = Field(None, description="Id of a rule pack the server offers (default: the first)")
+    place: Optional[str] = Field(None, description="Id of a place in the server's places folder (or give profile)")
+    profile: Optional[dict[str, Any]] = Field(
+        None, description="A whole place profile, the same shape as a YAML profile (or give place)")
+    as_of: Optional[date] = Field(None, description="Evaluate as of this date (default: the pack's date of effect)")
+    set: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Facts of the place or parameters of the pack to change, as with --set (null: unknown)")
+    engine: Literal["durable", "python"] = "durable"
+
+
+class ExplainRequest(PlaceRequest):
+    power: str = Field(description="A power id of the pack")
+
+
+class UnlockRequest(PlaceRequest):
+    power: Optional[str] = Field(None, description="The power to unlock (or package: true)")
+    package: bool = Field(False, description="Unlock every power the place asked for, together")
+    answers: int = Field(3, ge=1, le=MAX_ANSWERS, description="How many sets of moves to give")
+
+
+class DiffRequest(_Request):
+    before: PlaceRequest
+    after: PlaceRequest
+
+
+class RoundRequest(_Request):
+    config: str = Field(description="A round config of the workspace, by name (rounds/NAME.yaml)")
+    pack: Optional[str] = None
+    engine: Literal["durable", "python"] = "durable"
+
+
+class SaveRequest(PlaceRequest):
+    id: Optional[str] = Field(None, description="A new id for the saved profile (default: the place's)")
+    name: Optional[str] = Field(None, description="A new name for the saved profile (default: the place's)")
+    fact_source: str = Field(DEFAULT_SOURCE, min_length=1, max_length=1000,
+                             description="The source written on each fact set in the request")
+
+
+# --- answers that are not results of the library ----------------------------------------------------
+
+class PackInfo(BaseModel):
+    id: str
+    title: str
+    version: str
+    effective: date
+    default: bool
+
+
+class Choice(BaseModel):
+    value: str
+    title: str
+
+
+class FormFact(BaseModel):
+    """One fact of a pack's vocabulary, as the page needs it to build a form control."""
+
+    name: str
+    group: str
+    title: str
+    description: str = ""
+    type: str
+    unit: Optional[str] = None
+    values: list[Choice] = Field(default_factory=list)
+    ordered: bool = False
+    minimum: Optional[float] = None
+    maximum: Optional[float] = None
+    never: bool = False
+    measured: bool = False
+
+
+class Vocabulary(BaseModel):
+    pack: PackRef
+    model_fact: str
+    requests: Optional[str]
+    facts: list[FormFact]
+
+
+class PlaceSummary(BaseModel):
+    id: str
+    name: str
+    file: str
+    errors: list[str] = Field(default_factory=list, description="Why the profile cannot be read, if it cannot")
+
+
+class PlaceDetail(BaseModel):
+    id: str
+    name: str
+    file: str
+    members: list[str]
+    profile: dict[str, Any] = Field(description="The profile as written, the same shape as the YAML")
+
+
+class Council(BaseModel):
+    code: str
+    name: str
+    county: str
+
+
+class RoundConfigInfo(BaseModel):
+    id: str
+    name: str
+    date: date
+    file: str
+
+
+class SavedProfile(BaseModel):
+    id: str
+    file_name: str
+    yaml: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+class NotFound(InputError):
+    """Input naming something the server does not have (HTTP 404)."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class Service:
+    """The packs, places and round configs a server offers, and the work it does on them."""
+
+    def __init__(self, packs: list[str | Path] | None = None, places_dir: str | Path | None = None,
+                 rounds_dir: str | Path | None = None):
+        ws = workspace.current()
+        self.places_dir = Path(places_dir) if places_dir else ws.places
+        if not self.places_dir.is_dir():
+            raise InputError([Problem(str(places_dir or ws.places), "no such folder of place profiles")])
+        self.rounds_dir = Path(rounds_dir) if rounds_dir else ws.rounds
+        self.lock = threading.RLock()
+        self._rounds: dict[tuple, Round] = {}
+        roots: list[str] = []
+        if packs:
+            problems: list[Problem] = []
+            for ref in packs:
+                try:
+                    roots.append(load_pack(ref).root)
+                except InputError as exc:
+                    problems += exc.problems
+            if problems:
+                raise InputError(problems)
+        else:
+            roots.append(load_pack(None).root)
+            for name in ws.packs():
+                try:
+                    roots.append(load_pack(ws.rules / name).root)
+                except InputError:
+                    continue  # a broken pack in the workspace is not offered; naming it with --rules says why
+        self.pack_roots: dict[str, str] = {}
+        for root in roots:
+            self.pack_roots.setdefault(load_pack(root).id, root)
+
+    # --- what there is ---------------------------------------------------------------------------------
+    def pack(self, pack_id: str | None) -> Pack:
+        if pack_id is None:
+            return load_pack(next(iter(self.pack_roots.values())))
+        if pack_id not in self.pack_roots:
+            raise NotFound([Problem("pack", f"'{pack_id}' is not a rule pack this server offers (packs: "
+                                            f"{', '.join(self.pack_roots)})",
+                                    suggestion=nearest(pack_id, self.pack_roots))])
+        return load_pack(self.pack_roots[pack_id])
+
+    def packs(self) -> list[PackInfo]:
+        out = []
+        with self.lock:
+            for i, root in enumerate(self.pack_roots.values()):
+                p = load_pack(root)
+                out.append(PackInfo(id=p.id, title=p.title, version=p.version, effective=p.effective, default=i == 0))
+        return out
+
+    def _place_files(self) -> dict[str, Path]:
+        files = sorted(list(self.places_dir.glob("*.yaml")) + list(self.places_dir.glob("*.yml")))
+        return {f.stem: f for f in files if f.is_file()}
+
+    def place_path(self, place_id: str) -> Path:
+        files = self._place_files()
+        if place_id not in files:
+            raise NotFound([Problem("place", f"no place with id '{place_id}' in {workspace.display(self.places_dir)}/",
+                                    suggestion=nearest(place_id, files))])
+        return files[place_id]
+
+    def places(self, pack_id: str | None = None) -> list[PlaceSummary]:
+        from ..vocab.places import load_place
+        with self.lock:
+            pack = self.pack(pack_id)
+            out = []
+            for stem, path in self._place_files().items():
+                try:
+                    lp = load_place(path, pack)
+                    out.append(PlaceSummary(id=lp.id, name=lp.profile.name, file=lp.doc.file))
+                except InputError as exc:
+                    out.append(PlaceSummary(id=stem, name=stem, file=workspace.display(path),
+                                            errors=[str(p) for p in exc.problems]))
+            return sorted(out, key=lambda p: p.name.lower())
+
+    def place(self, place_id: str, pack_id: str | None = None) -> PlaceDetail:
+        from ..vocab.places import load_place
+        with self.lock:
+            lp = load_place(self.place_path(place_id), self.pack(pack_id))
+            return PlaceDetail(id=lp.id, name=lp.profile.name, file=lp.doc.file, members=list(lp.profile.members),
+                               profile=_jsonable(lp.doc.data))
+
+    def councils(self) -> list[Council]:
+        from ..census import councils
+        return [Council(code=c.code, name=c.name, county=c.county) for c in
+                sorted(councils().values(), key=lambda c: c.name)]
+
+    def vocabulary(self, pack_id: str | None = None) -> Vocabulary:
+        from ..decide.catalogue import pack_ref
+        with self.lock:
+            pack = self.pack(pack_id)
+        titles = {p.id: p.title for p in pack.powers}
+        facts = []
+        for name, d in pack.vocabulary.facts.items():
+            if d.computed:
+                continue
+            if d.type == "list" and d.of == "power":
+                values = [Choice(value=v, title=titles.get(v, v)) for v in d.values]
+            else:
+                values = [Choice(value=v, title=d.title_of(v)) for v in d.values]
+            facts.append(FormFact(name=name, group=name.split(".")[0], title=d.title or name,
+                                  description=d.description, type=d.type, unit=d.unit, values=values,
+                                  ordered=d.ordered, minimum=d.minimum, maximum=d.maximum, never=d.never,
+                                  measured=d.measured))
+        return Vocabulary(pack=pack_ref(pack), model_fact=pack.model_fact, requests=pack.vocabulary.requests,
+                          facts=facts)
+
+    def round_configs(self) -> dict[str, Path]:
+        if not self.rounds_dir.is_dir():
+            return {}
+        return {f.stem: f for f in sorted(self.rounds_dir.glob("*.yaml")) if f.is_file()}
+
+    def rounds(self) -> list[RoundConfigInfo]:
+        from ..round.config import load_config
+        out = []
+        for stem, path in self.round_configs().items():
+            try:
+                cfg, _doc = load_config(path)
+            except InputError:
+                continue
+            out.append(RoundConfigInfo(id=stem, name=cfg.name, date=cfg.date, file=workspace.display(path)))
+        return out
+
+    # --- a place with its changes ------------------------------------------------------------------------
+    def profile_of(self, req: PlaceRequest, pack: Pack) -> tuple[Profile, Any]:
+        """The profile a request names or carries, and its data as written."""
+        from ..vocab.places import load_place, profile_vocabulary
+        if (req.place is None) == (req.profile is None):
+            raise InputError([Problem("request", "give either place (the id of a place) or profile (a whole "
+                                                 "profile), not both or neither")])
+        if req.place is not None:
+            lp = load_place(self.place_path(req.place), pack)
+            return lp.profile, lp.doc.data
+        doc = Located("profile", req.profile, {})
+        return parse_profile(doc, profile_vocabulary(pack)), req.profile
+
+    def resolve(self, req: PlaceRequest) -> tuple[Pack, Profile, dict, dict]:
+        """The pack (with any parameters set), the profile (with any facts set), and the two sets of changes."""
+        from ..options.whatif import split_settings
+        pack = self.pack(req.pack)
+        profile, _data = self.profile_of(req, pack)
+        facts, params = split_settings(pack, req.set, origin="set")
+        if params:
+            pack = load_pack(pack.root, params, set_by="set in the request")
+        if facts:
+            profile = profile.with_changes(facts, None)
+        return pack, profile, facts, params
+
+    def _decision(self, req: PlaceRequest):
+        from ..decide.decision import decide
+        from ..engines import evaluator_for
+        pack, profile, _f, _p = self.resolve(req)
+        return decide(pack, profile, req.as_of, evaluator_for(pack, req.engine),
+                      "given in the request" if req.as_of else None)
+
+    # --- the answers -----------------------------------------------------------------------------------
+    def evaluate(self, req: PlaceRequest):
+        with self.lock:
+            return self._decision(req).evaluation()
+
+    def explain(self, req: ExplainRequest):
+        from ..decide.explain import explain_power
+        with self.lock:
+            return explain_power(self._decision(req), req.power)
+
+    def whatif(self, req: PlaceRequest):
+        from ..options.whatif import split_settings, whatif
+        with self.lock:
+            if not req.set:
+                raise InputError([Problem("set", "give at least one change, e.g. "
+                                                 "{\"capacity.shared_services\": true}")])
+            pack = self.pack(req.pack)
+            profile, _data = self.profile_of(req, pack)
+            split_settings(pack, req.set, origin="set")  # the request's own words in any problem
+            return whatif(pack, profile, req.set, req.as_of, req.engine)
+
+    def unlock(self, req: UnlockRequest):
+        from ..options.unlock import unlock
+        with self.lock:
+            if bool(req.power) == req.package:
+                raise InputError([Problem("request", "give either power (an id) or package: true")])
+            pack, profile, _f, _p = self.resolve(req)
+            return unlock(pack, profile, req.as_of or pack.effective, req.power or "package", req.answers)
+
+    def diff(self, req: DiffRequest) -> PlaceChange:
+        from ..round.diff import place_change
+        with self.lock:
+            before = self._decision(req.before).evaluation(with_catalogue=False, advice=False)
+            after = self._decision(req.after).evaluation(with_catalogue=False, advice=False)
+            return place_change(after.place.id, after.place.name, before, after)
+
+    def round(self, req: RoundRequest) -> Round:
+        from ..round.config import load_config
+        from ..round.plan import run_round
+        from ..vocab.places import load_places
+        configs = self.round_configs()
+        if req.config not in configs:
+            raise NotFound([Problem("config", f"no round config '{req.config}' in "
+                                              f"{workspace.display(self.rounds_dir)}/",
+                                    suggestion=nearest(req.config, configs))])
+        path = configs[req.config]
+        with self.lock:
+            cfg, doc = load_config(path)
+            base = self.pack(req.pack)
+            pack = load_pack(base.root, cfg.parameters, set_by=workspace.display(path))
+            stamp = tuple((str(f), f.stat().st_mtime_ns) for f in self._place_files().values())
+            key = (str(path), path.stat().st_mtime_ns, stamp, pack.hash, req.engine)
+            if key not in self._rounds:
+                loaded = load_places([str(self.places_dir)], pack)
+                if len(self._rounds) >= 4:
+                    self._rounds.pop(next(iter(self._rounds)))
+                self._rounds[key] = run_round(pack, loaded, cfg, doc, req.engine)
+            return self._rounds[key]
+
+    def round_html(self, req: RoundRequest) -> str:
+        from ..report.files import to_html
+        data = self.round(req)
+        with self.lock:
+            return to_html(data)
+
+    def schema(self, kind: str, pack_id: str | None = None) -> dict:
+        from ..results import SCHEMAS
+        if kind == "place":
+            from ..vocab.places import profile_vocabulary
+            from ..vocab.schema import place_schema
+            with self.lock:
+                pack = self.pack(pack_id)
+                return place_schema(profile_vocabulary(pack), pack.id)
+        if kind not in SCHEMAS:
+            kinds = ["place", *SCHEMAS]
+            raise NotFound([Problem("schema", f"'{kind}' is not a schema (schemas: {', '.join(kinds)})",
+                                    suggestion=nearest(kind, kinds))])
+        data = SCHEMAS[kind].model_json_schema()
+        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        data["title"] = f"negotiator {kind}"
+        return data
+
+    # --- saving ----------------------------------------------------------------------------------------
+    def save(self, req: SaveRequest) -> SavedProfile:
+        """The profile with the request's changes, as YAML that `negotiator validate` accepts.
+
+        A fact set in the request replaces its history with one value carrying `fact_source`, as what-if
+        replaces it; a fact set to null is left out (unknown). Parameters are not part of a profile.
+        """
+        import yaml
+
+        from ..options.whatif import split_settings
+        from ..vocab.places import profile_vocabulary
+        from ..vocab.profile import unsourced
+        from ..yamlio import parse_yaml
+        with self.lock:
+            pack = self.pack(req.pack)
+            profile, written = self.profile_of(req, pack)
+            facts, params = split_settings(pack, req.set, origin="set")
+            data = copy.deepcopy(written)
+            problems = []
+            if req.id is not None:
+                if not SLUG.fullmatch(req.id) or len(req.id) > 80:
+                    problems.append(Problem("id", f"'{req.id}' is not a slug (lower-case letters, digits and single "
+                                                  "hyphens)"))
+                data["id"] = req.id
+            if req.name is not None:
+                if not req.name.strip():
+                    problems.append(Problem("name", "expected a name (text that is not blank)"))
+                data["name"] = req.name
+            if problems:
+                raise InputError(problems)
+            for name, value in facts.items():
+                _put(data, name.split("."), None if value is None else {"value": value, "source": req.fact_source})
+            pid = str(data.get("id") or profile.id)
+            head = (f"# Saved by negotiator serve on {date.today().isoformat()}"
+                    + (f" from {profile.file}" if req.place else "") + ".\n"
+                    + (f"# Facts set by hand carry the source '{req.fact_source}'.\n" if facts else ""))
+            body = yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+            text = head + body
+            saved = parse_profile(parse_yaml(text, f"{pid}.yaml"), profile_vocabulary(pack))
+            warnings = [f"parameter {p} is not part of a profile and was not saved" for p in params]
+            absent = [n for n in pack.facts_read if not saved.stated(n)]
+            if absent:
+                warnings.append(f"{len(absent)} fact(s) that rule pack {pack.id} reads are not stated, so unknown: "
+                                f"{', '.join(absent)}")
+            bare = unsourced(saved)
+            if bare:
+                warnings.append(f"no source for {', '.join(bare)}")
+            return SavedProfile(id=pid, file_name=f"{pid}.yaml", yaml=text, warnings=warnings)
+
+
+def _put(data: dict, parts: list[str], value: Any) -> None:
+    """Set (or, for None, remove) a dotted fact in nested profile data, pruning emptied mappings."""
+    head, rest = parts[0], parts[1:]
+    if not rest:
+        if value is None:
+            data.pop(head, None)
+        else:
+            data[head] = value
+        return
+    child = data.get(head)
+    if not isinstance(child, dict):
+        if value is None:
+            return
+        child = {}
+        data[head] = child
+    _put(child, rest, value)
+    if not child:
+        data.pop(head, None)
+
+
+class _Flow(dict):
+    """A dated value, written on one line: {value: ..., from: ..., source: ...}."""
+
+
+class _FlowList(list):
+    """A list of ids (members, powers), written on one line."""
+
+
+def _dumper():
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(),
+                                                                     flow_style=True))
+    Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v,
+                                                                        flow_style=True))
+    return Dumper
+
+
+_Dumper = _dumper()
+
+
+def _plain(value: Any, key: Any = None) -> Any:
+    """Data laid out as the bundled profiles are: a dated value and a list of ids on one line, text in a
+    list one item a line; a date a JSON profile gives as text in `from` is written as a date."""
+    from ..vocab.profile import as_date
+    if isinstance(value, dict):
+        out = {k: _plain(v, k) for k, v in value.items()}
+        return _Flow(out) if "value" in value else out
+    if isinstance(value, list):
+        items = [_plain(v) for v in value]
+        ids = all(isinstance(v, (str, int, float, bool)) and not (isinstance(v, str) and " " in v) for v in value)
+        return _FlowList(items) if ids else items
+    if key == "from":
+        return as_date(value)
+    return value
