@@ -39,6 +39,10 @@ AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
 class Engine(str, Enum):
     durable = "durable"
     python = "python"
+    fast = "fast"
+
+
+ENGINE_HELP = "Evaluator: durable-rules (of record), python, or fast (numpy, columns of places at once)."
 
 
 def _version(value: bool) -> None:
@@ -102,7 +106,7 @@ def evaluate(
     rules: Optional[str] = RulesOption,
     as_of: Optional[str] = AsOfOption,
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON (an array for several places)."),
-    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
 ) -> None:
     """Evaluate places: can each negotiate, which powers it could have, what accountability it needs.
 
@@ -274,7 +278,7 @@ def round_(
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="Round config (name, date, capacity, parameters, coverage base)."),
-    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
     indent: Optional[int] = typer.Option(None, "--indent", min=0, max=8,
                                          help="Indent round.json for people (default: compact)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -326,6 +330,41 @@ def _with_progress(total: int, quiet: bool, work):
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("round", total=total, place="")
         return work(lambda place_id: bar.update(task, advance=1, place=place_id))
+
+
+@app.command()
+def england(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the generated place profiles."),
+    rules: Optional[str] = RulesOption,
+) -> None:
+    """Generate a whole-England place set: every English council and county area, from the bundled Census table.
+
+    Only kind, members and population (Census 2011 and 2021) are stated; everything else is unknown.
+    Places already profiled in the workspace's places/ (and every grouping there) complete the set,
+    so a round reads both folders.
+    Example: negotiator england --out out/england && negotiator round out/england places/ --out out/r
+    """
+    from . import workspace
+    from .atomic import write_set
+    from .pack.load import load_pack
+    from .text import terminal_line
+    from .vocab.england import england_files
+    from .vocab.places import load_places
+    ws = workspace.current()
+    try:
+        pack = load_pack(rules)
+        bundled = load_places([str(ws.places)], pack)
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        files = england_files({lp.id: lp.profile.members for lp in bundled})
+        write_set(out, files)
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(InputError([Problem(str(out), f"cannot write the places ({exc.strerror or exc})")]))
+    typer.echo(terminal_line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
+                             f"{workspace.display(ws.places)}/ they make the whole-England set:"), err=True)
+    typer.echo(terminal_line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT"))
 
 
 @app.command()
