@@ -292,6 +292,7 @@ def round_(
     from .pack.load import load_pack
     from .report.files import write_reports
     from .round.config import default_config, load_config
+    from .round.evaluate import paused_gc
     from .round.plan import run_round
     from .text import terminal_line
     from .vocab.places import load_places
@@ -305,8 +306,10 @@ def round_(
         loaded = load_places(places or [str(workspace.current().places)], pack)
         if out.exists() and not out.is_dir():
             raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
-        data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
-        written = write_reports(data, out, indent)
+        with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
+            data = _with_progress(len(loaded), quiet,
+                                  lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+            written = write_reports(data, out, indent)
     except InputError as exc:
         _fail(exc)
     except OSError as exc:

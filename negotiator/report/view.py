@@ -181,8 +181,9 @@ def round_view(r: Round) -> RoundView:
     cat = r.catalogue
     view = RoundView(r=r, names={p.id: p.name for p in r.places})
     view.deals = [deal(cat, p) for p in r.places]
-    view.not_eligible = [(pid, view.names[pid], reason_text(cat, r.place(pid).evaluation)) for pid in r.not_eligible]
-    view.undetermined = [(pid, view.names[pid], ", ".join(r.place(pid).evaluation.negotiation.missing) or "unknown")
+    by_id = {p.id: p for p in r.places}
+    view.not_eligible = [(pid, view.names[pid], reason_text(cat, by_id[pid].evaluation)) for pid in r.not_eligible]
+    view.undetermined = [(pid, view.names[pid], ", ".join(by_id[pid].evaluation.negotiation.missing) or "unknown")
                          for pid in r.eligibility_undetermined]
     budgets = [p.evaluation.budget for p in r.places if p.evaluation.budget]
     if budgets:

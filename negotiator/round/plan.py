@@ -13,8 +13,6 @@ from typing import Callable
 from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
 from ..decide.catalogue import catalogue, pack_ref
-from ..decide.decision import decide
-from ..engines import evaluator_for
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
 from ..results import (
@@ -23,6 +21,7 @@ from ..results import (
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
+from .evaluate import evaluate_places
 
 TIE_BREAK = ("Places are ranked by readiness score (highest first); ties go to the larger population "
              "(more people covered per negotiation), then to the place id in alphabetical order.")
@@ -59,13 +58,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     """Evaluate every place as of the round's date and plan the round."""
     ids = [lp.id for lp in loaded]
     check_config_places(config, config_doc, ids)
-    evaluator = evaluator_for(pack, engine)
-    evaluations: dict[str, Evaluation] = {}
-    for lp in loaded:
-        evaluations[lp.id] = decide(pack, lp.profile, config.date, evaluator,
-                                    f"the date of the round '{config.name}'").evaluation(with_catalogue=False)
-        if progress:
-            progress(lp.id)
+    evaluations = evaluate_places(pack, loaded, config.date, f"the date of the round '{config.name}'", engine,
+                                  progress)
     members = {lp.id: lp.profile.members for lp in loaded}
     population = {lp.id: evaluations[lp.id].facts["population"].value if "population" in evaluations[lp.id].facts
                   else None for lp in loaded}
