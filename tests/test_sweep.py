@@ -1,0 +1,130 @@
+"""`negotiator sweep`: a round at every grid point (fast path), and exact tipping points from the thresholds."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from helpers import ROOT, cli
+from negotiator.decide.decision import decide
+from negotiator.engines import evaluator_for
+from negotiator.errors import InputError
+from negotiator.pack.load import load_pack
+from negotiator.results import Status
+from negotiator.round.config import load_config
+from negotiator.round.plan import run_round
+from negotiator.round.sweep import parse_param, run_sweep
+from negotiator.vocab.england import england_files
+from negotiator.vocab.places import load_places
+
+CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
+PARAMS = {"strategic_county_min_population": (200_000, 1_500_000, 100_000),
+          "grouping_min_population": (400_000, 1_600_000, 300_000)}
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("england")
+    cfg, doc = load_config(CONFIG)
+    pack = load_pack(None, cfg.parameters, set_by=str(CONFIG))
+    bundled = load_places([str(ROOT / "places")], pack)
+    for name, text in england_files({lp.id: lp.profile.members for lp in bundled}).items():
+        (folder / name).write_text(text)
+    loaded = load_places([str(folder), str(ROOT / "places")], pack)
+    specs = [parse_param(f"{n}={a}..{b}:{s}") for n, (a, b, s) in PARAMS.items()]
+    return cfg, doc, pack, loaded, run_sweep(pack, loaded, cfg, doc, specs), folder
+
+
+def test_parse_param():
+    assert parse_param("x=1..3") == ("x", [1, 2, 3])
+    assert parse_param("x=0.5..1.5:0.25") == ("x", [0.5, 0.75, 1.0, 1.25, 1.5])
+    assert parse_param("x=10..25:10") == ("x", [10, 20])
+    for bad in ("x", "x=1", "x=3..1", "x=1..3:0", "x=a..b", "x=1..1000000:0.001"):
+        with pytest.raises(InputError):
+            parse_param(bad)
+
+
+def test_a_grid_point_is_the_round_with_those_parameters(setup):
+    cfg, doc, pack, loaded, sweep, _folder = setup
+    assert len(sweep.points) == 14 * 5
+    for point in (sweep.points[0], sweep.points[23], sweep.points[-1]):
+        other = load_pack(None, {**cfg.parameters, **point.values}, set_by="test")
+        r = run_round(other, loaded, cfg, doc, "fast")
+        assert point.eligible == sorted(p.id for p in r.places if p.evaluation.negotiation.eligible)
+        assert point.not_eligible == len(r.not_eligible)
+        assert point.undetermined == len(r.eligibility_undetermined)
+        assert point.first_tranche == (r.tranches[0].places if r.tranches else [])
+        assert point.tranches == len(r.tranches)
+        assert (point.coverage_population, point.coverage_share) == (r.coverage.population, r.coverage.share)
+        assert point.available == sum(p.status == Status.available for rp in r.places for p in rp.evaluation.powers)
+
+
+def test_tipping_points_are_exact(setup):
+    """Each tipping point, checked by the per-place decision at the value and next to it."""
+    cfg, _doc, _pack, loaded, sweep, _folder = setup
+    by_id = {lp.id: lp for lp in loaded}
+    checked = 0
+    for name, tips in sweep.tipping.items():
+        assert tips, name
+        for tp in tips[:: max(1, len(tips) // 6)]:
+            near = tp.value - 1 if tp.side == "at" else tp.value + 1
+            before_at, after_at = (near, tp.value) if tp.side == "at" else (tp.value, near)
+            outcome = []
+            for value in (before_at, after_at):
+                other = load_pack(None, {**cfg.parameters, name: value}, set_by="test")
+                d = decide(other, by_id[tp.place].profile, cfg.date, evaluator_for(other, "python"))
+                outcome.append(d.truths[other.negotiation_rule])
+            assert tuple(outcome) == tp.eligible, (name, tp)
+            checked += 1
+    assert checked >= 8
+
+
+def test_councils_alone_by_threshold_matches_the_grid(setup):
+    """The exact step function of councils negotiating alone agrees with the grid, point for point."""
+    _cfg, _doc, _pack, _loaded, sweep, _folder = setup
+    name = "strategic_county_min_population"
+    steps = sweep.alone_steps[name]
+    base_other = sweep.axes[1].base
+    for point in sweep.points:
+        if point.values["grouping_min_population"] != min(sweep.axes[1].values, key=lambda v: abs(v - base_other)):
+            continue
+        x = point.values[name]
+        count = steps[0][2]
+        for bound, side, n, _gained, _lost in steps[1:]:
+            if x > bound or (side == "at" and x == bound):
+                count = n
+        assert count == len(point.alone), x
+    assert any(row[4] for row in steps), "councils drop out as the threshold rises"
+
+
+def test_the_command_writes_html_and_csv(setup, tmp_path):
+    _cfg, _doc, _pack, _loaded, _sweep, folder = setup
+    out = tmp_path / "sweep"
+    result = cli("sweep", folder, ROOT / "places", "--config", CONFIG, "--param",
+                 "strategic_county_min_population=300000..700000:50000", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "tipping points" in result.stderr
+    html = (out / "sweep.html").read_text()
+    assert "<svg" in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "Cumbria" in html, "a county area just below half a million tips"
+    rows = list(csv.DictReader(io.StringIO((out / "sweep.csv").read_text())))
+    assert len(rows) == 9 and int(rows[0]["councils_alone"]) >= int(rows[-1]["councils_alone"])
+    tips = list(csv.DictReader(io.StringIO((out / "tipping-points.csv").read_text())))
+    assert any(t["place"] == "wiltshire" for t in tips)
+
+
+@pytest.mark.parametrize("param, message", [
+    ("strategic_county_minpopulation=1..2", "unknown parameter 'strategic_county_minpopulation'"),
+    ("reduction_percent=5..20:5", "no rule tests 'reduction_percent'"),
+    ("min_population=-5..3", "-5 is impossible: must be at least 1"),
+    ("min_population=1..9", None),
+])
+def test_bad_parameters_are_one_line_each(param, message, tmp_path):
+    rules = [] if param.startswith(("strategic", "reduction")) else ["--rules", ROOT / "tests" / "packs" / "devolution-2022"]
+    result = cli("sweep", *rules, "--param", param, "--out", tmp_path / "s")
+    if message is None:
+        assert result.exit_code == 0, result.stderr
+    else:
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
