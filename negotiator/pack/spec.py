@@ -178,6 +178,4 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "rules.yaml": RulesFile, "powers.yaml": PowersFile, "budget.yaml": BudgetFile,
     "readiness.yaml": ReadinessFile, "moves.yaml": MovesFile, "obligations.yaml": ObligationsFile,
 }
-REQUIRED = ("pack.yaml", "accountability.yaml", "rules.yaml", "powers.yaml")
-OPTIONAL = ("facts.yaml", "parameters.yaml", "budget.yaml", "readiness.yaml", "moves.yaml", "obligations.yaml")
-FILES = REQUIRED + OPTIONAL
+from .layout import FILES, OPTIONAL, REQUIRED  # noqa: E402,F401 - the names load.py and others use
