@@ -42,3 +42,19 @@ class PolicyFailure(Exception):
     def __init__(self, failures):
         super().__init__("\n".join(failures))
         self.failures = failures
+
+
+@pytest.fixture(scope="session")
+def england_dir(tmp_path_factory):
+    """The generated part of the whole-England set (`negotiator england`), made once per test session;
+    with the bundled places/ it is the whole set."""
+    from helpers import ROOT
+    from negotiator.pack.load import load_pack
+    from negotiator.vocab.england import england_files
+    from negotiator.vocab.places import load_places
+
+    folder = tmp_path_factory.mktemp("england")
+    bundled = load_places([str(ROOT / "places")], load_pack())
+    for name, text in england_files({lp.id: lp.profile.members for lp in bundled}).items():
+        (folder / name).write_text(text)
+    return folder

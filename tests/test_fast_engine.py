@@ -27,7 +27,6 @@ from negotiator.engines import evaluator_for
 from negotiator.engines.fast import STATUS_NAMES, fast_evaluator
 from negotiator.engines.semantics import engine_facts
 from negotiator.pack.load import load_pack
-from negotiator.vocab.england import england_files
 from negotiator.vocab.places import load_places
 from negotiator.vocab.profile import facts_at
 
@@ -38,14 +37,9 @@ DATES = [date(2009, 1, 1), date(2010, 3, 1), date(2011, 3, 1), date(2011, 5, 1),
 
 
 @pytest.fixture(scope="module")
-def england(tmp_path_factory):
-    """The whole-England set: the generated councils and county areas plus the bundled places."""
-    folder = tmp_path_factory.mktemp("england")
-    pack = PACKS["route-map-2010"]
-    bundled = load_places([str(ROOT / "places")], pack)
-    for name, text in england_files({lp.id: lp.profile.members for lp in bundled}).items():
-        (folder / name).write_text(text)
-    return load_places([str(folder), str(ROOT / "places")], pack)
+def england(england_dir):
+    """The whole-England set: the generated councils and county areas (conftest.py) plus the bundled places."""
+    return load_places([str(england_dir), str(ROOT / "places")], PACKS["route-map-2010"])
 
 
 def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_by_one: int = 10**9) -> int:

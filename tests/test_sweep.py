@@ -16,7 +16,6 @@ from negotiator.results import Status
 from negotiator.round.config import load_config
 from negotiator.round.plan import run_round
 from negotiator.round.sweep import parse_param, run_sweep
-from negotiator.vocab.england import england_files
 from negotiator.vocab.places import load_places
 
 CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
@@ -25,13 +24,10 @@ PARAMS = {"strategic_county_min_population": (200_000, 1_500_000, 100_000),
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("england")
+def setup(england_dir):
+    folder = england_dir
     cfg, doc = load_config(CONFIG)
     pack = load_pack(None, cfg.parameters, set_by=str(CONFIG))
-    bundled = load_places([str(ROOT / "places")], pack)
-    for name, text in england_files({lp.id: lp.profile.members for lp in bundled}).items():
-        (folder / name).write_text(text)
     loaded = load_places([str(folder), str(ROOT / "places")], pack)
     specs = [parse_param(f"{n}={a}..{b}:{s}") for n, (a, b, s) in PARAMS.items()]
     return cfg, doc, pack, loaded, run_sweep(pack, loaded, cfg, doc, specs), folder
