@@ -118,9 +118,21 @@ def test_the_command_writes_html_and_csv(setup, tmp_path):
     ("min_population=1..9", None),
 ])
 def test_bad_parameters_are_one_line_each(param, message, tmp_path):
-    rules = [] if param.startswith(("strategic", "reduction")) else ["--rules", ROOT / "tests" / "packs" / "devolution-2022"]
+    rules = ["--rules", ROOT / "tests" / "packs" / "devolution-2022"] if param.startswith("min_") else []
     result = cli("sweep", *rules, "--param", param, "--out", tmp_path / "s")
     if message is None:
         assert result.exit_code == 0, result.stderr
     else:
         assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_a_package_tier_tipping_point():
+    """Greater Manchester asks for three powers: a grouping asking for a range of them needs a visible figure,
+    until "a range" means more than three."""
+    cfg, doc = load_config(CONFIG)
+    pack = load_pack(None, cfg.parameters, set_by=str(CONFIG))
+    loaded = load_places([str(ROOT / "places")], pack)
+    sweep = run_sweep(pack, loaded, cfg, doc, [parse_param("range_min_powers=1..6")])
+    [tip] = sweep.tipping["range_min_powers"]
+    assert (tip.place, tip.value, tip.side) == ("greater-manchester", 3, "above")
+    assert tip.package == ("high_visibility", "joint_governance") and not tip.changes

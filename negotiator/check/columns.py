@@ -136,9 +136,10 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
                 continue
             flagged = _single_violations(prop, space, out, requested)
             if flagged is None:  # no column form: the per-profile test on every profile of the grid
-                flagged = np.array([prop.violation(space, checker.outcome(space.complete(dict(zip(facts, grid.combo(i))),
-                                                                                         requested), requested, on),
-                                                   requested) is not None for i in range(grid.size)], dtype=bool)
+                flagged = np.array([
+                    prop.violation(space, checker.outcome(space.complete(dict(zip(facts, grid.combo(i))), requested),
+                                                          requested, on), requested) is not None
+                    for i in range(grid.size)], dtype=bool)
             for flat in np.nonzero(flagged)[0]:
                 if len(check.failures) >= 3:
                     break

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..engines import Evaluator, evaluator_for
 from ..engines.semantics import engine_facts, truth
-from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
+from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in
 from ..results import (
     Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, Status, Step, Truth3,
 )

@@ -51,12 +51,13 @@ def to_csv(s: Sweep) -> str:
 
 def tipping_csv(s: Sweep) -> str:
     rows = [["parameter", "value", "side", "place", "place_name", "fact", "fact_value", "eligible_before",
-             "eligible_after", "changes", "in_words"]]
+             "eligible_after", "changes", "package_tier", "in_words"]]
     for axis in s.axes:
         for tp in s.tipping[axis.name]:
             rows.append([axis.name, tp.value, tp.side, tp.place, tp.name, tp.fact, tp.fact_value,
                          _word(tp.eligible[0]), _word(tp.eligible[1]),
-                         "; ".join(f"{p}: {b} -> {a}" for p, b, a in tp.changes), tp.words()])
+                         "; ".join(f"{p}: {b} -> {a}" for p, b, a in tp.changes),
+                         " -> ".join(tp.package) if tp.package else "", tp.words()])
     return _csv(rows)
 
 
@@ -90,7 +91,8 @@ def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float
     for k in range(5):
         y = y0 + (y1 - y0) * k / 4
         out.append(f'<line x1="{left}" y1="{sy(y):.1f}" x2="{width - right}" y2="{sy(y):.1f}" stroke="#eaeef2"/>')
-        out.append(f'<text x="{left - 6}" y="{sy(y) + 4:.1f}" font-size="11" text-anchor="end">{escape(yfmt(y))}</text>')
+        out.append(f'<text x="{left - 6}" y="{sy(y) + 4:.1f}" font-size="11" text-anchor="end">'
+                   f'{escape(yfmt(y))}</text>')
     for k in range(5):
         x = x0 + (x1 - x0) * k / 4
         out.append(f'<text x="{sx(x):.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">'

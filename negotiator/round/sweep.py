@@ -163,6 +163,7 @@ class Tipping:
     fact_value: Any
     eligible: tuple[bool | None, bool | None]
     changes: list[tuple[str, str, str]] = field(default_factory=list)   # (power, before, after)
+    package: tuple[str, str] | None = None    # the tier the requested package needs, before and after
 
     def words(self) -> str:
         where = (f"from {fmt_value(self.value)} up" if self.side == "at" else f"above {fmt_value(self.value)}")
@@ -175,6 +176,8 @@ class Tipping:
             bits.append("gains " + ", ".join(gained))
         if lost:
             bits.append("loses " + ", ".join(lost))
+        if self.package is not None:
+            bits.append(f"the package asked for needs {self.package[0]} -> {self.package[1]}")
         if not bits:
             bits.append("; ".join(f"{p}: {b} -> {a}" for p, b, a in self.changes))
         return f"{where}: " + "; ".join(bits)
@@ -316,11 +319,17 @@ def tipping_points(pack: Pack, places: _Places, on: date, axis: Axis) -> list[Ti
     index = np.array(col_index)
     out = places.fast.decide(places.tiled(index), on, {axis.name: np.array(probes, dtype=np.float64)})
     t, f = out.eligible
+    asks = np.zeros(out.n, dtype=bool)
+    for asked in out.requested.values():
+        asks |= asked
     result: list[Tipping] = []
     at = 0
     for i, count in owners:
         cands = candidates[i]
-        outcome = [(_truth(t[at + k], f[at + k]), tuple(out.statuses[:, at + k].tolist())) for k in range(count)]
+        # the package's tier is part of the outcome of a place that asks for something
+        outcome = [(_truth(t[at + k], f[at + k]), tuple(out.statuses[:, at + k].tolist()),
+                    int(out.package_low[at + k]) if asks[at + k] else None,
+                    int(out.package_high[at + k]) if asks[at + k] else None) for k in range(count)]
         for k in range(count - 1):
             if outcome[k] == outcome[k + 1]:
                 continue
@@ -334,14 +343,23 @@ def tipping_points(pack: Pack, places: _Places, on: date, axis: Axis) -> list[Ti
             before, after = outcome[k], outcome[k + 1]
             changes = [(p.id, STATUS_NAMES[before[1][j]], STATUS_NAMES[after[1][j]])
                        for j, p in enumerate(pack.powers) if before[1][j] != after[1][j]]
-            result.append(Tipping(places.ids[i], places.names[places.ids[i]], axis.name, _as_param(value, axis), side, fact, value, (before[0], after[0]),
-                                  changes))
+            package = None
+            if before[2:] != after[2:]:
+                package = (_tier_span(pack, before[2], before[3]), _tier_span(pack, after[2], after[3]))
+            result.append(Tipping(places.ids[i], places.names[places.ids[i]], axis.name, _as_param(value, axis),
+                                  side, fact, value, (before[0], after[0]), changes, package))
         at += count
     param = pack.parameters[axis.name]
     result = [tp for tp in result if (param.minimum is None or tp.value >= param.minimum)
               and (param.maximum is None or tp.value <= param.maximum)]
     result.sort(key=lambda x: (x.value, x.side == "above", x.place))
     return result
+
+
+def _tier_span(pack: Pack, low: int, high: int) -> str:
+    """A required tier, or the range it lies in while requirements are undetermined."""
+    names = {t.rank: t.id for t in pack.tiers}
+    return names[low] if low == high else f"{names[low]} (or {names[high]} if undetermined requirements apply)"
 
 
 def _as_param(value: Any, axis: Axis) -> Any:
