@@ -109,6 +109,11 @@ def test_the_command_writes_html_and_csv(setup, tmp_path):
     assert len(rows) == 9 and int(rows[0]["councils_alone"]) >= int(rows[-1]["councils_alone"])
     tips = list(csv.DictReader(io.StringIO((out / "tipping-points.csv").read_text())))
     assert any(t["place"] == "wiltshire" for t in tips)
+    routes = {r["council"]: r for r in csv.DictReader(io.StringIO((out / "routes.csv").read_text()))}
+    assert len(routes) == 309 and "only through a grouping" in html
+    assert routes["E08000025"]["route"] == "alone", "Birmingham"
+    assert routes["E08000010"]["route"] == "grouping" and "greater-manchester" in routes["E08000010"]["through"]
+    assert routes["E06000001"]["route"] == "none", "Hartlepool: no eligible place includes it"
 
 
 @pytest.mark.parametrize("param, message", [

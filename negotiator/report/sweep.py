@@ -23,7 +23,20 @@ MAX_ROWS = 400
 
 
 def sweep_files(s: Sweep) -> dict[str, str]:
-    return {"sweep.html": to_html(s), "sweep.csv": to_csv(s), "tipping-points.csv": tipping_csv(s)}
+    return {"sweep.html": to_html(s), "sweep.csv": to_csv(s), "tipping-points.csv": tipping_csv(s),
+            "routes.csv": routes_csv(s)}
+
+
+def routes_csv(s: Sweep) -> str:
+    """How each member council could take part at the base parameter values."""
+    from ..census import councils
+    table = councils()
+    names = s.names
+    rows = [["council", "council_name", "route", "through", "through_names"]]
+    for code, (route, via) in s.routes.items():
+        rows.append([code, table[code].name if code in table else "", route, " ".join(via),
+                     "; ".join(names[p] for p in via)])
+    return _csv(rows)
 
 
 def _csv(rows: list[list[Any]]) -> str:
@@ -167,6 +180,7 @@ def to_html(s: Sweep) -> str:
         "a place's outcome changes exactly where a parameter crosses the value of the fact the rule compares it "
         "with; each parameter is moved alone, the others at their base values.</p>",
     ]
+    parts += _routes_html(s)
     for k, axis in enumerate(axes):
         parts.append(f'<h2 id="{e(axis.name)}">{e(axis.name)}</h2><div class="charts">')
         base = float(axis.base)
@@ -221,8 +235,32 @@ def to_html(s: Sweep) -> str:
     if len(s.points) > MAX_ROWS:
         parts.append(f'<p class="muted">The first {MAX_ROWS} of {len(s.points):,} points; sweep.csv has them all.</p>')
     parts += ['<p class="muted">Made by negotiator sweep. sweep.csv: one row per grid point; tipping-points.csv: one '
-              "row per change.</p>", "</main>", "</body>", "</html>"]
+              "row per change; routes.csv: how each council could take part at the base values.</p>",
+              "</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
+
+
+def _routes_html(s: Sweep) -> list[str]:
+    from ..census import councils
+    table = councils()
+    e = escape
+    names = s.names
+    groups: dict[str, list[tuple[str, list[str]]]] = {"alone": [], "grouping": [], "none": []}
+    for code, (route, via) in s.routes.items():
+        groups[route].append((table[code].name if code in table else code, via))
+    base = ", ".join(f"{a.name} = {fmt_value(a.base)}" for a in s.axes)
+    out = [f"<h2>At the base values ({e(base)})</h2>",
+           f"<p><strong>{len(groups['alone'])}</strong> of {s.councils} councils could negotiate alone; "
+           f"<strong>{len(groups['grouping'])}</strong> only through a grouping that includes them; "
+           f"<strong>{len(groups['none'])}</strong> through no eligible place (routes.csv lists every council).</p>"]
+    titles = {"alone": "Could negotiate alone", "grouping": "Only through a grouping",
+              "none": "Through no eligible place"}
+    for route in ("alone", "grouping", "none"):
+        items = sorted(groups[route])
+        out.append(f"<details{' open' if route == 'alone' else ''}><summary>{titles[route]} ({len(items)})</summary>"
+                   "<p>" + "; ".join(e(name) + (f" ({e(', '.join(names[p] for p in via))})" if route == "grouping"
+                                                else "") for name, via in items) + "</p></details>")
+    return out
 
 
 def _names(s: Sweep, ids: list[str]) -> str:

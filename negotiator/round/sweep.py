@@ -203,6 +203,7 @@ class Sweep:
     tipping: dict[str, list[Tipping]]                 # param -> tipping points, by value
     alone_steps: dict[str, list[tuple[Any, str, int, list[str], list[str]]]]  # param -> alone_by_threshold rows
     councils: int
+    routes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # council code -> route (see routes())
 
     @property
     def names(self) -> dict[str, str]:
@@ -252,9 +253,10 @@ def run_sweep(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, doc: L
                 points.append(_plan(pack, config, places, out, g * n, n, dict(zip((a.name for a in axes), values))))
         tipping = {a.name: tipping_points(pack, places, config.date, a) for a in axes}
         steady = _alone_at_base(places, config.date)
+        route = routes(places, config.date)
         steps = {a.name: alone_by_threshold(places, tipping[a.name], steady) for a in axes}
     councils = len({c for m in places.members.values() for c in m})
-    return Sweep(pack, config, axes, loaded, points, tipping, steps, councils)
+    return Sweep(pack, config, axes, loaded, points, tipping, steps, councils, route)
 
 
 def _plan(pack: Pack, config: RoundConfig, places: _Places, out, offset: int, n: int,
@@ -396,6 +398,28 @@ def alone_by_threshold(places: _Places, tips: list[Tipping], at_base: set[str]):
             i += 1
         rows.append((key[0], key[1], sum(state.values()) + others, sorted(gained), sorted(lost)))
     return rows
+
+
+def routes(places: _Places, on: date) -> dict[str, tuple[str, list[str]]]:
+    """At the base parameter values, how each member council could take part: ("alone", [its place]),
+    ("grouping", [eligible places of several councils including it]), or ("none", [])."""
+    t = places.fast.decide(places.cols, on).eligible[0]
+    eligible = [pid for i, pid in enumerate(places.ids) if t[i]]
+    alone = {places.singles[pid]: pid for pid in eligible if pid in places.singles}
+    via: dict[str, list[str]] = {}
+    for pid in eligible:
+        if pid not in places.singles:
+            for code in places.members[pid]:
+                via.setdefault(code, []).append(pid)
+    out = {}
+    for code in sorted({c for m in places.members.values() for c in m}):
+        if code in alone:
+            out[code] = ("alone", [alone[code]])
+        elif code in via:
+            out[code] = ("grouping", sorted(via[code]))
+        else:
+            out[code] = ("none", [])
+    return out
 
 
 def _alone_at_base(places: _Places, on: date) -> set[str]:
