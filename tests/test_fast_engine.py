@@ -30,8 +30,12 @@ from negotiator.pack.load import load_pack
 from negotiator.vocab.places import load_places
 from negotiator.vocab.profile import facts_at
 
-PACKS = {"route-map-2010": load_pack(PACK), "devolution-2022": load_pack(TEST_PACK)}
-PLACE_DIRS = {"route-map-2010": ROOT / "places", "devolution-2022": ROOT / "tests" / "packs" / "places"}
+#: Every bundled pack, and the test pack; places are read from places/ (profiles state every pack's facts)
+#: and, for the test pack, from its own places too.
+PACKS = {p.parent.name: load_pack(p.parent) for p in sorted((ROOT / "rules").glob("*/pack.yaml"))}
+PACKS["devolution-2022"] = load_pack(TEST_PACK)
+PLACE_DIRS = {name: [ROOT / "places"] for name in PACKS}
+PLACE_DIRS["devolution-2022"].append(ROOT / "tests" / "packs" / "places")
 DATES = [date(2009, 1, 1), date(2010, 3, 1), date(2011, 3, 1), date(2011, 5, 1), date(2022, 2, 2),
          date(2023, 1, 1), date(2024, 6, 1)]
 
@@ -39,7 +43,7 @@ DATES = [date(2009, 1, 1), date(2010, 3, 1), date(2011, 3, 1), date(2011, 5, 1),
 @pytest.fixture(scope="module")
 def england(england_dir):
     """The whole-England set: the generated councils and county areas (conftest.py) plus the bundled places."""
-    return load_places([str(england_dir), str(ROOT / "places")], PACKS["route-map-2010"])
+    return load_places([str(england_dir), str(ROOT / "places")], load_pack(PACK))
 
 
 def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_by_one: int = 10**9) -> int:
@@ -86,7 +90,7 @@ def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_b
 @pytest.mark.parametrize("name", sorted(PACKS))
 def test_every_bundled_place_at_every_date(name):
     pack = PACKS[name]
-    places = load_places([str(PLACE_DIRS[name])], pack)
+    places = [lp for folder in PLACE_DIRS[name] for lp in load_places([str(folder)], pack)]
     cases = [(facts_at(lp.profile, pack.vocabulary, on), on) for lp in places for on in DATES]
     assert agree(pack, cases) == len(places) * len(DATES)
 
@@ -96,14 +100,14 @@ def test_evaluate_with_the_fast_engine_gives_the_same_result(name):
     """`--engine fast` per place: the whole typed result, explanations included, is durable-rules'."""
     pack = PACKS[name]
     durable, fast = evaluator_for(pack, "durable"), evaluator_for(pack, "fast")
-    for lp in load_places([str(PLACE_DIRS[name])], pack):
+    for lp in [lp for folder in PLACE_DIRS[name] for lp in load_places([str(folder)], pack)]:
         for on in (DATES[2], DATES[-1]):
             assert evaluate(pack, lp.profile, on, fast).model_dump() == \
                 evaluate(pack, lp.profile, on, durable).model_dump(), (lp.id, on)
 
 
 def test_the_whole_england_set(england):
-    pack = PACKS["route-map-2010"]
+    pack = load_pack(PACK)
     cases = [(facts_at(lp.profile, pack.vocabulary, on), on) for lp in england
              for on in (date(2011, 3, 1), date(2024, 6, 1))]
     assert agree(pack, cases) > 600
@@ -125,7 +129,7 @@ def test_profiles_generated_from_the_vocabulary(name):
 
 def test_parameters_can_vary_by_column():
     """A sweep evaluates one parameter grid in one go: each column with its own threshold."""
-    pack = PACKS["route-map-2010"]
+    pack = load_pack(PACK)
     fast = fast_evaluator(pack)
     kent = load_places([str(ROOT / "places" / "kent.yaml")], pack)[0]
     facts = engine_facts(facts_at(kent.profile, pack.vocabulary, date(2011, 3, 1)))
