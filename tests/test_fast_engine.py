@@ -108,9 +108,9 @@ def test_evaluate_with_the_fast_engine_gives_the_same_result(name):
 
 def test_the_whole_england_set(england):
     pack = load_pack(PACK)
-    cases = [(facts_at(lp.profile, pack.vocabulary, on), on) for lp in england
-             for on in (date(2011, 3, 1), date(2024, 6, 1))]
-    assert agree(pack, cases) > 600
+    on = date(2011, 3, 1)
+    cases = [(facts_at(lp.profile, pack.vocabulary, on), on) for lp in england]
+    assert agree(pack, cases, one_by_one=50) == 348
 
 
 @pytest.mark.parametrize("name", sorted(PACKS))
@@ -118,7 +118,7 @@ def test_profiles_generated_from_the_vocabulary(name):
     """Batches of hypothesis profiles, each at its own date, evaluated as columns at once."""
     pack = PACKS[name]
 
-    @settings(max_examples=25, deadline=None, database=None,
+    @settings(max_examples=20, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(st.lists(st.tuples(profiles(pack), st.dates(date(2000, 1, 1), date(2030, 12, 31))),
                     min_size=1, max_size=16))

@@ -45,7 +45,7 @@ def test_parse_param():
 def test_a_grid_point_is_the_round_with_those_parameters(setup):
     cfg, doc, pack, loaded, sweep, _folder = setup
     assert len(sweep.points) == 14 * 5
-    for point in (sweep.points[0], sweep.points[23], sweep.points[-1]):
+    for point in (sweep.points[23], sweep.points[-1]):
         other = load_pack(None, {**cfg.parameters, **point.values}, set_by="test")
         r = run_round(other, loaded, cfg, doc, "fast")
         assert point.eligible == sorted(p.id for p in r.places if p.evaluation.negotiation.eligible)
