@@ -166,3 +166,21 @@ def test_generated_packs_with_rules_in_force_on_some_dates_only():
         cases.append((space.complete(partial, rng.choice(space.request_classes)),
                       rng.choice([date(2009, 6, 1), date(2010, 6, 1), date(2011, 6, 1), date(2012, 6, 1)])))
     assert agree(pack, cases, with_durable=False, one_by_one=20) == 400
+
+
+def test_the_tier_of_any_model_even_one_no_rule_names():
+    """Every model a tier lists gets its tier, also where the model fact is free text that no rule tests."""
+    import dataclasses
+
+    from negotiator.engines.fast import FastEvaluator
+
+    base = load_pack(PACK)
+    decl = dataclasses.replace(base.facts[base.model_fact], type="text", values=())
+    vocab = dataclasses.replace(base.vocabulary, facts={**base.facts, base.model_fact: decl})
+    for unlisted in ("unknown", base.tiers[1].id):
+        pack = dataclasses.replace(base, vocabulary=vocab, unlisted_models=unlisted, hash=base.hash + unlisted)
+        fast = FastEvaluator(pack)
+        models = [m for t in pack.tiers for m in t.models] + ["a model of our own", None]
+        cols = fast.columns([{pack.model_fact: m} for m in models])
+        expected = [-1 if pack.tier_of_model(m) is None else pack.tier_of_model(m).rank for m in models]
+        assert fast.current_rank(cols).tolist() == expected

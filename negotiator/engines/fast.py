@@ -146,6 +146,8 @@ class FastEvaluator:
         elif kind == "choice" and decl is not None:
             values = list(decl.values)
         values += literals
+        if name == self.pack.model_fact:  # every model a tier lists, so that each gets its own tier
+            values += [m for tier in self.pack.tiers for m in tier.models]
         codes: dict[Any, int] = {}
         for v in values:
             codes.setdefault(v, len(codes))
