@@ -83,7 +83,7 @@ def _word(v: bool | None) -> str:
 def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float, float]]]],
                yfmt=lambda v: fmt_value(round(v, 4)), base: float | None = None) -> str:
     """An inline SVG line chart; every text escaped."""
-    width, height, left, right, top, bottom = 640, 260, 70, 20, 30, 44
+    width, height, left, right, top, bottom = 660, 260, 70, 40, 30, 44
     xs = [x for _l, pts in series for x, _y in pts]
     ys = [y for _l, pts in series for _x, y in pts]
     if not xs:
@@ -172,7 +172,7 @@ def to_html(s: Sweep) -> str:
         f"(at most {r.capacity} negotiations at once).</p>",
         "<p>Swept: " + "; ".join(f"<strong>{e(a.name)}</strong> from {e(fmt_value(a.values[0]))} to "
                                  f"{e(fmt_value(a.values[-1]))} ({len(a.values)} values; base value "
-                                 f"{e(fmt_value(a.base))}: {e(s.pack.parameters[a.name].description)})"
+                                 f"{e(fmt_value(a.base))}: {e(s.pack.parameters[a.name].description.rstrip('.'))})"
                                  for a in axes) + ".</p>",
         "<p class=\"muted\">A <em>council</em> here is a place of one member council. It can negotiate "
         "<em>alone</em> when its own place is eligible, <em>only through a grouping</em> when a place of several "
