@@ -1,11 +1,18 @@
 """Collect policy cases (each pack's cases/*.yaml, one sentence each) as pytest items.
 
-They run through negotiator.testing, the same runner as `negotiator test`.
+They run through negotiator.testing, the same runner as `negotiator test`. Also: the
+session's cache of built packs is a temporary folder (not the user's), and the
+whole-England set is generated once per session (`england_dir`).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+os.environ.setdefault("NEGOTIATOR_CACHE", tempfile.mkdtemp(prefix="negotiator-test-cache-"))
 
 from negotiator.testing import run_case_file
 

@@ -27,7 +27,7 @@ from .ir import (
 
 class _Spec:
     """pack/spec.py, imported when a pack is built: its pydantic models cost more to import than reading a built
-    pack from the cache (cache.py) takes."""
+    pack from the cache (negotiator/cache.py) takes."""
 
     def __getattr__(self, name: str):
         from . import spec
@@ -143,7 +143,7 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
         digest.update(repr(overrides).encode())
     key = (str(root.resolve()), digest.hexdigest())
     if key not in _CACHE:
-        from .cache import cached
+        from ..cache import cached
         hexdigest = digest.hexdigest()
         _CACHE[key] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
                                       tuple(sorted((k, str(v)) for k, v in where.items()))),

@@ -27,11 +27,11 @@ class LoadedPlace:
 def _foreign(rules_dir: str, stamp: tuple) -> dict[str, FactDecl]:
     """Facts declared by every pack and shared vocabulary in a rules folder (for profiles serving several packs).
 
-    Built once per content of those files, and kept in the pack cache (pack/cache.py) between runs.
+    Built once per content of those files, and kept in the cache (negotiator/cache.py) between runs.
     """
     import hashlib
 
-    from ..pack.cache import cached
+    from ..cache import cached
     folder = Path(rules_dir)
     content = hashlib.sha256()
     for file in sorted(list(folder.glob("*/facts.yaml")) + list(folder.glob("*/powers.yaml"))):

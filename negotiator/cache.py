@@ -29,8 +29,8 @@ from typing import Any, Callable
 
 MAX_ENTRIES = 64
 #: Modules whose code decides what a built pack (or vocabulary) holds.
-_SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "vocab/facts.py", "vocab/declare.py", "vocab/places.py",
-            "pack/cache.py", "__init__.py")
+_SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "vocab/facts.py", "vocab/declare.py",
+            "vocab/places.py", "cache.py", "__init__.py")
 
 
 def folder() -> Path | None:
@@ -45,7 +45,7 @@ def folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _code() -> str:
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for name in _SOURCES:
         try:
