@@ -19,8 +19,9 @@ The whole-England set is generated with `negotiator england`; the 3,000-place
 set replicates it with distinct ids. Rounds use `--engine fast` (and, for
 comparison, the default durable-rules). The cold `evaluate` is the least CPU of
 several runs with compiled bytecode and a warm pack cache (the state after the
-first run), and once more with an empty cache. Timings on a shared machine vary:
-the load average is reported with the figures.
+first run), and once more with an empty cache; `--instructions` also counts its
+instructions with valgrind, a figure that does not depend on the machine's load.
+Timings on a shared machine vary: the load average is reported with them.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ def replicate(sources: list[Path], out: Path, count: int) -> None:
         k += 1
 
 
-def commands(tmp: Path, cold_runs: int, with_durable: bool) -> dict:
+def commands(tmp: Path, cold_runs: int, with_durable: bool, instructions: bool = False) -> dict:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "negotiator")], check=True,
                    stdout=subprocess.DEVNULL)
     out: dict = {}
@@ -167,6 +168,14 @@ def commands(tmp: Path, cold_runs: int, with_durable: bool) -> dict:
     out.update(evaluate_cold_s=round(cold, 3), evaluate_cold_empty_cache_s=round(first, 3),
                evaluate_cold_note=f"least CPU of {cold_runs} runs of `negotiator evaluate kent` (durable-rules), "
                                   "compiled bytecode, warm pack cache; evaluate_cold_empty_cache_s: the first run")
+    if instructions and shutil.which("valgrind"):
+        # CPU time on a shared machine varies with its load; the count of instructions does not
+        run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(BIN), "evaluate",
+                              "kent"], cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, "NEGOTIATOR_CACHE": str(cache)})
+        found = re.search(r"Collected : (\d+)", run.stderr)
+        if found:
+            out["evaluate_cold_instructions"] = int(found.group(1))
     return out
 
 
@@ -190,12 +199,14 @@ def main() -> None:
     parser.add_argument("--durable-profiles", type=int, default=5_000)
     parser.add_argument("--cold-runs", type=int, default=10)
     parser.add_argument("--no-durable-rounds", action="store_true", help="skip the durable-rules rounds")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of a cold evaluate (valgrind; about 20 s)")
     args = parser.parse_args()
     result = {"machine": machine()}
     result.update(engines(args.profiles, args.durable_profiles))
     tmp = Path(tempfile.mkdtemp(prefix="negotiator-bench-"))
     try:
-        result.update(commands(tmp, args.cold_runs, not args.no_durable_rounds))
+        result.update(commands(tmp, args.cold_runs, not args.no_durable_rounds, args.instructions))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
