@@ -4,8 +4,9 @@ Rerun with:  .venv/bin/python benchmarks/engines.py [--profiles N]
 
 Profiles are drawn (seeded, so every run sees the same ones) from the classes of
 values the pack can tell apart, as `negotiator check --exhaustive` uses them.
-Timing covers settling every rule for every profile; it is a measurement to
-compare runs on one machine, not a test.
+Timing covers settling every rule for every profile, one profile at a time (the
+fast path decides columns of profiles at once: benchmarks/run.py measures it
+that way); it is a measurement to compare runs on one machine, not a test.
 """
 
 from __future__ import annotations

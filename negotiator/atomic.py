@@ -56,7 +56,7 @@ import stat
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping, Union
 
 PREFIX = ".negotiator-"
 CURRENT = ".negotiator-current"
@@ -67,19 +67,29 @@ class _Terminated(BaseException):
     """SIGTERM arrived before the switch: abandon the write (BaseException so nothing swallows it)."""
 
 
-def write_set(out: Path, files: Mapping[str, bytes | str]) -> list[Path]:
+Content = Union[bytes, str, Iterable[Union[bytes, str]]]
+
+
+def write_set(out: Path, files: Mapping[str, Content]) -> list[Path]:
     """Make `out/NAME` show `files[NAME]` for every name, all at once; return the visible paths.
 
-    Text is written as UTF-8 with newlines unchanged. Names must be plain file names: not empty,
-    no '/', no NUL, not starting with '.'. Files in `out` that are not in `files` are left alone,
-    except visible links of an earlier set written here, which go with it.
+    Text is written as UTF-8 with newlines unchanged. A content may also be an iterable of chunks
+    (text or bytes), written as they come, so that a large file need never be whole in memory; it is
+    consumed once. Names must be plain file names: not empty, no '/', no NUL, not starting with '.'.
+    Files in `out` that are not in `files` are left alone, except visible links of an earlier set
+    written here, which go with it.
     """
     out = Path(out)
-    data = {}
+    data: dict[str, bytes | Iterable] = {}
     for name, content in files.items():
         if not isinstance(name, str) or not name or "/" in name or "\0" in name or name.startswith("."):
             raise ValueError(f"not a plain file name: {name!r}")
-        data[name] = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        if isinstance(content, str):
+            data[name] = content.encode("utf-8")
+        elif isinstance(content, (bytes, bytearray, memoryview)):
+            data[name] = bytes(content)
+        else:
+            data[name] = content
 
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -149,7 +159,7 @@ class _SigtermGuard:
 
 
 class _Writer:
-    def __init__(self, out: Path, data: dict[str, bytes], guard: _SigtermGuard):
+    def __init__(self, out: Path, data: dict[str, bytes | Iterable], guard: _SigtermGuard):
         self.out, self.data, self.guard = out, data, guard
         self.staged: list[Path] = []  # removed if we stop before the switch
 
@@ -206,9 +216,10 @@ class _Writer:
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
                 try:
-                    view = memoryview(content)
-                    while view:
-                        view = view[os.write(fd, view):]
+                    for chunk in _chunks(content):
+                        view = memoryview(chunk)
+                        while view:
+                            view = view[os.write(fd, view):]
                     os.fsync(fd)
                 finally:
                     os.close(fd)
@@ -289,6 +300,27 @@ class _Writer:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+#: Chunks of an iterable content are gathered up to this size before a write.
+CHUNK = 1 << 20
+
+
+def _chunks(content) -> Iterable[bytes]:
+    if isinstance(content, bytes):
+        yield content
+        return
+    pending: list[bytes] = []
+    size = 0
+    for piece in content:
+        piece = piece.encode("utf-8") if isinstance(piece, str) else bytes(piece)
+        pending.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
 
 def _is_data_name(name: str) -> bool:
     return name.startswith(PREFIX) and "/" not in name and name != CURRENT and not name.startswith(PREFIX + "tmp-")

@@ -40,6 +40,10 @@ AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
 class Engine(str, Enum):
     durable = "durable"
     python = "python"
+    fast = "fast"
+
+
+ENGINE_HELP = "Evaluator: durable-rules (of record), python, or fast (numpy, columns of places at once)."
 
 
 def _version(value: bool) -> None:
@@ -103,7 +107,7 @@ def evaluate(
     rules: Optional[str] = RulesOption,
     as_of: Optional[str] = AsOfOption,
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON (an array for several places)."),
-    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
 ) -> None:
     """Evaluate places: can each negotiate, which powers it could have, what accountability it needs.
 
@@ -349,7 +353,7 @@ def round_(
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="Round config (name, date, capacity, parameters, coverage base)."),
-    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
     indent: Optional[int] = typer.Option(None, "--indent", min=0, max=8,
                                          help="Indent round.json for people (default: compact)."),
     sets: List[str] = typer.Option(None, "--set", metavar="NAME=VALUE",
@@ -366,6 +370,7 @@ def round_(
     from .pack.load import load_pack
     from .report.files import write_reports
     from .round.config import default_config, load_config
+    from .round.evaluate import paused_gc
     from .round.plan import run_round
     from .text import terminal_line
     from .vocab.places import load_places
@@ -380,8 +385,10 @@ def round_(
         loaded = load_places(places or [str(workspace.current().places)], pack)
         if out.exists() and not out.is_dir():
             raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
-        data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
-        written = write_reports(data, out, indent)
+        with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
+            data = _with_progress(len(loaded), quiet,
+                                  lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+            written = write_reports(data, out, indent)
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
@@ -429,6 +436,99 @@ def _with_progress(total: int, quiet: bool, work):
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("round", total=total, place="")
         return work(lambda place_id: bar.update(task, advance=1, place=place_id))
+
+
+@app.command()
+def england(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the generated place profiles."),
+    rules: Optional[str] = RulesOption,
+) -> None:
+    """Generate a whole-England place set: every English council and county area, from the bundled Census table.
+
+    Only kind, members and population (Census 2011 and 2021) are stated; everything else is unknown.
+    Places already profiled in the workspace's places/ (and every grouping there) complete the set,
+    so a round reads both folders.
+    Example: negotiator england --out out/england && negotiator round out/england places/ --out out/r
+    """
+    from . import workspace
+    from .atomic import write_set
+    from .pack.load import load_pack
+    from .text import terminal_line
+    from .vocab.england import england_files
+    from .vocab.places import load_places
+    ws = workspace.current()
+    try:
+        pack = load_pack(rules)
+        bundled = load_places([str(ws.places)], pack)
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        files = england_files({lp.id: lp.profile.members for lp in bundled})
+        write_set(out, files)
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(InputError([Problem(str(out), f"cannot write the places ({exc.strerror or exc})")]))
+    typer.echo(terminal_line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
+                             f"{workspace.display(ws.places)}/ they make the whole-England set:"), err=True)
+    typer.echo(terminal_line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT"))
+
+
+@app.command()
+def sweep(
+    places: List[str] = typer.Argument(None, metavar="PLACES...",
+                                       help="Place profiles or folders of them (default: the workspace's places/)."),
+    param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
+                                    help="A pack parameter and its grid (repeatable: the grid is the product)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for sweep.html, sweep.csv and tipping-points.csv."),
+    rules: Optional[str] = RulesOption,
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
+                                          help="Round config (date, capacity, base parameters, coverage base)."),
+) -> None:
+    """Run a round at every point of a parameter grid (fast path), and find each place's exact tipping points.
+
+    Answers questions such as how many councils could negotiate alone if a threshold were X, naming the
+    places at each tipping point. Parameters override the config's and the pack's.
+    Example: negotiator sweep places/ --param strategic_county_min_population=300000..800000:5000 --out out/s
+    """
+    from . import workspace
+    from .atomic import write_set
+    from .pack.load import load_pack
+    from .report.sweep import sweep_files
+    from .round.config import default_config, load_config
+    from .round.sweep import fmt_value, parse_param, run_sweep
+    from .text import terminal_line
+    from .vocab.places import load_places
+    try:
+        specs, problems = [], []
+        for text in param:
+            try:
+                specs.append(parse_param(text))
+            except InputError as exc:
+                problems += exc.problems
+        if problems:
+            raise InputError(problems)
+        if config:
+            cfg, doc = load_config(config)
+            pack = load_pack(rules, cfg.parameters, set_by=str(config))
+        else:
+            pack = load_pack(rules)
+            cfg, doc = default_config(pack.effective), None
+        loaded = load_places(places or [str(workspace.current().places)], pack)
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        result = run_sweep(pack, loaded, cfg, doc, specs)
+        written = write_set(out, sweep_files(result))
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(InputError([Problem(str(out), f"cannot write the sweep ({exc.strerror or exc})")]))
+    for axis in result.axes:
+        alone = [len(pt.alone) for pt in result.points]
+        typer.echo(terminal_line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "
+                                 f"{fmt_value(axis.values[-1])}; {len(result.tipping[axis.name])} tipping points; "
+                                 f"councils that could negotiate alone: {min(alone)} to {max(alone)}"), err=True)
+    for path in written:
+        typer.echo(terminal_line(str(path)))
 
 
 @app.command()

@@ -20,7 +20,7 @@ FORMAT_VERSION = "2.0"
 
 
 class _R(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, defer_build=True)
 
 
 class Truth3(str, Enum):

@@ -44,6 +44,7 @@ This module imports nothing from the rest of the package.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["terminal", "terminal_line", "md_text", "md_cell", "csv_cell"]
 
@@ -68,7 +69,12 @@ def terminal(text: object) -> str:
 
 def terminal_line(text: object) -> str:
     """Text safe to print on one line: as terminal, with newline and tab escaped as well."""
-    return _TERMINAL_LINE.sub(_escape, str(text))
+    return _terminal_line(text) if type(text) is str else _TERMINAL_LINE.sub(_escape, str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _terminal_line(text: str) -> str:
+    return _TERMINAL_LINE.sub(_escape, text)
 
 
 _BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x85\u2028\u2029]")
@@ -100,14 +106,19 @@ def _md(text: object, pattern: re.Pattern) -> str:
     return escaped
 
 
+@lru_cache(maxsize=1 << 16)
+def _md_str(text: str, cell: bool) -> str:
+    return _md(text, _MD_CELL if cell else _MD)
+
+
 def md_text(text: object) -> str:
     """Inline Markdown that shows exactly `text` on one line: no HTML, links, images or emphasis."""
-    return _md(text, _MD)
+    return _md_str(text, False) if type(text) is str else _md(text, _MD)
 
 
 def md_cell(text: object) -> str:
     """As md_text, with '|' escaped too, for a cell of a Markdown table."""
-    return _md(text, _MD_CELL)
+    return _md_str(text, True) if type(text) is str else _md(text, _MD_CELL)
 
 
 _FORMULA = re.compile(r"^(?:[\t\r]|\s*[=+\-@])")

@@ -104,7 +104,7 @@ def test_exhaustive_mode_proves_a_property_over_the_whole_abstraction():
 @pytest.mark.parametrize("check_id", sorted(BROKEN))
 def test_a_broken_pack_fails_with_a_counterexample(tmp_path, check_id):
     pack = make_broken(tmp_path, BROKEN[check_id])
-    result = cli("check", "--rules", pack, "--only", check_id)
+    result = cli("check", "--rules", pack, "--only", check_id, "--exhaustive")  # a proof: found whatever the seed
     assert result.exit_code == 1, result.stdout
     out = result.stdout
     assert f"✗ {check_id}:" in out
@@ -115,7 +115,7 @@ def test_a_broken_pack_fails_with_a_counterexample(tmp_path, check_id):
 
 def test_the_counterexample_is_a_small_profile_that_validates(tmp_path):
     pack = make_broken(tmp_path, BROKEN["monotone"])
-    report = json.loads(cli("check", "--rules", pack, "--only", "monotone", "--json").stdout)
+    report = json.loads(cli("check", "--rules", pack, "--only", "monotone", "--json", "--exhaustive").stdout)
     failure = report["checks"][0]["failures"][0]
     assert list(failure["change"]) == ["capacity.total_place_pilot"]
     assert "accountability.pilots_need_a_mayor" in failure["rules_involved"]
@@ -156,7 +156,7 @@ def _broken_decision(break_what):
 
 @pytest.mark.parametrize("prop", ["below_level", "package_tier", "unknown_not_yes"])
 def test_a_property_guaranteed_by_the_language_still_catches_a_broken_engine(prop):
-    report = run_checks(load_pack(PACK), decide_fn=_broken_decision(prop), examples=100, durable_check=False,
+    report = run_checks(load_pack(PACK), decide_fn=_broken_decision(prop), examples=400, durable_check=False,
                         only=[prop])
     check = report["checks"][0]
     assert check["status"] == "failed" and check["failures"][0]["profile"]

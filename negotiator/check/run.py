@@ -14,8 +14,10 @@ the decision procedure guarantees it; it is still verified, to catch a broken
 engine, but not counted as a pass); or examined nothing (nothing in the pack
 for it to look at; not counted as a pass).
 
-Properties are checked with the plain-Python evaluator, which the test suite
-proves equal to durable-rules.
+Properties are checked with the plain-Python evaluator, profile by profile, or
+(exhaustive mode and the search for reachable powers) with the vectorised
+evaluator over whole grids of the abstraction at once (columns.py); the test
+suite proves both equal to durable-rules.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ from ..pack.ir import Not, Pack, RuleRef, walk
 from ..results import Status
 from .space import Requests, Space
 
-EXHAUSTIVE_LIMIT = 2_000_000
+#: Largest abstraction `--exhaustive` decides whole, in columns (check/columns.py: the bundled pack's 8.4 million
+#: profiles take about 4 s and 250 MB); beyond it, properties are sampled.
+EXHAUSTIVE_LIMIT = 20_000_000
+#: The same for a checker given its own decision function (tests), which decides one profile at a time.
+PER_PROFILE_LIMIT = 2_000_000
 
 PASSED, FAILED, BY_CONSTRUCTION, NOTHING = "passed", "failed", "holds by construction", "examined nothing"
 
@@ -85,6 +91,8 @@ class Checker:
         self.pack = pack
         self.space = Space(pack)
         self._decide = decide_fn or outcome_of
+        #: a decision function given by the caller (tests break the engine on purpose) cannot be vectorised
+        self.custom = decide_fn is not None
         self._cache: dict[tuple, Outcome] = {}
 
     def outcome(self, facts: dict, requested: Requests, on: date) -> Outcome:
@@ -296,20 +304,28 @@ def run_checks(pack: Pack, exhaustive: bool = False, examples: int = 300, decide
                   "size": total,
                   "ignored_facts": sorted(f for f in pack.facts if f not in facts and not space.is_request(f)
                                           and not pack.facts[f].computed)}
-    mode = "exhaustive" if exhaustive and total <= EXHAUSTIVE_LIMIT else "sampling"
+    limit = PER_PROFILE_LIMIT if checker.custom else EXHAUSTIVE_LIMIT
+    mode = "exhaustive" if exhaustive and total <= limit else "sampling"
     if exhaustive and mode == "sampling":
-        space_info["fallback"] = (f"the abstraction has {total:,} profiles, more than {EXHAUSTIVE_LIMIT:,}; "
+        space_info["fallback"] = (f"the abstraction has {total:,} profiles, more than {limit:,}; "
                                   "properties were sampled instead")
     pairs = [p for p in PAIR_PROPERTIES if p.id in wanted]
     singles = [p for p in SINGLE_PROPERTIES if p.id in wanted]
     if pairs or singles:
-        if mode == "exhaustive":
+        if mode == "exhaustive" and not checker.custom:
+            from . import columns
+            checks += columns.exhaustive(checker, facts, domains, requests, pairs, singles)
+        elif mode == "exhaustive":
             checks += _exhaustive(checker, facts, domains, requests, pairs, singles)
         else:
             from .sampling import sampled
             checks += sampled(checker, examples, pairs, singles)
     if "reachable" in wanted:
-        checks.append(_reachable(checker, facts, domains, requests, total))
+        if not checker.custom and size <= EXHAUSTIVE_LIMIT:
+            from . import columns
+            checks.append(columns.reachable(checker, facts, domains, requests, total))
+        else:
+            checks.append(_reachable(checker, facts, domains, requests, total))
     if "order_independent" in wanted:
         checks.append(_order_independent(checker, durable_check))
     checks.sort(key=lambda c: CHECK_IDS.index(c.id))

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..engines import Evaluator, evaluator_for
 from ..engines.semantics import engine_facts, truth
-from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in, rules_in, walk
+from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in
 from ..results import (
     Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status, Step, Truth3,
     Upcoming,
@@ -114,19 +114,59 @@ def failed_tests(cond: Cond, facts: dict[str, Any], truths: Truths) -> list[str]
     return [cond.text()]
 
 
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _key(fields: dict) -> tuple:
+    """A hashable key of a result's fields (lists as tuples)."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items())
+
+
 def _shown(value: Any) -> str:
     from ..pack.ir import show
     return show(value)
+
+
+class Shared:
+    """Parts of results that many places have in common, built once for a batch of places (a round).
+
+    A round of thousands of places would otherwise hold thousands of equal Step, PowerResult and other
+    small result objects; here each distinct one is built once and shared (results are never changed
+    once built). Keys are everything a part is made from, so sharing never changes a result.
+    """
+
+    #: Entries kept per kind before the table starts over (a bound on memory, never on correctness).
+    LIMIT = 200_000
+
+    def __init__(self):
+        self._tables: dict[str, dict] = {}
+
+    def get(self, kind: str, key: Any, build):
+        table = self._tables.setdefault(kind, {})
+        try:
+            found = table.get(key)
+        except TypeError:  # a key holding an unhashable value: not shared
+            return build()
+        if found is None:
+            if len(table) >= self.LIMIT:
+                table.clear()
+            found = table[key] = build()
+        return found
 
 
 class Decision:
     """A place's facts as of a date, the conclusions of every rule, and what follows from them."""
 
     def __init__(self, pack: Pack, profile: Profile, as_of: date, as_of_note: str, facts: dict[str, Any],
-                 truths: Truths, off: frozenset[str]):
+                 truths: Truths, off: frozenset[str], shared: Shared | None = None):
         self.pack, self.profile, self.as_of, self.as_of_note = pack, profile, as_of, as_of_note
         self.facts, self.truths, self.off = facts, truths, off
+        self.shared = shared
         self._missing: dict[str, list[str]] = {}
+
+    def _share(self, kind: str, key: Any, build):
+        return build() if self.shared is None else self.shared.get(kind, key, build)
 
     # --- rules ------------------------------------------------------------------------------------
     def missing(self, rule_id: str) -> list[str]:
@@ -135,9 +175,9 @@ class Decision:
             return self._missing[rule_id]
         out: set[str] = set()
         if self.truths.get(rule_id) is None:
-            rule = self.pack.rules[rule_id]
-            out |= {self.stated_name(n) for n in facts_in(rule.when) if self.facts.get(n) is None}
-            for dep in rules_in(rule.when):
+            facts, rules, _params = self.pack.reads[rule_id]
+            out |= {self.stated_name(n) for n in facts if self.facts.get(n) is None}
+            for dep in rules:
                 out |= set(self.missing(dep))
         self._missing[rule_id] = sorted(out)
         return self._missing[rule_id]
@@ -147,19 +187,24 @@ class Decision:
         """The fact a profile states for a fact a rule reads (months since X is known when X is)."""
         return name.removesuffix("@months")
 
+    def failed(self, rule_id: str) -> list[str]:
+        """failed_tests of a false rule (shared between places whose facts and rules it reads are alike)."""
+        facts, rules, _params = self.pack.reads[rule_id]
+        key = (rule_id, tuple(self.facts.get(f) for f in facts), tuple(self.truths.get(r) for r in rules))
+        return self._share("failed", key, lambda: failed_tests(self.pack.rules[rule_id].when, self.facts,
+                                                                self.truths))
+
     def step(self, rule_id: str) -> Step:
-        rule = self.pack.rules[rule_id]
+        facts, rules, params = self.pack.reads[rule_id]
         value = self.truths.get(rule_id)
         in_force = rule_id not in self.off
-        params = {n.param: n.value for n in walk(rule.when) if isinstance(n, Compare) and n.param}
-        return Step(
-            rule=rule_id, result=Truth3.of(value),
-            facts=facts_in(rule.when), rules=rules_in(rule.when), parameters=params,
-            missing=self.missing(rule_id) if value is None else [],
-            failed=(failed_tests(rule.when, self.facts, self.truths) if value is False and in_force
-                    else (["not in force on " + self.as_of.isoformat()] if not in_force else [])),
-            in_force=in_force,
-        )
+        missing = self.missing(rule_id) if value is None else []
+        failed = (self.failed(rule_id) if value is False and in_force
+                  else (["not in force on " + self.as_of.isoformat()] if not in_force else []))
+        return self._share("step", (rule_id, value, in_force, tuple(missing), tuple(failed)), lambda: Step(
+            rule=rule_id, result=Truth3.of(value), facts=list(facts), rules=list(rules), parameters=dict(params),
+            missing=missing, failed=failed, in_force=in_force,
+        ))
 
     # --- decisions ----------------------------------------------------------------------------------
     @property
@@ -182,7 +227,7 @@ class Decision:
         if model_missing:
             missing.add(self.pack.model_fact)
         prereqs = prerequisites(self.pack, power)
-        result = PowerResult(
+        fields = dict(
             id=power.id, status=status, requested=self.requested(power.id), required_tier=low.id,
             required_tier_if_undetermined_apply=high.id if high.rank > low.rank else None,
             prerequisites=prereqs, requirements=[r.rule for r in reqs],
@@ -192,10 +237,10 @@ class Decision:
             missing=sorted(missing) if status == Status.undetermined else [],
         )
         if status == Status.needs_stronger_accountability:
-            result.models = self.models_from(low)
+            fields["models"] = self.models_from(low)
         if status in (Status.available, Status.needs_stronger_accountability):
-            result.conditions = self.conditions(low)
-        return result
+            fields["conditions"] = self.conditions(low)
+        return self._share("power", _key(fields), lambda: PowerResult(**fields))
 
     def models_from(self, tier: Tier) -> list[str]:
         return [m for t in self.pack.tiers if t.rank >= tier.rank for m in t.models]
@@ -282,8 +327,10 @@ class Decision:
             entry = self.profile.entry_at(decl, self.as_of)
             if entry is None or entry.value is None:
                 continue
-            out[name] = FactValue(value=entry.value, since=entry.start, source=entry.source, note=entry.note,
-                                  measured=decl.measured)
+            out[name] = self._share("fact", (name, _hashable(entry.value), type(entry.value), entry.start,
+                                             entry.source, entry.note, decl.measured),
+                                    lambda: FactValue(value=entry.value, since=entry.start, source=entry.source,
+                                                      note=entry.note, measured=decl.measured))
         for name in ("member_count", "requested_count"):
             if name in self.pack.facts:
                 out[name] = FactValue(value=self.facts[name], source="computed from the profile")
@@ -304,33 +351,51 @@ class Decision:
 
     def evaluation(self, with_catalogue: bool = True, advice: bool = True) -> Evaluation:
         """The typed result; with `advice`, also the facts to collect first and what would unlock the powers
-        asked for (searched with the plain-Python evaluator, proven equal to durable-rules)."""
-        powers = [self.power(p) for p in self.pack.powers]
-        negotiation = self.negotiation()
+        asked for (searched with the plain-Python evaluator, proven equal to durable-rules). Parts equal
+        between places (a power's result, a step, the budget...) are built once when `shared` is given."""
+        pack = self.pack
+        powers = [self.power(p) for p in pack.powers]
+        # what the shared parts are made from: every rule's conclusion and every fact a rule reads
+        truths = tuple(self.truths.get(r) for r in pack.reads)
+        read = tuple(_hashable(self.facts.get(f)) for f in pack.rule_facts)
+        negotiation = self._share("negotiation", (truths, read), self.negotiation)
         missing = sorted({m for p in powers for m in p.missing} | set(negotiation.missing))
+        requested = tuple(self.requested(p.id) for p in pack.powers)
+        budget = None
+        if pack.budget is not None:
+            entries = []  # every fact the budget reads: each component's baseline and the mapped total
+            for name in [c.baseline_fact for c in pack.budget.components] + [pack.budget.total_fact]:
+                entry = self.profile.entry_at(pack.facts[name], self.as_of) if name else None
+                entries.append(None if entry is None else (_hashable(entry.value), entry.start))
+            key = (tuple(p.status for p in powers), requested, tuple(entries))
+            budget = self._share("budget", key, lambda: budget_result(self, powers))
         collect, unlock = [], []
         if advice:
             from ..options.collect import facts_to_collect
             from ..options.unlock import unlock_lines
-            collect = facts_to_collect(self.pack, self.profile, self.as_of) if missing else []
-            requested = [p.id for p in powers if p.requested]
-            if requested and self.pack.moves:
-                unlock = unlock_lines(self.pack, self.profile, self.as_of, requested,
-                                      {p.id: p.status for p in powers})
+            collect = facts_to_collect(pack, self.profile, self.as_of) if missing else []
+            asked = [p.id for p in powers if p.requested]
+            if asked and pack.moves:
+                unlock = unlock_lines(pack, self.profile, self.as_of, asked, {p.id: p.status for p in powers})
         return Evaluation(
-            as_of=self.as_of, as_of_note=self.as_of_note, pack=pack_ref(self.pack), place=place_ref(self.profile),
+            as_of=self.as_of, as_of_note=self.as_of_note, pack=self._share("pack", pack.hash, lambda: pack_ref(pack)),
+            place=place_ref(self.profile),
             facts=self.fact_values(),
-            steps={rid: self.step(rid) for rid in sorted(self.pack.rules)},
-            negotiation=negotiation, accountability=self.accountability(powers), powers=powers,
-            budget=budget_result(self, powers),
-            readiness=readiness(self.pack, self.truths) if self.pack.readiness else None,
+            steps={rid: self.step(rid) for rid in sorted(pack.rules)},
+            negotiation=negotiation,
+            accountability=self._share("accountability", (self.model, truths, requested),
+                                       lambda: self.accountability(powers)),
+            powers=powers,
+            budget=budget,
+            readiness=(self._share("readiness", tuple(self.truths.get(w.rule) for w in pack.readiness),
+                                   lambda: readiness(pack, self.truths)) if pack.readiness else None),
             missing_facts=missing, upcoming=self.upcoming(), facts_to_collect=collect, unlock=unlock,
-            catalogue=catalogue(self.pack) if with_catalogue else None,
+            catalogue=catalogue(pack) if with_catalogue else None,
         )
 
 
 def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
-           as_of_note: str | None = None) -> Decision:
+           as_of_note: str | None = None, shared: Shared | None = None) -> Decision:
     """Evaluate one place as of a date (default: the pack's date of effect): settle every rule, then combine."""
     if as_of is None:
         as_of = pack.effective
@@ -339,7 +404,7 @@ def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: E
     facts = facts_at(profile, pack.vocabulary, as_of)
     off = frozenset(pack.rules) - pack.rules_in_force(as_of)
     truths = evaluator.truths(engine_facts(facts), off)
-    return Decision(pack, profile, as_of, as_of_note or "given", facts, truths, off)
+    return Decision(pack, profile, as_of, as_of_note or "given", facts, truths, off, shared)
 
 
 def evaluate(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,

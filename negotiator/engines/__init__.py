@@ -1,8 +1,9 @@
-"""Evaluators of a pack's rules: durable-rules (the engine of record) and plain Python.
+"""Evaluators of a pack's rules: durable-rules (the engine of record), plain Python, and the vectorised one.
 
-Both implement the three-valued semantics of semantics.py over the same
+All three implement the three-valued semantics of semantics.py over the same
 validated pack; tests check that they agree on every bundled place and on
-generated profiles. An evaluator maps a place's facts (as the engines see
+generated profiles. The vectorised evaluator (fast.py, numpy) also decides
+columns of profiles at once, for `check`, sweeps and `--engine fast`. An evaluator maps a place's facts (as the engines see
 them: see `semantics.engine_facts`) to a conclusion for every rule.
 """
 
@@ -14,7 +15,7 @@ from ..pack.ir import Pack
 
 Truth = bool | None
 
-ENGINES = ("durable", "python")
+ENGINES = ("durable", "python", "fast")
 
 
 class Evaluator(Protocol):
@@ -30,4 +31,7 @@ def evaluator_for(pack: Pack, engine: str = "durable") -> Evaluator:
     if engine == "python":
         from .python import PythonEvaluator
         return PythonEvaluator(pack)
+    if engine == "fast":
+        from .fast import fast_evaluator
+        return fast_evaluator(pack)
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")

@@ -397,6 +397,18 @@ class Pack:
         return tuple(sorted(n for n in names if n in self.facts and not self.facts[n].computed))
 
     @cached_property
+    def reads(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, Any], ...]]]:
+        """For each rule: the facts and the rules it reads, and the parameters it uses (name, value)."""
+        return {rid: (tuple(facts_in(r.when)), tuple(rules_in(r.when)),
+                      tuple({n.param: n.value for n in walk(r.when) if isinstance(n, Compare) and n.param}.items()))
+                for rid, r in self.rules.items()}
+
+    @cached_property
+    def rule_facts(self) -> tuple[str, ...]:
+        """Every fact some rule reads (as rules name it: `X@months` for months since X)."""
+        return tuple(sorted({f for facts, _rules, _params in self.reads.values() for f in facts}))
+
+    @cached_property
     def requirements_by_power(self) -> dict[str | None, tuple[Requirement, ...]]:
         """Requirements that apply to each power (key None: to the package)."""
         out: dict[str | None, tuple[Requirement, ...]] = {

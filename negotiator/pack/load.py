@@ -15,21 +15,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .. import workspace
 from ..errors import InputError, Problem, nearest
-from ..validation import problems_from
-from ..vocab.declare import read_facts
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary, computed_facts, months_decl
 from ..yamlio import Located, load_yaml
-from . import spec as S
+from . import layout
 from .ir import (
     OPS, All, Any_, Budget, BudgetComponent, BudgetScope, Compare, Cond, InForce, Move, Not, Obligation, Pack,
     Parameter, Power, Requirement, Rule, RuleRef, RoundPolicy, SpecialCase, Tier, TierCondition, Weight, Where,
     rules_in,
 )
 
+class _Spec:
+    """pack/spec.py, imported when a pack is built: its pydantic models cost more to import than reading a built
+    pack from the cache (negotiator/cache.py) takes."""
+
+    def __getattr__(self, name: str):
+        from . import spec
+        return getattr(spec, name)
+
+
+S = _Spec()
 PACK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*$")
 ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -91,7 +97,7 @@ def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
     """The bytes of every file of the pack and of the vocabularies it uses (for the hash and the build)."""
     texts: dict[str, bytes] = {}
     where: dict[str, Path] = {}
-    for name in S.FILES:
+    for name in layout.FILES:
         file = root / name
         if file.is_file():
             texts[name] = _bytes(file)
@@ -138,12 +144,20 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
         digest.update(repr(overrides).encode())
     key = (str(root.resolve()), digest.hexdigest())
     if key not in _CACHE:
-        _CACHE[key] = _build(root, digest.hexdigest(), where, overrides, set_by)
+        from ..cache import cached
+        hexdigest = digest.hexdigest()
+        _CACHE[key] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
+                                      tuple(sorted((k, str(v)) for k, v in where.items()))),
+                             lambda: _build(root, hexdigest, where, overrides, set_by),
+                             lambda found: isinstance(found, Pack) and found.hash == hexdigest)
     return _CACHE[key]
 
 
 def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str, Any] | None = None,
            set_by: str = "round config") -> Pack:
+    from pydantic import ValidationError
+
+    from ..validation import problems_from
     problems: list[Problem] = []
     docs: dict[str, Located] = {}
     specs: dict[str, Any] = {}
@@ -253,6 +267,7 @@ class _Builder:
                          "the workspace's rules/, holding facts.yaml)")
                 continue
             doc = self.docs[key]
+            from ..vocab.declare import read_facts
             decls, extends, problems = read_facts(doc, {})
             self.problems += problems
             if extends:
@@ -268,6 +283,7 @@ class _Builder:
                 owner[n] = doc.file
         if "facts.yaml" in self.docs:
             doc = self.docs["facts.yaml"]
+            from ..vocab.declare import read_facts
             decls, extends, problems = read_facts(doc, self.sources)
             self.problems += problems
             own_sources = doc.data.get("sources", {}) if isinstance(doc.data, dict) else {}

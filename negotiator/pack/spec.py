@@ -239,9 +239,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "readiness.yaml": ReadinessFile, "moves.yaml": MovesFile, "obligations.yaml": ObligationsFile,
     "round.yaml": RoundFile,
 }
-REQUIRED = ("pack.yaml", "accountability.yaml", "rules.yaml", "powers.yaml")
-OPTIONAL = ("facts.yaml", "parameters.yaml", "budget.yaml", "readiness.yaml", "round.yaml", "moves.yaml",
-            "obligations.yaml")
-FILES = REQUIRED + OPTIONAL
+from .layout import FILES, OPTIONAL, REQUIRED  # noqa: E402,F401 - the names load.py and others use
 
 PackMeta.model_rebuild()

@@ -14,6 +14,7 @@ import csv
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -26,18 +27,59 @@ from .view import STATUS_COLOUR, fmt, gbp, pct, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
-    """Write the four reports into `out`, replacing any earlier set as a whole."""
+    """Write the four reports into `out`, replacing any earlier set as a whole.
+
+    Each file is produced while it is written (round.json place by place, round.html as the template
+    renders), so a round of thousands of places never holds the four files in memory at once; the
+    bytes are those of to_json, to_markdown, to_csv and to_html.
+    """
+    shared: dict = {}
+
+    def view():
+        if "ctx" not in shared:
+            shared["ctx"] = _context(r)
+        return shared["ctx"]
+
+    def markdown():
+        yield to_markdown(r, view())
+
     files = {
-        "round.json": to_json(r, indent),
-        "round.md": to_markdown(r),
-        "round.csv": to_csv(r),
-        "round.html": to_html(r),
+        "round.json": json_chunks(r, indent),
+        "round.md": markdown(),
+        "round.csv": csv_chunks(r),
+        "round.html": html_chunks(r, view),
     }
     return write_set(out, files)
 
 
 def to_json(r: Round, indent: int | None = None) -> str:
     return dump(r, indent)
+
+
+#: The top-level end of round.json's places list, as pydantic writes it compact and indented.
+_PLACES = {None: ',"places":[],"catalogue":', 2: '\n  "places": [],\n  "catalogue": '}
+
+
+def json_chunks(r: Round, indent: int | None = None) -> Iterator[bytes]:
+    """round.json (the bytes of `to_json`), one place at a time."""
+    if indent not in (None, 2) or not r.places:
+        yield to_json(r, indent).encode("utf-8")
+        return
+    empty = r.model_copy(update={"places": []})
+    shell = empty.__pydantic_serializer__.to_json(empty, indent=indent).decode("utf-8")
+    marker = _PLACES[indent]
+    at = shell.rfind(marker)
+    assert at >= 0, "round.json no longer has places just before the catalogue"
+    cut = at + marker.index("[") + 1
+    yield shell[:cut].encode("utf-8")
+    serializer = r.places[0].__pydantic_serializer__
+    for i, place in enumerate(r.places):
+        text = serializer.to_json(place, indent=indent)
+        if indent is None:
+            yield (b"," if i else b"") + text
+        else:  # nested two levels deep: every line of the item moves right by four spaces
+            yield (b",\n    " if i else b"\n    ") + text.replace(b"\n", b"\n    ")
+    yield ((b"" if indent is None else b"\n  ") + shell[cut:].encode("utf-8") + b"\n")
 
 
 def _md_finalize(value: object) -> object:
@@ -67,8 +109,8 @@ def _context(r: Round) -> dict:
             "devolved": ", ".join(view.names[p] for p in r.already_devolved)}
 
 
-def to_markdown(r: Round) -> str:
-    text = _env("md").get_template("round.md.j2").render(**_context(r))
+def to_markdown(r: Round, context: dict | None = None) -> str:
+    text = _env("md").get_template("round.md.j2").render(**(context or _context(r)))
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.rstrip("\n") + "\n"
@@ -80,7 +122,12 @@ def _chip(status: str) -> Markup:
 
 
 def to_html(r: Round) -> str:
-    ctx = _context(r)
+    return "".join(html_chunks(r))
+
+
+def html_chunks(r: Round, context=None) -> Iterator[str]:
+    """round.html as the template renders it (`context`: a function giving the shared view context)."""
+    ctx = dict(context() if context else _context(r))
     view = ctx["v"]
     package_state = {}
     for p in r.places:
@@ -92,7 +139,7 @@ def to_html(r: Round) -> str:
                 "matrix": Markup(charts.matrix_svg(r))},
         deals={d.id: d for d in view.deals}, package_state=package_state, chip=_chip, label=STATUS_LABEL,
     )
-    return _env("html").get_template("round.html.j2").render(**ctx)
+    yield from _env("html").get_template("round.html.j2").generate(**ctx)
 
 
 CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "tranche", "rank", "readiness", "power", "power_title",
@@ -100,6 +147,11 @@ CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "tranche", "rank", "r
 
 
 def to_csv(r: Round) -> str:
+    return "".join(csv_chunks(r))
+
+
+def csv_chunks(r: Round) -> Iterator[str]:
+    """round.csv, a place's rows at a time."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -115,4 +167,7 @@ def to_csv(r: Round) -> str:
                 " ".join(power.failed),
             ]
             writer.writerow([csv_cell(terminal_line(v)) if isinstance(v, str) else v for v in row])
-    return buf.getvalue()
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()

@@ -210,14 +210,15 @@ def collect_text(f) -> str:
 def round_view(r: Round) -> RoundView:
     cat = r.catalogue
     view = RoundView(r=r, names={p.id: p.name for p in r.places})
+    by_id = {p.id: p for p in r.places}
     special = set(r.special_cases)
     view.deals = [deal(cat, p) for p in r.places if p.id not in special]
-    view.special = [(pid, view.names[pid], r.place(pid).evaluation.negotiation.special_case.text) for pid in special]
-    view.special.sort()
-    view.not_eligible = [(pid, view.names[pid], reason_text(cat, r.place(pid).evaluation)) for pid in r.not_eligible]
-    view.undetermined = [(pid, view.names[pid], ", ".join(r.place(pid).evaluation.negotiation.missing) or "unknown")
+    view.special = sorted((pid, view.names[pid], by_id[pid].evaluation.negotiation.special_case.text)
+                          for pid in special)
+    view.not_eligible = [(pid, view.names[pid], reason_text(cat, by_id[pid].evaluation)) for pid in r.not_eligible]
+    view.undetermined = [(pid, view.names[pid], ", ".join(by_id[pid].evaluation.negotiation.missing) or "unknown")
                          for pid in r.eligibility_undetermined]
-    view.not_ready = [(pid, view.names[pid], r.place(pid).placement.split(": ", 1)[-1]) for pid in r.not_ready]
+    view.not_ready = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.not_ready]
     view.timetable = {t.number: f"{t.starts.strftime('%B %Y')} to {t.concludes.strftime('%B %Y')}" for t in r.timetable}
     budgets = [p.evaluation.budget for p in r.places if p.evaluation.budget]
     if budgets:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Mapping
 
 from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
 from ..decide.catalogue import catalogue, pack_ref
-from ..decide.decision import decide
-from ..engines import evaluator_for
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
 from ..results import (
@@ -26,6 +25,7 @@ from ..results import (
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
+from .evaluate import evaluate_places
 
 TIE_BREAK = ("Places are ranked by readiness score (highest first); ties go to the larger population "
              "(more people covered per negotiation), then to the place id in alphabetical order.")
@@ -75,13 +75,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     """Evaluate every place as of the round's date and plan the round."""
     ids = [lp.id for lp in loaded]
     check_config_places(config, config_doc, ids)
-    evaluator = evaluator_for(pack, engine)
-    evaluations: dict[str, Evaluation] = {}
-    for lp in loaded:
-        evaluations[lp.id] = decide(pack, lp.profile, config.date, evaluator,
-                                    f"the date of the round '{config.name}'").evaluation(with_catalogue=False)
-        if progress:
-            progress(lp.id)
+    evaluations = evaluate_places(pack, loaded, config.date, f"the date of the round '{config.name}'", engine,
+                                  progress)
     members = {lp.id: lp.profile.members for lp in loaded}
     population = {pid: ev.facts["population"].value if "population" in ev.facts else None
                   for pid, ev in evaluations.items()}
@@ -89,49 +84,17 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     param = pack.parameters
 
     devolved = set(config.already_devolved)
-    special = sorted(pid for pid in ids if evaluations[pid].negotiation.special_case)
-    set_aside = devolved | set(special)
-    eligible = [pid for pid in ids if evaluations[pid].negotiation.eligible is True and pid not in set_aside]
-    not_eligible = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is False and pid not in set_aside)
-    undetermined = sorted(pid for pid in ids if evaluations[pid].negotiation.eligible is None and pid not in set_aside)
-    score = {pid: evaluations[pid].readiness.score if evaluations[pid].readiness else 0.0 for pid in ids}
-
-    # The gate: who may go first (a place with nothing decided, or too little evidence, does not).
-    min_score = float(param[policy.min_readiness_param].value) if policy.min_readiness_param else None
-    gate_parts = []
-    if min_score is not None:
-        gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} ({policy.min_readiness_param})")
-    if policy.needs_an_offer:
-        gate_parts.append("at least one power it could have now or with stronger accountability")
-    gate = ("To go in a tranche a place needs " + " and ".join(gate_parts) + "." if gate_parts else
-            "Every eligible place may go in a tranche.")
-    not_ready, why_not_ready = [], {}
-    for pid in eligible:
-        reasons = []
-        if min_score is not None and score[pid] < min_score:
-            reasons.append(f"its readiness score is {fmt_num(score[pid])}, below {fmt_num(min_score)}")
-        if policy.needs_an_offer and not _offer(evaluations[pid]):
-            missing = evaluations[pid].missing_facts
-            reasons.append("nothing can be offered yet" + (f" (facts to collect: {', '.join(missing[:4])}"
-                                                           f"{', ...' if len(missing) > 4 else ''})" if missing else ""))
-        if reasons:
-            not_ready.append(pid)
-            why_not_ready[pid] = "; ".join(reasons)
-    ready = [pid for pid in eligible if pid not in why_not_ready]
-    ranked = sorted(ready, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
-
-    # The centre's capacity is a ceiling: other negotiations it runs at the same time use part of it.
-    capacity = config.capacity
-    capacity_note = f"at most {config.capacity} negotiations at once"
-    if policy.other_count_param and policy.other_share_param:
-        count = float(param[policy.other_count_param].value)
-        share = float(param[policy.other_share_param].value)
-        used = math.ceil(count * share)
-        capacity = max(1, config.capacity - used)
-        capacity_note = (f"at most {config.capacity} negotiations at once; {policy.other_title} ({fmt_num(count)}, "
-                         f"each counted as {fmt_num(share)} of a place negotiation) use {used}, leaving {capacity} "
-                         "for places")
-    tranches, tranche_of, deferred_by = _tranches(ranked, members, capacity)
+    sel = select(pack, config, ids, members,
+                 eligible={pid: ev.negotiation.eligible for pid, ev in evaluations.items()},
+                 special={pid for pid, ev in evaluations.items() if ev.negotiation.special_case},
+                 score={pid: ev.readiness.score if ev.readiness else 0.0 for pid, ev in evaluations.items()},
+                 population=population,
+                 offer={pid: bool(_offer(ev)) for pid, ev in evaluations.items()},
+                 missing={pid: ev.missing_facts for pid, ev in evaluations.items()})
+    special, not_eligible, undetermined = sel.special, sel.not_eligible, sel.undetermined
+    not_ready, why_not_ready, ranked, score = sel.not_ready, sel.why_not_ready, sel.ranked, sel.score
+    gate, capacity, capacity_note = sel.gate, sel.capacity, sel.capacity_note
+    tranches, tranche_of, deferred_by = sel.tranches, sel.tranche_of, sel.deferred_by
     rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
 
     # The timetable: each tranche takes as long as one negotiation, and the next starts when it concludes.
@@ -233,6 +196,82 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
         catalogue=catalogue(pack),
     )
+
+
+@dataclass
+class Selection:
+    """Who goes in which tranche, and why the others do not (the round's policy, apart from the reports)."""
+
+    special: list[str]
+    not_eligible: list[str]
+    undetermined: list[str]
+    not_ready: list[str]
+    why_not_ready: dict[str, str]
+    ranked: list[str]
+    score: Mapping[str, float]
+    gate: str
+    capacity: int
+    capacity_note: str
+    tranches: list[list[str]]
+    tranche_of: dict[str, int]
+    deferred_by: dict[str, list[str]]
+
+
+def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str, tuple[str, ...]],
+           eligible: Mapping[str, bool | None], special: set[str], score: Mapping[str, float],
+           population: Mapping[str, float | None], offer: Mapping[str, bool],
+           missing: Mapping[str, list[str]] | None = None) -> Selection:
+    """The round's policy over decided places: special cases and places already devolved are set aside; the
+    gate (readiness score, something to offer) keeps back places not ready; the rest are ranked and put in
+    tranches up to the capacity left for places. Used by `run_round` and, per grid point, by sweeps."""
+    policy = pack.round_policy
+    param = pack.parameters
+    missing = missing or {}
+    devolved = set(config.already_devolved)
+    special_ids = sorted(pid for pid in ids if pid in special)
+    set_aside = devolved | set(special_ids)
+    eligible_ids = [pid for pid in ids if eligible[pid] is True and pid not in set_aside]
+    not_eligible = sorted(pid for pid in ids if eligible[pid] is False and pid not in set_aside)
+    undetermined = sorted(pid for pid in ids if eligible[pid] is None and pid not in set_aside)
+
+    # The gate: who may go first (a place with nothing decided, or too little evidence, does not).
+    min_score = float(param[policy.min_readiness_param].value) if policy.min_readiness_param else None
+    gate_parts = []
+    if min_score is not None:
+        gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} ({policy.min_readiness_param})")
+    if policy.needs_an_offer:
+        gate_parts.append("at least one power it could have now or with stronger accountability")
+    gate = ("To go in a tranche a place needs " + " and ".join(gate_parts) + "." if gate_parts else
+            "Every eligible place may go in a tranche.")
+    not_ready, why_not_ready = [], {}
+    for pid in eligible_ids:
+        reasons = []
+        if min_score is not None and score[pid] < min_score:
+            reasons.append(f"its readiness score is {fmt_num(score[pid])}, below {fmt_num(min_score)}")
+        if policy.needs_an_offer and not offer[pid]:
+            gaps = missing.get(pid, [])
+            reasons.append("nothing can be offered yet" + (f" (facts to collect: {', '.join(gaps[:4])}"
+                                                           f"{', ...' if len(gaps) > 4 else ''})" if gaps else ""))
+        if reasons:
+            not_ready.append(pid)
+            why_not_ready[pid] = "; ".join(reasons)
+    ready = [pid for pid in eligible_ids if pid not in why_not_ready]
+    ranked = sorted(ready, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
+
+    # The centre's capacity is a ceiling: other negotiations it runs at the same time use part of it.
+    capacity = config.capacity
+    capacity_note = f"at most {config.capacity} negotiations at once"
+    if policy.other_count_param and policy.other_share_param:
+        count = float(param[policy.other_count_param].value)
+        share = float(param[policy.other_share_param].value)
+        used = math.ceil(count * share)
+        capacity = max(1, config.capacity - used)
+        capacity_note = (f"at most {config.capacity} negotiations at once; {policy.other_title} ({fmt_num(count)}, "
+                         f"each counted as {fmt_num(share)} of a place negotiation) use {used}, leaving {capacity} "
+                         "for places")
+    tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), capacity)
+    return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, ranked, score, gate,
+                     capacity, capacity_note, tranches, tranche_of, deferred_by)
 
 
 def fmt_num(value: float) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 from .. import workspace
 from ..errors import InputError, Problem, nearest
 from ..yamlio import Located, load_yaml
-from .declare import read_facts
 from .facts import FactDecl, Vocabulary
 from .profile import Profile, parse_profile
 
@@ -26,7 +25,26 @@ class LoadedPlace:
 
 @lru_cache(maxsize=16)
 def _foreign(rules_dir: str, stamp: tuple) -> dict[str, FactDecl]:
-    """Facts declared by every pack and shared vocabulary in a rules folder (for profiles serving several packs)."""
+    """Facts declared by every pack and shared vocabulary in a rules folder (for profiles serving several packs).
+
+    Built once per content of those files, and kept in the cache (negotiator/cache.py) between runs.
+    """
+    import hashlib
+
+    from ..cache import cached
+    folder = Path(rules_dir)
+    content = hashlib.sha256()
+    for file in sorted(list(folder.glob("*/facts.yaml")) + list(folder.glob("*/powers.yaml"))):
+        try:
+            content.update(str(file).encode() + b"\0" + file.read_bytes())
+        except OSError:
+            content.update(str(file).encode() + b"\0unreadable")
+    return cached("vocabulary", (rules_dir, content.hexdigest()), lambda: _read_foreign(rules_dir),
+                  lambda found: isinstance(found, dict))
+
+
+def _read_foreign(rules_dir: str) -> dict[str, FactDecl]:
+    from .declare import read_facts
     out: dict[str, FactDecl] = {}
     folder = Path(rules_dir)
     for facts_file in sorted(folder.glob("*/facts.yaml")):
@@ -68,7 +86,8 @@ def profile_vocabulary(pack) -> Vocabulary:
     foreign: dict[str, FactDecl] = {}
     for d in sorted(rules_dirs):
         if d.is_dir():
-            stamp = tuple(sorted((str(f), f.stat().st_mtime_ns) for f in d.glob("*/facts.yaml")))
+            stamp = tuple(sorted((str(f), f.stat().st_mtime_ns, f.stat().st_size)
+                                 for f in list(d.glob("*/facts.yaml")) + list(d.glob("*/powers.yaml"))))
             for name, decl in _foreign(str(d), stamp).items():
                 foreign.setdefault(name, decl)
     own = pack.vocabulary

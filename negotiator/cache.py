@@ -1,0 +1,101 @@
+"""An on-disk cache of built rule packs (and of the shared vocabulary profiles are read against).
+
+Building a pack means parsing its YAML, validating it with pydantic models and
+type-checking every rule: most of the time a one-place command such as
+`negotiator evaluate kent` spends, and all of it repeated on every run. The
+built, immutable form is kept in a user cache folder, keyed by everything it is
+made from: the bytes of every file the pack reads (the pack's hash), parameter
+overrides and who set them, the pack's path as given and the current folder
+(locations in the pack are shown relative to it), and the source of the modules
+that build and define the form. Anything different is a different entry, so a
+cached pack is always the one a fresh build would give.
+
+Where: $NEGOTIATOR_CACHE (a folder, or `off`), else $XDG_CACHE_HOME/negotiator,
+else ~/.cache/negotiator. The folder is created private (0700), entries are
+written atomically, at most MAX_ENTRIES are kept, and any failure (read-only
+home, a damaged entry) just means building as before. Entries are pickles: the
+folder must be as trusted as one's own __pycache__ folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+MAX_ENTRIES = 64
+#: Modules whose code decides what a built pack (or vocabulary) holds.
+_SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "vocab/facts.py", "vocab/declare.py",
+            "vocab/places.py", "cache.py", "__init__.py")
+
+
+def folder() -> Path | None:
+    setting = os.environ.get("NEGOTIATOR_CACHE")
+    if setting is not None and setting.strip().lower() in ("", "off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "negotiator"
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _SOURCES:
+        try:
+            digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode() + b"\0missing")
+    return digest.hexdigest()
+
+
+def key(*parts: Any) -> str:
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = "?"
+    text = "\0".join(map(repr, (_code(), cwd) + parts))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cached(kind: str, parts: tuple, build: Callable[[], Any], check: Callable[[Any], bool]) -> Any:
+    """`build()`, or the entry stored for the same kind and parts (when `check` accepts it)."""
+    where = folder()
+    if where is None:
+        return build()
+    path = where / f"{kind}-{key(kind, *parts)}.pickle"
+    try:
+        with open(path, "rb") as f:
+            found = pickle.load(f)
+        if check(found):
+            return found
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged or stale entry: build instead, and replace it
+        pass
+    value = build()
+    _store(where, path, value)
+    return value
+
+
+def _store(where: Path, path: Path, value: Any) -> None:
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = where / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        with open(tmp, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-MAX_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, not an error
+        try:
+            tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
+        except Exception:  # noqa: BLE001
+            pass

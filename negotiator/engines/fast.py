@@ -1,0 +1,496 @@
+"""The vectorised evaluator: a pack compiled, from the same validated form, into numpy operations on columns.
+
+A *column* holds one fact for many profiles at once (a values array and a
+known mask). Three-valued (Kleene) logic is a pair of boolean arrays per
+condition, (known true, known false); undetermined is neither:
+
+    not (T, F)          = (F, T)
+    all of (Ti, Fi)     = (AND Ti, OR Fi)
+    any of (Ti, Fi)     = (OR Ti, AND Fi)
+
+which is exactly semantics.truth, one profile per element. Rules are settled
+stratum by stratum; a rule not in force on a column's date is false there.
+Then the decision procedure of decide/decision.py is applied column-wise:
+required tier bounds, whether a tier is met, every power's status (with
+not_in_force), the package's tier, eligibility and readiness. The functions
+below mirror `tier_bounds`, `tier_met`, `power_status` and `package_tiers`
+one for one; tests/test_fast_engine.py proves them equal to the per-profile
+functions and to durable-rules on every bundled place and generated profiles.
+
+Facts are given as the engines see them (`engine_value`: dates as day
+numbers, "never" as -1). Numbers and dates are compared as int64 (integer
+facts, dates) or float64 (number facts); booleans, named values and text
+become small integer codes read through a truth table per test. Parameters
+may be overridden per column (`params`), so a sweep over a parameter's grid
+is one evaluation.
+
+This module is numpy only; the plain-Python evaluator (python.py) and
+durable-rules (durable.py) stay the per-profile references.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from datetime import date
+from itertools import repeat
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, engine_value, walk
+from ..vocab.facts import MONTHS_SUFFIX
+
+Truth = bool | None
+Pair = tuple[np.ndarray, np.ndarray]  # (known true, known false)
+
+#: Power statuses as small integers, in the order of results.Status.
+STATUS_NAMES = ("available", "needs_stronger_accountability", "not_available", "undetermined", "not_in_force")
+AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, UNDETERMINED, NOT_IN_FORCE = range(5)
+
+#: Codes of named values: unknown, and a value no test of the pack names.
+UNKNOWN_CODE, OTHER_CODE = -1, -2
+_SHIFT = 2  # code + _SHIFT indexes a truth table
+
+_ORDER_OPS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
+              "eq": operator.eq, "ne": operator.ne}
+_NUMERIC = ("integer", "number", "date")
+
+
+def _months(name: str) -> bool:
+    return name.endswith(MONTHS_SUFFIX)
+
+
+@dataclass
+class Columns:
+    """Facts for `n` profiles: per fact, its values and which of them are known."""
+
+    n: int
+    values: dict[str, np.ndarray]
+    known: dict[str, np.ndarray]
+
+    def take(self, index: np.ndarray) -> "Columns":
+        """The profiles at `index`, in that order."""
+        return Columns(len(index), {k: v[index] for k, v in self.values.items()},
+                       {k: v[index] for k, v in self.known.items()})
+
+
+class _Encoding:
+    """How one fact becomes a column: numbers as int64/float64, anything else as codes."""
+
+    def __init__(self, name: str, kind: str, dtype: Any = None, codes: dict | None = None):
+        self.name, self.kind, self.dtype = name, kind, dtype
+        #: value -> code; a fact holds values of one type only (booleans, or text), so True never meets 1
+        self.codes: dict[Any, int] = codes or {}
+
+        self._lookup = {**self.codes, None: UNKNOWN_CODE}
+
+    def code_of(self, value: Any) -> int:
+        return self._lookup.get(value, OTHER_CODE)
+
+    def encode(self, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """Engine values (None for unknown) as a values array and a known mask."""
+        n = len(raw)
+        if self.kind == "num":
+            known = np.fromiter((v is not None for v in raw), dtype=bool, count=n)
+            if known.all():
+                return np.asarray(raw, dtype=self.dtype).reshape(n), known
+            return np.fromiter((0 if v is None else v for v in raw), dtype=self.dtype, count=n), known
+        codes = np.fromiter(map(self._lookup.get, raw, repeat(OTHER_CODE)), dtype=np.int16, count=n)
+        return codes, codes != UNKNOWN_CODE
+
+
+class FastEvaluator:
+    """A pack's rules and decision procedure over columns of profiles (numpy)."""
+
+    name = "fast"
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self._order = [rid for stratum in pack.strata for rid in stratum]
+        self._order += [rid for rid in pack.rules if rid not in set(self._order)]
+        literals: dict[str, list[Any]] = {}
+        for rule in pack.rules.values():
+            for node in walk(rule.when):
+                if isinstance(node, Compare):
+                    vals = node.value if isinstance(node.value, tuple) else (node.value,)
+                    literals.setdefault(node.fact, []).extend(engine_value(v) for v in vals)
+        names = list(literals)
+        if pack.model_fact not in literals:
+            names.append(pack.model_fact)
+        if pack.vocabulary.requests:
+            names += [f"requested.{p.id}" for p in pack.powers if f"requested.{p.id}" not in literals]
+        self.facts: tuple[str, ...] = tuple(names)
+        self.encodings: dict[str, _Encoding] = {name: self._encoding(name, literals.get(name, []))
+                                                for name in self.facts}
+        # the tier rank of each code of the model fact (-1: unknown)
+        model = self.encodings[pack.model_fact]
+        table = np.full(len(model.codes) + _SHIFT, -1, dtype=np.int16)
+        for value, code in model.codes.items():
+            tier = pack.tier_of_model(value)
+            table[code + _SHIFT] = -1 if tier is None else tier.rank
+        other = pack.tier_of_model("\0 a model no tier lists")
+        table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
+        self._model_rank = table
+        self._tables: dict[int, tuple[np.ndarray, Any]] = {}
+
+    # --- compiling -------------------------------------------------------------------------------
+    def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
+        decl = self.pack.facts.get(name)
+        kind = decl.type if decl is not None else "text"
+        if _months(name) or kind in _NUMERIC:
+            return _Encoding(name, "num", np.float64 if kind == "number" else np.int64)
+        values: list[Any] = []
+        if kind == "boolean":
+            values = [False, True]
+        elif kind == "choice" and decl is not None:
+            values = list(decl.values)
+        values += literals
+        if name == self.pack.model_fact:  # every model a tier lists, so that each gets its own tier
+            values += [m for tier in self.pack.tiers for m in tier.models]
+        codes: dict[Any, int] = {}
+        for v in values:
+            codes.setdefault(v, len(codes))
+        return _Encoding(name, "code", np.int16, codes)
+
+    def _table(self, node: Compare, literal: Any) -> np.ndarray:
+        """For a test on a coded fact: its truth for every code (a value no test names included)."""
+        enc = self.encodings[node.fact]
+        table = np.zeros(len(enc.codes) + _SHIFT, dtype=bool)
+        for value, code in enc.codes.items():
+            table[code + _SHIFT] = _holds(node.op, value, literal)
+        table[OTHER_CODE + _SHIFT] = node.op in ("ne", "not_in")
+        return table
+
+    # --- columns --------------------------------------------------------------------------------
+    def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
+        """Columns from per-profile fact dicts (engine values, None or absent for unknown)."""
+        values, known = {}, {}
+        for name in self.facts:
+            values[name], known[name] = self.encodings[name].encode([p.get(name) for p in profiles])
+        return Columns(len(profiles), values, known)
+
+    def encode(self, name: str, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """One fact's engine values as a column."""
+        return self.encodings[name].encode(raw)
+
+    # --- rules ------------------------------------------------------------------------------------
+    def rule_truths(self, cols: Columns, on: date | np.ndarray | None = None, off: Iterable[str] = (),
+                    params: Mapping[str, Any] | None = None) -> dict[str, Pair]:
+        """Every rule's (known true, known false) for every column.
+
+        `on` (a date, or day numbers per column) switches off rules not in force; `off` names rules to
+        treat as false everywhere (as the per-profile evaluators take them); `params` replaces parameter
+        values (a number, or an array with one value per column).
+        """
+        n = cols.n
+        off = frozenset(off)
+        derived: dict[str, Pair] = {}
+        none = np.zeros(n, dtype=bool)
+        every = np.ones(n, dtype=bool)
+        ctx = _Context(self, cols, derived, params or {}, none)
+        for rid in self._order:
+            rule = self.pack.rules[rid]
+            if rid in off:
+                derived[rid] = (none, every)
+                continue
+            force = _in_force(rule.in_force, on)
+            if force is False:
+                derived[rid] = (none, every)
+                continue
+            t, f = ctx.cond(rule.when)
+            if force is not True:
+                t, f = t & force, f | ~force
+            derived[rid] = (t, f)
+        return derived
+
+    def truths(self, facts: Mapping[str, Any], off: frozenset[str] = frozenset()) -> dict[str, Truth]:
+        """Every rule's conclusion for one profile (the Evaluator protocol); rules in `off` conclude false."""
+        pairs = self.rule_truths(self.columns([facts]), off=off)
+        return {rid: (True if t[0] else False if f[0] else None) for rid, (t, f) in
+                ((r, pairs[r]) for r in self._order)}
+
+    def truths_many(self, profiles: Sequence[Mapping[str, Any]], on: date | None = None,
+                    off: frozenset[str] = frozenset()) -> list[dict[str, Truth]]:
+        """Every rule's conclusion for each of many profiles, as per-profile dicts."""
+        pairs = self.rule_truths(self.columns(profiles), on=on, off=off)
+        return unpack(pairs, len(profiles), self._order)
+
+    # --- decisions --------------------------------------------------------------------------------
+    def current_rank(self, cols: Columns) -> np.ndarray:
+        """The tier rank of each column's accountability model (-1: unknown)."""
+        return self._model_rank[cols.values[self.pack.model_fact].astype(np.intp) + _SHIFT]
+
+    def requested(self, cols: Columns) -> dict[str, np.ndarray]:
+        """For each power, whether each column asks for it."""
+        out = {}
+        for p in self.pack.powers:
+            name = f"requested.{p.id}"
+            if name in cols.values:
+                enc = self.encodings[name]
+                yes = enc.codes[True]
+                out[p.id] = cols.known[name] & (cols.values[name] == yes)
+            else:
+                out[p.id] = np.zeros(cols.n, dtype=bool)
+        return out
+
+    def decide(self, cols: Columns, on: date | np.ndarray, params: Mapping[str, Any] | None = None,
+               rules: dict[str, Pair] | None = None) -> "Conclusions":
+        """Rules, then every power's status and tiers, the package's tier, eligibility and readiness."""
+        pack = self.pack
+        rt = rules if rules is not None else self.rule_truths(cols, on=on, params=params)
+        current = self.current_rank(cols)
+        n = cols.n
+        statuses = np.empty((len(pack.powers), n), dtype=np.int8)
+        low = np.empty((len(pack.powers), n), dtype=np.int16)
+        high = np.empty((len(pack.powers), n), dtype=np.int16)
+        for i, power in enumerate(pack.powers):
+            statuses[i], low[i], high[i] = power_status(pack, rt, current, power, on, n)
+        requested = self.requested(cols)
+        pkg_low, pkg_high = package_tiers(pack, rt, requested, n, (low, high))
+        meets = tier_met(pack, current, pkg_low, pkg_high)
+        score, best = readiness(pack, rt, n)
+        return Conclusions(pack, rt, statuses, low, high, pkg_low, pkg_high, meets, current, score, best,
+                           requested)
+
+    def close(self) -> None:
+        pass
+
+
+def _holds(op: str, value: Any, literal: Any) -> bool:
+    if op == "in":
+        return value in literal
+    if op == "not_in":
+        return value not in literal
+    return bool(_ORDER_OPS[op](value, literal))
+
+
+def _in_force(in_force, on: date | np.ndarray | None):
+    """True, False, or a mask per column (day numbers), for a rule's or power's dates of force."""
+    if on is None:
+        return True
+    if isinstance(on, date):
+        return in_force.holds(on)
+    if in_force.start is None and in_force.end is None:
+        return True
+    mask = np.ones(len(on), dtype=bool)
+    if in_force.start is not None:
+        mask &= on >= in_force.start.toordinal()
+    if in_force.end is not None:
+        mask &= on < in_force.end.toordinal()
+    return mask
+
+
+class _Context:
+    """One evaluation: columns, rule conclusions so far, parameter overrides."""
+
+    def __init__(self, ev: FastEvaluator, cols: Columns, derived: dict[str, Pair], params: Mapping[str, Any],
+                 none: np.ndarray):
+        self.ev, self.cols, self.derived, self.params, self.none = ev, cols, derived, params, none
+
+    def cond(self, cond: Cond) -> Pair:
+        if isinstance(cond, Compare):
+            return self.compare(cond)
+        if isinstance(cond, RuleRef):
+            found = self.derived.get(cond.rule)
+            return found if found is not None else (self.none, self.none)
+        if isinstance(cond, Not):
+            t, f = self.cond(cond.item)
+            return f, t
+        parts = [self.cond(item) for item in cond.items]
+        if isinstance(cond, All):
+            t, f = parts[0]
+            for pt, pf in parts[1:]:
+                t, f = t & pt, f | pf
+            return t, f
+        assert isinstance(cond, Any_)
+        t, f = parts[0]
+        for pt, pf in parts[1:]:
+            t, f = t | pt, f & pf
+        return t, f
+
+    def compare(self, node: Compare) -> Pair:
+        ev = self.ev
+        enc = ev.encodings[node.fact]
+        vals = self.cols.values.get(node.fact)
+        if vals is None:  # a fact the columns do not carry is unknown everywhere
+            return self.none, self.none
+        known = self.cols.known[node.fact]
+        literal = node.value
+        if node.param is not None and node.param in self.params:
+            literal = self.params[node.param]
+        if enc.kind == "num":
+            lit = literal if isinstance(literal, np.ndarray) else engine_value(literal)
+            if node.op in ("in", "not_in"):
+                hit = np.isin(vals, np.asarray(lit))
+                if node.op == "not_in":
+                    hit = ~hit
+            else:
+                hit = _ORDER_OPS[node.op](vals, lit)
+        else:
+            if isinstance(literal, np.ndarray):
+                raise ValueError(f"parameter {node.param} of a test on {node.fact} cannot vary by column")
+            key = id(node)
+            cached = ev._tables.get(key)
+            if cached is None or cached[1] is not literal:
+                table = ev._table(node, engine_value(literal))
+                ev._tables[key] = cached = (table, literal, node)
+            hit = cached[0][vals.astype(np.intp) + _SHIFT]
+        return known & hit, known & ~hit
+
+
+def unpack(pairs: Mapping[str, Pair], n: int, order: Iterable[str]) -> list[dict[str, Truth]]:
+    """Per-profile truth dicts from (known true, known false) pairs."""
+    order = list(order)
+    codes = {rid: (pairs[rid][0].astype(np.int8) - pairs[rid][1].astype(np.int8)).tolist() for rid in order}
+    word = {1: True, -1: False, 0: None}
+    out = []
+    for i in range(n):
+        out.append({rid: word[codes[rid][i]] for rid in order})
+    return out
+
+
+# --- the decision procedure, column-wise (mirrors decide/decision.py one for one) -----------------------
+
+def prerequisites(pack: Pack, power: Power) -> list[str]:
+    """decision.prerequisites: the negotiation rule first, then the power's own."""
+    return [pack.negotiation_rule] + [r for r in power.requires if r != pack.negotiation_rule]
+
+
+def _rule(rt: Mapping[str, Pair], rid: str, n: int) -> Pair:
+    found = rt.get(rid)
+    if found is None:
+        none = np.zeros(n, dtype=bool)
+        return none, none
+    return found
+
+
+def tier_bounds(pack: Pack, rt: Mapping[str, Pair], base: int | np.ndarray, requirements, n: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """decision.tier_bounds: the required tier rank if no undetermined requirement holds, and if all do."""
+    low = np.full(n, base, dtype=np.int16) if np.isscalar(base) else base.astype(np.int16)
+    high = low.copy()
+    for req in requirements:
+        t, f = _rule(rt, req.rule, n)
+        rank = pack.tier(req.tier).rank
+        low = np.where(t & (rank > low), rank, low).astype(np.int16)
+        high = np.where(~f & (rank > high), rank, high).astype(np.int16)
+    return low, np.maximum(high, low)
+
+
+def tier_met(pack: Pack, current: np.ndarray, low: np.ndarray, high: np.ndarray) -> Pair:
+    """decision.tier_met: whether the tier of rank `current` (-1 unknown) meets one between low and high."""
+    weakest = high == pack.tiers[0].rank
+    known = current >= 0
+    yes = weakest | (known & (current >= high))
+    no = ~weakest & known & (current < high) & (current < low)
+    return yes, no
+
+
+def power_status(pack: Pack, rt: Mapping[str, Pair], current: np.ndarray, power: Power,
+                 on: date | np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """decision.power_status: the status code of a power for every column, with its required tier bounds."""
+    low, high = tier_bounds(pack, rt, pack.tier(power.tier).rank, pack.requirements_by_power[power.id], n)
+    any_false = np.zeros(n, dtype=bool)
+    any_unknown = np.zeros(n, dtype=bool)
+    for rid in prerequisites(pack, power):
+        t, f = _rule(rt, rid, n)
+        any_false |= f
+        any_unknown |= ~(t | f)
+    met_yes, met_no = tier_met(pack, current, low, high)
+    status = np.full(n, UNDETERMINED, dtype=np.int8)
+    status[met_no] = NEEDS_STRONGER
+    status[met_yes] = AVAILABLE
+    status[any_unknown] = UNDETERMINED
+    status[any_false] = NOT_AVAILABLE
+    force = _in_force(power.in_force, on)
+    if force is False:
+        status[:] = NOT_IN_FORCE
+    elif force is not True:
+        status[~force] = NOT_IN_FORCE
+    return status, low, high
+
+
+def package_tiers(pack: Pack, rt: Mapping[str, Pair], requested: Mapping[str, np.ndarray], n: int,
+                  power_tiers: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """decision.package_tiers: the tier the requested powers need together, raised by package requirements."""
+    weakest = pack.tiers[0].rank
+    low = np.full(n, weakest, dtype=np.int16)
+    high = low.copy()
+    for i, power in enumerate(pack.powers):
+        asked = requested.get(power.id)
+        if asked is None or not asked.any():
+            continue
+        if power_tiers is not None:
+            p_low, p_high = power_tiers[0][i], power_tiers[1][i]
+        else:
+            p_low, p_high = tier_bounds(pack, rt, pack.tier(power.tier).rank, pack.requirements_by_power[power.id], n)
+        low = np.where(asked & (p_low > low), p_low, low)
+        high = np.where(asked & (p_high > high), p_high, high)
+    pkg_low, pkg_high = tier_bounds(pack, rt, low, pack.requirements_by_power[None], n)
+    return pkg_low, np.where(pkg_high > high, pkg_high, high).astype(np.int16)
+
+
+def readiness(pack: Pack, rt: Mapping[str, Pair], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """decide/readiness.py: the score and the score if every undetermined positive rule held (same sums, same order)."""
+    score = np.zeros(n, dtype=np.float64)
+    best = np.zeros(n, dtype=np.float64)
+    for w in pack.readiness:
+        t, f = _rule(rt, w.rule, n)
+        score = score + np.where(t, w.weight, 0.0)
+        if w.weight > 0:
+            best = best + np.where(t | ~(t | f), w.weight, 0.0)
+        else:
+            best = best + np.where(t, w.weight, 0.0)
+    return score, best
+
+
+@dataclass
+class Conclusions:
+    """What a pack decides for columns of profiles."""
+
+    pack: Pack
+    rules: dict[str, Pair]
+    statuses: np.ndarray          # (powers, n) status codes (STATUS_NAMES)
+    power_low: np.ndarray         # (powers, n) required tier rank
+    power_high: np.ndarray        # (powers, n) required tier rank if undetermined requirements apply
+    package_low: np.ndarray       # (n,)
+    package_high: np.ndarray      # (n,)
+    meets: Pair                   # the place's tier meets the package's
+    current: np.ndarray           # (n,) tier rank of the model, -1 unknown
+    score: np.ndarray             # (n,) readiness score
+    best: np.ndarray              # (n,) readiness score if unknowns hold
+    requested: dict[str, np.ndarray]
+
+    @property
+    def n(self) -> int:
+        return self.statuses.shape[1]
+
+    @property
+    def eligible(self) -> Pair:
+        return self.rules[self.pack.negotiation_rule]
+
+    def eligible_values(self) -> list[Truth]:
+        t, f = self.eligible
+        return [True if a else False if b else None for a, b in zip(t.tolist(), f.tolist())]
+
+    def status_names(self, i: int) -> dict[str, str]:
+        """Power id -> status name for column i."""
+        return {p.id: STATUS_NAMES[self.statuses[k, i]] for k, p in enumerate(self.pack.powers)}
+
+    def truths(self, i: int) -> dict[str, Truth]:
+        return {rid: (True if t[i] else False if f[i] else None) for rid, (t, f) in self.rules.items()}
+
+
+_EVALUATORS: dict[tuple[str, int], FastEvaluator] = {}
+
+
+def fast_evaluator(pack: Pack) -> FastEvaluator:
+    """The compiled evaluator of a pack (compiled once per pack object)."""
+    key = (pack.hash, id(pack))
+    found = _EVALUATORS.get(key)
+    if found is None or found.pack is not pack:
+        if len(_EVALUATORS) > 32:
+            _EVALUATORS.clear()
+        found = _EVALUATORS[key] = FastEvaluator(pack)
+    return found

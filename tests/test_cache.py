@@ -1,0 +1,50 @@
+"""The cache of built packs (negotiator/cache.py): a cached pack is the pack a fresh build gives."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+
+from helpers import PACK, ROOT
+from negotiator import cache
+from negotiator.pack import load
+
+
+def _fresh(monkeypatch, folder):
+    monkeypatch.setenv("NEGOTIATOR_CACHE", str(folder))
+    load._CACHE.clear()
+
+
+def test_a_cached_pack_is_the_built_one_and_a_changed_file_is_a_new_entry(tmp_path, monkeypatch):
+    copy = tmp_path / "rules"
+    shutil.copytree(PACK, copy / "route-map-2010")
+    shutil.copytree(ROOT / "rules" / "common", copy / "common")
+    _fresh(monkeypatch, tmp_path / "cache")
+    built = load.load_pack(copy / "route-map-2010")
+    entries = list((tmp_path / "cache").glob("pack-*.pickle"))
+    assert len(entries) == 1
+    load._CACHE.clear()
+    again = load.load_pack(copy / "route-map-2010")
+    assert again is not built and again == built and again.hash == built.hash
+    rules = copy / "route-map-2010" / "parameters.yaml"
+    rules.write_text(rules.read_text().replace("value: 500000", "value: 400000", 1))
+    load._CACHE.clear()
+    changed = load.load_pack(copy / "route-map-2010")
+    assert changed.hash != built.hash and len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 2
+    assert load.load_pack(copy / "route-map-2010", {"grouping_min_population": 1}).hash != changed.hash
+
+
+def test_a_damaged_entry_is_rebuilt_and_the_cache_can_be_off(tmp_path, monkeypatch):
+    _fresh(monkeypatch, tmp_path / "cache")
+    built = load.load_pack(PACK)
+    [entry] = (tmp_path / "cache").glob("pack-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    load._CACHE.clear()
+    assert load.load_pack(PACK) == built
+    assert pickle.loads(entry.read_bytes()) == built, "the damaged entry is replaced"
+    entry.write_bytes(pickle.dumps({"not": "a pack"}))
+    load._CACHE.clear()
+    assert load.load_pack(PACK) == built
+    _fresh(monkeypatch, "off")
+    assert cache.folder() is None
+    assert load.load_pack(PACK) == built
