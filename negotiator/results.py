@@ -713,6 +713,3 @@ class FactToCollect(_R):
 
 SCHEMAS.update({"whatif": WhatIf, "unlock": Unlock})
 
-Evaluation.model_rebuild()
-Round.model_rebuild()
-WhatIf.model_rebuild()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh machine, then run it, then build the
 # sdist and the wheel and check that each installs and runs from outside the checkout.
-# Usage: bash scripts/setup-and-test.sh [pytest arguments]
+# Usage: bash scripts/setup-and-test.sh [pytest arguments]  (tests run on every core; add -n 0 for one process)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +30,7 @@ fi
 
 "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check ".[test]"
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n auto "$@"   # every core (pytest-xdist)
 
 # Standard packaging: build both, install each in a fresh environment, run from /.
 dist=$(mktemp -d)
