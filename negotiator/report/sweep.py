@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from html import escape
 from typing import Any
 
@@ -81,8 +82,8 @@ def _word(v: bool | None) -> str:
 # --- charts -------------------------------------------------------------------------------------------
 
 def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float, float]]]],
-               yfmt=lambda v: fmt_value(round(v, 4)), base: float | None = None) -> str:
-    """An inline SVG line chart; every text escaped."""
+               yfmt=lambda v: fmt_value(round(v, 4)), base: float | None = None, counts: bool = False) -> str:
+    """An inline SVG line chart; every text escaped. With `counts`, the y axis's ticks are whole numbers."""
     width, height, left, right, top, bottom = 660, 260, 70, 40, 30, 44
     xs = [x for _l, pts in series for x, _y in pts]
     ys = [y for _l, pts in series for _x, y in pts]
@@ -90,6 +91,8 @@ def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float
         return "<p>No points.</p>"
     x0, x1 = min(xs), max(xs)
     y0, y1 = min(min(ys), 0), max(max(ys), 1e-9)
+    if counts:  # five ticks a quarter apart, each a whole number
+        y1 = max(4, math.ceil(y1 / 4) * 4)
     if x1 == x0:
         x1 = x0 + 1
 
@@ -184,13 +187,14 @@ def to_html(s: Sweep) -> str:
     for k, axis in enumerate(axes):
         parts.append(f'<h2 id="{e(axis.name)}">{e(axis.name)}</h2><div class="charts">')
         base = float(axis.base)
-        parts.append(line_chart("Coverage of the first tranche (with places already devolved)", axis.name,
+        parts.append(line_chart("Coverage of the first tranche", axis.name,
                                 _series(s, k, lambda pt: pt.coverage_share), yfmt=pct, base=base))
-        parts.append(line_chart("Eligible places", axis.name, _series(s, k, lambda pt: len(pt.eligible)), base=base))
+        parts.append(line_chart("Eligible places", axis.name, _series(s, k, lambda pt: len(pt.eligible)), base=base,
+                                counts=True))
         parts.append(line_chart("Councils that could negotiate alone", axis.name,
-                                _series(s, k, lambda pt: len(pt.alone)), base=base))
+                                _series(s, k, lambda pt: len(pt.alone)), base=base, counts=True))
         parts.append(line_chart("Powers available (place and power pairs)", axis.name,
-                                _series(s, k, lambda pt: pt.available), base=base))
+                                _series(s, k, lambda pt: pt.available), base=base, counts=True))
         parts.append("</div>")
         steps = s.alone_steps[axis.name]
         parts.append(f"<h3>How many councils could negotiate alone, by {e(axis.name)}</h3>")
