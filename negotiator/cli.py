@@ -85,6 +85,14 @@ def _say(text: str) -> None:
         sys.stdout.write(safe)
 
 
+def _show(data, as_json: bool, render) -> None:
+    """A typed result: as JSON (--json), or as text for people (`render(data)`)."""
+    if as_json:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+    else:
+        _say(render(data))
+
+
 def _width() -> int:
     if sys.stdout.isatty():
         import shutil
@@ -167,10 +175,7 @@ def explain(
         data = explain_power(decide(pack, loaded.profile, on, as_of_note="given with --as-of" if on else None), power)
     except InputError as exc:
         _fail(exc)
-    if as_json:
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-    else:
-        _say(render_explanation(data, _width()))
+    _show(data, as_json, lambda d: render_explanation(d, _width()))
 
 
 SetOption = typer.Option(None, "--set", metavar="NAME=VALUE",
@@ -202,10 +207,7 @@ def whatif(
         data = run(pack, loaded.profile, _parse_sets(sets), _as_of(as_of), engine.value)
     except InputError as exc:
         _fail(exc)
-    if as_json:
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-    else:
-        _say(render_whatif(data))
+    _show(data, as_json, render_whatif)
 
 
 @app.command()
@@ -237,10 +239,7 @@ def unlock(
         data = run(pack, loaded.profile, on, power or "package", answers)
     except InputError as exc:
         _fail(exc)
-    if as_json:
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-    else:
-        _say(render_unlock(data, _width()))
+    _show(data, as_json, lambda d: render_unlock(d, _width()))
 
 
 @app.command()
@@ -553,10 +552,7 @@ def diff(
     if problems:
         _fail(InputError(problems))
     data = diff_rounds(*loaded)
-    if as_json:
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-    else:
-        _say(render_diff(data))
+    _show(data, as_json, render_diff)
 
 
 @app.command()
@@ -633,10 +629,7 @@ def compare(
         for path in written:
             typer.echo(terminal_line(str(path)))
         return
-    if as_json:
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
-        return
-    _say(render_text(data, _width()))
+    _show(data, as_json, lambda d: render_text(d, _width()))
 
 
 @app.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -18,3 +20,29 @@ PLACE_IDS = [p.stem for p in PLACES]
 def cli(*args: str):
     """Run `negotiator ARGS` in-process; return the click Result (stdout, stderr, exit_code)."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+def headless_chromium(profile_dir: Path, window: str):
+    """A headless Chromium driven by selenium (a generator for a fixture: yields the driver, then quits it).
+    Skips where Chromium is not installed, but fails under CI, whose test command installs it."""
+    import pytest
+    if not (CHROMIUM and DRIVER):
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver must be installed by scripts/setup-and-test.sh under CI")
+        pytest.skip("chromium and chromedriver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", f"--user-data-dir={profile_dir}", f"--window-size={window}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()

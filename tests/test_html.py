@@ -7,37 +7,15 @@ fails under CI, where the set-up must have installed them.
 
 from __future__ import annotations
 
-import os
-import shutil
 
 import pytest
 
-from helpers import PACK, PLACE_IDS, ROOT, cli
+from helpers import PACK, PLACE_IDS, ROOT, cli, headless_chromium
 from negotiator.pack.load import load_pack
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not (CHROMIUM and DRIVER):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromedriver must be installed by scripts/setup-and-test.sh under CI")
-        pytest.skip("chromium and chromedriver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,2000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
+    yield from headless_chromium(tmp_path_factory.mktemp("chromium-profile"), "1280,2000")
 
 
 def test_the_html_report_renders_tables_and_charts_without_console_errors(browser, tmp_path):

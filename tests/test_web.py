@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +17,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from helpers import PACK, ROOT, cli
+from helpers import PACK, ROOT, cli, headless_chromium
 from negotiator.results import Round
 from negotiator.web import create_app
 from negotiator.web.service import MAX_BODY
@@ -174,8 +172,6 @@ def test_the_saved_profile_validates_and_carries_a_source_for_each_fact_set(clie
 
 # --- the command and the page ----------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
@@ -208,23 +204,7 @@ def served():
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not (CHROMIUM and DRIVER):
-        if os.environ.get("CI"):
-            pytest.fail("chromium and chromedriver must be installed by scripts/setup-and-test.sh under CI")
-        pytest.skip("chromium and chromedriver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={tmp_path_factory.mktemp('chromium-web')}",
-                "--window-size=1366,900"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
+    yield from headless_chromium(tmp_path_factory.mktemp("chromium-web"), "1366,900")
 
 
 def _statuses(driver) -> dict[str, str]:

@@ -34,6 +34,12 @@ def component_scope(budget_status: Status, linked: list[Status]) -> Scope:
     return Scope.needs_stronger_accountability
 
 
+def budget_facts(spec) -> list[str]:
+    """Every fact the budget reads (each component's baseline, the mapped total): all a result depends on
+    besides the powers' statuses and requests and the parameters (decision.Shared keys on them)."""
+    return [name for name in [c.baseline_fact for c in spec.components] + [spec.total_fact] if name]
+
+
 def budget_result(decision: "Decision", powers: list[PowerResult]) -> BudgetResult | None:
     pack = decision.pack
     spec = pack.budget

@@ -22,7 +22,7 @@ from ..results import (
     Upcoming,
 )
 from ..vocab.profile import Profile, facts_at
-from .budget import budget_result
+from .budget import budget_facts, budget_result
 from .catalogue import catalogue, pack_ref, place_ref
 from .readiness import readiness
 
@@ -363,9 +363,9 @@ class Decision:
         requested = tuple(self.requested(p.id) for p in pack.powers)
         budget = None
         if pack.budget is not None:
-            entries = []  # every fact the budget reads: each component's baseline and the mapped total
-            for name in [c.baseline_fact for c in pack.budget.components] + [pack.budget.total_fact]:
-                entry = self.profile.entry_at(pack.facts[name], self.as_of) if name else None
+            entries = []
+            for name in budget_facts(pack.budget):
+                entry = self.profile.entry_at(pack.facts[name], self.as_of)
                 entries.append(None if entry is None else (_hashable(entry.value), entry.start))
             key = (tuple(p.status for p in powers), requested, tuple(entries))
             budget = self._share("budget", key, lambda: budget_result(self, powers))
