@@ -1,4 +1,4 @@
-"""The command line: evaluate, explain, whatif, unlock, validate, round, england, sweep, diff, compare, check,
+"""The command line: evaluate, explain, whatif, unlock, footprints, validate, round, england, sweep, diff, compare, check,
 test, list, schema, serve; one module per command.
 
 Only this package imports typer. Data goes to stdout, diagnostics to stderr.
@@ -17,8 +17,8 @@ import os
 import sys
 
 from . import (  # noqa: F401 - each module registers its command
-    evaluate, explain, whatif, unlock, validate, round, england, sweep, diff, compare, check, test, list,
-    schema, serve,
+    evaluate, explain, whatif, unlock, footprints, validate, round, england, sweep, diff, compare, check, test,
+    list, schema, serve,
 )
 from .common import app
 
