@@ -80,7 +80,7 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
         model.AddHint(x[i], pick)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 2
+    solver.parameters.num_workers = 1  # one worker and a fixed seed: the same plan every run
     solver.parameters.random_seed = 1
     status = solver.Solve(model)
     solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -94,7 +94,7 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
         model.Add(sum(x[i] for i in forbid[-1]) <= len(forbid[-1]) - 1)
         again = cp_model.CpSolver()
         again.parameters.max_time_in_seconds = max(1.0, seconds / 6)
-        again.parameters.num_workers = 2
+        again.parameters.num_workers = 1
         again.parameters.random_seed = 1
         st = again.Solve(model)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -80,10 +80,13 @@ class Growth:
         order = {u.id: i for i, u in enumerate(self.free)}
         adjacent, people = self.adjacent, self.people
         for u in self.free:
+            # ESU (Wernicke 2006): each connected set once; a unit joins the extension only if it is
+            # later than the start and in the exclusive neighbourhood of the unit just added
             start = order[u.id]
-            stack = [((u.id,), people[u.id], frozenset(n for n in adjacent[u.id] if order[n] > start))]
+            first = tuple(sorted((n for n in adjacent[u.id] if order[n] > start), key=order.get))
+            stack = [((u.id,), people[u.id], first, frozenset(adjacent[u.id]) | {u.id})]
             while stack:
-                members, size, frontier = stack.pop()
+                members, size, ext, near = stack.pop()
                 self.examined += 1
                 yield members, size
                 if self.examined >= MAX_EXAMINED:
@@ -92,19 +95,17 @@ class Growth:
                 if size >= self.stop:
                     continue
                 if len(members) >= self.max_units:
-                    if frontier:
+                    if ext:
                         self.complete = False
                     continue
-                seen = set(members)
-                # each extension adds one unit of the frontier; later extensions exclude the earlier ones
-                front = sorted(frontier, key=order.get)
-                for i, n in enumerate(front):
-                    grown = people[n] + size
+                for i, w in enumerate(ext):
+                    grown = people[w] + size
                     if self.cap is not None and grown > self.cap:
                         continue
-                    rest = frozenset(front[i + 1:])
-                    new = rest | {m for m in adjacent[n] if order[m] > start and m not in seen and m not in frontier}
-                    stack.append((tuple(sorted(members + (n,), key=order.get)), grown, new - {n}))
+                    extra = [n for n in adjacent[w] if order[n] > start and n not in near]
+                    new_ext = tuple(sorted(set(ext[i + 1:]) | set(extra), key=order.get))
+                    stack.append((tuple(sorted(members + (w,), key=order.get)), grown, new_ext,
+                                  near | adjacent[w] | {w}))
 
 
 def minimal(ids: tuple[str, ...], adjacent: dict[str, frozenset[str]], people: dict[str, int], stop: int) -> bool:
