@@ -76,3 +76,14 @@ def test_a_council_inside_an_authority_overlaps_and_london_boroughs_with_croydon
     facts = footprint_facts(frozenset(["E09000030", "E09000008"]), on)  # Tower Hamlets, Croydon
     assert facts["footprint.contiguous"] is False and facts["footprint.parts"] == 2
     assert facts["footprint.overlap"] == 2
+
+
+def test_a_successor_council_borders_what_its_predecessors_bordered_less_themselves():
+    """Cumberland (2023) is Allerdale, Carlisle and Copeland: its neighbours are theirs, named as the councils
+    of the date (Westmorland and Furness for Eden and South Lakeland), and Northumberland; a footprint of the
+    two 2023 councils is the six districts of Cumbria."""
+    geo = geography()
+    assert geo.neighbours_on("E06000063", date(2024, 1, 1)) == ["E06000057", "E06000064"]
+    assert geo.base(["E06000063", "E06000064"]) == frozenset(c for c in geo.codes if councils()[c].county == "Cumbria")
+    facts = footprint_facts(frozenset(["E06000063", "E06000064"]), date(2024, 1, 1))
+    assert facts["footprint.contiguous"] is True and facts["footprint.population"] == 498_100

@@ -70,8 +70,9 @@ def counties_whole(geo: Geography, members: frozenset[str]) -> bool:
 def footprint_facts(members: frozenset[str], on: date) -> dict[str, Any]:
     """Every footprint fact of the members as of the date (unknown: None; no members: all unknown)."""
     geo = geography()
-    known = frozenset(c for c in members if c in geo.adjacent)
-    if not members or known != members:
+    if members and not members <= set(geo.adjacent):
+        members = geo.base(members) or frozenset()  # councils created since 2021: the districts they replaced
+    if not members:
         return {name: None for name in NAMES}
     return {
         "footprint.contiguous": geo.contiguous(members),

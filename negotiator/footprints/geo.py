@@ -9,9 +9,10 @@ Everything here is bundled in negotiator/data/ with its source (negotiator/data/
   (scripts/strategic-authorities.py writes it).
 - county areas: the county column of the Census table (Inner and Outer London as Greater London).
 
-Districts replaced after 2021 (Cumbria, North Yorkshire and Somerset in 2023) are kept as their 2021
-predecessors, so a successor's neighbours are its predecessors' by construction: a footprint names the
-predecessors, as the places of places/ do.
+The graph is of the 2021 districts. A council created later (Cumberland, North Yorkshire, Somerset in
+2023; the councils of later reorganisations) is read through the council register (vocab/councils.py)
+as the districts it replaced (`base`): its neighbours are its predecessors' neighbours, less themselves,
+each named as the council that exists on the date (`neighbours_on`).
 """
 
 from __future__ import annotations
@@ -132,6 +133,36 @@ class Geography:
             out.append(sorted(seen))
         out.sort(key=lambda part: (-sum(self.population.get(c, 0) for c in part), part))
         return out
+
+    # --- councils in time (the register) ---------------------------------------------------------------
+    def base(self, codes: Iterable[str]) -> frozenset[str] | None:
+        """The 2021 districts that make up the councils (a later council: the districts it replaced), or
+        None where a council is neither a 2021 district nor made of them (unknown)."""
+        from ..vocab.councils import register
+        reg = register()
+        out: set[str] = set()
+        for code in codes:
+            if code in self.adjacent:
+                out.add(code)
+                continue
+            preds = [p for p in reg.predecessors(code) if (reg.get(p) is None or reg.get(p).kind != "county")]
+            found = self.base(preds) if preds else None
+            if not found:
+                return None
+            out |= found
+        return frozenset(out)
+
+    def neighbours_on(self, code: str, on: date) -> list[str]:
+        """The councils existing on the date that border `code`: a successor's are its predecessors'."""
+        from ..vocab.councils import register
+        reg = register()
+        own = self.base([code]) or frozenset()
+        found: set[str] = set()
+        for n in {n for c in own for n in self.adjacent[c]} - own:
+            council = reg.get(n)
+            later = reg.successors(n, on) if council is not None and not council.exists(on) else ()
+            found |= set(later) if later else {n}
+        return sorted(found - {code} - set(reg.successors(code, on)))
 
     def contiguous(self, codes: Iterable[str]) -> bool:
         codes = set(codes)

@@ -122,8 +122,15 @@ def judge(pack: Pack, fp: Footprint, on: date, with_forms: bool = True) -> Judge
 
 
 def _council_codes(geo: Geography) -> dict[str, str]:
-    """Council codes by code and by lower-case name."""
-    out = {c: c for c in geo.codes}
+    """Council codes by code and by lower-case name: the 2021 districts, and the lower-tier councils of the
+    register made of them (Cumberland, North Yorkshire, ...)."""
+    from ..vocab.councils import register
+    out: dict[str, str] = {}
+    for c in register().councils.values():
+        if c.kind != "county" and geo.base([c.code]):
+            out[c.code] = c.code
+            out.setdefault(c.name.lower(), c.code)
+    out.update({c: c for c in geo.codes})
     out.update({geo.names[c].lower(): c for c in geo.codes})
     return out
 
@@ -156,7 +163,7 @@ def resolve(pack: Pack, refs: list[str], on: date) -> list[Footprint]:
     if problems:
         raise InputError(problems)
     if loose:
-        members = frozenset(loose)
+        members = geo.base(loose) or frozenset(loose)  # a council created since 2021: the districts it replaced
         name = " + ".join(geo.names[c] for c in sorted(members)) if len(members) <= 4 else \
             f"{len(members)} councils: {geo.names[min(members)]} and others"
         out.append(bare(pack, members, on, name))
