@@ -78,12 +78,23 @@ def _condition(pack: Pack, rid: str, truths: dict[str, Any]) -> Condition:
                      met=truths.get(rid))
 
 
+#: facts a formed authority's area decides: its area is the area of a police force (of a fire and rescue
+#: authority) exactly where the footprint's councils are those of one such area
+ALIGNED = (("police.area_matches", "police"), ("fire.area_matches", "fire"))
+
+
 def _forms(pack: Pack, fp: Footprint, on: date) -> list[Form]:
+    geo = geography()
     out = []
+    aligned = {}
+    for name, kind in ALIGNED:
+        reached = {geo.area_of[kind].get(c) for c in fp.members}
+        if name in pack.facts and None not in reached:
+            aligned[name] = len(reached) == 1 and next(iter(reached)).members == fp.members
     for fid, title, sets in FORMS:
         if not all(n in pack.facts and v in pack.facts[n].values for n, v in sets.items()):
             continue
-        outcome = decide_facts(pack, facts_with(pack, fp.profile, on, dict(sets)), on)
+        outcome = decide_facts(pack, facts_with(pack, fp.profile, on, {**aligned, **sets}), on)
         out.append(Form(id=fid, title=title, eligible=outcome.eligible,
                         available=[p for p, s in outcome.statuses.items() if s == Status.available]))
     return out

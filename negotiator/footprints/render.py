@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from .results import FootprintCheck, FootprintList, FootprintPlan, Judgement
 
 MARK = {True: "✓", False: "✗", None: "?"}
@@ -46,12 +48,22 @@ def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
     return lines
 
 
+def _fit(lines: list[str], width: int = 100) -> str:
+    """Each line wrapped to the width, continuation lines indented under its start."""
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent + "    ",
+                             break_on_hyphens=False) or [""]
+    return "\n".join(out) + "\n"
+
+
 def render_check(r: FootprintCheck) -> str:
     head = [f"Footprints under {r.pack.id} {r.pack.version} as of {r.as_of}", ""]
     body: list[str] = []
     for j in r.footprints:
         body += judgement_lines(j) + [""]
-    return "\n".join(head + body)
+    return _fit(head + body)
 
 
 def render_list(r: FootprintList) -> str:
@@ -68,7 +80,7 @@ def render_list(r: FootprintList) -> str:
         lines.append(f"   strands {len(j.islands)}; police {j.facts.get('footprint.police_whole_percent')}%, "
                      f"fire {j.facts.get('footprint.fire_whole_percent')}% in whole areas")
         lines.append("")
-    return "\n".join(lines)
+    return _fit(lines)
 
 
 def render_plan(r: FootprintPlan) -> str:
@@ -86,4 +98,4 @@ def render_plan(r: FootprintPlan) -> str:
         lines.append("")
     if r.alternatives:
         lines.append(f"{len(r.alternatives)} distinct alternatives (footprints by their members) in the JSON report.")
-    return "\n".join(lines) + "\n"
+    return _fit(lines)
