@@ -8,8 +8,8 @@ import json
 from datetime import date
 
 import pytest
-
 from helpers import ROOT, cli
+
 from negotiator.footprints.judge import area_councils, judge, resolve
 from negotiator.footprints.plan import plan
 from negotiator.pack.load import load_pack

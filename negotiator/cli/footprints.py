@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -13,24 +12,24 @@ from .common import AsOfOption, app, json_option, parse_date, show
 
 @app.command()
 def footprints(
-    places: Optional[List[str]] = typer.Argument(None, metavar="[PLACE...]",
+    places: list[str] | None = typer.Argument(None, metavar="[PLACE...]",
                                                  help="With --check: places (profiles or ids), and councils "
                                                       "(ONS codes or names) taken together as one footprint."),
     check_: bool = typer.Option(False, "--check", help="Judge the footprints of the places given."),
     plan: bool = typer.Option(False, "--plan", help="Partition the councils not yet in an authority into "
                                                     "qualifying footprints (OR-Tools CP-SAT)."),
-    within: Optional[str] = typer.Option(None, "--within", metavar="AREA",
+    within: str | None = typer.Option(None, "--within", metavar="AREA",
                                          help="England (default), a region, a county area or a place."),
-    power: Optional[str] = typer.Option(None, "--power", "-p", metavar="ID",
+    power: str | None = typer.Option(None, "--power", "-p", metavar="ID",
                                         help="Only groupings that would have this power available."),
-    rules: Optional[str] = typer.Option(None, "--rules", "-r", metavar="PACK",
+    rules: str | None = typer.Option(None, "--rules", "-r", metavar="PACK",
                                         help="Rule pack (default: english-devolution-2026, the pack with "
                                              "footprint rules)."),
-    as_of: Optional[str] = AsOfOption,
+    as_of: str | None = AsOfOption,
     limit: int = typer.Option(10, "--limit", min=1, max=200, help="How many groupings to list."),
     seconds: float = typer.Option(30.0, "--seconds", min=1, max=600, help="Time allowed to the plan's solver."),
     as_json: bool = json_option("the typed result"),
-    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+    out: Path | None = typer.Option(None, "--out", metavar="DIR",
                                        help="Write footprints.json, footprints.csv and footprints.html there."),
 ) -> None:
     """Which groupings of neighbouring councils could form a strategic authority, judged by a pack.

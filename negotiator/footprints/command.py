@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from ..pack.load import load_pack
 from .results import FootprintCheck, FootprintList, FootprintPlan

@@ -55,8 +55,9 @@ def whole_percent(geo: Geography, kind: str, members: frozenset[str]) -> int | N
     people = geo.people(members)
     if not people:
         return None
-    areas = {geo.area_of[kind].get(c) for c in members}
-    if None in areas:
+    found = {geo.area_of[kind].get(c) for c in members}
+    areas = [a for a in found if a is not None]
+    if len(areas) < len(found):
         return None
     inside = sum(geo.people(a.members) for a in areas if a.members <= members)
     return inside * 100 // people

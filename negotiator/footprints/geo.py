@@ -18,11 +18,11 @@ each named as the council that exists on the date (`neighbours_on`).
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from ..census import councils
 
@@ -145,7 +145,7 @@ class Geography:
             if code in self.adjacent:
                 out.add(code)
                 continue
-            preds = [p for p in reg.predecessors(code) if (reg.get(p) is None or reg.get(p).kind != "county")]
+            preds = [p for p in reg.predecessors(code) if getattr(reg.get(p), "kind", None) != "county"]
             found = self.base(preds) if preds else None
             if not found:
                 return None

@@ -89,8 +89,9 @@ def _forms(pack: Pack, fp: Footprint, on: date) -> list[Form]:
     aligned = {}
     for name, kind in ALIGNED:
         reached = {geo.area_of[kind].get(c) for c in fp.members}
-        if name in pack.facts and None not in reached:
-            aligned[name] = len(reached) == 1 and next(iter(reached)).members == fp.members
+        whole = [a for a in reached if a is not None]
+        if name in pack.facts and len(whole) == len(reached):
+            aligned[name] = len(whole) == 1 and whole[0].members == fp.members
     for fid, title, sets in FORMS:
         if not all(n in pack.facts and v in pack.facts[n].values for n, v in sets.items()):
             continue
@@ -189,9 +190,9 @@ def _place_files():
 
 def area_councils(pack: Pack, within: str | None) -> tuple[str, list[str]]:
     """The councils of an area named with --within: England, a region, a county area or a place."""
+    from ..census import councils
     from ..errors import nearest
     from ..vocab.places import load_place, resolve_place
-    from ..census import councils
     geo = geography()
     if within is None or within.lower() == "england":
         return "England", list(geo.codes)

@@ -48,7 +48,8 @@ def svg(j: Judgement, size: int = 320) -> str:
     codes = [m.code for m in j.members]
     inside = set(codes)
     start = max(codes, key=lambda c: (geo.population[c], c))
-    order, todo = [], [start]
+    order: list[str] = []
+    todo = [start]
     while todo or len(order) < len(codes):
         if not todo:
             todo = [min(inside - set(order))]

@@ -58,48 +58,48 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
     geo = geography()
     free, adjacent, people, found, growth = candidates(pack, area, on)
     model = cp_model.CpModel()
-    x = [model.NewBoolVar(f"s{i}") for i in range(len(found))]
+    x = [model.new_bool_var(f"s{i}") for i in range(len(found))]
     using: dict[str, list[int]] = {u.id: [] for u in free}
     for i, (ids, *_rest) in enumerate(found):
         for u in ids:
             using[u].append(i)
     for u, idx in using.items():
         if len(idx) > 1:
-            model.AddAtMostOne(x[i] for i in idx)
+            model.add_at_most_one(x[i] for i in idx)
     # people in thousands first (a thousand people outweigh any alignment), then whole police and fire areas
     worth = [(size // 1000) * 201 + align for (_, _, size, align) in found]
-    model.Maximize(sum(x[i] * worth[i] for i in range(len(found))))
+    model.maximize(sum(x[i] * worth[i] for i in range(len(found))))
     # a start: the greedy choice (most worth first, sharing no unit), so the solver always has a plan to improve
     taken: set[str] = set()
     greedy = []
     for i in sorted(range(len(found)), key=lambda i: (-worth[i], found[i][0])):
-        pick = not (set(found[i][0]) & taken)
-        if pick:
+        free_of_taken = not (set(found[i][0]) & taken)
+        if free_of_taken:
             taken |= set(found[i][0])
             greedy.append(i)
-        model.AddHint(x[i], pick)
+        model.add_hint(x[i], free_of_taken)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1  # one worker and a fixed seed: the same plan every run
     solver.parameters.random_seed = 1
-    status = solver.Solve(model)
+    status = solver.solve(model)
     solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     # no answer in the time allowed: the greedy start stands, and the report says so
-    chosen = [i for i in range(len(found)) if solver.Value(x[i])] if solved else sorted(greedy)
+    chosen = [i for i in range(len(found)) if solver.value(x[i])] if solved else sorted(greedy)
     alternatives: list[list[list[str]]] = []
     forbid = [chosen]
     for _ in range(ALTERNATIVES):
         if not forbid[-1]:
             break
-        model.Add(sum(x[i] for i in forbid[-1]) <= len(forbid[-1]) - 1)
+        model.add(sum(x[i] for i in forbid[-1]) <= len(forbid[-1]) - 1)
         again = cp_model.CpSolver()
         again.parameters.max_time_in_seconds = max(1.0, seconds / 6)
         again.parameters.num_workers = 1
         again.parameters.random_seed = 1
-        st = again.Solve(model)
+        st = again.solve(model)
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        pick = [i for i in range(len(found)) if again.Value(x[i])]
+        pick = [i for i in range(len(found)) if again.value(x[i])]
         if not pick:
             break
         forbid.append(pick)
@@ -131,8 +131,10 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
         for c in sorted(u.members):
             unplaced.append(Unplaced(council=council(geo, c), reason=reason, rule=rule))
     year = census_year(on)
-    name = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE"}.get(status) if solved else \
-        ("GREEDY (the solver gave no better plan in the time allowed)" if chosen else "NO PLAN")
+    if solved:
+        name = "OPTIMAL" if status == cp_model.OPTIMAL else "FEASIBLE"
+    else:
+        name = "GREEDY (the solver gave no better plan in the time allowed)" if chosen else "NO PLAN"
     return FootprintPlan(
         as_of=on, pack=pack_ref(pack), within=within, solver=f"OR-Tools CP-SAT over {len(found)} candidate footprints",
         status=name, optimal=status == cp_model.OPTIMAL,

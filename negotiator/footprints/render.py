@@ -23,7 +23,7 @@ def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
     if brief:
         return lines
     if len(j.parts) > 1:
-        lines.append(f"  Separate parts: " + "; ".join(", ".join(p) for p in j.parts))
+        lines.append("  Separate parts: " + "; ".join(", ".join(p) for p in j.parts))
     for o in j.overlap:
         lines.append(f"  Overlap: {o.council.name} is in {o.authority_name} (since {o.since})")
     if j.islands:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,7 +25,7 @@ class Condition(_R):
     statement: str
     source: str = Field(description="The source key of the rule")
     source_title: str
-    met: Optional[bool] = Field(description="True met, False not met, null undetermined (a fact unknown)")
+    met: bool | None = Field(description="True met, False not met, null undetermined (a fact unknown)")
 
 
 class AreaShare(_R):
@@ -48,20 +48,20 @@ class Overlap(_R):
 class Form(_R):
     id: str
     title: str
-    eligible: Optional[bool]
+    eligible: bool | None
     available: list[str] = Field(description="Powers available in this form, by id")
 
 
 class Judgement(_R):
     """One footprint judged against a pack as of a date."""
     name: str
-    place: Optional[str] = Field(None, description="The place id, where the footprint is a place of places/")
+    place: str | None = Field(None, description="The place id, where the footprint is a place of places/")
     members: list[Council]
     population: int
     population_year: int
     parts: list[list[str]] = Field(description="The connected parts of the footprint (one for a contiguous one)")
-    facts: dict[str, Optional[int | bool]] = Field(description="The footprint.* facts as of the date")
-    qualifies: Optional[bool]
+    facts: dict[str, int | bool | None] = Field(description="The footprint.* facts as of the date")
+    qualifies: bool | None
     conditions: list[Condition] = Field(description="What footprint.qualifies reads, each met or not")
     alignment: list[Condition] = Field(description="The pack's other footprint rules (police and fire areas)")
     failed: list[str] = Field(description="The rules of the conditions not met")
@@ -86,7 +86,7 @@ class FootprintList(_R):
     as_of: date
     pack: PackRef
     within: str
-    power: Optional[str]
+    power: str | None
     councils: list[Council] = Field(description="The councils not yet in an authority the search drew from")
     examined: int = Field(description="Contiguous groupings examined")
     complete: bool = Field(description="Every contiguous grouping up to the size limit was examined")
@@ -96,7 +96,7 @@ class FootprintList(_R):
 class Unplaced(_R):
     council: Council
     reason: str = Field(description="The condition that stops it being placed, in words")
-    rule: Optional[str]
+    rule: str | None
 
 
 class FootprintPlan(_R):
