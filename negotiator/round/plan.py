@@ -181,6 +181,13 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             agg.settles += [f"{pid}: {s}" for s in f.settles]
             agg.may_settle += [f"{pid}: {s}" for s in f.may_settle]
             agg.places.append(pid)
+    for pid in sel.depends:  # a fact that settles whether a place goes in a tranche
+        for name in sel.settled_by[pid]:
+            title = pack.facts[name].title if name in pack.facts else name
+            agg = collect.setdefault(name, FactToCollect(fact=name, title=title or name, settles=[], may_settle=[]))
+            agg.may_settle.append(f"{pid}: whether it goes in a tranche")
+            if pid not in agg.places:
+                agg.places.append(pid)
     facts_to_collect = sorted(collect.values(), key=lambda f: (-len(f.settles), -len(f.may_settle), f.fact))
     places = [RoundPlace(id=lp.id, name=lp.profile.name, file=lp.profile.file, tranche=tranche_of.get(lp.id),
                          rank=rank_of.get(lp.id), already_devolved=lp.id in devolved, placement=placement[lp.id],
