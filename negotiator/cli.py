@@ -15,7 +15,7 @@ import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import typer
 
@@ -793,6 +793,63 @@ def schema(
         data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         data["title"] = f"negotiator {kind.value}"
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+@app.command()
+def doc(
+    rules: Optional[str] = RulesOption,
+    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
+                                       help="Folder for the rulebook: index.html, a page a section, rulebook.md "
+                                            "(with --diff: diff.html and diff.md). Without it, Markdown on stdout."),
+    diff: Optional[Tuple[str, str]] = typer.Option(None, "--diff", metavar="OLD NEW",
+                                                   help="Show what changed between two versions of a pack "
+                                                        "(pack names or folders)."),
+) -> None:
+    """A rulebook of a rule pack, for people who sign it off: every fact, rule, tier, power, menu, move,
+    counterpart and parameter in words, with its source, dates of force, what it uses and what uses it,
+    and the policy cases as worked examples (run now, each marked holds or fails).
+
+    Example: negotiator doc --rules english-devolution-2026 --out out/rulebook-2026
+
+    Example: negotiator doc --diff route-map-2010 my-copy-of-route-map-2010
+    """
+    from .doc import diff as book_diff
+    from .doc import render
+    from .doc.run import compare, rulebook, write_diff, write_rulebook
+    from .testing import run_case_file
+    from .text import terminal_line
+
+    def run_case(file: Path) -> list[str]:
+        try:
+            return run_case_file(file).failures
+        except InputError as exc:
+            return [str(p) for p in exc.problems]
+    try:
+        if out is not None and out.exists() and not out.is_dir():
+            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        if diff:
+            if rules is not None:
+                raise InputError([Problem("--rules", "--diff names both packs; leave out --rules")])
+            changes = compare(diff[0], diff[1])
+            written = write_diff(changes, out) if out is not None else []
+            text = book_diff.markdown(changes)
+        else:
+            book = rulebook(rules, run_case)
+            written = write_rulebook(book, out) if out is not None else []
+            text = render.markdown(book)
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(InputError([Problem(str(out), f"cannot write the rulebook ({exc.strerror or exc})")]))
+    if out is None:
+        _say(text)
+        return
+    if diff:
+        typer.echo(terminal_line(f"wrote {out / 'diff.html'} and {out / 'diff.md'}"), err=True)
+        _say(text)
+    else:
+        typer.echo(terminal_line(f"wrote the rulebook of {book.pack_id} v{book.version}: {len(written) - 1} pages "
+                                 f"(open {out / 'index.html'}) and {out / render.MD_NAME}"), err=True)
 
 
 @app.command()

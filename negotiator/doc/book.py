@@ -51,6 +51,11 @@ class Ref:
     def anchor(self) -> str:
         return f"{self.kind}-{self.id}"
 
+    @property
+    def shows_id(self) -> bool:
+        """Whether the id adds anything to the title (a parameter's title is its id in words)."""
+        return self.kind != "case" and self.title.replace(" ", "_") != self.id
+
 
 #: A line of text: plain strings and references, in order.
 Part = Union[str, Ref]
@@ -92,7 +97,8 @@ class Entry:
         out.update({label: value for label, value in self.facts})
         if self.lines:
             out[self.lines_title or "detail"] = "\n".join(
-                "  " * ln.depth + "".join(p if isinstance(p, str) else f"{p.title} ({p.id})" for p in ln.parts)
+                "  " * ln.depth + "".join(p if isinstance(p, str) else f"{p.title} ({p.id})" if p.shows_id else p.id
+                                          for p in ln.parts)
                 for ln in self.lines)
         return {k: v for k, v in out.items() if v}
 
@@ -131,7 +137,7 @@ class Case:
     place: str
     as_of: str
     change: tuple[tuple[str, Any], ...]
-    expect: tuple[tuple[str, Any], ...]
+    expect: tuple[tuple[str, Any, str], ...]   # (field, value, the date of an `at:` entry or "")
     rules_true: tuple[str, ...] = ()
     rules_false: tuple[str, ...] = ()
     failures: tuple[str, ...] | None = None   # None: not run
@@ -505,8 +511,12 @@ class _Builder:
                         self.use(("fact", f), "changed in", e.ref)
                     else:
                         lines.append(Line(1, (f"{f} = {v}",)))
-            lines.append(Line(0, ("The evaluation concludes:",)))
-            for path, v in c.expect:
+            when = None
+            for path, v, on in c.expect:
+                if on != when or when is None:
+                    when = on
+                    lines.append(Line(0, (f"As of {on}, the evaluation concludes:" if on
+                                          else "The evaluation concludes:",)))
                 lines.append(Line(1, self.expectation(path, v)))
             for rid in c.rules_true:
                 lines.append(Line(1, ("rule holds: ", self.rule_ref(rid))))
@@ -515,6 +525,7 @@ class _Builder:
                 lines.append(Line(1, ("rule fails: ", self.rule_ref(rid))))
                 self.use(("rule", rid), "shown in", e.ref)
             e.lines = lines
+            e.lines_title = "Worked through"
             out.append(e)
         return out
 
@@ -526,10 +537,10 @@ class _Builder:
             pid = path[len("powers."):-len(".status")]
             return ("power ", self.power_ref(pid), f": {words}")
         if path.startswith("accountability.") and isinstance(value, str):
-            try:
-                return (path.split(".", 1)[1].replace("_", " ") + ": ", self.tier_ref(value))
-            except KeyError:
-                pass
+            label = path.split(".", 1)[1].replace("_", " ") + ": "
+            if value in {t.id for t in self.pack.tiers}:
+                return (label, self.tier_ref(value))
+            return (label + self.value_words(self.pack.model_fact, value),)
         return (f"{path}: {words}",)
 
     def sources(self) -> list[Entry]:

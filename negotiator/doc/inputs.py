@@ -36,7 +36,8 @@ def cases(pack: Pack, run: Callable[[Path], list[str]] | None = None) -> list[Ca
             continue
         as_of = data.get("as_of")
         checks = [data] + [c for c in data.get("at") or [] if isinstance(c, dict)]
-        expect = tuple((k, v) for c in checks for k, v in (c.get("expect") or {}).items())
+        expect = tuple((k, v, str(c.get("as_of")) if c is not data else "")
+                       for c in checks for k, v in (c.get("expect") or {}).items())
         place = data.get("place") or "a profile given in the case"
         out.append(Case(
             workspace.display(file), str(data.get("name", file.stem)), str(place),

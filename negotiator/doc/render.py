@@ -25,7 +25,9 @@ def html_parts(parts) -> Markup:
     out = []
     for p in parts:
         if isinstance(p, Ref):
-            out.append(Markup('<a href="{}">{}</a> <code class="id">{}</code>').format(_href(p), p.title, p.id))
+            out.append(Markup('<a href="{}">{}</a>').format(_href(p), p.title))
+            if p.shows_id:
+                out.append(Markup(' <code class="id">{}</code>').format(p.id))
         else:
             out.append(escape(p))
     return Markup("").join(out)
@@ -66,8 +68,20 @@ def html_pages(book: Book) -> dict[str, str]:
 
 # --- Markdown ---------------------------------------------------------------------------------------
 
+def _md_str(text: str) -> str:
+    """md_text, keeping the spaces at either end (a line is made of several parts)."""
+    core = md_text(text)
+    if not core:
+        return " " if text.strip() == "" and text else ""
+    return (" " if text[:1].isspace() else "") + core + (" " if text[-1:].isspace() else "")
+
+
 def _md_parts(parts) -> str:
-    return "".join(md_text(p) if isinstance(p, str) else f"{md_text(p.title)} (`{p.id}`)" for p in parts)
+    return "".join(_md_str(p) if isinstance(p, str) else _md_ref(p) for p in parts)
+
+
+def _md_ref(r: Ref) -> str:
+    return f"{md_text(r.title)} (`{r.id}`)" if r.shows_id else f"`{r.id}`"
 
 
 def _md_lines(lines: list[Line]) -> list[str]:
@@ -95,11 +109,10 @@ def markdown(book: Book) -> str:
             if e.lines:
                 out += ["", f"{md_text(e.lines_title or 'Detail')}:", ""] + _md_lines(e.lines)
             if e.uses:
-                out += ["", "Uses: " + "; ".join(f"{KIND_WORD.get(r.kind, r.kind)} {md_text(r.title)} (`{r.id}`)"
+                out += ["", "Uses: " + "; ".join(f"{KIND_WORD.get(r.kind, r.kind)} {_md_ref(r)}"
                                                  for r in e.uses) + "."]
             for how, refs in _used_by_groups(e):
-                out += ["", f"{md_text(how).capitalize()}: " + "; ".join(f"{md_text(r.title)} (`{r.id}`)"
-                                                                        for r in refs) + "."]
+                out += ["", f"{md_text(how).capitalize()}: " + "; ".join(_md_ref(r) for r in refs) + "."]
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
