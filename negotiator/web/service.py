@@ -381,11 +381,28 @@ class Service:
             return unlock(pack, profile, req.as_of or pack.effective, req.power or "package", req.answers)
 
     def diff(self, req: DiffRequest) -> PlaceChange:
+        """What changes between two states of a place, each change with the inputs that make the difference
+        (found by changing one input at a time) and the rules whose truth changed because of them."""
+        from ..decide.decision import decide
+        from ..engines import evaluator_for
+        from ..round.causes import pack_loader, state_of
         from ..round.diff import place_change
         with self.lock:
-            before = self._decision(req.before).evaluation(with_catalogue=False, advice=False)
-            after = self._decision(req.after).evaluation(with_catalogue=False, advice=False)
-            return place_change(after.place.id, after.place.name, before, after)
+            evaluations, packs = [], []
+            for side in (req.before, req.after):
+                pack, profile, _f, _p = self.resolve(side)
+                packs.append(pack)
+                evaluations.append(decide(pack, profile, side.as_of, evaluator_for(pack, side.engine),
+                                          "given in the request" if side.as_of else None
+                                          ).evaluation(with_catalogue=False, advice=False))
+            before, after = evaluations
+            if packs[0].id != packs[1].id:
+                return PlaceChange(place=after.place.id, name=after.place.name, note=(
+                    f"different rule packs ({packs[0].id} and {packs[1].id}), whose powers are not the same: set "
+                    f"them side by side with negotiator compare {after.place.id} --then {packs[0].id} --now "
+                    f"{packs[1].id}"))
+            return place_change(after.place.id, after.place.name, before, after, state_of(packs[0], before),
+                                state_of(packs[1], after), pack_loader(packs[1], "set in the request"))
 
     def round(self, req: RoundRequest) -> Round:
         from ..round.config import load_config
