@@ -245,7 +245,8 @@ def test_diff_explains_a_change_in_a_rule_parameter(round_dir, tmp_path):
     assert "strategic_county_min_population: 500,000 -> 450,000" in out
     assert "Wiltshire (wiltshire)" in out
     assert "eligible: no -> yes" in out
-    assert "because level.strategic_county: false -> true" in out
+    assert "because parameter strategic_county_min_population: 500,000 -> 450,000" in out
+    assert "rules whose truth changed: level.eligible false -> true, level.strategic_county false -> true" in out
     data = json.loads(cli("diff", round_dir / "round.json", tmp_path / "new" / "round.json", "--json").stdout)
     wilts = next(c for c in data["changes"] if c["place"] == "wiltshire")
     assert wilts["eligible"] == [False, True]
