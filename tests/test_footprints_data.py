@@ -46,7 +46,7 @@ def test_the_authorities_file_is_what_the_script_writes_from_places():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     written = list(csv.reader((ROOT / "negotiator/data/strategic-authorities.csv").read_text("utf-8").splitlines()))[1:]
-    assert written == module.rows()
+    assert written == module.rows(), "places/ changed: run python scripts/strategic-authorities.py and commit the file"
 
 
 def test_hampshire_and_the_solent_is_one_area_of_whole_police_and_fire_areas_on_its_announcement():
