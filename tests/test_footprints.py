@@ -81,11 +81,15 @@ def test_tower_hamlets_with_croydon_is_not_one_area_and_overlaps_greater_london(
 # --- a plan, checked against the adjacency without the solver's help ------------------------------------------
 
 def _adjacency() -> dict[str, set[str]]:
+    import yaml
     adjacent: dict[str, set[str]] = {}
-    for name in ("council-neighbours-2021.csv", "council-links.csv"):
-        for row in csv.DictReader((ROOT / "negotiator/data" / name).read_text("utf-8").splitlines()):
-            adjacent.setdefault(row["lad_code_a"], set()).add(row["lad_code_b"])
-            adjacent.setdefault(row["lad_code_b"], set()).add(row["lad_code_a"])
+    pairs = [(r["lad_code_a"], r["lad_code_b"]) for r in csv.DictReader(
+        (ROOT / "negotiator/data/council-neighbours-2021.csv").read_text("utf-8").splitlines())]
+    pairs += [tuple(link["between"]) for link in
+              yaml.safe_load((ROOT / "rules/footprints/links.yaml").read_text("utf-8"))["links"]]
+    for a, b in pairs:
+        adjacent.setdefault(a, set()).add(b)
+        adjacent.setdefault(b, set()).add(a)
     return adjacent
 
 
