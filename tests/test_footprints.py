@@ -127,8 +127,12 @@ def test_a_plans_footprints_are_contiguous_disjoint_free_and_each_qualifies(pack
     unplaced = {u.council.code for u in result.unplaced}
     assert not unplaced & seen and (seen | unplaced) == set(councils) - taken
     assert all(u.reason for u in result.unplaced)
+    plans = [sorted(sorted(m.code for m in j.members) for j in result.footprints)]
     for alternative in result.alternatives:
-        assert alternative != sorted(sorted(m.code for m in j.members) for j in result.footprints)
+        assert alternative.footprints not in plans
+        plans.append(alternative.footprints)
+        codes = [c for f in alternative.footprints for c in f]
+        assert len(codes) == len(set(codes)) and all(_connected(set(f), adjacent) for f in alternative.footprints)
 
 
 def test_the_east_of_england_plan_finds_the_programmes_essex_and_norfolk_and_suffolk(pack):
