@@ -100,6 +100,21 @@ def _width() -> int:
     return 100
 
 
+def _out_folder(text: str, kind: str, inputs) -> Path:
+    """--out: a folder named, holding nothing but an earlier set of this command, and none of its inputs."""
+    from .atomic import RefusedFolder, check_out
+    if not text.strip():
+        raise InputError([Problem("--out", "is empty: name a folder for the files")])
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(text, "--out must be a folder, but a file is there")])
+    try:
+        check_out(out, kind, [str(i) for i in inputs if i is not None])
+    except RefusedFolder as exc:
+        raise InputError([Problem(text, exc.strerror)]) from None
+    return out
+
+
 def _as_of(value: Optional[str], option: str = "--as-of") -> Optional[date]:
     if value is None:
         return None
@@ -348,7 +363,8 @@ def _parse_sets(sets: list[str]) -> dict:
 def round_(
     places: List[str] = typer.Argument(None, metavar="PLACES...",
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for round.json, round.md, round.csv and round.html."),
+    out: str = typer.Option(..., "--out", "-o", metavar="FOLDER",
+                            help="Folder for round.json, round.md, round.csv and round.html."),
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="Round config (name, date, capacity, parameters, coverage base)."),
@@ -381,13 +397,13 @@ def round_(
             cfg, doc = default_config(load_pack(rules).effective), None
         cfg = _round_settings(cfg, changes)
         pack = load_pack(rules, cfg.parameters, set_by=str(config) if config else "round config")
+        inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+        folder = _out_folder(out, "round", inputs)
         loaded = load_places(places or [str(workspace.current().places)], pack)
-        if out.exists() and not out.is_dir():
-            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
         with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
             data = _with_progress(len(loaded), quiet,
                                   lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
-            written = write_reports(data, out, indent)
+            written = write_reports(data, folder, indent, inputs)
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
@@ -439,7 +455,7 @@ def _with_progress(total: int, quiet: bool, work):
 
 @app.command()
 def england(
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the generated place profiles."),
+    out: str = typer.Option(..., "--out", "-o", metavar="FOLDER", help="Folder for the generated place profiles."),
     rules: Optional[str] = RulesOption,
 ) -> None:
     """Generate a whole-England place set: every English council and county area, from the bundled Census table.
@@ -458,11 +474,11 @@ def england(
     ws = workspace.current()
     try:
         pack = load_pack(rules)
+        inputs = [ws.places, pack.root]
+        folder = _out_folder(out, "england", inputs)
         bundled = load_places([str(ws.places)], pack)
-        if out.exists() and not out.is_dir():
-            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
         files = england_files({lp.id: lp.profile.members for lp in bundled})
-        write_set(out, files)
+        write_set(folder, files, kind="england", inputs=inputs)
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
@@ -478,8 +494,8 @@ def sweep(
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
     param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
                                     help="A pack parameter and its grid (repeatable: the grid is the product)."),
-    out: Path = typer.Option(..., "--out", "-o",
-                             help="Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
+    out: str = typer.Option(..., "--out", "-o", metavar="FOLDER",
+                            help="Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="Round config (date, capacity, base parameters, coverage base)."),
@@ -513,11 +529,11 @@ def sweep(
         else:
             pack = load_pack(rules)
             cfg, doc = default_config(pack.effective), None
+        inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+        folder = _out_folder(out, "sweep", inputs)
         loaded = load_places(places or [str(workspace.current().places)], pack)
-        if out.exists() and not out.is_dir():
-            raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
         result = run_sweep(pack, loaded, cfg, doc, specs)
-        written = write_set(out, sweep_files(result))
+        written = write_set(folder, sweep_files(result), kind="sweep", inputs=inputs)
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
@@ -575,8 +591,8 @@ def compare(
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="A round config of the later pack: its date and parameters."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o",
-                                       help="Folder for compare.json, compare.md and compare.html (a folder of its "
+    out: Optional[str] = typer.Option(None, "--out", "-o", metavar="FOLDER",
+                                      help="Folder for compare.json, compare.md and compare.html (a folder of its "
                                             "own: the three are replaced as a set)."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
 ) -> None:
@@ -614,12 +630,14 @@ def compare(
         refs = places or ([str(workspace.current().places)] if config is not None else [])
         if not refs:
             raise InputError([Problem("compare", "name at least one place (a profile, a folder of them or a place id)")])
+        inputs = [*refs, config, then_pack.root, now_pack.root]
+        folder = _out_folder(out, "compare", inputs) if out is not None else None
         loaded = load_places(refs, now_pack)
         data = run(then_pack, now_pack, cp, loaded, on_then, on_now,
                    "given with --then-as-of" if on_then else "the rule pack's date of effect; --then-as-of chooses "
                                                               "another",
                    now_note, engine.value)
-        written = write_compare(data, out) if out is not None else []
+        written = write_compare(data, folder, inputs) if folder is not None else []
     except InputError as exc:
         _fail(exc)
     except OSError as exc:
