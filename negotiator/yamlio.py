@@ -130,25 +130,48 @@ def _read(path: Path, name: str) -> bytes:
 
 
 def parse_yaml(text: str, name: str) -> Located:
-    """Parse YAML text into a Located document."""
+    """Parse YAML text into a Located document.
+
+    libyaml reads ahead of the events it hands over and has limits of its own (0.2.6 stops at 1,000 levels
+    of nesting with "exceeded maximum nesting depth", before our builder sees level 101). So when the C
+    parser refuses a text, the pure-Python parser, which has no such limits, reads it again: the problem
+    reported is then always negotiator's own located message (or PyYAML's, for text that is not YAML),
+    whatever the PyYAML and libyaml versions.
+    """
+    try:
+        return _parse(text, name, _Loader)
+    except _ParserRefused:
+        return _parse(text, name, yaml.SafeLoader, fallback=False)
+
+
+class _ParserRefused(Exception):
+    """The C parser stopped with an error of its own; read the text again with the pure-Python parser."""
+
+
+def _parse(text: str, name: str, loader_class, fallback: bool = True) -> Located:
     doc = Located(file=name, data=None)
     builder = _Builder(doc)
     loader = None
+    retry = fallback and loader_class is not yaml.SafeLoader
     collecting = gc.isenabled()
     gc.disable()  # the builder makes millions of small tuples and no cycles; collecting meanwhile costs ~15%
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
         builder.run(loader)
     except _Fatal as fatal:
         raise InputError(builder.problems + [fatal.problem]) from None
     except (yaml.reader.ReaderError, UnicodeEncodeError):
         raise InputError([_bad_character(text, name)]) from None
     except yaml.MarkedYAMLError as exc:
+        if retry:
+            raise _ParserRefused from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
         raise InputError(builder.problems + [Problem(name, f"malformed YAML: {what}", line=line)]) from None
     except yaml.YAMLError as exc:
+        if retry:
+            raise _ParserRefused from None
         raise InputError(builder.problems + [Problem(name, f"malformed YAML: {exc}")]) from None
     except RecursionError:  # the builder does not recurse; this guards copying and the parsers themselves
         raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None

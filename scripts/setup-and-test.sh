@@ -5,17 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# durable-rules builds only on Python 3.11 and 3.12.
-PY="${PYTHON:-}"
-if [ -z "$PY" ]; then
-  for candidate in python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 &&
-       "$candidate" -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 13)))'; then
-      PY="$candidate"; break
-    fi
-  done
-fi
-if [ -z "$PY" ]; then echo "Python 3.11 or 3.12 is needed (durable-rules does not build on 3.13)" >&2; exit 2; fi
+source scripts/find-python.sh  # sets PY: Python 3.11 or 3.12 (durable-rules builds only on those)
 
 # Headless Chromium and its driver, for the test that opens round.html in a browser.
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
@@ -28,8 +18,12 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   fi
 fi
 
+# The test environment is the locked set (requirements/test.lock: exact versions with hashes, made by
+# scripts/lock.sh), so a new upstream release cannot turn the suite red between two commits that changed
+# nothing; scripts/test-latest.sh runs the suite against the newest releases instead.
 "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check ".[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/test.lock
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps .
 .venv/bin/pytest -n auto "$@"   # every core (pytest-xdist)
 
 # Standard packaging: build both, install each in a fresh environment, run from /.
