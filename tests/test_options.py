@@ -182,3 +182,51 @@ def test_on_a_young_mayoral_authority_unlock_names_the_time_and_assurance_steps(
                           "--as-of", "2026-05-01", "--json").stdout)
     first = {m["id"] for m in data["answers"][0]["moves"]}
     assert "publish_assurance_framework" in first and first & {"wait_6_months", "wait_12_months", "wait_18_months"}
+
+
+def test_a_move_s_requires_is_read_before_the_move_is_made():
+    """"Form a combined authority only where there is none": the test pack's move requires that the
+    institution is not a combined authority yet, and sets it to one. Read after the move, that could never
+    hold; read before, it holds for a county council and fails for a place that already has one."""
+    from negotiator.vocab.places import load_place
+    by_id = {m.id: m for m in TEST.moves}
+    places = ROOT / "tests" / "packs" / "places"
+    county = load_place(places / "shire-county.yaml", TEST).profile
+    existing = load_place(places / "new-combined-authority.yaml", TEST).profile
+    on = date(2025, 1, 1)
+    made = apply_moves(TEST, county, on, [by_id["form_combined_authority"]])
+    assert made is not None and made[0]["institution.kind"] == "combined_authority"
+    assert made[0]["institution.established"] == on
+    assert apply_moves(TEST, existing, on, [by_id["form_combined_authority"]]) is None
+
+
+def test_moves_of_a_set_are_made_in_the_pack_s_order_each_reading_the_place_as_it_is_just_then(tmp_path):
+    """A move may require what an earlier move of the same set brings about (police functions go to a
+    combined authority formed first); two moves setting one fact differently contradict each other and are
+    never made together; a set is made by the date its waits end."""
+    import shutil
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(TEST_PACK, pack_dir)
+    moves = pack_dir / "moves.yaml"
+    moves.write_text(moves.read_text(encoding="utf-8") + """
+  - id: police_through_the_authority
+    title: Align the police area with the combined authority's
+    sets: {police.force_area_aligned: true}
+    requires: {fact: institution.kind, eq: combined_authority}
+    cost: 1
+    months: 6
+    assumption: A test value.
+""", encoding="utf-8")
+    pack = load_pack(pack_dir)
+    by_id = {m.id: m for m in pack.moves}
+    from negotiator.vocab.places import load_place
+    county = load_place(ROOT / "tests" / "packs" / "places" / "shire-county.yaml", pack).profile
+    on = date(2025, 1, 1)
+    assert apply_moves(pack, county, on, [by_id["police_through_the_authority"]]) is None
+    both = apply_moves(pack, county, on, [by_id["police_through_the_authority"], by_id["form_combined_authority"]])
+    assert both is not None and both[0]["police.force_area_aligned"] is True
+    assert apply_moves(pack, county, on, [by_id["elect_leader"], by_id["form_combined_authority"]]) is None
+    waited = apply_moves(pack, county, on, [by_id["wait_a_year"], by_id["police_through_the_authority"]])
+    assert waited is None  # the combined authority is not formed by waiting
+    made = apply_moves(pack, county, on, [by_id["wait_a_year"], by_id["form_combined_authority"]])
+    assert made is not None and made[1] == date(2026, 1, 1)

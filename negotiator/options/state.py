@@ -64,19 +64,30 @@ def decide_facts(pack: Pack, facts: dict[str, Any], on: date) -> Outcome:
 
 
 def apply_moves(pack: Pack, profile: Profile, on: date, moves: list[Move]) -> tuple[dict[str, Any], date] | None:
-    """Facts after making the moves (None if two set one fact differently or a move's precondition fails)."""
+    """Facts after making the moves, and the date they are made by; None where the set cannot be made.
+
+    The moves of a set are made one after another in the order the pack lists them. A move's `requires` is
+    read BEFORE the move is made: on the place as it stands just then (its facts as of the date the moves
+    start, moved on by the months the moves before it wait, with the facts those moves set). So "form a
+    combined authority only where there is none" can be written, and a move may require what an earlier move
+    of the same set brings about. A set is refused when a move's `requires` is not known to hold, or when
+    two of its moves set one fact to different values (they contradict each other).
+    """
+    order = {m.id: i for i, m in enumerate(pack.moves)}
     overrides: dict[str, Any] = {}
-    for m in moves:
+    waited = 0
+    for m in sorted(moves, key=lambda m: order.get(m.id, len(order))):
+        when = add_months(on, waited) if waited else on
+        if m.requires is not None:
+            facts = facts_with(pack, profile, when, overrides)
+            truths = evaluator(pack).truths(engine_facts(facts), frozenset(pack.rules) - pack.rules_in_force(when))
+            if truth(m.requires, facts, truths) is not True:
+                return None
         for name, value in m.sets:
-            value = on if value == "as_of" else value
+            value = when if value == "as_of" else value
             if name in overrides and overrides[name] != value:
                 return None
             overrides[name] = value
-    later = add_months(on, sum(m.wait_months or 0 for m in moves))
-    facts = facts_with(pack, profile, later, overrides)
-    needs = [m.requires for m in moves if m.requires is not None]
-    if needs:
-        truths = evaluator(pack).truths(engine_facts(facts), frozenset(pack.rules) - pack.rules_in_force(later))
-        if any(truth(cond, facts, truths) is not True for cond in needs):
-            return None
-    return facts, later
+        waited += m.wait_months or 0
+    later = add_months(on, waited) if waited else on
+    return facts_with(pack, profile, later, overrides), later

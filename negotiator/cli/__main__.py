@@ -1,0 +1,5 @@
+"""`python -m negotiator.cli`."""
+
+from . import main
+
+main()

@@ -1,0 +1,194 @@
+"""What every command shares: the typer app, its one error boundary, the common options and output helpers.
+
+The boundary (`Commands.invoke`) is the only place where library errors become exit codes: an
+`InputError` (bad input) prints one located `Error:` line per problem and exits 2; an `OSError` while
+reading or writing files is reported the same way. Commands raise; they never catch to print.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import InputError, Problem
+
+
+def fail(exc: InputError) -> None:
+    """Print each problem as one `Error:` line on stderr and exit 2."""
+    from ..text import terminal_line
+    for problem in exc.problems:
+        typer.echo(f"Error: {terminal_line(str(problem))}", err=True)
+    raise typer.Exit(2)
+
+
+class Commands(TyperGroup):
+    """The command group, with the one error boundary around every command (and the options' callbacks)."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            fail(exc)
+        except OSError as exc:  # files that cannot be written (or read): the path and the reason
+            if isinstance(exc, BrokenPipeError):
+                raise  # stdout closed by the reader (`| head`): click ends quietly
+            fail(InputError([Problem(str(exc.filename or "output"), exc.strerror or str(exc))]))
+
+
+app = typer.Typer(
+    cls=Commands,
+    add_completion=True,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Negotiated autonomy: which powers and budgets a place could take on, and what accountability it "
+         "must accept in return, under a rule pack.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"negotiator {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Negotiated autonomy: which powers a place could take on, and the accountability it must accept."""
+
+
+# Options shared by several commands (written once).
+RulesOption = typer.Option(None, "--rules", "-r", metavar="PACK",
+                           help="Rule pack folder or pack name (default: the pack marked default: true in rules/).")
+AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
+                          help="Evaluate as of this date (YYYY-MM-DD; default: the pack's date of effect).")
+SetOption = typer.Option(None, "--set", metavar="NAME=VALUE",
+                         help="Change a fact of the place or a parameter of the pack (repeatable; null = unknown).")
+ConfigOption = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
+                            help="Round config (name, date, capacity, parameters, coverage base).")
+
+
+def json_option(what: str) -> Any:
+    """`--json`: print the typed result as JSON instead of text for people."""
+    return typer.Option(False, "--json", help=f"Print {what} as JSON.")
+
+
+class Engine(str, Enum):
+    durable = "durable"
+    python = "python"
+    fast = "fast"
+
+
+ENGINE_HELP = "Evaluator: durable-rules (of record), python, or fast (numpy, columns of places at once)."
+
+
+def say(text: str) -> None:
+    """Text for people on stdout: coloured and wrapped by rich on a terminal, plain otherwise; never an escape."""
+    from ..text import terminal
+    safe = terminal(text)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.highlighter import RegexHighlighter
+        from rich.theme import Theme
+
+        class Marks(RegexHighlighter):
+            highlights = [r"(?P<yes>✓)", r"(?P<no>✗)", r"(?P<maybe>\?)(?= )", r"(?P<strong>ELIGIBLE|NOT ELIGIBLE|"
+                          r"UNDETERMINED|NOT met|Available now|Not available)"]
+        console = Console(highlighter=Marks(), theme=Theme({"repr.yes": "green", "repr.no": "red",
+                                                             "repr.maybe": "yellow", "repr.strong": "bold"}),
+                          soft_wrap=True)
+        console.print(safe, end="", markup=False, emoji=False)
+    else:
+        sys.stdout.write(safe)
+
+
+def line(text: str, err: bool = False) -> None:
+    """One line of plain text (stdout, or stderr for progress and summaries), made safe for a terminal."""
+    from ..text import terminal_line
+    typer.echo(terminal_line(text), err=err)
+
+
+def show(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
+    """A typed result: as JSON (--json), or as text for people (`render(data)`)."""
+    if as_json:
+        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+    else:
+        say(render(data))
+
+
+def width() -> int:
+    if sys.stdout.isatty():
+        import shutil
+        return max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+    return 100
+
+
+def parse_date(value: Optional[str], option: str = "--as-of") -> Optional[date]:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError([Problem(option, f"'{value}' is not a date like 2011-03-01")]) from None
+
+
+def out_option(help: str, required: bool = True) -> Any:
+    """`--out FOLDER`, taken as text so that an empty value is seen (a Path would make it '.')."""
+    return typer.Option(... if required else None, "--out", "-o", metavar="FOLDER", help=help)
+
+
+def out_folder(text: str, kind: str, inputs: Any = ()) -> Path:
+    """`--out`: a folder named (made if missing) that holds nothing but an earlier set of the command `kind`
+    and none of its `inputs` (atomic.check_out raises RefusedFolder, an OSError, otherwise)."""
+    from ..atomic import check_out
+    if not text.strip():
+        raise InputError([Problem("--out", "is empty: name a folder for the files")])
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(text, "--out must be a folder, but a file is there")])
+    check_out(out, kind, [str(i) for i in inputs if i is not None])
+    return out
+
+
+def collect(items: Any, read: Callable[[Any], Any]) -> list:
+    """`read` each item, gathering every item's problems before raising them together."""
+    found, problems = [], []
+    for item in items:
+        try:
+            found.append(read(item))
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def parse_sets(sets: list[str]) -> dict:
+    """`--set NAME=VALUE` pairs, values read as YAML scalars (numbers, true/false, text)."""
+    import yaml
+    out = {}
+    problems = []
+    for item in sets:
+        if "=" not in item:
+            problems.append(Problem("--set", f"'{item}' is not NAME=VALUE"))
+            continue
+        name, raw = item.split("=", 1)
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        if isinstance(value, (dict, list)):
+            problems.append(Problem("--set", f"{name}: give a single value, not {type(value).__name__}"))
+            continue
+        out[name.strip()] = value
+    if problems:
+        raise InputError(problems)
+    return out

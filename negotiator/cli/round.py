@@ -1,0 +1,98 @@
+"""`negotiator round`: rank places, assign tranches, count coverage, write deal sheets."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, List, Optional
+
+import typer
+
+from ..errors import InputError, Problem
+from .common import ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets
+
+
+@app.command(name="round")
+def round_(
+    places: List[str] = typer.Argument(None, metavar="PLACES...",
+                                       help="Place profiles or folders of them (default: the workspace's places/)."),
+    out: str = out_option("Folder for round.json, round.md, round.csv and round.html."),
+    rules: Optional[str] = RulesOption,
+    config: Optional[Path] = ConfigOption,
+    engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
+    indent: Optional[int] = typer.Option(None, "--indent", min=0, max=8,
+                                         help="Indent round.json for people (default: compact)."),
+    sets: List[str] = typer.Option(None, "--set", metavar="NAME=VALUE",
+                                   help="Change a setting of the round config (capacity, date, ...) or a parameter "
+                                        "of the pack (repeatable)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Run a negotiation round: rank places, assign tranches, count coverage, write deal sheets.
+
+    Every place is evaluated as of the round's date.
+    Example: negotiator round places/ --config rounds/forerunner-2011.yaml --out out/round
+    """
+    from .. import workspace
+    from ..pack.load import load_pack
+    from ..report.files import write_reports
+    from ..round.config import default_config, load_config
+    from ..round.evaluate import paused_gc
+    from ..round.plan import run_round
+    from ..vocab.places import load_places
+    changes = parse_sets(sets or [])
+    if config:
+        cfg, doc = load_config(config)
+    else:
+        cfg, doc = default_config(load_pack(rules).effective), None
+    cfg = _round_settings(cfg, changes)
+    pack = load_pack(rules, cfg.parameters, set_by=str(config) if config else "round config")
+    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    folder = out_folder(out, "round", inputs)
+    loaded = load_places(places or [str(workspace.current().places)], pack)
+    with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
+        data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+        written = write_reports(data, folder, indent, inputs)
+    first = data.tranches[0].places if data.tranches else []
+    cov = data.coverage
+    line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "
+         f"{len(first)} places; {len(data.tranches)} tranche(s); coverage {cov.share * 100:.1f}% "
+         f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
+    for path in written:
+        line(str(path))
+
+
+def _round_settings(cfg: Any, changes: dict) -> Any:
+    """A round config with --set changes: its own settings, or (any other name) a pack parameter."""
+    from pydantic import ValidationError
+
+    from ..round.config import RoundConfig
+    if not changes:
+        return cfg
+    data = cfg.model_dump()
+    params = dict(data.get("parameters") or {})
+    own = set(RoundConfig.model_fields) - {"parameters", "scenarios", "population_base", "already_devolved"}
+    for name, value in changes.items():
+        if name in own:
+            data[name] = date.fromisoformat(value) if name in ("date", "negotiations_start") and \
+                isinstance(value, str) else value
+        else:
+            params[name] = value
+    data["parameters"] = params
+    try:
+        return RoundConfig.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([Problem("--set", f"{err['msg']}", field=".".join(map(str, err["loc"])))
+                          for err in exc.errors(include_url=False)]) from None
+
+
+def _with_progress(total: int, quiet: bool, work: Callable[[Any], Any]) -> Any:
+    """Run `work(tick)` with a progress bar on stderr unless quiet or stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return work(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    with Progress(TextColumn("evaluating {task.fields[place]:<28}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("round", total=total, place="")
+        return work(lambda place_id: bar.update(task, advance=1, place=place_id))

@@ -1,0 +1,55 @@
+"""`negotiator sweep`: a round at every point of a parameter grid, and each place's exact tipping points."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .common import RulesOption, app, collect, line, out_folder, out_option
+
+
+@app.command()
+def sweep(
+    places: List[str] = typer.Argument(None, metavar="PLACES...",
+                                       help="Place profiles or folders of them (default: the workspace's places/)."),
+    param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
+                                    help="A pack parameter and its grid (repeatable: the grid is the product)."),
+    out: str = out_option("Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
+    rules: Optional[str] = RulesOption,
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
+                                          help="Round config (date, capacity, base parameters, coverage base)."),
+) -> None:
+    """Run a round at every point of a parameter grid (fast path), and find each place's exact tipping points.
+
+    Answers questions such as how many councils could negotiate alone if a threshold were X, naming the
+    places at each tipping point. Parameters override the config's and the pack's.
+    Example: negotiator sweep places/ --param strategic_county_min_population=300000..800000:5000 --out out/s
+    """
+    from .. import workspace
+    from ..atomic import write_set
+    from ..pack.load import load_pack
+    from ..report.sweep import sweep_files
+    from ..round.config import default_config, load_config
+    from ..round.sweep import fmt_value, parse_param, run_sweep
+    from ..vocab.places import load_places
+    specs = collect(param, parse_param)
+    if config:
+        cfg, doc = load_config(config)
+        pack = load_pack(rules, cfg.parameters, set_by=str(config))
+    else:
+        pack = load_pack(rules)
+        cfg, doc = default_config(pack.effective), None
+    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    folder = out_folder(out, "sweep", inputs)
+    loaded = load_places(places or [str(workspace.current().places)], pack)
+    result = run_sweep(pack, loaded, cfg, doc, specs)
+    written = write_set(folder, sweep_files(result), kind="sweep", inputs=inputs)
+    for axis in result.axes:
+        alone = [len(pt.alone) for pt in result.points]
+        line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "
+             f"{fmt_value(axis.values[-1])}; {len(result.tipping[axis.name])} tipping points; "
+             f"councils that could negotiate alone: {min(alone)} to {max(alone)}", err=True)
+    for path in written:
+        line(str(path))
