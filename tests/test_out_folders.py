@@ -26,6 +26,7 @@ COMMANDS = {
     "england": ["england", "--out"],
     "doc": ["doc", "--rules", "route-map-2010", "--out"],
     "doc --diff": ["doc", "--diff", "route-map-2010", "english-devolution-2026", "--out"],
+    "footprints": ["footprints", "--check", "greater-essex", "--out"],
 }
 
 
@@ -63,7 +64,7 @@ def test_the_places_england_wrote_are_never_replaced_by_a_report_read_from_them(
     assert snapshot(england_set) == before
 
 
-@pytest.mark.parametrize("command", ["round", "compare", "sweep", "doc", "doc --diff"])
+@pytest.mark.parametrize("command", ["round", "compare", "sweep", "doc", "doc --diff", "footprints"])
 def test_a_report_set_of_another_command_is_never_replaced(england_set, command):
     before = snapshot(england_set)
     assert_refused(run(*COMMANDS[command], england_set), "the set negotiator england wrote",
