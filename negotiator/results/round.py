@@ -1,0 +1,116 @@
+"""A negotiation round: tranches, ranking, coverage, conflicts, and each place's outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Optional
+
+from pydantic import Field
+
+from .base import Catalogue, FORMAT_VERSION, PackRef, _R
+from .evaluation import Evaluation
+from .options import FactToCollect
+
+
+# --- a round -------------------------------------------------------------------------------------------
+
+class RoundInfo(_R):
+    name: str
+    date: date
+    description: str
+    capacity: int
+    capacity_for_places: int = Field(description="The capacity left for place negotiations once others are counted")
+    capacity_note: str = ""
+    parameters: dict[str, Any] = Field(default_factory=dict, description="Pack parameters the round config sets")
+    tie_break: str
+    conflict_rule: str
+    gate: str = Field("", description="Who may go in the first tranche, in words")
+    timetable_note: str = ""
+    financial_envelope_a_year: Optional[float] = None
+    envelope_note: str = ""
+    notes: list[str] = Field(default_factory=list)
+
+
+class Tranche(_R):
+    number: int
+    places: list[str]
+
+
+class Ranked(_R):
+    place: str
+    rank: int
+    score: float
+    score_if_unknowns_hold: float
+    population: Optional[int]
+    tranche: int
+
+
+class TrancheTime(_R):
+    number: int
+    starts: date
+    concludes: date
+
+
+class Coverage(_R):
+    population: int
+    base: int
+    share: float
+    places: list[str]
+    councils: int
+    method: str
+    base_name: str
+    base_year: int
+    base_source: str
+    counted: str = ""
+
+
+class ScenarioResult(_R):
+    name: str
+    note: str
+    with_already_devolved: list[str]
+    coverage: Coverage
+
+
+class Conflict(_R):
+    places: list[str]
+    councils: list[str]
+    council_names: list[str]
+    kind: str
+    resolution: str
+
+
+class RoundPlace(_R):
+    id: str
+    name: str
+    file: str
+    tranche: Optional[int]
+    rank: Optional[int]
+    already_devolved: bool
+    placement: str = Field(description="Why the place is where it is in the round, in words")
+    evaluation: Evaluation
+
+
+class Round(_R):
+    format_version: str = FORMAT_VERSION
+    round: RoundInfo
+    pack: PackRef
+    engine: str
+    tranches: list[Tranche]
+    timetable: list[TrancheTime] = Field(default_factory=list)
+    ranking: list[Ranked]
+    already_devolved: list[str]
+    special_cases: list[str] = Field(default_factory=list)
+    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate yet")
+    not_eligible: list[str]
+    eligibility_undetermined: list[str]
+    coverage: Coverage
+    coverage_with_devolved: Optional[Coverage] = None
+    budgets_in_first_tranche_a_year: Optional[float] = None
+    scenarios: list[ScenarioResult]
+    conflicts: list[Conflict]
+    facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
+    places: list[RoundPlace]
+    catalogue: Catalogue
+
+    def place(self, place_id: str) -> RoundPlace:
+        return next(p for p in self.places if p.id == place_id)
