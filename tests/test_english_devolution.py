@@ -24,7 +24,7 @@ RULES = ("--rules", "english-devolution-2026")
 def test_greater_manchester_is_an_established_mayoral_strategic_authority_with_dated_reasons():
     text = cli("evaluate", "greater-manchester", *RULES).stdout
     assert "As of 2026-04-29 (the rule pack's date of effect" in text
-    assert "✓ sa.established_mayoral: An established mayoral strategic authority" in text
+    assert "✓ sa.established_mayoral: Criteria met, eligible to request" in text
     assert "✓ established.mayor_18_months" in text and "(mayor.first_in_post = 2017-05-04)" in text
     assert "authority.assurance_framework = true (since 2017-03-01)" in text
     assert "source: Integrated Settlement: policy document (MHCLG, 11 June 2025)" in text
@@ -94,11 +94,40 @@ def test_a_round_over_todays_places_ranks_the_authorities_seeking_the_next_step(
     first = data["tranches"][0]["places"]
     assert 0 < len(first) <= 6 and not set(first) & set(data["already_devolved"])
     assert {"birmingham", "tower-hamlets"} <= set(data["not_eligible"])
-    assert "kent" in data["eligibility_undetermined"]
+    assert "kent" in data["eligibility_undetermined"] + [pid for t in data["tranches"] for pid in t["places"]] \
+        + data["not_ready"]
     md = (out / "round.md").read_text()
     sheet = md[md.index("### Cambridgeshire and Peterborough"):]
     assert "Police and crime commissioner functions, exercised by the mayor" in sheet[:2000]
     assert "**Obligations:** A published Local Assurance Framework" in sheet[:3000]
+
+
+def test_the_devolution_priority_programme_is_its_six_areas_about_15_percent_of_england(round_data):
+    """The programme's figure counts its six areas' own councils, not the places already devolved."""
+    _out, data = round_data
+    programme = next(sc for sc in data["scenarios"] if sc["name"] == "The Devolution Priority Programme")
+    assert programme["with_already_devolved"] == []
+    assert sorted(programme["coverage"]["places"]) == [
+        "cheshire-and-warrington", "cumbria", "greater-essex", "hampshire-and-the-solent", "norfolk-and-suffolk",
+        "sussex-and-brighton"]
+    assert programme["coverage"]["population"] == 8_694_700
+    assert 0.15 <= programme["coverage"]["share"] <= 0.16
+
+
+def test_the_headline_figures_are_defined_by_rules_under_a_strategic_authority_and_under_a_mayor_in_post(round_data):
+    """Each headline names the rule that decides which places count; undetermined places are named, not counted."""
+    out, data = round_data
+    by_name = {sc["name"]: sc for sc in data["scenarios"]}
+    sa, mayor = by_name["Under a strategic authority"], by_name["Under a mayor in post"]
+    assert sa["where"] == "sa.strategic_authority" and mayor["where"] == "sa.mayor_in_post"
+    assert "cheshire-and-warrington" in sa["coverage"]["places"]       # a mayoral authority awaiting its mayor
+    assert "cheshire-and-warrington" not in mayor["coverage"]["places"]
+    assert "lancashire" in sa["coverage"]["places"] and "lancashire" not in mayor["coverage"]["places"]
+    assert "greater-london" in mayor["coverage"]["places"]
+    assert mayor["coverage"]["population"] < sa["coverage"]["population"]
+    assert "greater-essex" in sa["undetermined"] and "greater-essex" not in sa["coverage"]["places"]
+    md = (out / "round.md").read_text()
+    assert "the places for which sa.mayor\\_in\\_post holds" in md or "sa.mayor\\_in\\_post" in md
 
 
 def test_then_versus_now_for_greater_manchester():

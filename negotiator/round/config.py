@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .. import workspace
 from ..errors import InputError, Problem, nearest
@@ -28,11 +28,26 @@ class PopulationBase(_Strict):
 
 
 class Scenario(_Strict):
-    """A named set of places whose coverage the report also shows (e.g. the route-map's own sum)."""
+    """A named set of places whose coverage the report also shows (e.g. the route-map's own sum).
+
+    The set is either listed (`places`) or defined by a rule of the pack (`where`: every place of the
+    round for which the rule holds on the round's date; places where it is undetermined are named, not
+    counted). `with_already_devolved` adds the round's places already devolved (the route-map's sum
+    adds London); a figure that measures one thing, such as a programme's own areas, leaves them out.
+    """
 
     name: str = Field(min_length=1)
-    places: list[str] = Field(min_length=1)
+    places: list[str] = Field(default_factory=list)
+    where: Optional[str] = Field(default=None, min_length=1,
+                                 description="A rule id: the places for which it holds on the round's date")
+    with_already_devolved: bool = True
     note: str = ""
+
+    @model_validator(mode="after")
+    def _places_or_where(self) -> "Scenario":
+        if bool(self.places) == bool(self.where):
+            raise ValueError("a scenario lists its places or names a rule in `where`, one of the two")
+        return self
 
 
 class RoundConfig(_Strict):

@@ -16,11 +16,11 @@ from typing import Callable, Mapping
 from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
 from ..decide.catalogue import catalogue, pack_ref
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..results import (
     Conflict, Coverage, Evaluation, FactToCollect, Ranked, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche,
-    TrancheTime,
+    TrancheTime, Truth3,
 )
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located
@@ -55,6 +55,35 @@ def coverage(place_ids: list[str], members: dict[str, tuple[str, ...]], base: tu
                "counted once",
         base_name=name, base_year=year, base_source=source, counted=counted,
     )
+
+
+def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[str, tuple[str, ...]],
+              base: tuple[str, int, int, str], devolved: set[str], doc: Located | None, index: int) -> ScenarioResult:
+    """A scenario's coverage: its listed places, or the places for which its rule holds (undetermined named)."""
+    undetermined: list[str] = []
+    statement = ""
+    if sc.where:
+        if sc.where not in pack.rules:
+            message = f"'{sc.where}' is not a rule of rule pack '{pack.id}'"
+            suggestion = nearest(sc.where, list(pack.rules))
+            raise InputError([doc.problem(("scenarios", index, "where"), message, suggestion) if doc is not None
+                              else Problem("round config", message, suggestion=suggestion)])
+        statement = pack.rules[sc.where].statement
+        chosen = set()
+        for pid, ev in evaluations.items():
+            step = ev.steps.get(sc.where)
+            if step is None:
+                continue
+            if step.result == Truth3.true:
+                chosen.add(pid)
+            elif step.result == Truth3.undetermined:
+                undetermined.append(pid)
+    else:
+        chosen = set(sc.places)
+    added = devolved if sc.with_already_devolved else set()
+    return ScenarioResult(name=sc.name, note=sc.note, with_already_devolved=sorted(added),
+                          coverage=coverage(sorted(chosen | added), members, base), where=sc.where,
+                          where_statement=statement, undetermined=sorted(undetermined))
 
 
 def _add_months(start: date, months: float) -> date:
@@ -146,9 +175,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     if biggest > base[1]:
         raise InputError([Problem("round config", f"population_base.population ({base[1]:,}) is smaller than the "
                                   f"population the round covers ({biggest:,})", field="population_base")])
-    scenarios = [ScenarioResult(name=sc.name, note=sc.note, with_already_devolved=sorted(devolved),
-                                coverage=coverage(sorted(set(sc.places) | devolved), members, base))
-                 for sc in config.scenarios]
+    scenarios = [_scenario(pack, sc, evaluations, members, base, devolved, config_doc, i)
+                 for i, sc in enumerate(config.scenarios)]
 
     budgets = None
     spend = []
