@@ -69,6 +69,10 @@ class ScenarioResult(_R):
     note: str
     with_already_devolved: list[str]
     coverage: Coverage
+    where: Optional[str] = Field(default=None, description="The rule whose places the scenario counts, if any")
+    where_statement: str = ""
+    undetermined: list[str] = Field(default_factory=list,
+                                    description="Places where the `where` rule is undetermined: not counted")
 
 
 class Conflict(_R):
