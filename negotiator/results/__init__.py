@@ -15,25 +15,81 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .base import (  # noqa: F401
-    FORMAT_VERSION, _R, Truth3, Status, STATUS_TITLE, STATUS_LABEL, Scope, RuleInfo, TierInfo, PowerInfo,
-    ParameterInfo, FactInfo, ObligationInfo, Catalogue, PackRef, PlaceRef,
-)
-from .evaluation import (  # noqa: F401
-    FactValue, Upcoming, Step, Reason, SpecialCaseResult, Negotiation, PowerResult, Accountability, BudgetParameter,
-    BudgetComponentResult, BudgetScopeResult, BudgetResult, ReadinessPart, Readiness, Evaluation, CondNode,
-    RuleChain, Explanation,
-)
-from .diff import (  # noqa: F401
-    StepChange, PowerChange, PlaceChange, RoundRef, Diff,
-)
-from .options import (  # noqa: F401
-    Setting, WhatIf, MoveRef, UnlockAnswer, JoinOption, Unlock, UnlockLine, FactToCollect,
-)
-from .round import (  # noqa: F401
-    RoundInfo, Tranche, Ranked, TrancheTime, Coverage, ScenarioResult, Conflict, RoundPlace, Round,
+    _R,
+    FORMAT_VERSION,
+    STATUS_LABEL,
+    STATUS_TITLE,
+    Catalogue,
+    FactInfo,
+    ObligationInfo,
+    PackRef,
+    ParameterInfo,
+    PlaceRef,
+    PowerInfo,
+    RuleInfo,
+    Scope,
+    Status,
+    TierInfo,
+    Truth3,
 )
 from .compare import (  # noqa: F401
-    Verdict, VERDICT_TITLE, RuleBehind, PowerSide, CounterpartRow, SideSummary, PlaceComparison, Comparison,
+    VERDICT_TITLE,
+    Comparison,
+    CounterpartRow,
+    PlaceComparison,
+    PowerSide,
+    RuleBehind,
+    SideSummary,
+    Verdict,
+)
+from .diff import (  # noqa: F401
+    Cause,
+    Diff,
+    PlaceChange,
+    PowerChange,
+    RoundRef,
+    StepChange,
+)
+from .evaluation import (  # noqa: F401
+    Accountability,
+    BudgetComponentResult,
+    BudgetParameter,
+    BudgetResult,
+    BudgetScopeResult,
+    CondNode,
+    Evaluation,
+    Explanation,
+    FactValue,
+    Negotiation,
+    PowerResult,
+    Readiness,
+    ReadinessPart,
+    Reason,
+    RuleChain,
+    SpecialCaseResult,
+    Step,
+    Upcoming,
+)
+from .options import (  # noqa: F401
+    FactToCollect,
+    JoinOption,
+    MoveRef,
+    Setting,
+    Unlock,
+    UnlockAnswer,
+    UnlockLine,
+    WhatIf,
+)
+from .round import (  # noqa: F401
+    Conflict,
+    Coverage,
+    Ranked,
+    Round,
+    RoundInfo,
+    RoundPlace,
+    ScenarioResult,
+    Tranche,
+    TrancheTime,
 )
 
 #: Every kind of result a command prints, by the name `negotiator schema KIND` and /api/schema/KIND use.

@@ -8,7 +8,6 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 #: Bumped when the shape of results changes incompatibly.
 FORMAT_VERSION = "2.0"
 

@@ -8,8 +8,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from .base import FORMAT_VERSION, PackRef, PlaceRef, Status, Truth3, _R
-
+from .base import _R, FORMAT_VERSION, PackRef, PlaceRef, Status, Truth3
 
 # --- then versus now: one place under two packs, power by power ----------------------------------------
 

@@ -7,9 +7,19 @@ from typing import Any, Optional
 
 from pydantic import Field
 
-from .base import Catalogue, FORMAT_VERSION, PackRef, PlaceRef, PowerInfo, Scope, Status, TierInfo, Truth3, _R
+from .base import (
+    _R,
+    FORMAT_VERSION,
+    Catalogue,
+    PackRef,
+    PlaceRef,
+    PowerInfo,
+    Scope,
+    Status,
+    TierInfo,
+    Truth3,
+)
 from .options import FactToCollect, UnlockLine
-
 
 # --- one evaluation -------------------------------------------------------------------------------
 

@@ -7,9 +7,8 @@ from typing import Any, Optional
 
 from pydantic import Field
 
-from .base import FORMAT_VERSION, PackRef, PlaceRef, Status, _R
+from .base import _R, FORMAT_VERSION, PackRef, PlaceRef, Status
 from .diff import PlaceChange
-
 
 # --- what would it take ------------------------------------------------------------------------------
 
