@@ -31,6 +31,8 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def hostile_place(source: str, name: str) -> dict:
     data = yaml.safe_load((ROOT / "places" / f"{source}.yaml").read_text())
     data["name"] = name
+    # known to show no sign of failure, so that the round has tranches to lay out (test data, not a fact)
+    data.setdefault("capacity", {})["failure_warning"] = False
     data.setdefault("grouping", {})["name"] = ALL
     data["notes"] = data.get("notes", []) + HOSTILE
     data["sources"] = data["sources"] + [f"capacity: {h}" for h in HOSTILE]

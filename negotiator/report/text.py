@@ -596,8 +596,7 @@ def render_unlock(u, width: int = 100, cat: Catalogue | None = None) -> str:
         lines.append("")
         lines.append(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "
                      f"{u.join_move.cost:g}, {COST_UNIT}; about {u.join_move.months:g} months). Groupings that would "
-                     "reach it (neighbours: councils of its county or of an existing grouping; there is no adjacency "
-                     "data):")
+                     "reach it (each one connected area by the ONS adjacency of districts):")
         for o in u.join:
             state = {True: "eligible", False: "not eligible", None: "eligibility undetermined"}[o.eligible]
             pop = f"{fmt(o.population)} people" if o.population is not None else "unknown"
