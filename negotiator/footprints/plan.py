@@ -48,7 +48,8 @@ def candidates(pack: Pack, area: list[str], on: date, max_units: int = MAX_UNITS
         members = frozenset().union(*(by_id[i].members for i in ids))
         ok, facts = _qualifies(pack, members, on)
         if ok is True:
-            align = (facts.get("footprint.police_whole_percent") or 0) + (facts.get("footprint.fire_whole_percent") or 0)
+            align = ((facts.get("footprint.police_whole_percent") or 0)
+                     + (facts.get("footprint.fire_whole_percent") or 0))
             found.append((ids, members, size, align))
     return free, adjacent, people, found, growth
 

@@ -99,5 +99,6 @@ def render_plan(r: FootprintPlan) -> str:
     if r.alternatives:
         lines.append("Alternatives (each not all the same footprints as the plans before it):")
         for i, a in enumerate(r.alternatives, 1):
-            lines.append(f"  {i}. {len(a.footprints)} footprints covering {_n(a.people_covered)} people; found by {a.found_by}")
+            lines.append(f"  {i}. {len(a.footprints)} footprints covering {_n(a.people_covered)} people; "
+                         f"found by {a.found_by}")
     return _fit(lines)

@@ -113,7 +113,9 @@ class FootprintPlan(_R):
     pack: PackRef
     within: str
     solver: str
-    status: str = Field(description="OPTIMAL (proved best), FEASIBLE (the best found in the time allowed, not proved), GREEDY (the greedy start, the solver finding nothing better in time) or NO PLAN")
+    status: str = Field(description="OPTIMAL (proved best), FEASIBLE (the best found in the time allowed, not "
+                                    "proved), GREEDY (the greedy start, the solver finding nothing better in time) "
+                                    "or NO PLAN")
     optimal: bool
     objective: str = Field(description="What the plan maximises, in words")
     people_covered: int
