@@ -87,6 +87,8 @@ class PowerInfo(_R):
     title: str
     menu: Optional[str] = None
     tier: str
+    tier_judgment: Optional[str] = Field(None, description="Why the pack gives the power its tier where the "
+                                                           "sources assign none: a judgment, shown as such")
     requires: list[str]
     statement: str
     source: str
@@ -100,6 +102,7 @@ class ParameterInfo(_R):
     description: str
     reference: Optional[str] = None
     assumption: Optional[str] = None
+    set_by: str = Field("rule pack", description="Who set the value in effect: the rule pack, a round config or --set")
 
 
 class FactInfo(_R):
@@ -140,7 +143,8 @@ class PackRef(_R):
     id: str
     version: str
     title: str
-    hash: str
+    hash: str = Field(description="SHA-256 of the pack's files only; the parameter values in effect, and who set "
+                                  "them, are in the catalogue's parameters")
     path: str
     effective: date
     data: str = Field(description="Where the pack and places were read from: a working tree or the bundled copies")
@@ -365,6 +369,14 @@ class Explanation(_R):
 
 # --- a round -------------------------------------------------------------------------------------------
 
+class ReferenceLine(_R):
+    """A share of the population the pack's framework names as a mark for coverage."""
+
+    share: float
+    label: str
+    source: str = Field(description="The pack's source for it, cited in full")
+
+
 class RoundInfo(_R):
     name: str
     date: date
@@ -379,6 +391,8 @@ class RoundInfo(_R):
     timetable_note: str = ""
     financial_envelope_a_year: Optional[float] = None
     envelope_note: str = ""
+    coverage_lines: list[ReferenceLine] = Field(default_factory=list)
+    readiness_note: str = Field("", description="Whether the readiness weights are assumptions of the pack")
     notes: list[str] = Field(default_factory=list)
 
 

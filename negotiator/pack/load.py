@@ -9,6 +9,7 @@ fact's declared type, cycles among rules, and packs too large for the engines.
 from __future__ import annotations
 
 import graphlib
+from dataclasses import replace
 import hashlib
 import re
 from datetime import date
@@ -139,6 +140,7 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
     digest = hashlib.sha256()
     for key in sorted(texts):
         digest.update(key.encode() + b"\0" + hashlib.sha256(texts[key]).digest())
+    files_hash = digest.copy().hexdigest()
     overrides = dict(sorted((parameters or {}).items()))
     if overrides:
         digest.update(repr(overrides).encode())
@@ -148,13 +150,14 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
         hexdigest = digest.hexdigest()
         _CACHE[key] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
                                       tuple(sorted((k, str(v)) for k, v in where.items()))),
-                             lambda: _build(root, hexdigest, where, overrides, set_by),
-                             lambda found: isinstance(found, Pack) and found.hash == hexdigest)
+                             lambda: _build(root, hexdigest, where, overrides, set_by, files_hash),
+                             lambda found: isinstance(found, Pack) and found.hash == hexdigest
+                             and getattr(found, "files_hash", None) == files_hash)
     return _CACHE[key]
 
 
 def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str, Any] | None = None,
-           set_by: str = "round config") -> Pack:
+           set_by: str = "round config", files_hash: str = "") -> Pack:
     from pydantic import ValidationError
 
     from ..validation import problems_from
@@ -195,7 +198,7 @@ def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str,
         specs["parameters.yaml"] = _override(specs.get("parameters.yaml"), overrides, set_by)
     builder = _Builder(root, digest, docs, specs)
     builder.set_by = {name: set_by for name in overrides or {}}
-    return builder.build()
+    return replace(builder.build(), files_hash=files_hash or digest)
 
 
 def _override(params: S.ParamsFile | None, overrides: dict[str, Any], set_by: str) -> S.ParamsFile:
@@ -425,7 +428,7 @@ class _Builder:
             in_force = self._in_force("powers.yaml", path, p.from_, p.until)
             powers.append(Power(p.id, p.title, p.menu, p.tier, tuple(p.requires), p.source, p.statement,
                                 Where(self.docs["powers.yaml"].file, self.docs["powers.yaml"].line_of(path + ("id",))),
-                                in_force))
+                                in_force, p.tier_judgment))
 
         budget = self._budget()
         readiness = self._readiness()
@@ -743,6 +746,12 @@ class _Builder:
             out.update(other_title=o.title, other_source=o.source,
                        other_count_param=self._param_ref("round.yaml", path + ("other_negotiations", "count"), o.count),
                        other_share_param=self._param_ref("round.yaml", path + ("other_negotiations", "share"), o.share))
+        if r.envelope is not None:
+            self.check_source("round.yaml", path + ("envelope", "source"), r.envelope.source)
+            out.update(envelope_text=r.envelope.text, envelope_source=r.envelope.source)
+        for i, line in enumerate(r.coverage_lines):
+            self.check_source("round.yaml", path + ("coverage_lines", i, "source"), line.source)
+        out["coverage_lines"] = tuple((line.share, line.label, line.source) for line in r.coverage_lines)
         return RoundPolicy(notes=tuple(r.notes), **out)
 
     def _readiness(self) -> tuple[Weight, ...]:
