@@ -142,8 +142,8 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
         digest.update(key.encode() + b"\0" + hashlib.sha256(texts[key]).digest())
     files_hash = digest.copy().hexdigest()
     overrides = dict(sorted((parameters or {}).items()))
-    if overrides:
-        digest.update(repr(overrides).encode())
+    if overrides:  # the values in effect and who set them: results name both (the files' hash is apart)
+        digest.update(repr(overrides).encode() + b"\0" + set_by.encode())
     key = (str(root.resolve()), digest.hexdigest())
     if key not in _CACHE:
         from ..cache import cached
