@@ -57,6 +57,8 @@ def round_(
     line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "
          f"{len(first)} places; {len(data.tranches)} tranche(s); coverage {cov.share * 100:.1f}% "
          f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
+    if not data.pack_in_force:
+        line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)
     for path in written:
         line(str(path))
 

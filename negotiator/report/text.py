@@ -139,11 +139,15 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
     lines.append(f"As of {ev.as_of.isoformat()} ({ev.as_of_note})")
     lines += R.wrap(f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}; profile "
                     f"{place.file}", "")
+    if not ev.pack_in_force:
+        lines += R.wrap(f"NOT IN FORCE: {ev.pack_in_force_note}.", "")
     lines.append("")
 
     neg = ev.negotiation
     word = {True: "ELIGIBLE to negotiate a deal", False: "NOT ELIGIBLE to negotiate a deal",
             None: "UNDETERMINED whether it can negotiate (facts missing)"}[neg.eligible]
+    if not ev.pack_in_force:
+        word += f", were the pack in force (it was not on {ev.as_of.isoformat()})"
     lines.append(f"Negotiation: {word}")
     lines += R.step_lines(ev.steps[neg.rule], "  ")
     shown = {neg.rule, *neg.decisive}
@@ -242,8 +246,11 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
 def render_explanation(data: Explanation, width: int = 100) -> str:
     """The chain of rules behind one power, with each condition's outcome."""
     p, info = data.power, data.power_info
-    lines = [f"{p.id} ({info.title}) for {data.place.name}: {words(p.status.value).upper()}"]
+    lines = [f"{p.id} ({info.title}) for {data.place.name}: {words(p.status.value).upper()}"
+             + ("" if data.pack_in_force else f", were the pack in force (it was not on {data.as_of.isoformat()})")]
     lines.append(f"  As of {data.as_of.isoformat()} ({data.as_of_note}); power {info.in_force}")
+    if not data.pack_in_force:
+        lines += wrap(f"NOT IN FORCE: {data.pack_in_force_note}.", "  ", width)
     lines += wrap(f"{info.statement} Needs at least {info.tier} on its own.", "  ", width)
     lines += wrap(f"source: {info.source} ({info.where})", "    ", width)
     tier = next(t for t in data.tiers if t.id == p.required_tier)
