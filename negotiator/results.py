@@ -395,8 +395,10 @@ class Tranche(_R):
 class Ranked(_R):
     place: str
     rank: int
-    score: float
+    score: float = Field(description="Readiness: the weights of the rules known to hold")
     score_if_unknowns_hold: float
+    score_lowest: Optional[float] = Field(
+        None, description="The lowest readiness any completion of the place's unknown facts gives (the rank uses it)")
     population: Optional[int]
     tranche: int
 
@@ -447,6 +449,11 @@ class RoundPlace(_R):
     rank: Optional[int]
     already_devolved: bool
     placement: str = Field(description="Why the place is where it is in the round, in words")
+    standing: str = Field("", description=(
+        "in_tranche, depends_on_unknowns (whether it goes in a tranche depends on unknown facts), not_ready, "
+        "not_eligible, eligibility_undetermined, special_case or already_devolved"))
+    settled_by: list[str] = Field(default_factory=list, description="Unknown facts that settle a placement that "
+                                  "depends on them")
     evaluation: Evaluation
 
 
@@ -462,7 +469,10 @@ class Round(_R):
     ranking: list[Ranked]
     already_devolved: list[str]
     special_cases: list[str] = Field(default_factory=list)
-    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate yet")
+    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate "
+                                 "whatever their unknown facts turn out to be")
+    depends_on_unknowns: list[str] = Field(default_factory=list, description=(
+        "Eligible places that pass the gate for some completions of their unknown facts and not for others"))
     not_eligible: list[str]
     eligibility_undetermined: list[str]
     coverage: Coverage

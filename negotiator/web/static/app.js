@@ -643,6 +643,16 @@ async function loadPack(packId) {
     title: p.errors.join("\n") || null }, p.errors.length ? `${p.name} (cannot be read)` : p.name)));
   buildForm();
   $("legend").replaceChildren(...Object.keys(STATUS).map(chip));
+  $("rulebook").href = `/doc/${encodeURIComponent(packId)}/index.html`;
+  await loadRounds(packId);
+}
+
+async function loadRounds(packId) {
+  // the round configs dated in this pack's time: a 2011 round is not offered with the 2026 pack
+  S.rounds = await api("GET", `/api/rounds?pack=${encodeURIComponent(packId)}`);
+  $("round-config").replaceChildren(...S.rounds.map((r) => h("option", { value: r.id }, `${r.name} (${r.date})`)));
+  $("round-frame").hidden = true;
+  $("round-open").hidden = true;
 }
 
 function choosePlace(id) {
@@ -735,8 +745,6 @@ async function start() {
     await loadPack(pack.id);
     S.asOf = q.get("as_of") || pack.effective;
     $("as-of").value = S.asOf;
-    S.rounds = await api("GET", "/api/rounds");
-    $("round-config").replaceChildren(...S.rounds.map((r) => h("option", { value: r.id }, `${r.name} (${r.date})`)));
     const wanted = S.places.find((p) => p.id === q.get("place") && !p.errors.length) || S.places.find((p) => !p.errors.length);
     if (wanted) choosePlace(wanted.id);
   } catch (e) { showErrors(e.errors || [String(e)]); }
