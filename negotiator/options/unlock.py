@@ -97,6 +97,10 @@ def _reads(pack: Pack, rid: str, seen: set[str] | None = None) -> set[str]:
     return out
 
 
+def _some(items: list[str], shown: int = 3) -> str:
+    return ", ".join(items[:shown]) + (f", and {len(items) - shown} more" if len(items) > shown else "")
+
+
 _RANK = {Status.available: 0, Status.needs_stronger_accountability: 1, Status.undetermined: 2,
          Status.not_available: 3, Status.not_in_force: 4}
 
@@ -138,7 +142,7 @@ def why_not(pack: Pack, profile: Profile, on: date, target: str) -> tuple[list[s
                 reasons.append(
                     f"{rid} is false for the place {where}" + (f": {'; '.join(tests)}" if tests else "")
                     + (f"; no consistent set of declared moves makes it true (of those that change facts it "
-                       f"reads: {', '.join(movers)})" if movers else "; no declared move changes the facts it reads"))
+                       f"reads: {_some(movers)})" if movers else "; no declared move changes the facts it reads"))
             if None in values:
                 missing |= set(states[values.index(None)][4].missing(rid))
         if not all(can.values()):
