@@ -36,3 +36,9 @@ def test_a_round_dated_before_the_pack_took_effect_says_so(tmp_path):
     assert data["pack_in_force"] is False
     assert "**Not in force:** rule pack route-map-2010" in (tmp_path / "out" / "round.md").read_text(encoding="utf-8")
     assert "Not in force:" in (tmp_path / "out" / "round.html").read_text(encoding="utf-8")
+
+
+def test_the_one_sentence_summary_says_the_pack_was_not_in_force_too():
+    out = cli("evaluate", "kent", "--as-of", "1900-01-01").stdout
+    summary = next(line for line in out.splitlines() if line.startswith("In sum:"))
+    assert "NOT IN FORCE on 1900-01-01" in summary
