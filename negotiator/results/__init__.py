@@ -85,6 +85,7 @@ from .round import (  # noqa: F401
     Conflict,
     Coverage,
     Ranked,
+    ReferenceLine,
     Round,
     RoundInfo,
     RoundPlace,
