@@ -46,3 +46,16 @@ def test_the_readmes_main_command_runs_a_round_on_a_fresh_copy(tmp_path):
     for name in ("round.json", "round.md", "round.csv", "round.html"):
         assert (out / name).is_file()
     assert "coverage" in run.stderr
+
+
+def test_every_round_the_readme_diffs_is_written_by_a_command_before_it():
+    """A `negotiator diff A/round.json B/round.json` line only runs as written if earlier README
+    commands wrote A and B (with --out); a diff of a folder nothing makes fails with 'no such file'."""
+    written: set[str] = set()
+    for line in "\n".join(readme_commands()).splitlines():
+        line = line.split("  #")[0]
+        diffed = re.findall(r"(\S+)/round\.json", line) if " diff " in f" {line} " else []
+        for folder in diffed:
+            assert folder in written, f"README diffs {folder}/round.json, which no command before it writes"
+        if " round " in line:
+            written.update(re.findall(r"--out (\S+)", line))
