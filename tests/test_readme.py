@@ -7,9 +7,11 @@ the same command rather than run from inside itself.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 from helpers import ROOT
 
@@ -59,3 +61,17 @@ def test_every_round_the_readme_diffs_is_written_by_a_command_before_it():
             assert folder in written, f"README diffs {folder}/round.json, which no command before it writes"
         if " round " in line:
             written.update(re.findall(r"--out (\S+)", line))
+
+
+def test_a_rounds_summary_fits_80_columns_and_counts_in_the_right_number(tmp_path):
+    """The summary a round prints is text for people: wrapped to the width like the rest, and
+    '1 place', '1 tranche' (not '1 places', '1 tranche(s)')."""
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-m", "negotiator.cli", "round", "places/", "--config",
+                          "rounds/forerunner-2011.yaml", "--out", str(tmp_path / "out"), "-q"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert all(len(text) <= 80 for text in run.stderr.splitlines()), run.stderr
+    summary = " ".join(part.strip() for part in run.stderr.splitlines())
+    assert "36 places; tranche 1: 1 place; 1 tranche;" in summary
+    assert "coverage 5.1% of England" in summary

@@ -10,7 +10,8 @@ from typing import Any, Callable, List, Optional
 import typer
 
 from ..errors import InputError, Problem
-from .common import ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets
+from .common import (ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets,
+                     width)
 
 
 @app.command(name="round")
@@ -36,9 +37,11 @@ def round_(
     from .. import workspace
     from ..pack.load import load_pack
     from ..report.files import write_reports
+    from ..report.fit import fit_line
     from ..round.config import default_config, load_config
     from ..round.evaluate import paused_gc
     from ..round.plan import run_round
+    from ..text import terminal_line
     from ..vocab.places import load_places
     changes = parse_sets(sets or [])
     if config:
@@ -55,14 +58,21 @@ def round_(
         written = write_reports(data, folder, indent, inputs)
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
-    line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "
-         f"{len(first)} places; {len(data.tranches)} tranche(s); "
-         f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage {cov.share * 100:.1f}% "
-         f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
+    summary = (f"{data.round.name} ({data.round.date.isoformat()}): {_count(len(loaded), 'place')}; tranche 1: "
+               f"{_count(len(first), 'place')}; {_count(len(data.tranches), 'tranche')}; "
+               f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage "
+               f"{cov.share * 100:.1f}% of {cov.base_name}; rule pack {pack.id} from {pack.root}")
+    for part in fit_line(terminal_line(summary), width()):  # wrapped like all text for people
+        typer.echo(part, err=True)
     if not data.pack_in_force:
         line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)
     for path in written:
         line(str(path))
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 place`, `2 places`: a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _round_settings(cfg: Any, changes: dict) -> Any:
