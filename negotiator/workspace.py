@@ -85,5 +85,5 @@ def display(path: Path | str) -> str:
         if cwd == Path(cwd.anchor):
             return str(full)
         return str(full.relative_to(cwd))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return str(p)

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..atomic import write_set
 from ..results import STATUS_LABEL, Round, Status, dump
-from ..text import csv_cell, md_cell, terminal_line
+from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
 from .view import STATUS_COLOUR, fmt, gbp, pct, round_view
 
@@ -64,7 +64,7 @@ _PLACES = {None: ',"places":[],"catalogue":', 2: '\n  "places": [],\n  "catalogu
 def json_chunks(r: Round, indent: int | None = None) -> Iterator[bytes]:
     """round.json (the bytes of `to_json`), one place at a time."""
     if indent not in (None, 2) or not r.places:
-        yield to_json(r, indent).encode("utf-8")
+        yield to_json(r, indent).encode("utf-8")  # dump escapes as json_safe does
         return
     empty = r.model_copy(update={"places": []})
     shell = empty.__pydantic_serializer__.to_json(empty, indent=indent).decode("utf-8")
@@ -72,15 +72,15 @@ def json_chunks(r: Round, indent: int | None = None) -> Iterator[bytes]:
     at = shell.rfind(marker)
     assert at >= 0, "round.json no longer has places just before the catalogue"
     cut = at + marker.index("[") + 1
-    yield shell[:cut].encode("utf-8")
+    yield json_safe_bytes(shell[:cut].encode("utf-8"))
     serializer = r.places[0].__pydantic_serializer__
     for i, place in enumerate(r.places):
-        text = serializer.to_json(place, indent=indent)
+        text = json_safe_bytes(serializer.to_json(place, indent=indent))
         if indent is None:
             yield (b"," if i else b"") + text
         else:  # nested two levels deep: every line of the item moves right by four spaces
             yield (b",\n    " if i else b"\n    ") + text.replace(b"\n", b"\n    ")
-    yield ((b"" if indent is None else b"\n  ") + shell[cut:].encode("utf-8") + b"\n")
+    yield ((b"" if indent is None else b"\n  ") + json_safe_bytes(shell[cut:].encode("utf-8")) + b"\n")
 
 
 def _md_finalize(value: object) -> object:
@@ -140,7 +140,8 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
                 "matrix": Markup(charts.matrix_svg(r))},
         deals={d.id: d for d in view.deals}, package_state=package_state, chip=_chip, label=STATUS_LABEL,
     )
-    yield from _env("html").get_template("round.html.j2").generate(**ctx)
+    for chunk in _env("html").get_template("round.html.j2").generate(**ctx):
+        yield html_safe(chunk)
 
 
 CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "tranche", "rank", "readiness", "power", "power_title",

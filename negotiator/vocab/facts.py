@@ -94,7 +94,9 @@ class FactDecl:
                     return f"{value!r} is impossible: must be at least {fmt_bound(self.minimum)}", None
             if self.maximum is not None and value > self.maximum:
                 return f"{value!r} is impossible: must be at most {fmt_bound(self.maximum)}", None
-            return None
+            from ..bounds import value_problem
+            beyond = value_problem(value)
+            return (beyond, None) if beyond else None
         if t == "date":
             if (self.never and value == NEVER) or (isinstance(value, date) and not isinstance(value, datetime)):
                 return None
@@ -103,6 +105,10 @@ class FactDecl:
         if t == "text":
             if not isinstance(value, str) or not value.strip():
                 return f"expected text, got {describe(value)}", None
+            from ..bounds import value_problem
+            beyond = value_problem(value)
+            if beyond:
+                return beyond, None
             if self.pattern and not re.fullmatch(self.pattern, value):
                 return f"'{value}' is not {self.pattern_hint or 'in the form ' + self.pattern}", None
             return None

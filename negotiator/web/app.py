@@ -55,7 +55,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _json(model: BaseModel) -> Response:
-    return Response(model.model_dump_json(), media_type="application/json")
+    from ..text import json_safe
+    return Response(json_safe(model.model_dump_json()), media_type="application/json")
 
 
 class BodyLimit:
