@@ -26,6 +26,7 @@ import os
 import select
 import stat
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ MAX_NUMBER_TEXT = 40
 MAX_TEXT = 65_535
 #: Deepest nesting of a value given on the command line (a --set value is one value: none).
 MAX_SET_NESTING = 0
+#: Longest text pattern a pack may declare, and the memory RE2 may use to compile one.
+MAX_PATTERN = 1000
+MAX_PATTERN_MEMORY = 8 << 20
 #: How long a pipe given as /dev/fd/N may stay silent before it is given up.
 PIPE_WAIT_SECONDS = 30
 
@@ -169,6 +173,38 @@ def set_value(item: str, where: str = "--set") -> tuple[str, Any]:
     if problem:
         raise InputError([Problem(where, problem, field=name)])
     return name, value
+
+
+# --- patterns -------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> Any:
+    import re2  # google-re2: linear-time matching, no backtracking
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = MAX_PATTERN_MEMORY
+    return re2.compile(pattern, options)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a pack's text pattern cannot be used, or None. Patterns are matched by RE2, in time linear in
+    the text (no pattern can hang a command, as ^(a+)+$ does with backtracking engines); RE2 has no
+    back-references or look-around, which such patterns would need."""
+    if len(pattern) > MAX_PATTERN:
+        return f"a pattern of {len(pattern):,} characters is longer than {MAX_PATTERN:,}"
+    try:
+        _compiled(pattern)
+    except Exception as exc:  # noqa: BLE001 - re2.error, or a pattern too large for RE2's memory bound
+        reason = exc.args[0] if exc.args else exc
+        reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        return (f"not a regular expression negotiator can match in linear time (RE2 syntax: no back-references "
+                f"or look-around): {reason}")
+    return None
+
+
+def full_match(pattern: str, text: str) -> bool:
+    """Whether all of `text` matches `pattern` (checked by pattern_problem when the pack was read)."""
+    return _compiled(pattern).fullmatch(text) is not None
 
 
 def _clip(text: str, limit: int = 60) -> str:
