@@ -11,8 +11,8 @@ end in a different answer from one engine, an overflow or an `Internal error`.
   as written: finite, 0 or between 10^-4 and 10^16 in size (Python writes others with an exponent,
   which durable-rules' JSON reader rejects with error 204). Number text longer than MAX_NUMBER_TEXT
   characters is refused before it is converted.
-- Text: shorter than MAX_TEXT characters (durable-rules keeps string lengths in 16 bits, so longer
-  text would compare as its length modulo 65,536).
+- Text: at most MAX_TEXT bytes in UTF-8 (durable-rules keeps string lengths in 16 bits, so longer
+  text compares as its length modulo 65,536: "abc" and 65,533 x's equals "abc" there).
 - Files: regular files only (a pipe given as /dev/fd/N, as `<(...)` makes, is read too); named pipes,
   devices, sockets and symlink loops are refused by kind before anything is read, so no file can
   block a command or feed it without end.
@@ -116,8 +116,10 @@ def value_problem(value: Any) -> str | None:
                     "size)")
         return None
     if isinstance(value, str):
-        if len(value) > MAX_TEXT:
-            return f"text of {len(value):,} characters is longer than {MAX_TEXT:,}, the most durable-rules compares"
+        if len(value) > MAX_TEXT or len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT:
+            size = len(value.encode("utf-8", "surrogatepass"))
+            return (f"text of {size:,} bytes (UTF-8) is longer than {MAX_TEXT:,}, the most durable-rules compares "
+                    "(longer text compares as its length modulo 65,536)")
         return None
     if isinstance(value, date):
         return date_problem(value)
