@@ -6,6 +6,8 @@ special files (`make`: a named pipe, a symbolic link), edits a pack file (`edit`
 (`place`). Placeholders: {tmp} (a fresh folder), {deep} (10,000 brackets), {digits} (5,000 digits),
 {digits400}, {long} (65,536 x's), {long_a} (30,000 a's and a '!').
 
+`stdout: closed` runs it with its standard output closed (as `>&-` does).
+
 Every case runs the installed command in a subprocess with a time limit, so a hang, a native abort
 or an `Internal error` (exit 3) fails the case, not the test run.
 """
@@ -64,7 +66,14 @@ def test_a_hostile_input_ends_in_one_located_error_or_a_correct_answer(case, tmp
             replace_once(cwd / spec[key]["file"], spec[key]["old"], spec[key]["new"], tmp_path)
     args = [fill(str(a), tmp_path) for a in spec["args"]]
     env = dict(os.environ, NEGOTIATOR_CACHE="off")
-    result = subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env)
+    stdout = subprocess.PIPE
+    if spec.get("stdout") == "closed":
+        stdout = subprocess.DEVNULL
+        args = ["-c", 'import os, sys; os.close(1); os.execv(sys.argv[1], sys.argv[1:])', EXE, *args]
+        result = subprocess.run([sys.executable, *args], stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=cwd,
+                                timeout=120, env=env)
+    else:
+        result = subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env)
     assert "Traceback" not in result.stderr and "Internal error" not in result.stderr, result.stderr[-2000:]
     if spec.get("ok"):
         assert result.returncode == 0, result.stderr[-2000:]
