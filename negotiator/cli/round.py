@@ -45,7 +45,7 @@ def round_(
     else:
         cfg, doc = default_config(load_pack(rules).effective), None
     cfg = _round_settings(cfg, changes)
-    pack = load_pack(rules, cfg.parameters, set_by=str(config) if config else "round config")
+    pack = load_pack(rules, cfg.parameters, set_by=workspace.display(config) if config else "round config")
     inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
     folder = out_folder(out, "round", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
