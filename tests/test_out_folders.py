@@ -24,6 +24,9 @@ COMMANDS = {
     "compare": ["compare", "kent", "--then-as-of", "2011-05-01", "--now-as-of", "2026-11-23", "--out"],
     "sweep": ["sweep", "places/", "--param", "strategic_county_min_population=400000..500000:100000", "--out"],
     "england": ["england", "--out"],
+    "doc": ["doc", "--rules", "route-map-2010", "--out"],
+    "doc --diff": ["doc", "--diff", "route-map-2010", "english-devolution-2026", "--out"],
+    "footprints": ["footprints", "--check", "greater-essex", "--out"],
 }
 
 
@@ -61,7 +64,7 @@ def test_the_places_england_wrote_are_never_replaced_by_a_report_read_from_them(
     assert snapshot(england_set) == before
 
 
-@pytest.mark.parametrize("command", ["round", "compare", "sweep"])
+@pytest.mark.parametrize("command", ["round", "compare", "sweep", "doc", "doc --diff", "footprints"])
 def test_a_report_set_of_another_command_is_never_replaced(england_set, command):
     before = snapshot(england_set)
     assert_refused(run(*COMMANDS[command], england_set), "the set negotiator england wrote",

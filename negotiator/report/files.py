@@ -11,6 +11,7 @@ neutralised. The four files are replaced as a set (atomic.py).
 from __future__ import annotations
 
 import csv
+import re
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,7 @@ from ..atomic import write_set
 from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
-from .view import STATUS_COLOUR, fmt, gbp, pct, round_view
+from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> list[Path]:
@@ -42,7 +43,7 @@ def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> 
         return shared["ctx"]
 
     def markdown():
-        yield to_markdown(r, view())
+        yield from markdown_chunks(r, view())
 
     files = {
         "round.json": json_chunks(r, indent),
@@ -98,7 +99,7 @@ def _env(kind: str) -> Environment:
                           autoescape=select_autoescape(["html", "j2"], default=True),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                           undefined=StrictUndefined)
-    env.globals.update(fmt=fmt, pct=pct, gbp=gbp, label=STATUS_LABEL)
+    env.globals.update(fmt=fmt, pct=pct, gbp=gbp, label=STATUS_LABEL, readiness_range=readiness_range)
     return env
 
 
@@ -111,10 +112,31 @@ def _context(r: Round) -> dict:
 
 
 def to_markdown(r: Round, context: dict | None = None) -> str:
-    text = _env("md").get_template("round.md.j2").render(**(context or _context(r)))
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.rstrip("\n") + "\n"
+    return "".join(markdown_chunks(r, context))
+
+
+_NEWLINES = re.compile(r"(\n+)")
+
+
+def markdown_chunks(r: Round, context: dict | None = None) -> Iterator[str]:
+    """round.md as the template renders it, with runs of blank lines closed up to one and a single newline
+    at the end; streamed, so a round of any size is never held whole in memory."""
+    pending = 0  # newlines seen and not yet written: a run is written, at most two of it, when text follows
+    for chunk in _env("md").get_template("round.md.j2").generate(**(context or _context(r))):
+        out = []
+        for part in _NEWLINES.split(chunk):
+            if not part:
+                continue
+            if part[0] == "\n":
+                pending += len(part)
+            else:
+                if pending:
+                    out.append("\n" * min(pending, 2))
+                    pending = 0
+                out.append(part)
+        if out:
+            yield "".join(out)
+    yield "\n"
 
 
 def _chip(status: str) -> Markup:
@@ -144,7 +166,7 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
         yield html_safe(chunk)
 
 
-CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "tranche", "rank", "readiness", "power", "power_title",
+CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "standing", "settled_by", "tranche", "rank", "readiness", "power", "power_title",
                "menu", "status", "requested", "required_tier", "current_tier", "missing_facts", "failed_rules"]
 
 
@@ -162,7 +184,8 @@ def csv_chunks(r: Round) -> Iterator[str]:
         ev = p.evaluation
         for power in ev.powers:
             row = [
-                p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.tranche or "", p.rank or "",
+                p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing, " ".join(p.settled_by),
+                p.tranche or "", p.rank or "",
                 fmt(ev.readiness.score) if ev.readiness else "", power.id, cat.powers[power.id].title,
                 cat.powers[power.id].menu or "", power.status.value, "yes" if power.requested else "no",
                 power.required_tier, ev.accountability.current_tier or "unknown", " ".join(power.missing),

@@ -1,0 +1,390 @@
+"""The register of English councils in time: which councils exist on a date, their kind, population and successors.
+
+The register joins two bundled files: the ONS Census table
+(`negotiator/data/census-population-by-council.csv`, 309 districts on the
+boundaries of the early 2020s) and `negotiator/data/councils.yaml`, which adds
+the councils the table lacks (county councils, districts abolished before
+2021, councils created after it) and every structural change since 2009
+(reorganisations), each with its public source. Undecided reorganisations
+are kept apart as proposals and never change any date.
+
+Dates. A council exists on `day` when `start <= day < end`: `start` is the
+first day it exists (None: before the register's first change, 1 April 2009),
+`end` the first day it no longer exists (its successors' vesting day; None:
+it still exists, or has no decided end). A council of the Census table
+exists at every date unless a reorganisation creates or ends it.
+
+Codes. A council is named by its GSS (ONS) code; a council with no GSS code
+found (the county councils of the 2009 unitary counties, councils not yet
+created) has a register id in lower case instead (`east-surrey`), which
+never looks like a GSS code.
+
+The API (everything is read-only; `register()` is built once and cached):
+
+    from negotiator.vocab.councils import register
+    reg = register()
+    reg.council("E06000060")                 # Council: code, name, start, end, kind_on(day), county, sources
+    reg.get("E99999999")                     # None for an unknown code (council() raises KeyError)
+    reg.exists("E10000002", date(2011, 5, 1))    # True: Buckinghamshire County Council until 1 April 2020
+    reg.councils_on(date(2011, 5, 1))        # every council existing that day (all tiers), by code
+    reg.councils_on(day, tier="lower")       # only districts, unitaries, London boroughs (place members)
+    reg.kind("E06000060", day)               # 'unitary' | 'county' | 'district' | 'metropolitan_district'
+                                             # | 'london_borough' | None (not existing that day)
+    reg.population("E06000063", day)         # Measured(value, day, source) nearest the day, or None
+    reg.successors("E07000190", date(2024, 1, 1))  # ('E06000066',): Taunton Deane -> SW&T (2019) -> Somerset
+    reg.predecessors("E06000060")            # the councils whose area Buckinghamshire took on 1 April 2020
+    reg.ended_by("E07000004")                # the Reorganisation that ended a council (None if it still exists)
+    reg.created_by("E06000060")              # the Reorganisation that created it (None: before the register)
+    reg.why_not("E07000004", day)            # a sentence: when it came into being or ceased, and its successors
+    reg.members_on(codes, day)               # place members as of a day (ceased ones -> successors, ...)
+    reg.districts_of(county_code, day)       # the districts of a county council on a day
+    reg.reorganisations, reg.proposals, reg.sources
+
+`kind` values: `county` (a county council), `district` (a non-metropolitan
+district), `metropolitan_district`, `unitary` (incl. the Isles of Scilly,
+sui generis) and `london_borough` (incl. the City of London, which ONS counts
+with them).
+
+Population. A council of the Census table has its Census 2011 and 2021
+counts; a council whose area is that of some councils of the table (`area`:
+Cumberland is Allerdale, Carlisle and Copeland) has their sum; a county
+council has the sum of its districts when each is known. A district abolished
+before 2021 and not in the table has no bundled count: its population is
+unknown (None), never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+from ..census import SOURCE as CENSUS_TABLE_SOURCE
+from ..census import councils as census_table
+from ..yamlio import parse_yaml
+
+CENSUS_DAYS = {2011: date(2011, 3, 27), 2021: date(2021, 3, 21)}
+KINDS = ("county", "district", "metropolitan_district", "unitary", "london_borough")
+LOWER = frozenset({"district", "metropolitan_district", "unitary", "london_borough"})
+STATUSES = ("in_force", "decided")
+KIND_BY_PREFIX = {"E06": "unitary", "E07": "district", "E08": "metropolitan_district", "E09": "london_borough",
+                  "E10": "county"}
+CENSUS_SOURCE = "census"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A population count and the day it was counted, with its source."""
+
+    value: int
+    day: date
+    source: str
+
+
+@dataclass(frozen=True)
+class Reorganisation:
+    """A decided structural change: on `day` the predecessors cease and the successors come into being."""
+
+    id: str
+    title: str
+    status: str                       # in_force | decided
+    day: date
+    decided: date | None
+    successors: dict[str, tuple[str, ...]]   # successor code -> predecessors whose area it takes
+    sources: tuple[str, ...]          # full citations
+    note: str = ""
+
+    @property
+    def predecessors(self) -> tuple[str, ...]:
+        return tuple(sorted({p for ps in self.successors.values() for p in ps}))
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A reorganisation proposed but not decided: recorded, never applied to any date."""
+
+    id: str
+    area: str
+    summary: str
+    councils: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Council:
+    code: str
+    name: str
+    kind: str
+    start: date | None = None
+    end: date | None = None
+    county: str | None = None          # code of the county council a district lay in
+    county_name: str = ""              # the Census table's county column (metropolitan counties too)
+    region: str = ""
+    area: tuple[str, ...] = ()         # Census-table councils whose area this council's area equals
+    sources: tuple[str, ...] = ()      # full citations
+    notes: tuple[str, ...] = ()
+    in_census: bool = False
+
+    @property
+    def gss(self) -> bool:
+        """Whether `code` is a GSS code (otherwise a register id)."""
+        return self.code[:1] == "E" and self.code[1:].isdigit()
+
+    @property
+    def tier(self) -> str:
+        return "upper" if self.kind == "county" else "lower"
+
+    def exists(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+    def kind_on(self, day: date) -> str | None:
+        return self.kind if self.exists(day) else None
+
+
+@dataclass
+class Register:
+    councils: dict[str, Council]
+    reorganisations: tuple[Reorganisation, ...]
+    proposals: tuple[Proposal, ...]
+    sources: dict[str, str]
+    _created: dict[str, Reorganisation] = field(default_factory=dict)
+    _ended: dict[str, Reorganisation] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for r in self.reorganisations:
+            for succ in r.successors:
+                self._created[succ] = r
+            for pred in r.predecessors:
+                self._ended[pred] = r
+
+    # -- single councils ------------------------------------------------------------------------------------
+    def get(self, code: str) -> Council | None:
+        return self.councils.get(code)
+
+    def council(self, code: str) -> Council:
+        found = self.councils.get(code)
+        if found is None:
+            raise KeyError(f"'{code}' is not a council of the register")
+        return found
+
+    def exists(self, code: str, day: date) -> bool:
+        found = self.councils.get(code)
+        return found is not None and found.exists(day)
+
+    def kind(self, code: str, day: date) -> str | None:
+        found = self.councils.get(code)
+        return None if found is None else found.kind_on(day)
+
+    def name(self, code: str) -> str:
+        found = self.councils.get(code)
+        return found.name if found else code
+
+    def created_by(self, code: str) -> Reorganisation | None:
+        return self._created.get(code)
+
+    def ended_by(self, code: str) -> Reorganisation | None:
+        return self._ended.get(code)
+
+    def predecessors(self, code: str) -> tuple[str, ...]:
+        r = self._created.get(code)
+        return r.successors[code] if r else ()
+
+    def successors(self, code: str, day: date | None = None) -> tuple[str, ...]:
+        """The councils that took over the council's area, followed through every change up to `day`.
+
+        Empty while the council still exists on `day` (or, without a day, has no decided end).
+        """
+        out: set[str] = set()
+        todo = [code]
+        seen = set()
+        while todo:
+            c = todo.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            r = self._ended.get(c)
+            if r is None or (day is not None and r.day > day):
+                if c != code:
+                    out.add(c)
+                continue
+            todo += [s for s, preds in r.successors.items() if c in preds]
+        return tuple(sorted(out))
+
+    def population(self, code: str, day: date) -> Measured | None:
+        """The council's population counted nearest `day` (Census 2011 or 2021), or None when not known."""
+        counts = self.census_counts(code)
+        if not counts:
+            return None
+        year = min(counts, key=lambda y: (abs((CENSUS_DAYS[y] - day).days), y))
+        value, source = counts[year]
+        return Measured(value, CENSUS_DAYS[year], source)
+
+    def census_counts(self, code: str) -> dict[int, tuple[int, str]]:
+        """Census counts by year with their source: the table's own, or summed over the council's area."""
+        table = census_table()
+        if code in table:
+            row = table[code]
+            return {2011: (row.population_2011, "ONS Census 2011"), 2021: (row.population_2021, "ONS Census 2021")}
+        c = self.councils.get(code)
+        if c is None:
+            return {}
+        area = c.area
+        what = "the area of " + ", ".join(table[a].name for a in area if a in table) if area else ""
+        if not area and c.kind == "county":
+            area = tuple(d.code for d in self.councils.values() if d.county == code)
+            what = "its districts"
+        if not area or any(a not in table for a in area):
+            return {}
+        return {y: (sum(getattr(table[a], f"population_{y}") for a in area), f"ONS Census {y}, sum over {what}")
+                for y in (2011, 2021)}
+
+    # -- many councils ---------------------------------------------------------------------------------------
+    def councils_on(self, day: date, tier: str | None = None) -> list[Council]:
+        """Every council existing on `day`, by code; `tier='lower'` (place members) or `'upper'` (counties)."""
+        return [c for code, c in sorted(self.councils.items())
+                if c.exists(day) and (tier is None or c.tier == tier)]
+
+    def districts_of(self, county: str, day: date) -> list[Council]:
+        return [c for code, c in sorted(self.councils.items()) if c.county == county and c.exists(day)]
+
+    def why_not(self, code: str, day: date) -> str:
+        """Why a council does not exist on `day`, in a sentence naming the change and its source ('' if it does)."""
+        c = self.councils.get(code)
+        if c is None:
+            return f"{code} is not a council of the register"
+        if c.exists(day):
+            return ""
+        if c.start is not None and day < c.start:
+            r = self._created.get(code)
+            how = f" ({r.title}, {r.status.replace('_', ' ')}: {short(r.sources[0])})" if r else ""
+            return f"{c.name} ({code}) comes into being on {c.start.isoformat()}{how}"
+        r = self._ended.get(code)
+        succ = self.successors(code, day)
+        names = ", ".join(f"{self.name(s)} ({s})" for s in succ)
+        how = f" ({r.title}: {short(r.sources[0])})" if r else ""
+        return f"{c.name} ({code}) ceased on {c.end.isoformat()}{how}" + (f"; succeeded by {names}" if names else "")
+
+    def members_on(self, codes: Iterable[str], day: date) -> tuple[tuple[str, ...], list[str]]:
+        """A place's member councils as of `day`, and the reasons it cannot be given ([] when it can).
+
+        A member that has ceased is replaced by its successors, and a member not yet created by its
+        predecessors, where they cover exactly the members' area (every predecessor of each successor is
+        among the members, and the other way round); otherwise a reason says which member and why.
+        """
+        codes = tuple(codes)
+        out: list[str] = []
+        problems: list[str] = []
+        for code in codes:
+            c = self.councils.get(code)
+            if c is None:
+                problems.append(f"{code} is not a council of the register")
+            elif c.exists(day):
+                out.append(code)
+            elif c.end is not None and day >= c.end:
+                out += self.successors(code, day)
+            else:
+                out += self._lower_ancestors(code, day)
+        members = tuple(sorted(set(out)))
+        if problems:
+            return members, problems
+        area = set(self._area_of(codes))
+        if set(self._area_of(members)) != area:
+            moved = [code for code in codes if not self.exists(code, day)]
+            return members, [self.why_not(code, day) + ", which does not cover the same councils as the place"
+                             for code in moved]
+        return members, []
+
+    def _lower_ancestors(self, code: str, day: date) -> list[str]:
+        out = []
+        for p in self.predecessors(code):
+            pc = self.councils.get(p)
+            if pc is None or pc.kind == "county":
+                continue
+            out += [p] if pc.exists(day) else self._lower_ancestors(p, day)
+        return out
+
+    def _area_of(self, codes: Iterable[str]) -> list[str]:
+        """The finest councils (ancestors without predecessors in the register, lower tier) covering `codes`."""
+        out: list[str] = []
+        for code in codes:
+            preds = [p for p in self.predecessors(code) if self.councils.get(p) and self.councils[p].kind != "county"]
+            out += self._area_of(preds) if preds else [code]
+        return sorted(set(out))
+
+
+def short(citation: str) -> str:
+    """A citation's title: the text before its first colon, without a parenthesis giving a number or publisher."""
+    title = citation.split(": ", 1)[0]
+    return re.sub(r" \((S\.I\.|Ministry|github|draft)[^)]*\)", "", title)
+
+
+def _kind_of(code: str) -> str:
+    return KIND_BY_PREFIX.get(code[:3], "district")
+
+
+def _cite(sources: dict[str, str], keys: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sources[k] for k in keys)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def build(text: str, name: str = "councils.yaml") -> Register:
+    """The register from the text of a councils.yaml and the bundled Census table."""
+    data = parse_yaml(text, name).data
+    sources: dict[str, str] = dict(data["sources"])
+    table = census_table()
+    county_codes: dict[str, str] = {}
+    entries = {e["code"]: e for e in data["councils"]}
+    for e in data["councils"]:
+        if e.get("kind") == "county" and e.get("name"):
+            county_codes[e["name"].removesuffix(" County Council")] = e["code"]
+    reorgs = []
+    for r in data["reorganisations"]:
+        if r["status"] not in STATUSES:
+            raise ValueError(f"{name}: reorganisation {r['id']}: status must be one of {', '.join(STATUSES)}")
+        reorgs.append(Reorganisation(
+            r["id"], r["title"], r["status"], r["date"], r.get("decided"),
+            {s: tuple(p) for s, p in r["successors"].items()}, _cite(sources, r["sources"]), r.get("note", "")))
+    created = {s: r for r in reorgs for s in r.successors}
+    ended = {p: r for r in reorgs for p in r.predecessors}
+    out: dict[str, Council] = {}
+    for code in sorted(set(table) | set(entries)):
+        row = table.get(code)
+        e = entries.get(code, {})
+        kind = e.get("kind") or _kind_of(code)
+        county_name = row.county if row else ""
+        county = e.get("county") or county_codes.get(county_name)
+        cites = list(_cite(sources, _as_list(e.get("source"))))
+        if row:
+            cites.append(sources.get(CENSUS_SOURCE, CENSUS_TABLE_SOURCE))
+        start = created[code].day if code in created else None
+        end = ended[code].day if code in ended else None
+        for r in (created.get(code), ended.get(code)):
+            if r is not None:
+                cites += [s for s in r.sources if s not in cites]
+        out[code] = Council(
+            code=code, name=e.get("name") or (row.name if row else code), kind=kind, start=start, end=end,
+            county=county, county_name=county_name or "", region=row.region if row else "",
+            area=tuple(e.get("area") or ()), sources=tuple(cites), notes=tuple(_as_list(e.get("note"))),
+            in_census=row is not None)
+        if kind not in KINDS:
+            raise ValueError(f"{name}: council {code}: kind must be one of {', '.join(KINDS)}")
+    for r in reorgs:
+        for code in list(r.successors) + list(r.predecessors):
+            if code not in out:
+                raise ValueError(f"{name}: reorganisation {r.id} names {code}, which is not a council of the register")
+    proposals = tuple(Proposal(p["id"], p["area"], p["summary"], tuple(p.get("councils") or ()),
+                               _cite(sources, p["sources"])) for p in data.get("proposals") or ())
+    return Register(out, tuple(sorted(reorgs, key=lambda r: (r.day, r.id))), proposals, sources)
+
+
+@lru_cache(maxsize=1)
+def register() -> Register:
+    """The bundled register (built once)."""
+    text = resources.files("negotiator").joinpath("data/councils.yaml").read_text("utf-8")
+    return build(text, "negotiator/data/councils.yaml")
