@@ -42,6 +42,7 @@ def write(data: FootprintCheck | FootprintList | FootprintPlan, folder: Path) ->
         raise InputError([Problem(str(folder), "--out must be a folder, but a file is there")])
     try:
         write_set(folder, {"footprints.json": json_safe(data.model_dump_json(indent=2)) + "\n",
-                           "footprints.csv": csv_text(data), "footprints.html": html_safe(html_page(data))}, kind="footprints")
+                           "footprints.csv": csv_text(data), "footprints.html": html_safe(html_page(data))},
+                  kind="footprints")
     except OSError as exc:
         raise InputError([Problem(str(folder), f"cannot write the reports ({exc.strerror or exc})")]) from None
