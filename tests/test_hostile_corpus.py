@@ -2,7 +2,7 @@
 
 A case gives the command's arguments and either the one `Error:` line it must end in (exit 2) or `ok:
 true` (exit 0). It may run in a copy of the workspace (`workspace: true`) in which it first makes
-special files (`make`: a named pipe, a symbolic link), edits a pack file (`edit`) or a place
+files (`make`: a named pipe, a symbolic link, a file with some text), edits a pack file (`edit`) or a place
 (`place`). Placeholders: {tmp} (a fresh folder), {deep} (10,000 brackets), {digits} (5,000 digits),
 {digits400}, {long} (65,536 x's), {long_a} (30,000 a's and a '!').
 
@@ -53,11 +53,13 @@ def test_a_hostile_input_ends_in_one_located_error_or_a_correct_answer(case, tmp
         for folder in ("rules", "places", "rounds"):
             shutil.copytree(ROOT / folder, cwd / folder)
     for item in spec.get("make", []):
-        where = Path(fill(item.get("fifo") or item["link"], tmp_path))
+        where = Path(fill(item.get("fifo") or item.get("link") or item["file"], tmp_path))
         where = where if where.is_absolute() else cwd / where
         where.parent.mkdir(parents=True, exist_ok=True)
         if "fifo" in item:
             os.mkfifo(where)
+        elif "file" in item:
+            where.write_text(fill(item["text"], tmp_path), encoding="utf-8")
         else:
             where.unlink(missing_ok=True)
             os.symlink(item["to"], where)
