@@ -81,8 +81,8 @@ def display(path: Path | str) -> str:
     (so the same inputs give the same bytes from any working folder: rule locations, place files, the
     pack's path), else relative to the current folder where it lies below that, else absolute."""
     p = Path(path)
-    try:
-        full = p.resolve()
+    try:  # the folders resolved, not the file itself: a link is named as given, not as its target
+        full = p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return str(p)
     bases = []
