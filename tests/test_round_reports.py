@@ -150,3 +150,12 @@ def test_the_packs_hash_is_its_files_whoever_sets_the_parameters(forerunner, tmp
     changed, *_ = run(tmp_path, "--config", FORERUNNER, "--set", "reduction_percent=15")
     assert changed.pack.hash == r.pack.hash
     assert changed.catalogue.parameters["reduction_percent"].value == 15
+
+
+def test_a_scenarios_rule_statement_reads_as_a_clause_in_its_sentence(programme):
+    """A scenario counted where a rule holds quotes the rule's statement in brackets inside a sentence:
+    without the statement's own full stop, so the text never reads '...powers.):'."""
+    _, md, html, _ = programme
+    for text in (md, html):
+        assert "holds (The place is a strategic authority" in text
+        assert ".):" not in text
