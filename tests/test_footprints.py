@@ -254,3 +254,14 @@ def test_within_a_power_lists_only_groupings_that_would_have_it_and_within_one_c
     from negotiator.footprints.search import units
     free, _ = units(tuple(sorted(councils)), date(2025, 2, 5))
     assert len(free) == 12 and all(len(u.members) == 1 for u in free)
+
+
+def test_footprints_text_is_wrapped_once_to_the_terminals_width():
+    """Text for people fits the width it is read at, each long line wrapped once with its continuation
+    hanging under it (no fixed 100-column wrap first, which at 80 made a staircase of short lines)."""
+    out = cli("footprints", "--check", "hampshire-and-the-solent", "--as-of", "2025-02-05", columns=80).stdout
+    assert out and all(len(text) <= 80 for text in out.splitlines())
+    assert "Wight, Basingstoke and Deane, East Hampshire" in out
+    wide = cli("footprints", "--check", "hampshire-and-the-solent", "--as-of", "2025-02-05").stdout
+    assert "Isle of Wight, Basingstoke and Deane, East Hampshire, Eastleigh, Fareham, Gosport, Hart, Havant, New " \
+           "Forest, Rushmoor, Test Valley, Winchester" in wide

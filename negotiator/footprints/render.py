@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 
 from .results import FootprintCheck, FootprintList, FootprintPlan, Judgement
 
@@ -48,14 +47,10 @@ def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
     return lines
 
 
-def _fit(lines: list[str], width: int = 100) -> str:
-    """Each line wrapped to the width, continuation lines indented under its start."""
-    out = []
-    for line in lines:
-        indent = " " * (len(line) - len(line.lstrip(" ")))
-        out += textwrap.wrap(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent + "    ",
-                             break_on_hyphens=False) or [""]
-    return "\n".join(out) + "\n"
+def _fit(lines: list[str]) -> str:
+    """The lines as one text, not wrapped here: the command's output is fitted to the terminal's width
+    (wrapping at a fixed 100 columns first made a staircase of short lines at 80)."""
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def render_check(r: FootprintCheck) -> str:
