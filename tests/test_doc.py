@@ -137,3 +137,14 @@ def test_doc_diff_names_what_changed_between_two_versions(tmp_path):
 def test_doc_diff_with_rules_is_a_usage_error():
     result = cli("doc", "--diff", "route-map-2010", "route-map-2010", "--rules", "route-map-2010")
     assert result.exit_code == 2 and result.stderr.startswith("Error: --rules")
+
+
+def test_the_html_rulebook_shows_command_names_as_code_not_backticks(site):
+    """The sections' introductions are written in Markdown for rulebook.md; on the HTML pages a
+    `negotiator unlock` is code, never a literal pair of backticks."""
+    _, out = site
+    pages = _pages(out)
+    assert "<code>negotiator unlock</code>" in pages["index.html"]
+    assert "<code>negotiator test</code>" in pages["cases.html"]
+    for name, text in pages.items():
+        assert "`negotiator" not in text, name

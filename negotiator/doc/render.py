@@ -33,6 +33,15 @@ def html_parts(parts) -> Markup:
     return Markup("").join(out)
 
 
+def inline_code(text: str) -> Markup:
+    """Plain text with its `backticked` spans as <code> (the sections' introductions are written for the
+    Markdown rulebook too, where backticks are code): everything escaped, no other markup."""
+    pieces = str(text).split("`")
+    if len(pieces) % 2 == 0:  # an unmatched backtick: show the text as it is
+        return escape(text)
+    return Markup("").join(Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(pieces))
+
+
 def _search_text(e: Entry) -> str:
     bits = [e.kind, e.id, e.title, e.text] + [v for _k, v in e.facts] + [
         p if isinstance(p, str) else p.title for ln in e.lines for p in ln.parts]
@@ -51,7 +60,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("negotiator.doc", "templates"),
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
-    env.globals.update(parts=html_parts, href=_href, search_text=_search_text, used_by_groups=_used_by_groups,
+    env.globals.update(parts=html_parts, code=inline_code, href=_href, search_text=_search_text, used_by_groups=_used_by_groups,
                        word=KIND_WORD)
     return env
 
