@@ -265,3 +265,13 @@ def test_footprints_text_is_wrapped_once_to_the_terminals_width():
     wide = cli("footprints", "--check", "hampshire-and-the-solent", "--as-of", "2025-02-05").stdout
     assert "Isle of Wight, Basingstoke and Deane, East Hampshire, Eastleigh, Fareham, Gosport, Hart, Havant, New " \
            "Forest, Rushmoor, Test Valley, Winchester" in wide
+
+
+def test_footprints_before_the_pack_takes_effect_say_it_was_not_in_force():
+    """Judged on a date before the pack takes effect, no power of it is available: the text says why
+    ('no power available' alone read as if the footprint could get nothing), and on a date in force it
+    does not."""
+    before = cli("footprints", "--check", "hampshire-and-the-solent", "--as-of", "2025-02-05").stdout
+    assert "NOT IN FORCE: rule pack english-devolution-2026 takes effect on 2026-04-29" in before
+    after = cli("footprints", "--check", "hampshire-and-the-solent", "--as-of", "2026-11-23").stdout
+    assert "NOT IN FORCE" not in after

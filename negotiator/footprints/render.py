@@ -53,8 +53,16 @@ def _fit(lines: list[str]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _in_force(r) -> list[str]:
+    """A line saying so when the date is before the pack takes effect (its powers are then none)."""
+    if r.as_of >= r.pack.effective:
+        return []
+    return [f"NOT IN FORCE: rule pack {r.pack.id} takes effect on {r.pack.effective.isoformat()}: on "
+            f"{r.as_of.isoformat()} it was not in force, so no power of it is available on that date."]
+
+
 def render_check(r: FootprintCheck) -> str:
-    head = [f"Footprints under {r.pack.id} {r.pack.version} as of {r.as_of}", ""]
+    head = [f"Footprints under {r.pack.id} {r.pack.version} as of {r.as_of}", *_in_force(r), ""]
     body: list[str] = []
     for j in r.footprints:
         body += judgement_lines(j) + [""]
@@ -65,7 +73,7 @@ def render_list(r: FootprintList) -> str:
     lines = [f"Contiguous groupings within {r.within} under {r.pack.id} as of {r.as_of}"
              + (f" giving {r.power}" if r.power else ""),
              f"{len(r.councils)} councils not yet in an authority; {_n(r.examined)} groupings examined"
-             + ("" if r.complete else " (not every grouping: the size limit stopped some)") + ".", ""]
+             + ("" if r.complete else " (not every grouping: the size limit stopped some)") + ".", *_in_force(r), ""]
     if not r.councils:
         lines.append(f"Every council of {r.within} is in a strategic authority on this date.")
     elif not r.footprints:
@@ -82,7 +90,8 @@ def render_plan(r: FootprintPlan) -> str:
     lines = [f"A plan for {r.within} under {r.pack.id} as of {r.as_of}",
              f"Solver {r.solver}: {r.status}" + (" (proved optimal among these candidates)" if r.optimal else " (not proved optimal)")
              + f". Objective: {r.objective}.",
-             f"Covers {_n(r.people_covered)} of {_n(r.people_free)} people in councils not yet in an authority.", ""]
+             f"Covers {_n(r.people_covered)} of {_n(r.people_free)} people in councils not yet in an authority.",
+             *_in_force(r), ""]
     for i, j in enumerate(r.footprints, 1):
         lines += [f"{i}. " + judgement_lines(j, brief=True)[0]] + judgement_lines(j, brief=True)[1:] + [""]
     if r.unplaced:
