@@ -241,6 +241,40 @@ class Register:
         return {y: (sum(getattr(table[a], f"population_{y}") for a in area), f"ONS Census {y}, sum over {what}")
                 for y in (2011, 2021)}
 
+    def census_units(self, codes: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Councils of the Census table covering exactly the area of `codes` (each once), and the codes that
+        cannot be covered so (a council abolished before 2021 whose successor's area is not all in `codes`)."""
+        table = census_table()
+        units: set[str] = set()
+        unresolved: set[str] = set()
+        pending: dict[str, set[str]] = {}
+        for code in codes:
+            c = self.councils.get(code)
+            if code in table:
+                units.add(code)
+            elif c is not None and c.area and all(a in table for a in c.area):
+                units |= set(c.area)
+            else:
+                later = [s for s in self.successors(code) if s in table]
+                if c is not None and c.kind != "county" and len(later) == 1:
+                    pending.setdefault(later[0], set()).add(code)
+                else:
+                    unresolved.add(code)
+        for unit, members in pending.items():
+            if set(self._area_of([unit])) <= set(self._area_of(members)):
+                units.add(unit)
+            else:
+                unresolved |= members
+        return tuple(sorted(units)), tuple(sorted(unresolved))
+
+    def population_of(self, codes: Iterable[str], year: int) -> int | None:
+        """The Census `year` population of the area of `codes`, each person once; None when not known."""
+        units, unresolved = self.census_units(codes)
+        if unresolved or not units:
+            return None
+        table = census_table()
+        return sum(getattr(table[u], f"population_{year}") for u in units)
+
     # -- many councils ---------------------------------------------------------------------------------------
     def councils_on(self, day: date, tier: str | None = None) -> list[Council]:
         """Every council existing on `day`, by code; `tier='lower'` (place members) or `'upper'` (counties)."""
