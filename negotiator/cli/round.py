@@ -54,9 +54,12 @@ def round_(
         written = write_reports(data, out, indent)
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
-    line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "
+    line(f"{data.round.name} ({data.round.date.isoformat()}): {len(data.places)} places; tranche 1: "
          f"{len(first)} places; {len(data.tranches)} tranche(s); coverage {cov.share * 100:.1f}% "
          f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
+    if data.left_out:
+        line(f"{len(data.left_out)} place(s) left out, not existing on {data.round.date.isoformat()} (each with "
+             f"its reason in round.md): {', '.join(lo.name for lo in data.left_out)}", err=True)
     for path in written:
         line(str(path))
 

@@ -326,10 +326,33 @@ class Register:
             return members, problems
         area = set(self._area_of(codes))
         if set(self._area_of(members)) != area:
-            moved = [code for code in codes if not self.exists(code, day)]
-            return members, [self.why_not(code, day) + ", which does not cover the same councils as the place"
-                             for code in moved]
+            return members, self._mismatch([code for code in codes if not self.exists(code, day)], day)
         return members, []
+
+    def _mismatch(self, moved: list[str], day: date) -> list[str]:
+        """One sentence per change: the members it ended or has not yet created, and why the place's area
+        cannot be given in the councils of `day`."""
+        by_change: dict[str, list[str]] = {}
+        for code in moved:
+            c = self.councils[code]
+            r = self._ended.get(code) if c.end is not None and day >= c.end else self._created.get(code)
+            by_change.setdefault(r.id if r else "", []).append(code)
+        out = []
+        for rid, codes in by_change.items():
+            r = next((x for x in self.reorganisations if x.id == rid), None)
+            names = ", ".join(f"{self.name(c)} ({c})" for c in codes)
+            if r is None:
+                out.append(f"{names} do not exist on {day.isoformat()}")
+            elif r.day <= day:
+                succ = sorted({s for c in codes for s in self.successors(c, day)})
+                out.append(f"{names} ceased on {r.day.isoformat()} ({short(r.sources[0])}); their successors "
+                           f"{', '.join(f'{self.name(s)} ({s})' for s in succ)} also cover councils outside the place")
+            else:
+                preds = sorted({p for c in codes for p in self.predecessors(c)})
+                out.append(f"{names} come into being on {r.day.isoformat()} ({short(r.sources[0])}); before then "
+                           f"their area is that of {', '.join(self.name(p) for p in preds)}, which also cover "
+                           "councils outside the place")
+        return out
 
     def _lower_ancestors(self, code: str, day: date) -> list[str]:
         out = []
