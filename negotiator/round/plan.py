@@ -110,7 +110,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     """Evaluate every place that exists on the round's date (the others are listed as left out) and plan the round."""
     check_config_places(config, config_doc, [lp.id for lp in loaded])
     loaded, left_out = on_date(loaded, config.date)
-    config = _without(config, {lo.id for lo in left_out})
+    config = without_places(config, {lo.id for lo in left_out})
     ids = [lp.id for lp in loaded]
     evaluations = evaluate_places(pack, loaded, config.date, f"the date of the round '{config.name}'", engine,
                                   progress)
@@ -235,7 +235,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     )
 
 
-def _without(config: RoundConfig, gone: set[str]) -> RoundConfig:
+def without_places(config: RoundConfig, gone: set[str]) -> RoundConfig:
     """The config without places left out of the round (already devolved, scenarios' places)."""
     if not gone:
         return config
