@@ -76,11 +76,12 @@ def _q(text: str) -> str:
 
 
 def _profile(pid: str, name: str, kind: str | None, kind_source: str, members: list[Council], what: str,
-             notes: list[str]) -> str:
+             notes: list[str], lifespan: tuple = (None, None, "")) -> str:
     p2011 = sum(c.population_2011 for c in members)
     p2021 = sum(c.population_2021 for c in members)
     summed = ", sum of the member districts" if len(members) > 1 else ""
     lines = [HEADER.rstrip("\n"), f"id: {pid}", f"name: {_q(name)}"]
+    lines += _exists_line(lifespan)
     if kind is not None:
         lines.append(f"kind: {kind}")
     lines += [
@@ -109,8 +110,12 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
     taken_ids = set(bundled)
     out: list[Generated] = []
 
+    from .councils import register
+    reg = register()
+    county_code = {c.name.removesuffix(" County Council"): c.code for c in reg.councils.values() if c.kind == "county"}
+
     def add(base_id: str, suffix: str, name: str, kind: str | None, kind_source: str, members: list[Council],
-            what: str, notes: list[str]) -> None:
+            what: str, notes: list[str], council: str | None = None) -> None:
         codes = frozenset(c.code for c in members)
         if codes in taken_sets:
             return
@@ -120,8 +125,9 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             pid, n = f"{base_id}-{suffix}-{n}", n + 1
         taken_ids.add(pid)
         taken_sets.add(codes)
+        lifespan = _lifespan(reg, council) if council else (None, None, "")
         out.append(Generated(pid, name, tuple(sorted(codes)),
-                             _profile(pid, name, kind, kind_source, members, what, notes)))
+                             _profile(pid, name, kind, kind_source, members, what, notes, lifespan)))
 
     for code in sorted(table):
         c = table[code]
@@ -133,7 +139,8 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             notes.append("The City of London Corporation is not a London borough; ONS counts it with them.")
         if code == "E06000053":
             notes.append("The Council of the Isles of Scilly is a unitary authority sui generis.")
-        add(slug(c.name), "council", c.name, kind, f"kind: {why}", [c], f"the council itself, ONS code {code}", notes)
+        add(slug(c.name), "council", c.name, kind, f"kind: {why}", [c], f"the council itself, ONS code {code}", notes,
+            code)
     counties: dict[str, list[Council]] = {}
     for code in sorted(table):
         c = table[code]
@@ -149,7 +156,7 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             kind, why = "county", "kind: a county council area (its districts in the ONS Census table's county column)"
             notes = []
         add(slug(county), "area", f"{county} (county area)" if not metropolitan else f"{county} (metropolitan county)",
-            kind, why, members, f"the districts of the county area {county}", notes)
+            kind, why, members, f"the districts of the county area {county}", notes, county_code.get(county))
     return out
 
 
@@ -234,14 +241,19 @@ def _lifespan(reg, code: str) -> tuple:
     return c.start, c.end, "; ".join(parts)
 
 
+def _exists_line(lifespan: tuple) -> list[str]:
+    start, end, why = lifespan
+    if not (start or end):
+        return []
+    dates = ", ".join(f"{k}: {v.isoformat()}" for k, v in (("from", start), ("until", end)) if v)
+    return [f"exists: {{{dates}, source: {_q('the council register (negotiator/data/councils.yaml): ' + why)}}}"]
+
+
 def _dated_profile(reg, pid: str, name: str, kind: str | None, kind_source: str, codes: list[str], what: str,
                    notes: list[str], lifespan: tuple, on: date) -> str:
-    start, end, why = lifespan
     lines = [HEADER.rstrip("\n"), f"# The set as of {on.isoformat()} (negotiator england --as-of); the council register "
              "gives each council's dates, kind and area.", f"id: {pid}", f"name: {_q(name)}"]
-    if start or end:
-        dates = ", ".join(f"{k}: {v.isoformat()}" for k, v in (("from", start), ("until", end)) if v)
-        lines.append(f"exists: {{{dates}, source: {_q('the council register (negotiator/data/councils.yaml): ' + why)}}}")
+    lines += _exists_line(lifespan)
     if kind is not None:
         lines.append(f"kind: {kind}")
     summed = ", sum over the area" if len(codes) > 1 or not reg.council(codes[0]).in_census else ""

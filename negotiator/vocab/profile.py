@@ -406,7 +406,7 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
         if not decl.computed:
             continue
         if name == "member_count":
-            out[name] = len(profile.members_at(as_of))
+            out[name] = len(members_as_of(profile, as_of))
         elif name == "requested_count":
             out[name] = None if requested is None else len(requested)
         elif name.startswith("requested."):
@@ -415,6 +415,16 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
             value = out.get(name[: -len("@months")])
             out[name] = None if value is None else (NEVER_MONTHS if value == NEVER else months_between(value, as_of))
     return out
+
+
+def members_as_of(profile: Profile, as_of: date) -> tuple[str, ...]:
+    """The place's member councils on `as_of`, following the council register: a member that has ceased is
+    read as its successors, one not yet created as its predecessors, where they cover the same area (otherwise,
+    and for a place with no such change, the members as stated)."""
+    from .councils import register
+    stated = profile.members_at(as_of)
+    members, problems = register().members_on(stated, as_of)
+    return stated if problems else members
 
 
 def unsourced(profile: Profile) -> list[str]:
