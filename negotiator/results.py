@@ -390,8 +390,10 @@ class Tranche(_R):
 class Ranked(_R):
     place: str
     rank: int
-    score: float
+    score: float = Field(description="Readiness: the weights of the rules known to hold")
     score_if_unknowns_hold: float
+    score_lowest: Optional[float] = Field(
+        None, description="The lowest readiness any completion of the place's unknown facts gives (the rank uses it)")
     population: Optional[int]
     tranche: int
 
@@ -442,6 +444,11 @@ class RoundPlace(_R):
     rank: Optional[int]
     already_devolved: bool
     placement: str = Field(description="Why the place is where it is in the round, in words")
+    standing: str = Field("", description=(
+        "in_tranche, depends_on_unknowns (whether it goes in a tranche depends on unknown facts), not_ready, "
+        "not_eligible, eligibility_undetermined, special_case or already_devolved"))
+    settled_by: list[str] = Field(default_factory=list, description="Unknown facts that settle a placement that "
+                                  "depends on them")
     evaluation: Evaluation
 
 
@@ -463,7 +470,10 @@ class Round(_R):
     ranking: list[Ranked]
     already_devolved: list[str]
     special_cases: list[str] = Field(default_factory=list)
-    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate yet")
+    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate "
+                                 "whatever their unknown facts turn out to be")
+    depends_on_unknowns: list[str] = Field(default_factory=list, description=(
+        "Eligible places that pass the gate for some completions of their unknown facts and not for others"))
     not_eligible: list[str]
     eligibility_undetermined: list[str]
     coverage: Coverage
@@ -484,30 +494,55 @@ class Round(_R):
 # --- a diff ------------------------------------------------------------------------------------------
 
 class StepChange(_R):
+    """A rule whose truth changed, with the changed inputs it reads that are causes of the change it explains."""
+
     rule: str
     result: Optional[list[Optional[Truth3]]] = None
     facts: dict[str, list[Any]] = Field(default_factory=dict)
     parameters: dict[str, list[Any]] = Field(default_factory=dict)
 
 
+class Cause(_R):
+    """An input that makes a difference: changed alone (from the old inputs to the new) it brings the change
+    about, or changed back alone it undoes it (`found`: one at a time; or `together` with the other causes
+    listed, where no single input does either)."""
+
+    kind: str = Field(description="fact, date (months since a date fact, counted to the date), rule_in_force, "
+                                  "power_in_force, parameter or config")
+    name: str = Field(description="The fact, rule, power, parameter or round-config setting")
+    before: Any = None
+    after: Any = None
+    text: str
+    found: str = Field(default="one at a time", description="'one at a time' or 'together'")
+
+
 class PowerChange(_R):
     power: str
     status: Optional[list[Optional[Status]]] = None
     required_tier: Optional[list[Optional[str]]] = None
+    causes: list[Cause] = Field(default_factory=list)
     rules: list[StepChange] = Field(default_factory=list)
 
 
 class PlaceChange(_R):
     place: str
     name: str
+    note: Optional[str] = Field(default=None, description="Why causes are not given (e.g. different rule packs)")
     tranche: Optional[list[Optional[int]]] = None
+    tranche_causes: list[Cause] = Field(default_factory=list)
     eligible: Optional[list[Optional[bool]]] = None
+    eligibility_causes: list[Cause] = Field(default_factory=list)
     eligibility_rules: list[StepChange] = Field(default_factory=list)
     package_tier: Optional[list[Optional[str]]] = None
+    package_causes: list[Cause] = Field(default_factory=list)
     package_rules: list[StepChange] = Field(default_factory=list)
     current_tier: Optional[list[Optional[str]]] = None
+    current_tier_causes: list[Cause] = Field(default_factory=list)
     readiness: Optional[list[Optional[float]]] = None
+    readiness_causes: list[Cause] = Field(default_factory=list)
+    readiness_rules: list[StepChange] = Field(default_factory=list)
     budget: dict[str, list[Any]] = Field(default_factory=dict)
+    budget_causes: dict[str, list[Cause]] = Field(default_factory=dict)
     powers: list[PowerChange] = Field(default_factory=list)
 
 
@@ -529,6 +564,9 @@ class Diff(_R):
     places_removed: list[str]
     coverage: list[Optional[float]]
     changes: list[PlaceChange]
+    different_packs: Optional[str] = Field(default=None, description="Set when the rounds use different rule packs: "
+                                           "their powers are not the same, so places are not compared power by power")
+    note: Optional[str] = Field(default=None, description="Why causes are not given for the changes, if they are not")
 
 
 # --- then versus now: one place under two packs, power by power ----------------------------------------

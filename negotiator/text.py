@@ -23,11 +23,12 @@ md_text(text)
     Inline Markdown that renders as exactly the text: line breaks (and tabs) become spaces,
     surrounding whitespace goes, control characters are escaped as by terminal (a .md file is
     also read with cat), then ``&``, ``<``, ``>`` become entities (no raw HTML, no ``<scheme:...>``
-    autolinks), and ``\\ [ ] ( ) ! * _ ` ~ $`` are backslash-escaped (no links, images, emphasis,
-    code or math). A ``:`` between a letter or digit and more text (``javascript:alert``,
+    autolinks), and ``\\ [ ] * _ ` ~ $`` are backslash-escaped (no links, images, emphasis, code or
+    math; with ``[`` and ``]`` escaped, ``(``, ``)`` and ``!`` cannot make a link or an image, so they
+    stay as they are and the file reads as plain text too). A ``:`` between a letter or digit and more text (``javascript:alert``,
     ``http://``, ``data:``, ``mailto:``, but also ``12:30``) is escaped and so is the ``.`` of
     ``www.``: that stops GitHub's extended autolinks. At the start, where the text may begin a line, ``#``, ``-``, ``+``, ``=``
-    and the ``.`` of ``1. `` are escaped so it cannot become a heading, list or rule. (GitHub still
+    and the ``.`` of ``1. `` (or ``)`` of ``1) ``) are escaped so it cannot become a heading, list or rule. (GitHub still
     turns a bare e-mail address into a mailto link: that happens after parsing, on plain text.)
 md_cell(text)
     As md_text, and ``|`` is escaped, so a table row stays one row with its columns.
@@ -79,14 +80,14 @@ def _terminal_line(text: str) -> str:
 
 _BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x85\u2028\u2029]")
 _MD_INLINE = (
-    r"[\\&<>\[\]()!*_`~${cell}]"
+    r"[\\&<>\[\]*_`~${cell}]"
     r"|(?<=[A-Za-z0-9+.\-]):(?=\S)"  # the ':' of javascript:alert(1), http://, data:, mailto:
     r"|(?<=[Ww][Ww][Ww])\."           # the '.' of www.
 )
 _MD = re.compile(_MD_INLINE.replace("{cell}", ""))
 _MD_CELL = re.compile(_MD_INLINE.replace("{cell}", "|"))
 _ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_LINE_START = re.compile(r"^(?:[#+=-]|[0-9]+(?=\.(?:\s|$)))")  # heading, list, rule; "1. " (not "1.0")
+_LINE_START = re.compile(r"^(?:[#+=-]|[0-9]+(?=[.)](?:\s|$)))")  # heading, list, rule; "1. ", "1) " (not "1.0")
 
 
 def _md_escape(match: re.Match) -> str:
@@ -99,7 +100,7 @@ def _md(text: object, pattern: re.Pattern) -> str:
     escaped = pattern.sub(_md_escape, plain)
     start = _LINE_START.match(escaped)
     if start:
-        if start.group()[0].isdigit():  # "1." would start an ordered list
+        if start.group()[0].isdigit():  # "1." or "1)" would start an ordered list
             escaped = start.group() + "\\" + escaped[start.end():]
         else:
             escaped = "\\" + escaped

@@ -31,6 +31,8 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def hostile_place(source: str, name: str) -> dict:
     data = yaml.safe_load((ROOT / "places" / f"{source}.yaml").read_text())
     data["name"] = name
+    # known to show no sign of failure, so that the round has tranches to lay out (test data, not a fact)
+    data.setdefault("capacity", {})["failure_warning"] = False
     data.setdefault("grouping", {})["name"] = ALL
     data["notes"] = data.get("notes", []) + HOSTILE
     data["sources"] = data["sources"] + [f"capacity: {h}" for h in HOSTILE]
@@ -71,12 +73,13 @@ def unescaped_pipes(line: str) -> int:
 
 def test_round_md_has_no_html_links_or_images_and_its_tables_stay_whole(hostile):
     md = (hostile["out"] / "round.md").read_text(encoding="utf-8")
-    for raw in ("<script", "<img", "](javascript:", "](http", "<http", "\x1b", "\u202e"):
+    for raw in ("<script", "<img", "<http", "\x1b", "\u202e"):
         assert raw not in md, raw
+    assert not re.search(r"(?<!\\)\]\(", md), "no link or image: every ']' before a '(' is escaped"
     rows = [line for line in md.splitlines() if line.startswith("|")]
     assert len(rows) >= 5
     assert {unescaped_pipes(row) for row in rows} == {5}, "every row keeps its four columns"
-    assert r"\=HYPERLINK\(" in md and "&lt;script&gt;" in md, "the text is shown, not dropped"
+    assert r"\=HYPERLINK(" in md and "&lt;script&gt;" in md, "the text is shown, not dropped"
     lines = md.splitlines()
     assert lines[0].startswith("# Round &lt;script&gt;") and lines[0].endswith("(2011-03-01)"), "one heading line"
 

@@ -7,9 +7,10 @@ The properties, in words:
 - terminal_line: the output contains no control character at all (not even newline or tab) and no
   bidi override or isolate; it is terminal's output with newline and tab written as \\n and \\t.
 - md_text: the output never contains '<', '>', a line break or a control character, and every
-  Markdown punctuation character in it is escaped; a CommonMark parser renders it as one plain
-  paragraph, no tags, showing exactly the input (line breaks as spaces, controls as terminal shows
-  them, surrounding whitespace dropped).
+  Markdown punctuation character that can start a link, emphasis, code or math in it is escaped
+  ('(', ')' and '!' stay: with '[' and ']' escaped they make no link or image, and read as plain
+  text); a CommonMark parser renders it as one plain paragraph, no tags, showing exactly the input
+  (line breaks as spaces, controls as terminal shows them, surrounding whitespace dropped).
 - md_cell: the output never contains an unescaped '|', a '<' or a newline; put in a table row, the
   row keeps its number of cells and the cell shows exactly the input.
 - csv_cell: the output, when a string, never starts with = + - @ tab or CR, nor with whitespace
@@ -32,24 +33,24 @@ B = "\\"  # one backslash, to keep the expected strings readable
 # input, terminal, terminal_line, md_text, md_cell, csv_cell
 HOSTILE = [
     ("<script>alert(1)</script>", "<script>alert(1)</script>", "<script>alert(1)</script>",
-     r"&lt;script&gt;alert\(1\)&lt;/script&gt;", r"&lt;script&gt;alert\(1\)&lt;/script&gt;",
+     r"&lt;script&gt;alert(1)&lt;/script&gt;", r"&lt;script&gt;alert(1)&lt;/script&gt;",
      "<script>alert(1)</script>"),
     ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>",
-     r"&lt;img src=x onerror=alert\(1\)&gt;", r"&lt;img src=x onerror=alert\(1\)&gt;",
+     r"&lt;img src=x onerror=alert(1)&gt;", r"&lt;img src=x onerror=alert(1)&gt;",
      "<img src=x onerror=alert(1)>"),
     ("[click](javascript:alert(1))", "[click](javascript:alert(1))", "[click](javascript:alert(1))",
-     r"\[click\]\(javascript\:alert\(1\)\)", r"\[click\]\(javascript\:alert\(1\)\)",
+     r"\[click\](javascript\:alert(1))", r"\[click\](javascript\:alert(1))",
      "[click](javascript:alert(1))"),
     ("![x](http://evil/x.png)", "![x](http://evil/x.png)", "![x](http://evil/x.png)",
-     r"\!\[x\]\(http\://evil/x.png\)", r"\!\[x\]\(http\://evil/x.png\)", "![x](http://evil/x.png)"),
+     r"!\[x\](http\://evil/x.png)", r"!\[x\](http\://evil/x.png)", "![x](http://evil/x.png)"),
     ("a|b\nc", "a|b\nc", r"a|b\nc", "a|b c", r"a\|b c", "a|b\nc"),
     ('=HYPERLINK("http://evil","x")', '=HYPERLINK("http://evil","x")', '=HYPERLINK("http://evil","x")',
-     r'\=HYPERLINK\("http\://evil","x"\)', r'\=HYPERLINK\("http\://evil","x"\)',
+     r'\=HYPERLINK("http\://evil","x")', r'\=HYPERLINK("http\://evil","x")',
      '\'=HYPERLINK("http://evil","x")'),
     ("+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0", "+cmd|' /C calc'!A0",
-     r"\+cmd|' /C calc'\!A0", r"\+cmd\|' /C calc'\!A0", "'+cmd|' /C calc'!A0"),
+     r"\+cmd|' /C calc'!A0", r"\+cmd\|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
     ("-2+3", "-2+3", "-2+3", r"\-2+3", r"\-2+3", "'-2+3"),
-    ("@SUM(A1)", "@SUM(A1)", "@SUM(A1)", r"@SUM\(A1\)", r"@SUM\(A1\)", "'@SUM(A1)"),
+    ("@SUM(A1)", "@SUM(A1)", "@SUM(A1)", r"@SUM(A1)", r"@SUM(A1)", "'@SUM(A1)"),
     ("\x1b[31mred", r"\x1b[31mred", r"\x1b[31mred", r"\\x1b\[31mred", r"\\x1b\[31mred", "\x1b[31mred"),
     ("\x1b]0;title\x07", r"\x1b]0;title\x07", r"\x1b]0;title\x07", r"\\x1b\]0;title\\x07",
      r"\\x1b\]0;title\\x07", "\x1b]0;title\x07"),
@@ -71,10 +72,12 @@ HOSTILE = [
     ("1. not a list & Tom's", "1. not a list & Tom's", "1. not a list & Tom's", r"1\. not a list &amp; Tom's",
      r"1\. not a list &amp; Tom's", "1. not a list & Tom's"),
     ("1.0.0", "1.0.0", "1.0.0", "1.0.0", "1.0.0", "1.0.0"),
+    ("2) not a list (either)", "2) not a list (either)", "2) not a list (either)", r"2\) not a list (either)",
+     r"2\) not a list (either)", "2) not a list (either)"),
     ("  \t=1+1", "  \t=1+1", r"  \t=1+1", r"\=1+1", r"\=1+1", "'  \t=1+1"),
     ("\r=cmd", r"\x0d=cmd", r"\x0d=cmd", r"\=cmd", r"\=cmd", "'\r=cmd"),
     ("Kent (County), Method: sum", "Kent (County), Method: sum", "Kent (County), Method: sum",
-     r"Kent \(County\), Method: sum", r"Kent \(County\), Method: sum", "Kent (County), Method: sum"),
+     r"Kent (County), Method: sum", r"Kent (County), Method: sum", "Kent (County), Method: sum"),
 ]
 
 
@@ -150,7 +153,7 @@ def test_md_text_renders_as_exactly_the_text_and_nothing_else(text):
     out = md_text(text)
     assert not re.search("[<>\n\r]", out) and not CONTROL.search(out)
     for i, ch in enumerate(out):
-        if ch in "[]()!*_`~$":
+        if ch in "[]*_`~$":
             assert escaped(out, i), (out, i)
     rendered = markdown().render(out)
     if not visible(text):

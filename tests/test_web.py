@@ -75,7 +75,7 @@ def test_round_runs_over_the_places_folder_with_a_round_config_and_shows_its_rep
     response = client.post("/api/round", json={"config": "forerunner-2011"})
     assert response.status_code == 200, response.text
     data = Round.model_validate(response.json())
-    assert {GM, "birmingham"} <= set(data.tranches[0].places)
+    assert GM in data.tranches[0].places and "birmingham" in data.depends_on_unknowns
     assert len(data.places) == len(list((ROOT / "places").glob("*.yaml")))
     page = client.get("/round/forerunner-2011.html")
     assert page.status_code == 200 and "First forerunner round" in page.text
@@ -302,3 +302,33 @@ def test_the_page_reevaluates_live_interviews_and_saves(served, browser, tmp_pat
 
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def both_packs():
+    with TestClient(create_app([str(PACK), str(ROOT / "rules" / "english-devolution-2026")], ROOT / "places",
+                               ROOT / "rounds"), base_url=LOCAL) as c:
+        yield c
+
+
+def test_the_rulebook_of_each_pack_is_served_self_contained(both_packs):
+    client = both_packs
+    for pack in ("route-map-2010", "english-devolution-2026"):
+        index = client.get(f"/doc/{pack}/index.html")
+        assert index.status_code == 200 and pack in index.text
+        rules = client.get(f"/doc/{pack}/rules.html")
+        policy = rules.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src 'sha256-" in policy and "unsafe-inline'; base" not in policy
+        assert client.get(f"/doc/{pack}/rulebook.md").text.startswith("# Rulebook: ")
+    missing = client.get("/doc/route-map-2010/rule.html")
+    assert missing.status_code == 404 and "rules.html" in missing.json()["errors"][0]
+    page = client.get("/").text
+    assert 'id="rulebook"' in page and "/doc/" in page
+
+
+def test_the_round_list_follows_the_pack(both_packs):
+    """A round config is offered with the pack in force on its date (2011 with the route-map, 2026 with today's)."""
+    client = both_packs
+    for pack, config in (("route-map-2010", "forerunner-2011"), ("english-devolution-2026", "programme-2026")):
+        assert [r["id"] for r in client.get(f"/api/rounds?pack={pack}").json()] == [config]
+    assert len(client.get("/api/rounds").json()) == 2

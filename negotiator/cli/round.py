@@ -55,7 +55,8 @@ def round_(
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
     line(f"{data.round.name} ({data.round.date.isoformat()}): {len(data.places)} places; tranche 1: "
-         f"{len(first)} places; {len(data.tranches)} tranche(s); coverage {cov.share * 100:.1f}% "
+         f"{len(first)} places; {len(data.tranches)} tranche(s); "
+         f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage {cov.share * 100:.1f}% "
          f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
     if data.left_out:
         line(f"{len(data.left_out)} place(s) left out, not existing on {data.round.date.isoformat()} (each with "

@@ -2,7 +2,8 @@
 
 `--set NAME=VALUE` names a fact of the place (validated against the pack's declaration; `null` makes it
 unknown) or a parameter of the pack (validated against the parameter). The two evaluations are compared
-as rounds are compared (round/diff.py), so the rules responsible for each change are named.
+as rounds are compared (round/diff.py): each change names the settings that make the difference (found by
+changing one at a time, round/causes.py) and the rules whose truth changed because of them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..pack.load import load_pack
 from ..results import Setting, WhatIf
+from ..round.causes import pack_loader, state_of
 from ..round.diff import place_change
 from ..vocab.places import profile_vocabulary
 from ..vocab.profile import Profile, as_date
@@ -62,7 +64,8 @@ def whatif(pack: Pack, profile: Profile, settings: dict[str, Any], on: date | No
         shown.append(Setting(name=name, kind="fact", before=old.value if old else None, after=value))
     for name, value in params.items():
         shown.append(Setting(name=name, kind="parameter", before=pack.parameters[name].value, after=value))
-    change = place_change(profile.id, profile.name, before, after)
+    change = place_change(profile.id, profile.name, before, after, state_of(pack, before),
+                          state_of(changed_pack, after), pack_loader(pack, "--set"))
     unchanged = not (change.model_dump(exclude_defaults=True).keys() - {"place", "name"})
     return WhatIf(as_of=before.as_of, pack=pack_ref(pack), place=place_ref(profile), settings=shown, change=change,
                   unchanged=unchanged)

@@ -23,7 +23,7 @@ from ..atomic import write_set
 from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, md_cell, terminal_line
 from . import charts
-from .view import STATUS_COLOUR, fmt, gbp, pct, round_view
+from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
@@ -97,7 +97,7 @@ def _env(kind: str) -> Environment:
                           autoescape=select_autoescape(["html", "j2"], default=True),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                           undefined=StrictUndefined)
-    env.globals.update(fmt=fmt, pct=pct, gbp=gbp, label=STATUS_LABEL)
+    env.globals.update(fmt=fmt, pct=pct, gbp=gbp, label=STATUS_LABEL, readiness_range=readiness_range)
     return env
 
 
@@ -142,7 +142,7 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
     yield from _env("html").get_template("round.html.j2").generate(**ctx)
 
 
-CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "tranche", "rank", "readiness", "power", "power_title",
+CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "standing", "settled_by", "tranche", "rank", "readiness", "power", "power_title",
                "menu", "status", "requested", "required_tier", "current_tier", "missing_facts", "failed_rules"]
 
 
@@ -160,7 +160,8 @@ def csv_chunks(r: Round) -> Iterator[str]:
         ev = p.evaluation
         for power in ev.powers:
             row = [
-                p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.tranche or "", p.rank or "",
+                p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing, " ".join(p.settled_by),
+                p.tranche or "", p.rank or "",
                 fmt(ev.readiness.score) if ev.readiness else "", power.id, cat.powers[power.id].title,
                 cat.powers[power.id].menu or "", power.status.value, "yes" if power.requested else "no",
                 power.required_tier, ev.accountability.current_tier or "unknown", " ".join(power.missing),

@@ -318,6 +318,11 @@ def render_diff(d: Diff) -> str:
     a, b = d.coverage
     if a != b and a is not None and b is not None:
         lines.append(f"Coverage: {a * 100:.1f}% -> {b * 100:.1f}%")
+    if d.different_packs:
+        lines.append(d.different_packs)
+        return "\n".join(lines) + "\n"
+    if d.note:
+        lines.append(f"Causes not given: {d.note}.")
     if not d.changes:
         lines.append("No place gains or loses a power, tier, tranche or budget figure.")
     for c in d.changes:
@@ -409,25 +414,49 @@ def _failure_lines(f: dict, yaml, width: int) -> list[str]:
     return out
 
 
+def _why(causes, rules, pad: str = "    ") -> list[str]:
+    """The inputs that make a difference, then the rules whose truth changed because of them."""
+    out = []
+    if causes and any(c.found == "together" for c in causes):
+        out.append(pad + "because, together: " + "; ".join(c.text for c in causes))
+    else:
+        out += [pad + "because " + c.text for c in causes]
+    if rules:
+        out.append(pad + "rules whose truth changed: " + ", ".join(
+            f"{s.rule} {_v(s.result[0])} -> {_v(s.result[1])}" for s in rules if s.result))
+    return out
+
+
 def _change_lines(c) -> list[str]:
     lines = []
-    for key, label in (("eligible", "eligible"), ("tranche", "tranche"), ("current_tier", "current tier"),
-                       ("package_tier", "package needs"), ("readiness", "readiness")):
+    if c.note:
+        lines.append(f"  (causes not given: {c.note})")
+    for key, label, causes, rules in (
+            ("eligible", "eligible", c.eligibility_causes, c.eligibility_rules),
+            ("tranche", "tranche", c.tranche_causes, []),
+            ("current_tier", "current tier", c.current_tier_causes, []),
+            ("package_tier", "package needs", c.package_causes, c.package_rules),
+            ("readiness", "readiness", c.readiness_causes, c.readiness_rules)):
         value = getattr(c, key)
         if value is not None:
             lines.append(f"  {label}: {_v(value[0])} -> {_v(value[1])}")
-    for step in c.eligibility_rules + c.package_rules:
-        lines.append("    " + _step(step))
+            lines += _why(causes, rules)
     for key, (x, y) in c.budget.items():
         lines.append(f"  budget {words(key)}: {_v(x)} -> {_v(y)}")
+        lines += _why(c.budget_causes.get(key, []), [])
+    groups: dict[str, list[str]] = {}
+    shown: dict[str, list[str]] = {}
     for p in c.powers:
         what = "; ".join(f"{words(k)} {_v(v[0])} -> {_v(v[1])}" for k, v in
                          (("status", p.status), ("required_tier", p.required_tier)) if v is not None)
-        lines.append(f"  {p.power}: {what}")
-        for step in p.rules:
-            lines.append("    " + _step(step))
-        if not p.rules and c.current_tier:
-            lines.append(f"    because the place's tier changed: {_v(c.current_tier[0])} -> {_v(c.current_tier[1])}")
+        body = _why(p.causes, p.rules)
+        key = what + "\n" + "\n".join(body)
+        groups.setdefault(key, []).append(p.power)
+        shown[key] = [what] + body
+    for key, powers in groups.items():
+        what, *body = shown[key]
+        lines.append(f"  {', '.join(powers)}: {what}")
+        lines += body
     return lines
 
 

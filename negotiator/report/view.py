@@ -36,6 +36,15 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def readiness_range(x) -> str:
+    """A ranked place's readiness: the weights of the rules known to hold, with the lowest and highest any
+    completion of its unknown facts gives where they differ."""
+    low = x.score if x.score_lowest is None else x.score_lowest
+    if low == x.score == x.score_if_unknowns_hold:
+        return fmt(x.score)
+    return f"{fmt(x.score)} (at least {fmt(low)}, up to {fmt(x.score_if_unknowns_hold)})"
+
+
 def pct(share: float) -> str:
     return f"{share * 100:.1f}%"
 
@@ -93,6 +102,7 @@ class RoundView:
     not_eligible: list[tuple[str, str, str]] = field(default_factory=list)
     undetermined: list[tuple[str, str, str]] = field(default_factory=list)
     not_ready: list[tuple[str, str, str]] = field(default_factory=list)
+    depends: list[tuple[str, str, str]] = field(default_factory=list)
     special: list[tuple[str, str, str]] = field(default_factory=list)
     budget_terms: str | None = None
     timetable: dict[int, str] = field(default_factory=dict)
@@ -184,7 +194,8 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
         id=p.id, name=p.name, where=where_text(p), placement=p.placement, file=p.file,
         on_offer=[item(pw) for pw in available if pw.requested],
         also_open=[item(pw) for pw in available if not pw.requested],
-        priorities_known="requested_count" in ev.facts,
+        priorities_known=ev.facts.get("requested_count") is not None
+        and ev.facts["requested_count"].value is not None,
         stronger=[item(pw, stronger_text(cat, pw)) for pw in by_status[Status.needs_stronger_accountability]],
         package=package_text(cat, ev), budget=budget,
         blocked=blocked, undetermined=sorted(groups.items()),
@@ -219,6 +230,7 @@ def round_view(r: Round) -> RoundView:
     view.undetermined = [(pid, view.names[pid], ", ".join(by_id[pid].evaluation.negotiation.missing) or "unknown")
                          for pid in r.eligibility_undetermined]
     view.not_ready = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.not_ready]
+    view.depends = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.depends_on_unknowns]
     view.timetable = {t.number: f"{t.starts.strftime('%B %Y')} to {t.concludes.strftime('%B %Y')}" for t in r.timetable}
     budgets = [p.evaluation.budget for p in r.places if p.evaluation.budget]
     if budgets:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
+from ..pack.ir import Pack
 from ..results import (
-    FORMAT_VERSION, Diff, PlaceChange, PowerChange, Round, RoundRef, Step, StepChange,
+    FORMAT_VERSION, Cause, Diff, PlaceChange, PowerChange, Round, RoundRef, Step, StepChange,
 )
+from .causes import Found, State, budget_values, find_causes, pack_loader, state_of
 
 MAX_BYTES = 1 << 30
 
@@ -52,35 +54,14 @@ def load_round(path: str) -> Round:
 
 
 def _changed_steps(rules: list[str], old: dict[str, Step], new: dict[str, Step]) -> list[StepChange]:
-    """The given rules whose result, facts' values or parameters differ between two evaluations."""
+    """The given rules whose truth differs between two evaluations."""
     out = []
     for rid in rules:
         a, b = old.get(rid), new.get(rid)
-        if a is None or b is None:
-            if a is not b:
-                out.append(StepChange(rule=rid, result=[a.result if a else None, b.result if b else None]))
-            continue
-        change = StepChange(rule=rid)
-        if a.result != b.result:
-            change.result = [a.result, b.result]
-        moved = {k: [a.parameters.get(k), b.parameters.get(k)] for k in sorted(set(a.parameters) | set(b.parameters))
-                 if a.parameters.get(k) != b.parameters.get(k)}
-        change.parameters = moved
-        if change.result or change.parameters:
-            out.append(change)
+        ra, rb = (a.result if a else None), (b.result if b else None)
+        if ra != rb:
+            out.append(StepChange(rule=rid, result=[ra, rb]))
     return out
-
-
-def _with_facts(changes: list[StepChange], old_facts: dict, new_facts: dict, old_steps: dict[str, Step],
-                new_steps: dict[str, Step]) -> list[StepChange]:
-    for change in changes:
-        step = new_steps.get(change.rule) or old_steps.get(change.rule)
-        for name in step.facts if step else []:
-            a, b = old_facts.get(name), new_facts.get(name)
-            va, vb = (a.value if a else None), (b.value if b else None)
-            if va != vb:
-                change.facts[name] = [va, vb]
-    return changes
 
 
 def _cone(rules: list[str], steps: dict[str, Step]) -> list[str]:
@@ -97,40 +78,70 @@ def _cone(rules: list[str], steps: dict[str, Step]) -> list[str]:
     return out
 
 
-def place_change(pid: str, name: str, ea, eb) -> PlaceChange:
-    """What changed for one place between two evaluations, with the rules that made the difference."""
+class _Explainer:
+    """The causes of each change and the rules whose truth changed because of them (see causes.py)."""
+
+    def __init__(self, ea, eb, found: Found | None):
+        self.ea, self.eb, self.found = ea, eb, found
+
+    def causes(self, key: tuple) -> list[Cause]:
+        return list(self.found.causes.get(key, [])) if self.found else []
+
+    def rules(self, key: tuple, roots: list[str]) -> list[StepChange]:
+        """Rules read by `roots` whose truth changed, each only where it reads a cause of this change (with the
+        causes' values); with no causes known, every such rule."""
+        steps = _changed_steps(_cone(roots, self.eb.steps), self.ea.steps, self.eb.steps)
+        if not self.found or self.found.note:
+            return steps
+        chosen = set(self.found.inputs_of.get(key, []))
+        out = []
+        for step in steps:
+            reads = self.found.rule_inputs(step.rule) & chosen
+            if not reads:
+                continue
+            for kind, name in sorted(reads):
+                cause = next(c for c in self.found.causes[key] if (c.kind, c.name) == (kind, name))
+                if kind == "fact":
+                    step.facts[name] = [cause.before, cause.after]
+                elif kind == "parameter":
+                    step.parameters[name] = [cause.before, cause.after]
+            out.append(step)
+        return out
+
+
+def place_change(pid: str, name: str, ea, eb, old: State | None = None, new: State | None = None,
+                 packs: Callable[[dict[str, Any]], Pack] | None = None) -> PlaceChange:
+    """What changed for one place between two evaluations; with the inputs of both (`old`, `new`), the
+    inputs that make each difference, found by changing one input at a time, and the rules whose truth
+    changed because of them."""
     c = PlaceChange(place=pid, name=name)
+    found = find_causes(old, new, ea, eb, packs) if old is not None and new is not None and packs else None
+    if found is not None and found.note:
+        c.note = found.note
+    x = _Explainer(ea, eb, found)
     if ea.negotiation.eligible != eb.negotiation.eligible:
         c.eligible = [ea.negotiation.eligible, eb.negotiation.eligible]
-        rules = _cone([eb.negotiation.rule], eb.steps)
-        c.eligibility_rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
-                                          ea.steps, eb.steps)
+        c.eligibility_causes = x.causes(("eligible",))
+        c.eligibility_rules = x.rules(("eligible",), [eb.negotiation.rule])
     if ea.accountability.required_tier != eb.accountability.required_tier:
         c.package_tier = [ea.accountability.required_tier, eb.accountability.required_tier]
-        rules = _cone(eb.accountability.requirements, eb.steps)
-        c.package_rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
-                                      ea.steps, eb.steps)
+        c.package_causes = x.causes(("package_tier",))
+        c.package_rules = x.rules(("package_tier",), eb.accountability.requirements)
     if ea.accountability.current_tier != eb.accountability.current_tier:
         c.current_tier = [ea.accountability.current_tier, eb.accountability.current_tier]
+        c.current_tier_causes = x.causes(("current_tier",))
     sa = ea.readiness.score if ea.readiness else None
     sb = eb.readiness.score if eb.readiness else None
     if sa != sb:
         c.readiness = [sa, sb]
-    if ea.budget or eb.budget:
-        scopes_a = {s.id: s for s in (ea.budget.scopes if ea.budget else [])}
-        scopes_b = {s.id: s for s in (eb.budget.scopes if eb.budget else [])}
-        for sid in sorted(set(scopes_a) | set(scopes_b)):
-            for key in ("status", "baseline_a_year", "envelope_a_year", "envelope_over_horizon", "saving_a_year",
-                        "retained_over_horizon"):
-                va = getattr(scopes_a[sid], key) if sid in scopes_a else None
-                vb = getattr(scopes_b[sid], key) if sid in scopes_b else None
-                if va != vb:
-                    c.budget[f"{sid}.{key}"] = [va, vb]
-        pa = {k: v.value for k, v in (ea.budget.parameters.items() if ea.budget else [])}
-        pb = {k: v.value for k, v in (eb.budget.parameters.items() if eb.budget else [])}
-        for key in sorted(set(pa) | set(pb)):
-            if pa.get(key) != pb.get(key):
-                c.budget[key] = [pa.get(key), pb.get(key)]
+        c.readiness_causes = x.causes(("readiness",))
+        c.readiness_rules = x.rules(("readiness",), [part.rule for part in (eb.readiness.parts if eb.readiness else [])])
+    ba, bb = budget_values(ea.budget), budget_values(eb.budget)
+    for key in list(ba) + [k for k in bb if k not in ba]:
+        if ba.get(key) != bb.get(key):
+            c.budget[key] = [ba.get(key), bb.get(key)]
+            if x.causes(("budget", key)):
+                c.budget_causes[key] = x.causes(("budget", key))
     before = {p.id: p for p in ea.powers}
     for p in eb.powers:
         q = before.pop(p.id, None)
@@ -138,25 +149,36 @@ def place_change(pid: str, name: str, ea, eb) -> PlaceChange:
             c.powers.append(PowerChange(power=p.id, status=[None, p.status]))
             continue
         change = PowerChange(power=p.id)
+        keys = []
         if q.status != p.status:
             change.status = [q.status, p.status]
+            keys.append(("power", p.id, "status"))
         if q.required_tier != p.required_tier:
             change.required_tier = [q.required_tier, p.required_tier]
-        if change.status or change.required_tier:
-            rules = _cone(p.prerequisites + p.requirements, eb.steps)
-            change.rules = _with_facts(_changed_steps(rules, ea.steps, eb.steps), ea.facts, eb.facts,
-                                       ea.steps, eb.steps)
+            keys.append(("power", p.id, "required_tier"))
+        if keys:
+            for key in keys:
+                change.causes += [cause for cause in x.causes(key) if cause not in change.causes]
+                for step in x.rules(key, p.prerequisites + p.requirements):
+                    if all(step.rule != s.rule for s in change.rules):
+                        change.rules.append(step)
             c.powers.append(change)
     for gone in sorted(before):
         c.powers.append(PowerChange(power=gone, status=[before[gone].status, None]))
     return c
 
 
+def _round_pack(r: Round) -> Pack:
+    """The pack a round used, loaded again (from its folder if it is there, else by its id), with the round's
+    parameter values."""
+    from pathlib import Path as _Path
+
+    from ..pack.load import load_pack
+    where = r.pack.path if r.pack.path and (_Path(r.pack.path) / "pack.yaml").is_file() else r.pack.id
+    return load_pack(where, {k: p.value for k, p in r.catalogue.parameters.items()}, set_by="the round")
+
+
 def diff_rounds(old: Round, new: Round) -> Diff:
-    params = {k: [old.catalogue.parameters[k].value if k in old.catalogue.parameters else None,
-                  new.catalogue.parameters[k].value if k in new.catalogue.parameters else None]
-              for k in sorted(set(old.catalogue.parameters) | set(new.catalogue.parameters))}
-    params = {k: v for k, v in params.items() if v[0] != v[1]}
     config: dict[str, list[Any]] = {}
     for key in ("name", "date", "capacity"):
         a, b = getattr(old.round, key), getattr(new.round, key)
@@ -164,21 +186,39 @@ def diff_rounds(old: Round, new: Round) -> Diff:
             config[key] = [a, b]
     old_places = {p.id: p for p in old.places}
     new_places = {p.id: p for p in new.places}
-    changes = []
-    for pid in sorted(set(old_places) & set(new_places)):
-        a, b = old_places[pid], new_places[pid]
-        c = place_change(pid, b.name, a.evaluation, b.evaluation)
-        if a.tranche != b.tranche:
-            c.tranche = [a.tranche, b.tranche]
-        if c.model_dump(exclude_defaults=True).keys() - {"place", "name"}:
-            changes.append(c)
-    return Diff(
+    refs = dict(
         old=RoundRef(round=old.round.name, date=old.round.date, pack=old.pack.id, version=old.pack.version,
                      hash=old.pack.hash),
         new=RoundRef(round=new.round.name, date=new.round.date, pack=new.pack.id, version=new.pack.version,
                      hash=new.pack.hash),
-        parameters=params, config=config,
         places_added=sorted(set(new_places) - set(old_places)),
         places_removed=sorted(set(old_places) - set(new_places)),
-        coverage=[old.coverage.share, new.coverage.share], changes=changes,
-    )
+        coverage=[old.coverage.share, new.coverage.share])
+    if old.pack.id != new.pack.id:
+        return Diff(**refs, parameters={}, config=config, changes=[], different_packs=(
+            f"The rounds use different rule packs ({old.pack.id} and {new.pack.id}): their powers, rules and "
+            f"parameters are not the same, so places are not compared power by power. To set a place's powers "
+            f"under the two side by side: negotiator compare PLACE --then {old.pack.id} --now {new.pack.id}"))
+    params = {k: [old.catalogue.parameters[k].value if k in old.catalogue.parameters else None,
+                  new.catalogue.parameters[k].value if k in new.catalogue.parameters else None]
+              for k in sorted(set(old.catalogue.parameters) | set(new.catalogue.parameters))}
+    params = {k: v for k, v in params.items() if v[0] != v[1]}
+    note = None
+    try:
+        pack_old, pack_new = _round_pack(old), _round_pack(new)
+    except InputError as exc:
+        pack_old = pack_new = None
+        note = (f"rule pack {new.pack.id} cannot be loaded here ({exc.problems[0].message}), so the causes of "
+                "the changes are not found; the rules whose truth changed are named")
+    packs = pack_loader(pack_new) if pack_new is not None else None
+    changes = []
+    for pid in sorted(set(old_places) & set(new_places)):
+        a, b = old_places[pid], new_places[pid]
+        states = ((state_of(pack_old, a.evaluation), state_of(pack_new, b.evaluation)) if pack_new is not None
+                  else (None, None))
+        c = place_change(pid, b.name, a.evaluation, b.evaluation, *states, packs=packs)
+        if a.tranche != b.tranche:
+            c.tranche = [a.tranche, b.tranche]
+        if c.model_dump(exclude_defaults=True).keys() - {"place", "name"}:
+            changes.append(c)
+    return Diff(**refs, parameters=params, config=config, changes=changes, note=note)

@@ -29,8 +29,10 @@ from ..vocab.timeline import on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
+from .gate import GateInput, from_evaluation
 
-TIE_BREAK = ("Places are ranked by readiness score (highest first); ties go to the larger population "
+TIE_BREAK = ("Places are ranked by the lowest readiness score any completion of their unknown facts gives, the "
+             "score that is safe (highest first); ties go to the larger population "
              "(more people covered per negotiation), then to the place id in alphabetical order.")
 CONFLICT_RULE = ("A council cannot be in two concurrent negotiations: where two candidates share a member "
                  "council, the higher-ranked one keeps its tranche and the other moves to the next tranche "
@@ -121,13 +123,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     param = pack.parameters
 
     devolved = set(config.already_devolved)
-    sel = select(pack, config, ids, members,
-                 eligible={pid: ev.negotiation.eligible for pid, ev in evaluations.items()},
-                 special={pid for pid, ev in evaluations.items() if ev.negotiation.special_case},
-                 score={pid: ev.readiness.score if ev.readiness else 0.0 for pid, ev in evaluations.items()},
-                 population=population,
-                 offer={pid: bool(_offer(ev)) for pid, ev in evaluations.items()},
-                 missing={pid: ev.missing_facts for pid, ev in evaluations.items()})
+    gates = {pid: from_evaluation(pack, ev) for pid, ev in evaluations.items()}
+    sel = select(pack, config, ids, members, gates, population)
     special, not_eligible, undetermined = sel.special, sel.not_eligible, sel.undetermined
     not_ready, why_not_ready, ranked, score = sel.not_ready, sel.why_not_ready, sel.ranked, sel.score
     gate, capacity, capacity_note = sel.gate, sel.capacity, sel.capacity_note
@@ -156,21 +153,33 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             placement[pid] = "already covered by a devolved arrangement (round config: already_devolved)"
         elif pid in tranche_of:
             t = tranche_of[pid]
-            why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({fmt_num(score[pid])})"
+            g = gates[pid]
+            shown = fmt_num(g.score) if g.lowest == g.score else f"{fmt_num(g.score)}, at least {fmt_num(g.lowest)}"
+            why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({shown})"
             if pid in deferred_by and deferred_by[pid]:
                 why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
                         "which rank higher")
             elif t > 1:
                 why += f"; earlier tranches are full ({capacity} places each)"
             placement[pid] = why
+        elif pid in sel.why_depends:
+            placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
         elif pid in why_not_ready:
-            placement[pid] = f"eligible but not ready to go first: {why_not_ready[pid]}"
+            placement[pid] = f"eligible but not ready to go first, whatever its unknown facts: {why_not_ready[pid]}"
         elif ev.negotiation.eligible is False:
             placement[pid] = "not at the negotiation level"
         else:
             placement[pid] = "eligibility undetermined: facts to collect: " + (", ".join(ev.negotiation.missing) or "?")
 
-    state = {pid: ("not ready to go first" if pid in why_not_ready else _status(evaluations[pid])) for pid in ids}
+    standing = {}
+    for pid in ids:
+        standing[pid] = ("special_case" if pid in special else "already_devolved" if pid in devolved
+                         else "in_tranche" if pid in tranche_of else "depends_on_unknowns" if pid in sel.why_depends
+                         else "not_ready" if pid in why_not_ready else "not_eligible" if pid in not_eligible
+                         else "eligibility_undetermined")
+    state = {pid: ("not ready to go first" if pid in why_not_ready else
+                   "ready or not depending on unknown facts" if pid in sel.why_depends
+                   else _status(evaluations[pid])) for pid in ids}
     conflicts = _conflicts(ids, members, state, tranche_of, deferred_by, devolved | set(special))
     base = population_base(config)
     first = tranches[0] if tranches else []
@@ -208,9 +217,19 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             agg.settles += [f"{pid}: {s}" for s in f.settles]
             agg.may_settle += [f"{pid}: {s}" for s in f.may_settle]
             agg.places.append(pid)
+    for pid in sel.depends:  # a fact that settles whether a place goes in a tranche
+        for name in sel.settled_by[pid]:
+            title = pack.facts[name].title if name in pack.facts else name
+            agg = collect.setdefault(name, FactToCollect(fact=name, title=title or name, settles=[], may_settle=[]))
+            agg.may_settle.append(f"{pid}: whether it goes in a tranche")
+            if pid not in agg.places:
+                agg.places.append(pid)
     facts_to_collect = sorted(collect.values(), key=lambda f: (-len(f.settles), -len(f.may_settle), f.fact))
     places = [RoundPlace(id=lp.id, name=lp.profile.name, file=lp.profile.file, tranche=tranche_of.get(lp.id),
                          rank=rank_of.get(lp.id), already_devolved=lp.id in devolved, placement=placement[lp.id],
+                         standing=standing[lp.id], settled_by=sel.settled_by.get(lp.id, [])
+                         if lp.id in sel.why_depends else list(gates[lp.id].facts.get("eligibility", []))
+                         if standing[lp.id] == "eligibility_undetermined" else [],
                          evaluation=evaluations[lp.id])
               for lp in loaded]
     return Round(
@@ -222,11 +241,11 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                         notes=list(policy.notes)),
         pack=pack_ref(pack), engine=engine,
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
-        ranking=[Ranked(place=pid, rank=rank_of[pid], score=score[pid],
-                        score_if_unknowns_hold=evaluations[pid].readiness.score_if_unknowns_hold
-                        if evaluations[pid].readiness else 0.0,
-                        population=population[pid], tranche=tranche_of[pid]) for pid in ranked],
+        ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
+                        score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid])
+                 for pid in ranked],
         already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
+        depends_on_unknowns=sel.depends,
         not_eligible=not_eligible, eligibility_undetermined=undetermined,
         coverage=covered, coverage_with_devolved=with_devolved, budgets_in_first_tranche_a_year=budgets,
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
@@ -253,6 +272,9 @@ class Selection:
     undetermined: list[str]
     not_ready: list[str]
     why_not_ready: dict[str, str]
+    depends: list[str]
+    why_depends: dict[str, str]
+    settled_by: dict[str, list[str]]
     ranked: list[str]
     score: Mapping[str, float]
     gate: str
@@ -263,22 +285,26 @@ class Selection:
     deferred_by: dict[str, list[str]]
 
 
+def _facts_note(facts: list[str]) -> str:
+    return f"{', '.join(facts[:4])}{', ...' if len(facts) > 4 else ''}" if facts else "?"
+
+
 def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str, tuple[str, ...]],
-           eligible: Mapping[str, bool | None], special: set[str], score: Mapping[str, float],
-           population: Mapping[str, float | None], offer: Mapping[str, bool],
-           missing: Mapping[str, list[str]] | None = None) -> Selection:
-    """The round's policy over decided places: special cases and places already devolved are set aside; the
-    gate (readiness score, something to offer) keeps back places not ready; the rest are ranked and put in
-    tranches up to the capacity left for places. Used by `run_round` and, per grid point, by sweeps."""
+           gates: Mapping[str, GateInput], population: Mapping[str, float | None]) -> Selection:
+    """The round's policy over every completion of each place's unknown facts (round/gate.py): special cases
+    and places already devolved are set aside; a place goes in a tranche only where it passes the gate
+    (readiness score, something to offer) whatever its unknowns turn out to be, is not ready where it passes
+    in no completion, and depends on its unknowns otherwise; the places that pass are ranked by the lowest
+    readiness any completion gives and put in tranches up to the capacity left for places. Used by `run_round`
+    and, per grid point, by sweeps."""
     policy = pack.round_policy
     param = pack.parameters
-    missing = missing or {}
     devolved = set(config.already_devolved)
-    special_ids = sorted(pid for pid in ids if pid in special)
+    special_ids = sorted(pid for pid in ids if gates[pid].special is True)
     set_aside = devolved | set(special_ids)
-    eligible_ids = [pid for pid in ids if eligible[pid] is True and pid not in set_aside]
-    not_eligible = sorted(pid for pid in ids if eligible[pid] is False and pid not in set_aside)
-    undetermined = sorted(pid for pid in ids if eligible[pid] is None and pid not in set_aside)
+    eligible_ids = [pid for pid in ids if gates[pid].eligible is True and pid not in set_aside]
+    not_eligible = sorted(pid for pid in ids if gates[pid].eligible is False and pid not in set_aside)
+    undetermined = sorted(pid for pid in ids if gates[pid].eligible is None and pid not in set_aside)
 
     # The gate: who may go first (a place with nothing decided, or too little evidence, does not).
     min_score = float(param[policy.min_readiness_param].value) if policy.min_readiness_param else None
@@ -287,22 +313,43 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
         gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} ({policy.min_readiness_param})")
     if policy.needs_an_offer:
         gate_parts.append("at least one power it could have now or with stronger accountability")
-    gate = ("To go in a tranche a place needs " + " and ".join(gate_parts) + "." if gate_parts else
-            "Every eligible place may go in a tranche.")
-    not_ready, why_not_ready = [], {}
+    gate = ("To go in a tranche a place needs " + " and ".join(gate_parts) + ", whatever its unknown facts turn out "
+            "to be." if gate_parts else "Every eligible place may go in a tranche.")
+    not_ready, why_not_ready, depends, why_depends, settled_by = [], {}, [], {}, {}
     for pid in eligible_ids:
-        reasons = []
-        if min_score is not None and score[pid] < min_score:
-            reasons.append(f"its readiness score is {fmt_num(score[pid])}, below {fmt_num(min_score)}")
-        if policy.needs_an_offer and not offer[pid]:
-            gaps = missing.get(pid, [])
-            reasons.append("nothing can be offered yet" + (f" (facts to collect: {', '.join(gaps[:4])}"
-                                                           f"{', ...' if len(gaps) > 4 else ''})" if gaps else ""))
-        if reasons:
+        g = gates[pid]
+        fails, open_ = [], []  # reasons it fails in every completion; aspects that depend on unknowns
+        if g.special is None:
+            open_.append(("special case", "whether it is a special case is not known"))
+        if min_score is not None:
+            if g.highest < min_score:
+                fails.append(f"its readiness score is {fmt_num(g.highest)} at most, below {fmt_num(min_score)}")
+            elif g.lowest < min_score:
+                against = g.facts.get("readiness against", [])
+                if g.score >= min_score and against:
+                    text = (f"its readiness score is {fmt_num(g.score)}, but {fmt_num(g.lowest)} if the rules "
+                            f"weighing against it held: it has the {fmt_num(min_score)} needed once these are known "
+                            "not to hold")
+                    open_.append(("readiness against", text))
+                else:
+                    open_.append(("readiness", f"its readiness score lies between {fmt_num(g.lowest)} and "
+                                               f"{fmt_num(g.highest)}, {fmt_num(min_score)} needed"))
+        if policy.needs_an_offer:
+            if g.offer is False:
+                fails.append("nothing can be offered (every power fails a prerequisite or is not in force)")
+            elif g.offer is None:
+                open_.append(("offer", "whether anything can be offered is not known"))
+        if fails:
             not_ready.append(pid)
-            why_not_ready[pid] = "; ".join(reasons)
-    ready = [pid for pid in eligible_ids if pid not in why_not_ready]
-    ranked = sorted(ready, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
+            why_not_ready[pid] = "; ".join(fails)
+        elif open_:
+            depends.append(pid)
+            facts = list(dict.fromkeys(f for aspect, _ in open_ for f in g.facts.get(aspect, [])))
+            settled_by[pid] = facts
+            why_depends[pid] = "; ".join(text for _, text in open_) + f" (facts that settle it: {_facts_note(facts)})"
+    passing = [pid for pid in eligible_ids if pid not in why_not_ready and pid not in why_depends]
+    score = {pid: gates[pid].lowest for pid in ids}
+    ranked = sorted(passing, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
 
     # The centre's capacity is a ceiling: other negotiations it runs at the same time use part of it.
     capacity = config.capacity
@@ -316,8 +363,9 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
                          f"each counted as {fmt_num(share)} of a place negotiation) use {used}, leaving {capacity} "
                          "for places")
     tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), capacity)
-    return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, ranked, score, gate,
-                     capacity, capacity_note, tranches, tranche_of, deferred_by)
+    return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
+                     why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
+                     deferred_by)
 
 
 def fmt_num(value: float) -> str:

@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engines.fast import AVAILABLE, NEEDS_STRONGER, STATUS_NAMES, Columns, fast_evaluator
+from ..decide.decision import prerequisites
+from ..engines.fast import AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
 from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk
@@ -42,6 +43,7 @@ from ..vocab.profile import facts_at
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import paused_gc
+from .gate import GateInput
 from .plan import coverage, population_base, select, without_places
 
 #: Most grid points a sweep runs.
@@ -270,17 +272,8 @@ def _plan(pack: Pack, config: RoundConfig, places: _Places, out, offset: int, n:
     ids = places.ids
     t, f = out.eligible
     t, f = t[offset:offset + n], f[offset:offset + n]
-    score = out.score[offset:offset + n]
     statuses = out.statuses[:, offset:offset + n]
-    offer = ((statuses == AVAILABLE) | (statuses == NEEDS_STRONGER)).any(axis=0)
-    special = set()
-    for sc in pack.special_cases:
-        holds = out.rules[sc.rule][0][offset:offset + n]
-        special |= {pid for i, pid in enumerate(ids) if holds[i]}
-    sel = select(pack, config, ids, places.members,
-                 eligible={pid: (True if t[i] else False if f[i] else None) for i, pid in enumerate(ids)},
-                 special=special, score={pid: float(score[i]) for i, pid in enumerate(ids)},
-                 population=places.population, offer={pid: bool(offer[i]) for i, pid in enumerate(ids)})
+    sel = select(pack, config, ids, places.members, gate_columns(pack, out, offset, n, ids), places.population)
     first = sel.tranches[0] if sel.tranches else []
     covered = coverage(sorted(first), places.members, population_base(config))
     yes = {pid for i, pid in enumerate(ids) if t[i]}
@@ -296,6 +289,43 @@ def _plan(pack: Pack, config: RoundConfig, places: _Places, out, offset: int, n:
         coverage_share=covered.share, available=int(available.sum()),
         available_by_power={p.id: int(available[k].sum()) for k, p in enumerate(pack.powers)},
     )
+
+
+def gate_columns(pack: Pack, out, offset: int, n: int, ids: list[str]) -> dict[str, GateInput]:
+    """round/gate.py's inputs for every place of one grid point, from the fast path's conclusions."""
+    def rule(rid: str):
+        t, f = out.rules[rid]
+        return t[offset:offset + n], f[offset:offset + n]
+
+    def three(t, f, i) -> bool | None:
+        return True if t[i] else False if f[i] else None
+    statuses = out.statuses[:, offset:offset + n]
+    specials = [rule(sc.rule) for sc in pack.special_cases]
+    weights = [(w.weight, rule(w.rule)) for w in pack.readiness]
+    prereqs = [[rule(r) for r in prerequisites(pack, p)] for p in pack.powers]
+    usable = (statuses != NOT_IN_FORCE) & (statuses != NOT_AVAILABLE)
+    sure = np.zeros(n, dtype=bool)
+    for k, reqs in enumerate(prereqs):
+        held = usable[k].copy()
+        for t, _f in reqs:
+            held &= t
+        sure |= held
+    some = usable.any(axis=0)
+    et, ef = out.eligible
+    et, ef = et[offset:offset + n], ef[offset:offset + n]
+    gates = {}
+    for i, pid in enumerate(ids):
+        values = [three(t, f, i) for t, f in specials]
+        special = True if True in values else (None if None in values else False)
+        score = lowest = highest = 0.0
+        for w, (t, f) in weights:
+            if t[i]:
+                score, lowest, highest = score + w, lowest + w, highest + w
+            elif not f[i]:
+                lowest, highest = lowest + min(w, 0.0), highest + max(w, 0.0)
+        offer = True if sure[i] else (None if some[i] else False)
+        gates[pid] = GateInput(three(et, ef, i), special, score, lowest, highest, offer)
+    return gates
 
 
 def tipping_points(pack: Pack, places: _Places, on: date, axis: Axis) -> list[Tipping]:

@@ -41,6 +41,18 @@ REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; f
 LOCAL_HOSTS = ["127.0.0.1", "localhost"]
 
 
+def _doc_policy(page: str) -> str:
+    """A rulebook page is self-contained: its own inline style, and its one inline script (the filter box)
+    allowed by its hash; nothing else."""
+    import base64
+    import hashlib
+    import re
+    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+                      for m in re.findall(r"<script>(.*?)</script>", page, flags=re.S))
+    return ("default-src 'none'; style-src 'unsafe-inline'; script-src " + (hashes or "'none'") + "; "
+            "base-uri 'none'; form-action 'none'")
+
+
 class Errors(BaseModel):
     """Bad input: one line per problem, naming file (or request field), line and field, as the CLI does."""
 
@@ -192,9 +204,11 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         return service.councils()
 
     @app.get("/api/rounds", response_model=list[RoundConfigInfo], tags=["what there is"])
-    def rounds() -> list[RoundConfigInfo]:
-        """The round configs of the workspace (rounds/*.yaml)."""
-        return service.rounds()
+    def rounds(pack: Optional[str] = Query(None, description="Only the configs dated in this pack's time")
+               ) -> list[RoundConfigInfo]:
+        """The round configs of the workspace (rounds/*.yaml); with `pack`, those dated on or after its date of
+        effect and before the next later pack's."""
+        return service.rounds(pack)
 
     # --- the results of the command line -----------------------------------------------------------------
     @app.post("/api/evaluate", response_model=Evaluation, responses=ERRORS, tags=["results"])
@@ -243,6 +257,17 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         response = HTMLResponse(service.round_html(RoundRequest(config=config, pack=pack)))
         response.headers["Content-Security-Policy"] = REPORT_POLICY
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    @app.get("/doc/{pack_id}/{page}", response_class=HTMLResponse, responses=ERRORS, tags=["what there is"])
+    def rulebook(pack_id: str, page: str) -> Response:
+        """A page of the pack's rulebook, as `negotiator doc --rules PACK --out DIR` writes it (index.html,
+        a page a section, rulebook.md)."""
+        text = service.rulebook_page(pack_id, page)
+        if page.endswith(".md"):
+            return Response(text, media_type="text/markdown; charset=utf-8")
+        response = HTMLResponse(text)
+        response.headers["Content-Security-Policy"] = _doc_policy(text)
         return response
 
     @app.get("/api/schema/{kind}", responses=ERRORS, tags=["schemas"])

@@ -198,6 +198,7 @@ class Service:
                 except InputError:
                     continue  # a broken pack in the workspace is not offered; naming it with --rules says why
         self.pack_roots: dict[str, str] = {}
+        self._rulebooks: dict[tuple[str, str], dict[str, str]] = {}
         for root in roots:
             self.pack_roots.setdefault(load_pack(root).id, root)
 
@@ -210,6 +211,22 @@ class Service:
                                             f"{', '.join(self.pack_roots)})",
                                     suggestion=nearest(pack_id, self.pack_roots))])
         return load_pack(self.pack_roots[pack_id])
+
+    def rulebook_page(self, pack_id: str, page: str) -> str:
+        """A page of the pack's rulebook (`negotiator doc`), built once per version of the pack."""
+        from ..doc import inputs
+        from ..doc.book import build_book
+        from ..doc.render import MD_NAME, html_pages, markdown
+        pack = self.pack(pack_id)
+        key = (pack.id, pack.hash)
+        with self.lock:
+            if key not in self._rulebooks:
+                book = build_book(pack, inputs.description(pack), inputs.cases(pack), inputs.pairings(pack))
+                self._rulebooks[key] = html_pages(book) | {MD_NAME: markdown(book)}
+            pages = self._rulebooks[key]
+        if page not in pages:
+            raise NotFound([Problem("page", f"the rulebook has no page '{page}'", suggestion=nearest(page, pages))])
+        return pages[page]
 
     def packs(self) -> list[PackInfo]:
         out = []
@@ -281,13 +298,23 @@ class Service:
             return {}
         return {f.stem: f for f in sorted(self.rounds_dir.glob("*.yaml")) if f.is_file()}
 
-    def rounds(self) -> list[RoundConfigInfo]:
+    def rounds(self, pack_id: str | None = None) -> list[RoundConfigInfo]:
+        """The round configs of the workspace; with a pack, those whose date falls in that pack's time: on or
+        after its date of effect and before the next later pack's the server offers."""
         from ..round.config import load_config
         out = []
+        start = end = None
+        if pack_id is not None:
+            pack = self.pack(pack_id)
+            start = pack.effective
+            later = [e for e in (load_pack(r).effective for r in self.pack_roots.values()) if e > start]
+            end = min(later) if later else None
         for stem, path in self.round_configs().items():
             try:
                 cfg, _doc = load_config(path)
             except InputError:
+                continue
+            if start is not None and (cfg.date < start or (end is not None and cfg.date >= end)):
                 continue
             out.append(RoundConfigInfo(id=stem, name=cfg.name, date=cfg.date, file=workspace.display(path)))
         return out
@@ -354,11 +381,28 @@ class Service:
             return unlock(pack, profile, req.as_of or pack.effective, req.power or "package", req.answers)
 
     def diff(self, req: DiffRequest) -> PlaceChange:
+        """What changes between two states of a place, each change with the inputs that make the difference
+        (found by changing one input at a time) and the rules whose truth changed because of them."""
+        from ..decide.decision import decide
+        from ..engines import evaluator_for
+        from ..round.causes import pack_loader, state_of
         from ..round.diff import place_change
         with self.lock:
-            before = self._decision(req.before).evaluation(with_catalogue=False, advice=False)
-            after = self._decision(req.after).evaluation(with_catalogue=False, advice=False)
-            return place_change(after.place.id, after.place.name, before, after)
+            evaluations, packs = [], []
+            for side in (req.before, req.after):
+                pack, profile, _f, _p = self.resolve(side)
+                packs.append(pack)
+                evaluations.append(decide(pack, profile, side.as_of, evaluator_for(pack, side.engine),
+                                          "given in the request" if side.as_of else None
+                                          ).evaluation(with_catalogue=False, advice=False))
+            before, after = evaluations
+            if packs[0].id != packs[1].id:
+                return PlaceChange(place=after.place.id, name=after.place.name, note=(
+                    f"different rule packs ({packs[0].id} and {packs[1].id}), whose powers are not the same: set "
+                    f"them side by side with negotiator compare {after.place.id} --then {packs[0].id} --now "
+                    f"{packs[1].id}"))
+            return place_change(after.place.id, after.place.name, before, after, state_of(packs[0], before),
+                                state_of(packs[1], after), pack_loader(packs[1], "set in the request"))
 
     def round(self, req: RoundRequest) -> Round:
         from ..round.config import load_config

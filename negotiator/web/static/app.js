@@ -457,16 +457,28 @@ function renderChanges(change, before, previous) {
     if (s.result) bits.push(`${s.result[0] || "none"} → ${s.result[1] || "none"}`);
     for (const [k, [a, b]] of Object.entries(s.facts || {})) bits.push(`${factTitle(k)} ${show(k, a)} → ${show(k, b)}`);
     for (const [k, [a, b]] of Object.entries(s.parameters || {})) bits.push(`${k} ${a} → ${b}`);
-    return h("li", { class: "because" }, `because: ${ruleText(s.rule)} (${bits.join("; ")})`);
+    return h("li", { class: "because" }, `rule whose truth changed: ${ruleText(s.rule)} (${bits.join("; ")})`);
+  };
+  // the inputs that make the difference (found by changing one input at a time), then the rules whose truth changed
+  const causes = (list) => {
+    if (!list || !list.length) return;
+    if (list.some((c) => c.found === "together")) items.push(h("li", { class: "because" }, `because, together: ${list.map((c) => c.text).join("; ")}`));
+    else list.forEach((c) => items.push(h("li", { class: "because" }, `because ${c.text}`)));
   };
   const yesno = (v) => (v === true ? "eligible" : v === false ? "not eligible" : "undetermined");
+  if (change.note) items.push(h("li", { class: "muted" }, `Causes not given: ${change.note}.`));
   if (change.eligible) {
     items.push(h("li", {}, `Negotiation: ${yesno(change.eligible[0])} → ${yesno(change.eligible[1])}`));
+    causes(change.eligibility_causes);
     change.eligibility_rules.forEach((s) => items.push(step(s)));
   }
-  if (change.current_tier) items.push(h("li", {}, `The place's accountability: ${tierText(change.current_tier[0], true)} → ${tierText(change.current_tier[1], true)}`));
+  if (change.current_tier) {
+    items.push(h("li", {}, `The place's accountability: ${tierText(change.current_tier[0], true)} → ${tierText(change.current_tier[1], true)}`));
+    causes(change.current_tier_causes);
+  }
   if (change.package_tier) {
     items.push(h("li", {}, `The package needs: ${tierText(change.package_tier[0])} → ${tierText(change.package_tier[1])}`));
+    causes(change.package_causes);
     change.package_rules.forEach((s) => items.push(step(s)));
   }
   for (const p of change.powers) {
@@ -474,11 +486,18 @@ function renderChanges(change, before, previous) {
     if (p.status) li.append(p.status[0] ? chip(p.status[0]) : "none", h("span", { class: "arrow" }, " → "), p.status[1] ? chip(p.status[1]) : "none");
     if (p.required_tier) li.append(` needs ${tierText(p.required_tier[0])} → ${tierText(p.required_tier[1])}`);
     items.push(li);
+    causes(p.causes);
     p.rules.forEach((s) => items.push(step(s)));
-    if (!p.rules.length && change.current_tier) items.push(h("li", { class: "because" }, "because the place's tier changed"));
   }
-  if (change.readiness) items.push(h("li", {}, `Readiness score: ${change.readiness[0] ?? "none"} → ${change.readiness[1] ?? "none"}`));
-  for (const [k, [a, b]] of Object.entries(change.budget)) items.push(budgetLine(k, a, b));
+  if (change.readiness) {
+    items.push(h("li", {}, `Readiness score: ${change.readiness[0] ?? "none"} → ${change.readiness[1] ?? "none"}`));
+    causes(change.readiness_causes);
+    (change.readiness_rules || []).forEach((s) => items.push(step(s)));
+  }
+  for (const [k, [a, b]] of Object.entries(change.budget)) {
+    items.push(budgetLine(k, a, b));
+    causes((change.budget_causes || {})[k]);
+  }
   fill(out, 
     settings.length ? h("p", { class: "settings" }, `You changed ${settings.join("; ")}.`) : null,
     items.length ? h("ul", { class: "changes" }, items)
@@ -623,6 +642,16 @@ async function loadPack(packId) {
     title: p.errors.join("\n") || null }, p.errors.length ? `${p.name} (cannot be read)` : p.name)));
   buildForm();
   $("legend").replaceChildren(...Object.keys(STATUS).map(chip));
+  $("rulebook").href = `/doc/${encodeURIComponent(packId)}/index.html`;
+  await loadRounds(packId);
+}
+
+async function loadRounds(packId) {
+  // the round configs dated in this pack's time: a 2011 round is not offered with the 2026 pack
+  S.rounds = await api("GET", `/api/rounds?pack=${encodeURIComponent(packId)}`);
+  $("round-config").replaceChildren(...S.rounds.map((r) => h("option", { value: r.id }, `${r.name} (${r.date})`)));
+  $("round-frame").hidden = true;
+  $("round-open").hidden = true;
 }
 
 function choosePlace(id) {
@@ -715,8 +744,6 @@ async function start() {
     await loadPack(pack.id);
     S.asOf = q.get("as_of") || pack.effective;
     $("as-of").value = S.asOf;
-    S.rounds = await api("GET", "/api/rounds");
-    $("round-config").replaceChildren(...S.rounds.map((r) => h("option", { value: r.id }, `${r.name} (${r.date})`)));
     const wanted = S.places.find((p) => p.id === q.get("place") && !p.errors.length) || S.places.find((p) => !p.errors.length);
     if (wanted) choosePlace(wanted.id);
   } catch (e) { showErrors(e.errors || [String(e)]); }
