@@ -40,6 +40,7 @@ def round_(
     from ..round.evaluate import paused_gc
     from ..round.plan import run_round
     from ..vocab.places import load_places
+    from ..vocab.timeline import on_date
     changes = parse_sets(sets or [])
     if config:
         cfg, doc = load_config(config)
@@ -50,7 +51,8 @@ def round_(
     loaded = load_places(places or [str(workspace.current().places)], pack)
     out_folder(out)
     with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
-        data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+        existing = len(on_date(loaded, cfg.date)[0])  # the round evaluates only the places of its date
+        data = _with_progress(existing, quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
         written = write_reports(data, out, indent)
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
