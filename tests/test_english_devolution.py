@@ -185,3 +185,81 @@ def test_a_counterpart_naming_an_unknown_power_is_a_located_error(tmp_path):
     assert f"counterparts.yaml:{line}: counterparts.route-map-2010.transprt" in err
     result = cli("compare", "greater-manchester", "--now", pack)
     assert result.exit_code == 2 and "unknown power 'transprt'" in result.stderr
+
+
+def _unlock(place, power, as_of="2026-11-23"):
+    result = cli("unlock", place, "--power", power, *RULES, "--as-of", as_of, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_an_area_awaiting_its_first_mayor_reaches_the_integrated_settlement_through_its_first_election():
+    """Cheshire and Warrington votes in May 2027: the way to the settlement is the statutory first election, then
+    eighteen months with the mayor in post (with the record and the framework), about two years in all."""
+    data = _unlock("cheshire-and-warrington", "integrated_settlement")
+    assert data["answers"], data.get("why_not")
+    first = data["answers"][0]
+    ids = [m["id"] for m in first["moves"]]
+    assert "hold_first_mayoral_election" in ids and "wait_18_months" in ids
+    assert ids.index("hold_first_mayoral_election") < ids.index("wait_18_months")
+    assert first["months"] >= 18 + 5          # the election is about five months off; the 18 months follow it
+    assert first["outcome"]["integrated_settlement"][1] == "available"
+
+
+def test_the_first_election_waits_for_the_date_its_regulations_set():
+    """Hampshire and the Solent's first election is on 4 May 2028: six months' wait is not enough to hold it."""
+    from negotiator.options.state import apply_moves
+    from negotiator.vocab.places import load_place
+    from negotiator.pack.load import load_pack
+    pack = load_pack(ROOT / "rules" / "english-devolution-2026")
+    by_id = {m.id: m for m in pack.moves}
+    profile = load_place(ROOT / "places" / "hampshire-and-the-solent.yaml", pack).profile
+    on = date(2026, 11, 23)
+    assert apply_moves(pack, profile, on, [by_id["wait_6_months"], by_id["hold_first_mayoral_election"]]) is None
+    made = apply_moves(pack, profile, on, [by_id["wait_6_months"], by_id["wait_12_months"],
+                                           by_id["hold_first_mayoral_election"]])
+    assert made is not None and made[0]["accountability.model"] == "directly_elected_mayor"
+    assert made[0]["mayor.first_in_post"] == date(2028, 5, 23)
+
+
+def test_adopting_a_mayor_makes_a_combined_county_authority_mayoral():
+    """Lancashire's combined county authority has no mayor: adopting one makes it a mayoral strategic authority,
+    awaiting its first election; the election makes the mayor's functions possible."""
+    from negotiator.options.state import apply_moves, decide_facts
+    from negotiator.vocab.places import load_place
+    from negotiator.pack.load import load_pack
+    pack = load_pack(ROOT / "rules" / "english-devolution-2026")
+    by_id = {m.id: m for m in pack.moves}
+    profile = load_place(ROOT / "places" / "lancashire.yaml", pack).profile
+    on = date(2026, 11, 23)
+    facts, later = apply_moves(pack, profile, on, [by_id["adopt_a_mayor_combined_county_authority"]])
+    assert facts["authority.kind"] == "mayoral_combined_county_authority"
+    out = decide_facts(pack, facts, later)
+    assert out.truths["sa.mayoral"] is True and out.truths["readiness.awaiting_mayor"] is True
+    assert out.statuses["mayoral_commissioners"].value == "needs_stronger_accountability"
+    facts, later = apply_moves(pack, profile, on, [by_id["adopt_a_mayor_combined_county_authority"],
+                                                   by_id["hold_first_mayoral_election"]])
+    assert decide_facts(pack, facts, later).statuses["mayoral_commissioners"].value == "available"
+
+
+def test_a_county_with_no_authority_reaches_the_areas_of_competence_by_designation_or_a_new_authority():
+    """Kent is in no strategic authority: seeking designation as a single foundation strategic authority, or
+    forming a combined or combined county authority, gives it the seven areas of competence."""
+    data = _unlock("kent", "transport_and_local_infrastructure")
+    ways = [{m["id"] for m in a["moves"]} for a in data["answers"]]
+    assert {"seek_single_foundation_designation"} in ways
+    assert {"form_combined_county_authority"} in ways or {"form_combined_authority"} in ways
+    settlement = _unlock("kent", "integrated_settlement")
+    assert settlement["answers"] and "hold_first_mayoral_election" in \
+        {m["id"] for m in settlement["answers"][0]["moves"]}
+
+
+def test_a_set_of_moves_takes_until_its_last_move_is_done_after_the_waits_before_it():
+    """Moves run side by side, but a move listed after a wait starts when the wait is over."""
+    from negotiator.options.state import finish_months
+    from negotiator.pack.load import load_pack
+    pack = load_pack(ROOT / "rules" / "english-devolution-2026")
+    by_id = {m.id: m for m in pack.moves}
+    assert finish_months(pack, [by_id["publish_assurance_framework"], by_id["demonstrate_track_record"]]) == 12
+    assert finish_months(pack, [by_id["wait_6_months"], by_id["hold_first_mayoral_election"],
+                                by_id["wait_18_months"]]) == 24

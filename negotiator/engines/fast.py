@@ -287,6 +287,7 @@ class _Context:
     def __init__(self, ev: FastEvaluator, cols: Columns, derived: dict[str, Pair], params: Mapping[str, Any],
                  none: np.ndarray):
         self.ev, self.cols, self.derived, self.params, self.none = ev, cols, derived, params, none
+        self.index: dict[str, np.ndarray] = {}  # a coded fact's column as indexes into truth tables
 
     def cond(self, cond: Cond) -> Pair:
         if isinstance(cond, Compare):
@@ -335,7 +336,10 @@ class _Context:
             if cached is None or cached[1] is not literal:
                 table = ev._table(node, engine_value(literal))
                 ev._tables[key] = cached = (table, literal, node)
-            hit = cached[0][vals.astype(np.intp) + _SHIFT]
+            index = self.index.get(node.fact)
+            if index is None:  # made once per fact, shared by every test on it
+                index = self.index[node.fact] = vals.astype(np.intp) + _SHIFT
+            hit = cached[0][index]
         return known & hit, known & ~hit
 
 
@@ -370,11 +374,13 @@ def tier_bounds(pack: Pack, rt: Mapping[str, Pair], base: int | np.ndarray, requ
     """decision.tier_bounds: the required tier rank if no undetermined requirement holds, and if all do."""
     low = np.full(n, base, dtype=np.int16) if np.isscalar(base) else base.astype(np.int16)
     high = low.copy()
+    # Ranks are never negative, so "raise to `rank` where the rule holds" is a maximum with rank * holds
+    # (integer arithmetic on the masks: no masked writes, no branches).
     for req in requirements:
         t, f = _rule(rt, req.rule, n)
-        rank = pack.tier(req.tier).rank
-        low = np.where(t & (rank > low), rank, low).astype(np.int16)
-        high = np.where(~f & (rank > high), rank, high).astype(np.int16)
+        rank = np.int16(pack.tier(req.tier).rank)
+        np.maximum(low, t * rank, out=low)
+        np.maximum(high, ~f * rank, out=high)
     return low, np.maximum(high, low)
 
 
@@ -391,24 +397,42 @@ def power_status(pack: Pack, rt: Mapping[str, Pair], current: np.ndarray, power:
                  on: date | np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """decision.power_status: the status code of a power for every column, with its required tier bounds."""
     low, high = tier_bounds(pack, rt, pack.tier(power.tier).rank, pack.requirements_by_power[power.id], n)
+    force = _in_force(power.in_force, on)
+    if force is False:
+        return np.full(n, NOT_IN_FORCE, dtype=np.int8), low, high
     any_false = np.zeros(n, dtype=bool)
-    any_unknown = np.zeros(n, dtype=bool)
+    any_known = np.ones(n, dtype=bool)
     for rid in prerequisites(pack, power):
         t, f = _rule(rt, rid, n)
         any_false |= f
-        any_unknown |= ~(t | f)
+        any_known &= t | f
     met_yes, met_no = tier_met(pack, current, low, high)
-    status = np.full(n, UNDETERMINED, dtype=np.int8)
-    status[met_no] = NEEDS_STRONGER
-    status[met_yes] = AVAILABLE
-    status[any_unknown] = UNDETERMINED
-    status[any_false] = NOT_AVAILABLE
-    force = _in_force(power.in_force, on)
-    if force is False:
-        status[:] = NOT_IN_FORCE
-    elif force is not True:
-        status[~force] = NOT_IN_FORCE
-    return status, low, high
+    # One look-up in a table of the 32 combinations instead of five masked writes.
+    index = any_false.view(np.uint8) << 3
+    index |= (~any_known).view(np.uint8) << 2
+    index |= met_yes.view(np.uint8) << 1
+    index |= met_no.view(np.uint8)
+    if force is not True:
+        index |= (~force).view(np.uint8) << 4
+    return _STATUS_TABLE[index], low, high
+
+
+def _status(out_of_force: int, any_false: int, any_unknown: int, met_yes: int, met_no: int) -> int:
+    """decision.power_status for one combination of its five conditions (the order of precedence)."""
+    if out_of_force:
+        return NOT_IN_FORCE
+    if any_false:
+        return NOT_AVAILABLE
+    if any_unknown:
+        return UNDETERMINED
+    if met_yes:
+        return AVAILABLE
+    return NEEDS_STRONGER if met_no else UNDETERMINED
+
+
+#: power_status's table: index bits, high to low, are out of force, a prerequisite false, one unknown, the
+#: tier met, the tier not met.
+_STATUS_TABLE = np.array([_status(*((i >> b) & 1 for b in (4, 3, 2, 1, 0))) for i in range(32)], dtype=np.int8)
 
 
 def package_tiers(pack: Pack, rt: Mapping[str, Pair], requested: Mapping[str, np.ndarray], n: int,
@@ -417,16 +441,20 @@ def package_tiers(pack: Pack, rt: Mapping[str, Pair], requested: Mapping[str, np
     weakest = pack.tiers[0].rank
     low = np.full(n, weakest, dtype=np.int16)
     high = low.copy()
-    for i, power in enumerate(pack.powers):
-        asked = requested.get(power.id)
-        if asked is None or not asked.any():
-            continue
+    rows = [i for i, power in enumerate(pack.powers)
+            if (asked := requested.get(power.id)) is not None and asked.any()]
+    if rows:
+        # the strongest tier among the requested powers: ranks are never negative, so a maximum over
+        # rank * asked (one array operation over every requested power at once)
+        asked_rows = np.stack([requested[pack.powers[i].id] for i in rows])
         if power_tiers is not None:
-            p_low, p_high = power_tiers[0][i], power_tiers[1][i]
+            p_low, p_high = power_tiers[0][rows], power_tiers[1][rows]
         else:
-            p_low, p_high = tier_bounds(pack, rt, pack.tier(power.tier).rank, pack.requirements_by_power[power.id], n)
-        low = np.where(asked & (p_low > low), p_low, low)
-        high = np.where(asked & (p_high > high), p_high, high)
+            bounds = [tier_bounds(pack, rt, pack.tier(pack.powers[i].tier).rank,
+                                  pack.requirements_by_power[pack.powers[i].id], n) for i in rows]
+            p_low, p_high = np.stack([b[0] for b in bounds]), np.stack([b[1] for b in bounds])
+        np.maximum(low, (p_low * asked_rows).max(axis=0), out=low)
+        np.maximum(high, (p_high * asked_rows).max(axis=0), out=high)
     pkg_low, pkg_high = tier_bounds(pack, rt, low, pack.requirements_by_power[None], n)
     return pkg_low, np.where(pkg_high > high, pkg_high, high).astype(np.int16)
 
@@ -437,11 +465,10 @@ def readiness(pack: Pack, rt: Mapping[str, Pair], n: int) -> tuple[np.ndarray, n
     best = np.zeros(n, dtype=np.float64)
     for w in pack.readiness:
         t, f = _rule(rt, w.rule, n)
-        score = score + np.where(t, w.weight, 0.0)
-        if w.weight > 0:
-            best = best + np.where(t | ~(t | f), w.weight, 0.0)
-        else:
-            best = best + np.where(t, w.weight, 0.0)
+        weight = float(w.weight)
+        score += t * weight
+        # a positive weight counts where the rule is true or unknown, i.e. not false (t and f never both hold)
+        best += (~f if w.weight > 0 else t) * weight
     return score, best
 
 

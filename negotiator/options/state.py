@@ -63,6 +63,17 @@ def decide_facts(pack: Pack, facts: dict[str, Any], on: date) -> Outcome:
     return Outcome(truths.get(pack.negotiation_rule), statuses, tier_met(pack, current, low, high), truths)
 
 
+def finish_months(pack: Pack, moves: list[Move]) -> float:
+    """How long a set of moves takes: each starts when the waits before it (in the pack's order) are over and
+    runs side by side with the others, so the set is done when the last of them is (a wait is its own months)."""
+    order = {m.id: i for i, m in enumerate(pack.moves)}
+    waited, done = 0, 0.0
+    for m in sorted(moves, key=lambda m: order.get(m.id, len(order))):
+        done = max(done, waited + max(m.months, m.wait_months or 0))
+        waited += m.wait_months or 0
+    return done
+
+
 def apply_moves(pack: Pack, profile: Profile, on: date, moves: list[Move]) -> tuple[dict[str, Any], date] | None:
     """Facts after making the moves, and the date they are made by; None where the set cannot be made.
 

@@ -2,8 +2,8 @@
 
 Every subset of the pack's moves is a candidate; a candidate unlocks the target when, with its moves
 made (facts set, months waited, preconditions met), the target is available. Answers are minimal (no
-proper subset unlocks) and ranked by total cost, then by time (moves run side by side, so the longest
-counts), then by the number of moves. When nothing unlocks, the search says why: the rules that stay
+proper subset unlocks) and ranked by total cost, then by time (moves run side by side, each after the waits
+listed before it), then by the number of moves. When nothing unlocks, the search says why: the rules that stay
 false with every move made, the facts that stay unknown, or the dates. For a place below the
 negotiation level it also proposes groupings with neighbouring councils (see neighbours.py).
 """
@@ -20,9 +20,9 @@ from ..errors import InputError, Problem, nearest
 from ..pack.ir import Move, Pack
 from ..results import MoveRef, Status, Unlock, UnlockAnswer, UnlockLine
 from ..vocab.profile import Profile
-from .state import Outcome, apply_moves, decide_facts, evaluator, facts_with
+from .state import Outcome, apply_moves, decide_facts, evaluator, facts_with, finish_months
 
-MAX_MOVES = 12  # 4,096 subsets
+MAX_MOVES = 14  # 16,384 subsets (most refused at once by a move's requires)
 
 
 def move_ref(m: Move) -> MoveRef:
@@ -55,7 +55,7 @@ def search(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3) 
             out = decide_facts(pack, facts, later)
             if _reached(target, out, requested):
                 cost = sum(m.cost for m in combo)
-                months = max(m.months for m in combo)  # moves run side by side; a wait is its own months
+                months = finish_months(pack, list(combo))  # side by side, but after the waits before them
                 found.append(((cost, months, k, sorted(ids)), sorted(ids), out))
     found.sort(key=lambda f: f[0])
     by_id = {m.id: m for m in moves}
