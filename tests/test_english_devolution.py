@@ -94,8 +94,10 @@ def test_a_round_over_todays_places_ranks_the_authorities_seeking_the_next_step(
     first = data["tranches"][0]["places"]
     assert 0 < len(first) <= 6 and not set(first) & set(data["already_devolved"])
     assert {"birmingham", "tower-hamlets"} <= set(data["not_eligible"])
-    assert "kent" in data["eligibility_undetermined"] + [pid for t in data["tranches"] for pid in t["places"]] \
-        + data["not_ready"]
+    ranked = [pid for t in data["tranches"] for pid in t["places"]]
+    assert "kent" in ranked                          # in no authority, it can ask to become one
+    assert {"cheshire-and-warrington", "cumbria", "hampshire-and-the-solent"} <= set(data["not_ready"])
+    assert ranked.index("tees-valley") < ranked.index("kent")
     md = (out / "round.md").read_text()
     sheet = md[md.index("### Cambridgeshire and Peterborough"):]
     assert "Police and crime commissioner functions, exercised by the mayor" in sheet[:2000]

@@ -1,5 +1,5 @@
-"""The command line: evaluate, explain, whatif, unlock, validate, round, england, sweep, diff, compare, check,
-test, list, schema, doc, serve; one module per command.
+"""The command line: evaluate, explain, whatif, unlock, footprints, validate, round, england, sweep, diff, compare,
+check, test, list, schema, doc, serve; one module per command.
 
 Only this package imports typer. Data goes to stdout, diagnostics to stderr.
 Exit codes: 0 done, 1 the command ran and found problems, 2 bad input or usage, 3 a bug in negotiator.
@@ -17,8 +17,8 @@ import os
 import sys
 
 from . import (  # noqa: F401 - each module registers its command
-    evaluate, explain, whatif, unlock, validate, round, england, sweep, diff, compare, check, test, list,
-    schema, doc, serve,
+    evaluate, explain, whatif, unlock, footprints, validate, round, england, sweep, diff, compare, check, test,
+    list, schema, doc, serve,
 )
 from .common import app
 

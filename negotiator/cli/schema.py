@@ -19,12 +19,15 @@ class SchemaKind(str, Enum):
     round = "round"
     diff = "diff"
     compare = "compare"
+    footprints_check = "footprints-check"
+    footprints_within = "footprints-within"
+    footprints_plan = "footprints-plan"
 
 
 @app.command()
 def schema(
-    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), result, explanation, round, diff or "
-                                                "compare."),
+    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), result, explanation, round, diff, "
+                                                "compare, or footprints-check, -within, -plan."),
     rules: Optional[str] = RulesOption,
 ) -> None:
     """Print a JSON Schema: of place profiles (for a pack's vocabulary), or of the results the commands print.
@@ -38,8 +41,9 @@ def schema(
         pack = load_pack(rules)
         data = place_schema(profile_vocabulary(pack), pack.id)
     else:
+        from ..footprints.results import SCHEMAS as FOOTPRINT_SCHEMAS
         from ..results import SCHEMAS
-        data = SCHEMAS[kind.value].model_json_schema()
+        data = {**SCHEMAS, **FOOTPRINT_SCHEMAS}[kind.value].model_json_schema()
         data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         data["title"] = f"negotiator {kind.value}"
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")

@@ -1,10 +1,10 @@
 """Joining neighbours: for a place below the negotiation level, the groupings that would reach it.
 
 Candidates are the places in the workspace whose members include the place's (its existing
-groupings), its county's councils taken together, and the smallest combinations of it with councils
-of its county or of an existing grouping, each evaluated as a grouping formed by the pack's `join`
-move, with its Census population. The Census table has no adjacency, so "neighbouring" means "in the
-same county or an existing grouping"; the report says so.
+groupings), its county's councils taken together, and the smallest combinations of it with the
+councils that border it (the ONS adjacency of negotiator/data, with declared ferry links), each
+evaluated as a grouping formed by the pack's `join` move, with its Census population. Every proposed
+combination is contiguous: its councils form one connected area (negotiator/footprints/geo.py).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date
 from .. import workspace
 from ..census import councils
 from ..errors import InputError
+from ..footprints.geo import geography
 from ..pack.ir import Pack
 from ..results import JoinOption
 from ..vocab.places import load_places
@@ -78,23 +79,29 @@ def join_options(pack: Pack, profile: Profile, on: date, limit: int = 5) -> list
             pool |= set(lp.profile.members)
             ev = decide_facts(pack, facts_with(pack, lp.profile, on, {}), on)
             add(list(lp.profile.members), f"an existing grouping: {lp.profile.name}", lp.id, ev.eligible)
+    geo = geography()
     counties = {table[c].county for c in own if table[c].county}
     for county in sorted(counties):
         mates = [c for c, row in table.items() if row.county == county]
-        pool |= set(mates)
-        add(sorted(set(mates) | set(own)), f"the councils of {county} together")
-    where = "of its county or grouping"
-    if not (pool - set(own)):  # a unitary in no grouping: its region, for want of adjacency data
-        regions = {table[c].region for c in own}
-        pool = {c for c, row in table.items() if row.region in regions}
-        where = f"of its region ({', '.join(sorted(regions))}; check they border it)"
-    candidates = sorted(pool - set(own), key=lambda c: (-getattr(table[c], f"population_{year}"), c))[:MAX_POOL]
+        if geo.contiguous(set(mates) | set(own)):
+            add(sorted(set(mates) | set(own)), f"the councils of {county} together")
+    # the councils within three steps of the place's own, nearest first, then the most populous
+    rings: dict[str, int] = {c: 0 for c in own}
+    frontier = list(own)
+    for step in (1, 2, 3):
+        frontier = sorted({n for c in frontier for n in geo.neighbours(c)} - set(rings))
+        rings.update({c: step for c in frontier})
+    where = "that border it or its partners (ONS adjacency)"
+    candidates = sorted(set(rings) - set(own),
+                        key=lambda c: (rings[c], -getattr(table[c], f"population_{year}"), c))[:MAX_POOL]
     for k in range(1, 5):
         hits = 0
         for tried, combo in enumerate(itertools.combinations(candidates, k)):
             if tried >= MAX_PER_SIZE:
                 break
             members = sorted(set(own) | set(combo))
+            if not geo.contiguous(members):
+                continue
             grouping = as_grouping(pack, profile, members, on)
             if _eligible(pack, grouping, on) is True:
                 add(members, f"with {k} council{'s' if k > 1 else ''} {where}", eligible=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import graphlib
 import hashlib
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -279,7 +280,8 @@ class _Builder:
                              f"{doc.file}")
                 self.sources.setdefault(skey, text)
             for n, d in decls.items():
-                facts[n] = d
+                # the footprints vocabulary declares facts computed from the members (negotiator/footprints)
+                facts[n] = replace(d, computed=True) if name == "footprints" else d
                 owner[n] = doc.file
         if "facts.yaml" in self.docs:
             doc = self.docs["facts.yaml"]
@@ -305,7 +307,7 @@ class _Builder:
                 if clash:
                     self.err("facts.yaml", ("extends", n, clash[0]), f"'{clash[0]}' is already a value of '{n}'")
                     continue
-                from dataclasses import replace
+
                 facts[n] = replace(base, values=base.values + tuple(ext.values),
                                    value_titles=base.value_titles + tuple(ext.values.items()))
         requests = self.meta.requests
@@ -315,7 +317,7 @@ class _Builder:
                 self.err("pack.yaml", ("requests",), f"'{requests}' must be a declared list fact with of: power",
                          nearest(requests, facts))
                 requests = None
-        from dataclasses import replace
+
         for n, d in list(facts.items()):
             if d.type == "list" and d.of == "power":
                 facts[n] = replace(d, values=tuple(self.power_ids))

@@ -500,7 +500,7 @@ def render_unlock(u, width: int = 100) -> str:
         lines.append("")
         lines += wrap(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "
                       f"{u.join_move.cost:g}; about {u.join_move.months:g} months). Groupings that would reach it "
-                      "(neighbours: councils of its county or of an existing grouping; there is no adjacency data):",
+                      "(each one connected area by the ONS adjacency of districts):",
                       "", width)
         for o in u.join:
             state = {True: "eligible", False: "not eligible", None: "eligibility undetermined"}[o.eligible]

@@ -37,6 +37,8 @@ from datetime import date
 from typing import Any, Iterable
 
 from ..errors import InputError, Problem, nearest
+from ..footprints.facts import PREFIX as FOOTPRINT
+from ..footprints.facts import footprint_facts
 from ..yamlio import Located
 from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe, months_between
 
@@ -395,6 +397,7 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
     """Every fact the pack reads, as of a date: the stated value in force, computed facts, or None (unknown)."""
     out: dict[str, Any] = {}
     requested: list[str] | None = None
+    footprint: dict[str, Any] | None = None
     if vocab.requests:
         entry = profile.entry_at(vocab.facts[vocab.requests], as_of)
         requested = list(entry.value) if entry is not None and entry.value is not None else None
@@ -411,6 +414,10 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
             out[name] = None if requested is None else len(requested)
         elif name.startswith("requested."):
             out[name] = None if requested is None else name.split(".", 1)[1] in requested
+        elif name.startswith(FOOTPRINT):
+            if footprint is None:
+                footprint = footprint_facts(frozenset(profile.members), as_of)
+            out[name] = footprint.get(name)
         elif name.endswith("@months"):
             value = out.get(name[: -len("@months")])
             out[name] = None if value is None else (NEVER_MONTHS if value == NEVER else months_between(value, as_of))

@@ -1,0 +1,101 @@
+"""Footprint results as text for people (the terminal), CSV rows, and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .results import FootprintCheck, FootprintList, FootprintPlan, Judgement
+
+MARK = {True: "✓", False: "✗", None: "?"}
+
+
+def _n(x: int) -> str:
+    return f"{x:,}"
+
+
+def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
+    verdict = {True: "QUALIFIES", False: "DOES NOT QUALIFY", None: "UNDETERMINED"}[j.qualifies]
+    lines = [f"{j.name}: {verdict}" + (f" (place {j.place})" if j.place else ""),
+             f"  {len(j.members)} councils, {_n(j.population)} people ({j.population_year} Census): "
+             + ", ".join(m.name for m in j.members)]
+    for c in j.conditions:
+        lines.append(f"  {MARK[c.met]} {c.rule}: {c.statement} [{c.source}]")
+    if brief:
+        return lines
+    if len(j.parts) > 1:
+        lines.append("  Separate parts: " + "; ".join(", ".join(p) for p in j.parts))
+    for o in j.overlap:
+        lines.append(f"  Overlap: {o.council.name} is in {o.authority_name} (since {o.since})")
+    if j.islands:
+        lines.append("  Strands: " + ", ".join(f"{c.name} ({_n(c.population)})" for c in j.islands)
+                     + " (no free neighbour left)")
+    else:
+        lines.append("  Strands no neighbour.")
+    for c in j.alignment:
+        lines.append(f"  {MARK[c.met]} {c.rule}: {c.statement} [{c.source}]")
+    police = [a for a in j.areas if a.kind == "police"]
+    fire = [a for a in j.areas if a.kind == "fire"]
+    for label, areas, fact in (("Police force areas", police, "footprint.police_whole_percent"),
+                               ("Fire and rescue authority areas", fire, "footprint.fire_whole_percent")):
+        lines.append(f"  {label} ({j.facts.get(fact)}% of its people in areas it holds whole): "
+                     + "; ".join(f"{a.title} {'whole' if a.whole else f'{a.inside} of {a.districts} districts'}"
+                                 for a in areas))
+    split = [a for a in j.areas if a.kind == "county" and not a.whole]
+    if split:
+        lines.append("  Splits county areas: " + "; ".join(f"{a.title} ({a.inside} of {a.districts})" for a in split))
+    for f in j.unlocks:
+        lines.append(f"  {f.title}: " + (", ".join(f.available) if f.available else "no power available"))
+    return lines
+
+
+def _fit(lines: list[str], width: int = 100) -> str:
+    """Each line wrapped to the width, continuation lines indented under its start."""
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent + "    ",
+                             break_on_hyphens=False) or [""]
+    return "\n".join(out) + "\n"
+
+
+def render_check(r: FootprintCheck) -> str:
+    head = [f"Footprints under {r.pack.id} {r.pack.version} as of {r.as_of}", ""]
+    body: list[str] = []
+    for j in r.footprints:
+        body += judgement_lines(j) + [""]
+    return _fit(head + body)
+
+
+def render_list(r: FootprintList) -> str:
+    lines = [f"Contiguous groupings within {r.within} under {r.pack.id} as of {r.as_of}"
+             + (f" giving {r.power}" if r.power else ""),
+             f"{len(r.councils)} councils not yet in an authority; {_n(r.examined)} groupings examined"
+             + ("" if r.complete else " (not every grouping: the size limit stopped some)") + ".", ""]
+    if not r.councils:
+        lines.append(f"Every council of {r.within} is in a strategic authority on this date.")
+    elif not r.footprints:
+        lines.append("No grouping reaches the pack's conditions.")
+    for i, j in enumerate(r.footprints, 1):
+        lines += [f"{i}. " + judgement_lines(j, brief=True)[0]] + judgement_lines(j, brief=True)[1:]
+        lines.append(f"   strands {len(j.islands)}; police {j.facts.get('footprint.police_whole_percent')}%, "
+                     f"fire {j.facts.get('footprint.fire_whole_percent')}% in whole areas")
+        lines.append("")
+    return _fit(lines)
+
+
+def render_plan(r: FootprintPlan) -> str:
+    lines = [f"A plan for {r.within} under {r.pack.id} as of {r.as_of}",
+             f"Solver {r.solver}: {r.status}" + (" (proved optimal)" if r.optimal else " (not proved optimal)")
+             + f". Objective: {r.objective}.",
+             f"Covers {_n(r.people_covered)} of {_n(r.people_free)} people in councils not yet in an authority.", ""]
+    for i, j in enumerate(r.footprints, 1):
+        lines += [f"{i}. " + judgement_lines(j, brief=True)[0]] + judgement_lines(j, brief=True)[1:] + [""]
+    if r.unplaced:
+        lines.append("Cannot be placed:")
+        for u in r.unplaced:
+            lines.append(f"- {u.council.name} ({_n(u.council.population)}): {u.reason}"
+                         + (f" [{u.rule}]" if u.rule else ""))
+        lines.append("")
+    if r.alternatives:
+        lines.append(f"{len(r.alternatives)} distinct alternatives (footprints by their members) in the JSON report.")
+    return _fit(lines)
