@@ -11,6 +11,7 @@ neutralised. The four files are replaced as a set (atomic.py).
 from __future__ import annotations
 
 import csv
+import re
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,7 @@ def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
         return shared["ctx"]
 
     def markdown():
-        yield to_markdown(r, view())
+        yield from markdown_chunks(r, view())
 
     files = {
         "round.json": json_chunks(r, indent),
@@ -110,10 +111,31 @@ def _context(r: Round) -> dict:
 
 
 def to_markdown(r: Round, context: dict | None = None) -> str:
-    text = _env("md").get_template("round.md.j2").render(**(context or _context(r)))
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.rstrip("\n") + "\n"
+    return "".join(markdown_chunks(r, context))
+
+
+_NEWLINES = re.compile(r"(\n+)")
+
+
+def markdown_chunks(r: Round, context: dict | None = None) -> Iterator[str]:
+    """round.md as the template renders it, with runs of blank lines closed up to one and a single newline
+    at the end; streamed, so a round of any size is never held whole in memory."""
+    pending = 0  # newlines seen and not yet written: a run is written, at most two of it, when text follows
+    for chunk in _env("md").get_template("round.md.j2").generate(**(context or _context(r))):
+        out = []
+        for part in _NEWLINES.split(chunk):
+            if not part:
+                continue
+            if part[0] == "\n":
+                pending += len(part)
+            else:
+                if pending:
+                    out.append("\n" * min(pending, 2))
+                    pending = 0
+                out.append(part)
+        if out:
+            yield "".join(out)
+    yield "\n"
 
 
 def _chip(status: str) -> Markup:
