@@ -416,7 +416,6 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
     every place that includes it), so a round's conflicts grow with its places and their councils, never
     with pairs of places. Places are listed in the order the round took them (by tranche, then id).
     """
-    table = councils()
     by_council: dict[str, list[str]] = {}
     for pid in ids:
         for code in members[pid]:

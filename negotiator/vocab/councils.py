@@ -56,11 +56,11 @@ unknown (None), never a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from ..census import SOURCE as CENSUS_TABLE_SOURCE
 from ..census import councils as census_table

@@ -251,8 +251,9 @@ def _exists_line(lifespan: tuple) -> list[str]:
 
 def _dated_profile(reg, pid: str, name: str, kind: str | None, kind_source: str, codes: list[str], what: str,
                    notes: list[str], lifespan: tuple, on: date) -> str:
-    lines = [HEADER.rstrip("\n"), f"# The set as of {on.isoformat()} (negotiator england --as-of); the council register "
-             "gives each council's dates, kind and area.", f"id: {pid}", f"name: {_q(name)}"]
+    comment = (f"# The set as of {on.isoformat()} (negotiator england --as-of); the council register gives each "
+               "council's dates, kind and area.")
+    lines = [HEADER.rstrip("\n"), comment, f"id: {pid}", f"name: {_q(name)}"]
     lines += _exists_line(lifespan)
     if kind is not None:
         lines.append(f"kind: {kind}")
@@ -266,8 +267,9 @@ def _dated_profile(reg, pid: str, name: str, kind: str | None, kind_source: str,
             if counts[y] is not None:
                 lines.append(f"  - {{value: {counts[y]}, from: {day.isoformat()}, source: {_q(f'ONS Census {y}' + summed)}}}")
     else:
-        notes = notes + ["Population unknown: the bundled Census table has no count for this area (a council "
-                         "abolished before 2021 whose successor also covers other councils)."]
+        unknown = ("Population unknown: the bundled Census table has no count for this area (a council abolished "
+                   "before 2021 whose successor also covers other councils).")
+        notes = [*notes, unknown]
     lines += ["members: [" + ", ".join(sorted(codes)) + "]", "sources:", f"  - {_q(kind_source)}",
               f"  - {_q('members: ' + what + ' (the council register, negotiator/data/councils.yaml)')}"]
     if notes:
