@@ -159,10 +159,21 @@ def parse_date(value: Optional[str], option: str = "--as-of") -> Optional[date]:
         raise InputError([Problem(option, f"'{value}' is not a date like 2011-03-01")]) from None
 
 
-def out_folder(out: Path) -> Path:
-    """`--out`: a folder (made if missing); a file in its place is bad input."""
+def out_option(help: str, required: bool = True) -> Any:
+    """`--out FOLDER`, taken as text so that an empty value is seen (a Path would make it '.')."""
+    return typer.Option(... if required else None, "--out", "-o", metavar="FOLDER", help=help)
+
+
+def out_folder(text: str, kind: str, inputs: Any = ()) -> Path:
+    """`--out`: a folder named (made if missing) that holds nothing but an earlier set of the command `kind`
+    and none of its `inputs` (atomic.check_out raises RefusedFolder, an OSError, otherwise)."""
+    from ..atomic import check_out
+    if not text.strip():
+        raise InputError([Problem("--out", "is empty: name a folder for the files")])
+    out = Path(text)
     if out.exists() and not out.is_dir():
-        raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        raise InputError([Problem(text, "--out must be a folder, but a file is there")])
+    check_out(out, kind, [str(i) for i in inputs if i is not None])
     return out
 
 

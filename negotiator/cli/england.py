@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
 
-from .common import RulesOption, app, line, out_folder, parse_date
+from .common import RulesOption, app, line, out_folder, out_option, parse_date
 
 
 @app.command()
 def england(
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the generated place profiles."),
+    out: str = out_option("Folder for the generated place profiles."),
     rules: Optional[str] = RulesOption,
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="Only the councils and county areas that exist on this date (the "
@@ -35,8 +34,9 @@ def england(
     from ..vocab.places import load_places
     ws = workspace.current()
     pack = load_pack(rules)
+    inputs = [ws.places, pack.root]
+    folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
-    out_folder(out)
     left_out = []
     if as_of is None:
         files = england_files({lp.id: lp.profile.members for lp in bundled})
@@ -46,7 +46,7 @@ def england(
         kept, left_out = on_date(bundled, on)
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
         files = england_files(members, on)
-    write_set(out, files)
+    write_set(folder, files, kind="england", inputs=inputs)
     if left_out:
         line(f"{len(left_out)} bundled place(s) not existing on {as_of}, left out of a round of that date: "
              f"{', '.join(lo.name for lo in left_out)}", err=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 from .. import workspace
 from ..pack.ir import Pack
@@ -38,6 +40,14 @@ def catalogue(pack: Pack) -> Catalogue:
                          for o in pack.obligations],
         )
     return found
+
+
+def pack_in_force_note(pack: Pack, on: date) -> str | None:
+    """None when the pack is in force on the date; otherwise a sentence saying it was not."""
+    if on >= pack.effective:
+        return None
+    return (f"rule pack {pack.id} takes effect on {pack.effective.isoformat()}: on {on.isoformat()} it was not in "
+            "force, so what follows is what it would conclude, not what applied then")
 
 
 def pack_ref(pack: Pack) -> PackRef:

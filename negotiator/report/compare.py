@@ -203,6 +203,7 @@ def to_html(c: Comparison) -> str:
     return _env("html").get_template("compare.html.j2").render(**_context(c))
 
 
-def write_compare(c: Comparison, out: Path) -> list[Path]:
+def write_compare(c: Comparison, out: Path, inputs=()) -> list[Path]:
     """compare.json, compare.md and compare.html in `out`, replacing an earlier set as a whole."""
-    return write_set(out, {"compare.json": dump(c, 2), "compare.md": to_markdown(c), "compare.html": to_html(c)})
+    return write_set(out, {"compare.json": dump(c, 2), "compare.md": to_markdown(c), "compare.html": to_html(c)},
+                     kind="compare", inputs=inputs)

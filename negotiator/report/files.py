@@ -27,12 +27,13 @@ from . import charts
 from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
 
 
-def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
+def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> list[Path]:
     """Write the four reports into `out`, replacing any earlier set as a whole.
 
     Each file is produced while it is written (round.json place by place, round.html as the template
     renders), so a round of thousands of places never holds the four files in memory at once; the
-    bytes are those of to_json, to_markdown, to_csv and to_html.
+    bytes are those of to_json, to_markdown, to_csv and to_html. `out` must not hold anything but an
+    earlier round's reports, nor any of `inputs` (atomic.write_set).
     """
     shared: dict = {}
 
@@ -50,7 +51,7 @@ def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
         "round.csv": csv_chunks(r),
         "round.html": html_chunks(r, view),
     }
-    return write_set(out, files)
+    return write_set(out, files, kind="round", inputs=inputs)
 
 
 def to_json(r: Round, indent: int | None = None) -> str:

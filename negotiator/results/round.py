@@ -112,6 +112,8 @@ class Round(_R):
     format_version: str = FORMAT_VERSION
     round: RoundInfo
     pack: PackRef
+    pack_in_force: bool = True
+    pack_in_force_note: Optional[str] = None
     engine: str
     tranches: list[Tranche]
     timetable: list[TrancheTime] = Field(default_factory=list)

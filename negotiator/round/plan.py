@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
-from ..decide.catalogue import catalogue, pack_ref
+from ..decide.catalogue import catalogue, pack_in_force_note, pack_ref
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..results import (
@@ -239,7 +239,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                         gate=gate, timetable_note=timetable_note,
                         financial_envelope_a_year=config.financial_envelope_gbp_m, envelope_note=envelope_note,
                         notes=list(policy.notes)),
-        pack=pack_ref(pack), engine=engine,
+        pack=pack_ref(pack), pack_in_force=pack_in_force_note(pack, config.date) is None,
+        pack_in_force_note=pack_in_force_note(pack, config.date), engine=engine,
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
                         score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid])
