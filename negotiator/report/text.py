@@ -16,7 +16,7 @@ from ..results import (
 )
 from ..vocab.facts import NEVER, months_between
 from .fit import fit
-from .view import fmt, gbp, models_text, scope_sentence, words
+from .view import fmt, gbp, mark_assumptions, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
@@ -77,7 +77,7 @@ class _Renderer:
         if step.missing:
             out += self.wrap(f"missing: {', '.join(step.missing)}", indent + "    ")
         if step.failed:
-            out += self.wrap(f"fails on: {'; '.join(step.failed)}", indent + "    ")
+            out += self.wrap(f"fails on: {mark_assumptions(self.cat, '; '.join(step.failed))}", indent + "    ")
         out += self.wrap(self.cite(self.cat.cite(info.source)), indent + "    ")
         return out
 
@@ -115,14 +115,16 @@ class _Renderer:
 
     def why(self, p: PowerResult) -> list[str]:
         tier = self.cat.tier(p.required_tier)
+        info = self.cat.powers[p.id]
+        judged = " (a tier the pack assigns by judgment)" if info.tier_judgment and p.required_tier == info.tier else ""
         if p.status == Status.available:
-            text = f"needs {self.tier_words(p.required_tier)}: met"
+            text = f"needs {self.tier_words(p.required_tier)}{judged}: met"
             for rule in p.conditions:
                 text += f"; {tier.conditions[rule]}"
             return self.wrap(text, "")
         if p.status == Status.needs_stronger_accountability:
             raised = f" (raised by {', '.join(p.raised_by)})" if p.raised_by else ""
-            text = f"needs {self.tier_words(p.required_tier)}{raised}: {models_text(p.models)} would do"
+            text = f"needs {self.tier_words(p.required_tier)}{raised}{judged}: {models_text(p.models)} would do"
             for rule in p.conditions:
                 text += f"; {tier.conditions[rule]}"
             return self.wrap(text, "")

@@ -13,7 +13,9 @@ from ..pack.ir import Pack
 from ..results import (
     FORMAT_VERSION, Cause, Diff, PlaceChange, PowerChange, Round, RoundRef, Step, StepChange,
 )
-from .causes import Found, State, budget_values, find_causes, pack_loader, state_of
+from .causes import (
+    Found, State, budget_values, find_causes, pack_loader, round_state, state_of, tranche_causes,
+)
 
 MAX_BYTES = 1 << 30
 
@@ -211,6 +213,11 @@ def diff_rounds(old: Round, new: Round) -> Diff:
         note = (f"rule pack {new.pack.id} cannot be loaded here ({exc.problems[0].message}), so the causes of "
                 "the changes are not found; the rules whose truth changed are named")
     packs = pack_loader(pack_new) if pack_new is not None else None
+    moved: dict[str, list[Cause]] = {}
+    if pack_new is not None:
+        moved, why = tranche_causes(round_state(old, pack_old), round_state(new, pack_new),
+                                    {p.id: p.name for p in new.places}, packs)
+        note = note or (f"{why}, so the causes of tranche changes are not found" if why else None)
     changes = []
     for pid in sorted(set(old_places) & set(new_places)):
         a, b = old_places[pid], new_places[pid]
@@ -219,6 +226,7 @@ def diff_rounds(old: Round, new: Round) -> Diff:
         c = place_change(pid, b.name, a.evaluation, b.evaluation, *states, packs=packs)
         if a.tranche != b.tranche:
             c.tranche = [a.tranche, b.tranche]
+            c.tranche_causes = moved.get(pid, [])
         if c.model_dump(exclude_defaults=True).keys() - {"place", "name"}:
             changes.append(c)
     return Diff(**refs, parameters=params, config=config, changes=changes, note=note)
