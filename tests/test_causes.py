@@ -14,14 +14,20 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import PACK, ROOT, TEST_PACK, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import PACK, ROOT, TEST_PACK, cli
 from negotiator.check.sampling import profiles
 from negotiator.decide.decision import decide
 from negotiator.pack.load import load_pack
-from negotiator.round.causes import changed_inputs, outcome, pack_loader, state_of, with_input
+from negotiator.round.causes import (
+    changed_inputs,
+    outcome,
+    pack_loader,
+    state_of,
+    with_input,
+)
 from negotiator.round.diff import place_change
 from negotiator.web.app import create_app
 

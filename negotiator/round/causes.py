@@ -19,13 +19,19 @@ the evaluations' own facts; it first checks that it reproduces both evaluations,
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 from ..decide.budget import budget_result
-from ..decide.decision import package_tiers, power_status, prerequisites, requirements_for
+from ..decide.decision import (
+    package_tiers,
+    power_status,
+    prerequisites,
+    requirements_for,
+)
 from ..decide.readiness import readiness
 from ..engines.python import PythonEvaluator
 from ..engines.semantics import engine_facts
@@ -141,7 +147,7 @@ def outcome(s: State) -> dict[Key, Any]:
     out[("readiness",)] = readiness(pack, truths).score if pack.readiness else None
     if pack.budget is not None:
         shim = SimpleNamespace(pack=pack, profile=_Stated(s.stated), as_of=s.on)
-        for k, v in budget_values(budget_result(shim, powers)).items():
+        for k, v in budget_values(budget_result(shim, powers)).items():  # type: ignore[arg-type]  # duck-typed
             out[("budget", k)] = v
     out[("truths",)] = truths
     return out
@@ -261,7 +267,7 @@ def rule_inputs(pack: Pack, rid: str, memo: dict[str, frozenset[Input]]) -> froz
         if f.endswith(MONTHS_SUFFIX):
             out |= {("fact", f.removesuffix(MONTHS_SUFFIX)), ("date", "months")}
         elif f.startswith("requested.") or f == "requested_count":
-            out.add(("fact", requests))
+            out.add(("fact", requests or ""))
         else:
             out.add(("fact", f))
     out |= {("parameter", name) for name, _value in params}
@@ -390,8 +396,10 @@ def _tranches(s: RoundState) -> dict[str, int]:
     from .plan import select
     ids = sorted(s.places)
     config = SimpleNamespace(capacity=s.capacity, already_devolved=list(s.devolved))
-    sel = select(s.pack, config, ids, {pid: s.places[pid][2] for pid in ids},
-                 {pid: s.places[pid][0] for pid in ids}, {pid: s.places[pid][1] for pid in ids})
+    members = {pid: s.places[pid][2] for pid in ids}
+    gates = {pid: s.places[pid][0] for pid in ids}
+    population = {pid: s.places[pid][1] for pid in ids}
+    sel = select(s.pack, config, ids, members, gates, population)  # type: ignore[arg-type]  # reads capacity, already_devolved
     return sel.tranche_of
 
 
