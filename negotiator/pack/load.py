@@ -745,6 +745,9 @@ class _Builder:
             out.update(other_title=o.title, other_source=o.source,
                        other_count_param=self._param_ref("round.yaml", path + ("other_negotiations", "count"), o.count),
                        other_share_param=self._param_ref("round.yaml", path + ("other_negotiations", "share"), o.share))
+            if o.tranches is not None:
+                out["other_tranches_param"] = self._param_ref("round.yaml", path + ("other_negotiations", "tranches"),
+                                                              o.tranches)
         return RoundPolicy(notes=tuple(r.notes), **out)
 
     def _readiness(self) -> tuple[Weight, ...]:

@@ -152,7 +152,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                 why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
                         "which rank higher")
             elif t > 1:
-                why += f"; earlier tranches are full ({capacity} places each)"
+                why += "; earlier tranches are full"
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -336,15 +336,22 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
     # The centre's capacity is a ceiling: other negotiations it runs at the same time use part of it.
     capacity = config.capacity
     capacity_note = f"at most {config.capacity} negotiations at once"
+    reduced = None  # how many tranches the other negotiations run alongside (None: every one)
     if policy.other_count_param and policy.other_share_param:
         count = float(param[policy.other_count_param].value)
         share = float(param[policy.other_share_param].value)
         used = math.ceil(count * share)
         capacity = max(1, config.capacity - used)
+        if policy.other_tranches_param:
+            reduced = int(param[policy.other_tranches_param].value)
+        first = "the first tranche" if reduced == 1 else f"the first {reduced} tranches"
+        during = "" if reduced is None else f" in {first} ({policy.other_tranches_param}), all {config.capacity} after"
         capacity_note = (f"at most {config.capacity} negotiations at once; {policy.other_title} ({fmt_num(count)}, "
                          f"each counted as {fmt_num(share)} of a place negotiation) use {used}, leaving {capacity} "
-                         "for places")
-    tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), capacity)
+                         f"for places{during}")
+    full = config.capacity
+    tranches, tranche_of, deferred_by = _tranches(
+        ranked, dict(members), lambda n: capacity if reduced is None or n < reduced else full)
     return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
                      why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
                      deferred_by)
@@ -354,8 +361,10 @@ def fmt_num(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int):
-    """Fill tranches in rank order up to capacity; a place sharing a council with one already in the tranche waits."""
+def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int | Callable[[int], int]):
+    """Fill tranches in rank order up to capacity (a number, or one for each tranche: 0 is the first); a place
+    sharing a council with one already in the tranche waits."""
+    capacity_of = capacity if callable(capacity) else (lambda _n, c=capacity: c)
     tranches: list[list[str]] = []
     tranche_of: dict[str, int] = {}
     deferred_by: dict[str, list[str]] = {}
@@ -366,7 +375,7 @@ def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: 
         carried: list[str] = []
         for pid in remaining:
             clash = sorted({taken[c] for c in members[pid] if c in taken})
-            if clash or len(current) >= capacity:
+            if clash or len(current) >= capacity_of(len(tranches)):
                 carried.append(pid)
                 deferred_by.setdefault(pid, []).extend(clash)
             else:
