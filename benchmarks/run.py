@@ -1,38 +1,41 @@
 """Benchmarks of speed at scale: the evaluators, rounds, check, sweep and a cold command. Run by hand.
 
-    .venv/bin/python benchmarks/run.py            # a table
-    .venv/bin/python benchmarks/run.py --json     # one JSON object
+    .venv/bin/python benchmarks/run.py                 # a table
+    .venv/bin/python benchmarks/run.py --json          # one JSON object
+    .venv/bin/python benchmarks/run.py --quick         # fewer runs and no 30,000-place round (a smoke run)
 
-Evaluators: the same synthetic profiles (drawn, seeded, from the value classes
-of the bundled pack, as benchmarks/engines.py draws them) through the
-plain-Python evaluator (all of them), durable-rules (a seeded subsample, whose
-rate is extrapolated: its rate does not depend on the sample) and the fast
-path. `fast_per_s` is the rate of deciding columns that are already built
-(every rule, then every power's status and tiers, the package's tier and
-eligibility), as `check` and sweeps use it; `fast_with_columns_per_s` also
-counts building the columns from per-profile dicts. `identical` compares every
-rule's conclusion across all three.
+Every figure is the median of `--runs` runs (five by default), given with its spread (least and most) in
+`spread`; the machine's load average is reported before and after, since a shared machine's timings vary.
 
-Commands run as child processes; their CPU time (user + system) and peak RSS
-are those /usr/bin/time -v reports.
-The whole-England set is generated with `negotiator england`; the 3,000-place
-set replicates it with distinct ids. Rounds use `--engine fast` (and, for
-comparison, the default durable-rules). The cold `evaluate` is the least CPU of
-several runs with compiled bytecode and a warm pack cache (the state after the
-first run), and once more with an empty cache; `--instructions` also counts its
-instructions with valgrind, a figure that does not depend on the machine's load.
-Timings on a shared machine vary: the load average is reported with them.
+Evaluators, from the same input: synthetic profiles (drawn, seeded, from the value classes of the bundled
+pack, as `check --exhaustive` draws them) as per-profile dicts. durable-rules converts each dict to its
+own input and decides one profile at a time (timed on a seeded subsample: its rate is per profile);
+the fast path builds its columns from the same dicts and decides them all at once
+(`fast_from_dicts_vs_durable`). `fast_decide_per_s` is the fast path deciding columns already built, as
+`check` and sweeps use it, reported apart. `identical` compares decisions, not only rules: every rule's
+truth, each power's status and required tiers, the package's tiers and whether the place's tier meets
+them, for every profile of the subsample, durable-rules (with decide/decision.py) against the fast path.
+
+Commands run as child processes of the installed `negotiator` beside this Python, with the installed
+package compiled to bytecode first; their CPU time (user + system), wall time and peak RSS are what
+/usr/bin/time -v reports. Rounds run on synthetic sets that vary: the whole-England set (`negotiator
+england` plus places/) cycled, each copy with its own id and its populations scaled by a seeded factor,
+so no two copies are alike and no content cache is hit; `round_growth_exponent` is the slope of
+log(CPU) against log(places) over the sizes run. `england_with_reports_s` is the wall time of
+`negotiator england` followed by its round with all four reports.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,7 +47,7 @@ BIN = Path(sys.executable).parent / "negotiator"
 CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
 
 
-def child(args: list[str], env: dict | None = None) -> tuple[float, float, float]:
+def child(args: list, env: dict | None = None) -> tuple[float, float, float]:
     """CPU seconds (user + system), wall seconds and peak RSS (MiB) of a command, from /usr/bin/time -v."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         proc = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *map(str, args)], cwd=ROOT,
@@ -63,10 +66,37 @@ def child(args: list[str], env: dict | None = None) -> tuple[float, float, float
     return cpu, wall, int(fields["Maximum resident set size (kbytes)"]) / 1024
 
 
-def engines(profiles_n: int, durable_n: int) -> dict:
+class Figures:
+    """Medians of repeated measurements, with their spread and how many runs each is of."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+        self.spread: dict = {}
+        self.runs: dict = {}
+
+    def median(self, key: str, samples: list[float], digits: int = 2) -> float:
+        value = round(statistics.median(samples), digits)
+        self.values[key] = value
+        self.spread[key] = [round(min(samples), digits), round(max(samples), digits)]
+        self.runs[key] = len(samples)
+        return value
+
+    def command(self, prefix: str, args: list, runs: int, env: dict | None = None, wall_key: bool = True) -> None:
+        """`prefix`_s (CPU), `prefix`_wall_s and `prefix`_peak_rss_mb of a command, each a median of `runs`."""
+        samples = [child(args, env) for _ in range(runs)]
+        self.median(f"{prefix}_s", [s[0] for s in samples])
+        if wall_key:
+            self.median(f"{prefix}_wall_s", [s[1] for s in samples])
+        self.median(f"{prefix}_peak_rss_mb", [s[2] for s in samples], 0)
+
+
+def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
+    import numpy as np
+
     from negotiator.check.space import Space
+    from negotiator.decide.decision import package_tiers, power_status, tier_met
     from negotiator.engines import evaluator_for
-    from negotiator.engines.fast import fast_evaluator, unpack
+    from negotiator.engines.fast import STATUS_NAMES, fast_evaluator
     from negotiator.engines.semantics import engine_facts
     from negotiator.pack.load import load_pack
 
@@ -75,108 +105,159 @@ def engines(profiles_n: int, durable_n: int) -> dict:
     facts = space.status_facts
     domains, _ = space.space(facts)
     rng = random.Random(2010)
-    profiles = [engine_facts(space.complete({f: rng.choice(d) for f, d in zip(facts, domains)},
-                                            rng.choice(space.request_classes)))
-                for _ in range(profiles_n)]
+    chosen = [space.complete({f: rng.choice(d) for f, d in zip(facts, domains)}, rng.choice(space.request_classes))
+              for _ in range(profiles_n)]
+    profiles = [engine_facts(p) for p in chosen]
     sample = sorted(random.Random(7).sample(range(profiles_n), min(durable_n, profiles_n)))
-    python, durable, fast = evaluator_for(pack, "python"), evaluator_for(pack, "durable"), fast_evaluator(pack)
-    durable.truths(profiles[0])  # compile and register outside the timing
+    on = pack.effective
+    off = frozenset(pack.rules) - pack.rules_in_force(on)
+    durable, python, fast = evaluator_for(pack, "durable"), evaluator_for(pack, "python"), fast_evaluator(pack)
+    durable.truths(profiles[0], off)  # compile and register outside the timing
 
-    t = time.process_time()
-    by_python = [python.truths(p) for p in profiles]
-    python_s = time.process_time() - t
+    durable_rates, python_rates, from_dicts_rates, decide_rates = [], [], [], []
+    by_durable: list = []
+    out = None
+    for _ in range(runs):
+        t = time.process_time()
+        by_durable = [durable.truths(profiles[i], off) for i in sample]
+        durable_rates.append(len(sample) / (time.process_time() - t))
+        t = time.process_time()
+        for i in sample:
+            python.truths(profiles[i], off)
+        python_rates.append(len(sample) / (time.process_time() - t))
+        t = time.process_time()
+        cols = fast.columns(profiles)
+        out = fast.decide(cols, on)
+        from_dicts_rates.append(profiles_n / (time.process_time() - t))
+        t = time.process_time()
+        fast.decide(cols, on)
+        decide_rates.append(profiles_n / (time.process_time() - t))
 
-    t = time.process_time()
-    by_durable = [durable.truths(profiles[i]) for i in sample]
-    durable_s = time.process_time() - t
+    identical = True
+    for k, i in enumerate(sample):
+        truths = by_durable[k]
+        if out.truths(i) != truths:
+            identical = False
+            break
+        current = pack.tier_of_model(chosen[i].get(pack.model_fact))
+        for j, power in enumerate(pack.powers):
+            status, low, high, _unknown, _missing = power_status(pack, truths, current, power, on)
+            if (STATUS_NAMES[out.statuses[j, i]] != status.value
+                    or (out.power_low[j, i], out.power_high[j, i]) != (low.rank, high.rank)):
+                identical = False
+        requested = [p.id for p in pack.powers if chosen[i].get(f"requested.{p.id}")]
+        low, high = package_tiers(pack, truths, requested)
+        met = tier_met(pack, current, low, high)
+        if ((out.package_low[i], out.package_high[i]) != (low.rank, high.rank)
+                or (bool(out.meets[0][i]), bool(out.meets[1][i])) != (met is True, met is False)):
+            identical = False
+    durable_per_s = fig.median("durable_per_s", durable_rates, 0)
+    fig.median("fast_from_dicts_per_s", from_dicts_rates, 0)
+    fig.median("fast_decide_per_s", decide_rates, 0)
+    fig.median("python_per_s", python_rates, 0)
+    fig.median("fast_from_dicts_vs_durable", [f / d for f, d in zip(from_dicts_rates, durable_rates)], 1)
+    fig.median("fast_vs_durable", [f / d for f, d in zip(decide_rates, durable_rates)], 1)
+    # the names earlier runs used, kept so figures can be compared across versions
+    fig.values["fast_per_s"] = fig.values["fast_decide_per_s"]
+    fig.values["fast_with_columns_per_s"] = fig.values["fast_from_dicts_per_s"]
+    fig.values["fast_with_columns_vs_durable"] = fig.values["fast_from_dicts_vs_durable"]
+    fig.values.update(
+        profiles=profiles_n, durable_profiles=len(sample), identical=bool(identical and np.all(out.n == profiles_n)),
+        engines_note=f"durable-rules timed on a seeded subsample of {len(sample):,} of the {profiles_n:,} profiles "
+                     "(its rate is per profile); the fast path from the same dicts (columns built, then decided) "
+                     "and from columns already built (fast_decide_per_s); identical compares the decisions of "
+                     "the subsample")
 
-    t = time.process_time()
-    cols = fast.columns(profiles)
-    columns_s = time.process_time() - t
-    t = time.process_time()
-    out = fast.decide(cols, pack.effective)
-    fast_s = time.process_time() - t
-    by_fast = unpack(out.rules, profiles_n, list(by_python[0]))
 
-    identical = by_fast == by_python and all(by_durable[k] == by_python[i] for k, i in enumerate(sample))
-    durable_per_s = len(sample) / durable_s
-    fast_per_s = profiles_n / fast_s
-    return {
-        "profiles": profiles_n,
-        "durable_profiles": len(sample),
-        "durable_note": f"durable-rules timed on a seeded subsample of {len(sample):,} of the {profiles_n:,} profiles; "
-                        "its rate is per profile, so the subsample's rate is its rate on all of them",
-        "durable_per_s": round(durable_per_s),
-        "python_per_s": round(profiles_n / python_s),
-        "fast_per_s": round(fast_per_s),
-        "fast_with_columns_per_s": round(profiles_n / (fast_s + columns_s)),
-        "fast_vs_durable": round(fast_per_s / durable_per_s, 1),
-        "fast_with_columns_vs_durable": round(profiles_n / (fast_s + columns_s) / durable_per_s, 1),
-        "identical": identical,
-    }
-
-
-def replicate(sources: list[Path], out: Path, count: int) -> None:
-    """`count` places: the sources, then copies of them with distinct ids."""
+def synthetic(sources: list[Path], out: Path, count: int, seed: int = 2011) -> None:
+    """`count` places cycled from `sources`: each copy with its own id and populations scaled by its own factor."""
     out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    texts = [f.read_text(encoding="utf-8") for f in sources]
     made, k = 0, 0
     while made < count:
-        for f in sources:
+        for text in texts:
             if made >= count:
                 break
-            text = f.read_text()
             pid = re.search(r"^id: (\S+)$", text, re.M).group(1)
-            new = pid if k == 0 else f"{pid}-copy-{k}"
-            (out / f"{new}.yaml").write_text(re.sub(r"^id: \S+$", f"id: {new}", text, count=1, flags=re.M))
+            new = pid if k == 0 else f"{pid}-v{k}"
+            body = re.sub(r"^id: \S+$", f"id: {new}", text, count=1, flags=re.M)
+            if k:
+                factor = rng.uniform(0.5, 1.6)
+                body = re.sub(r"(\{value: )(\d+)(, from: [^}]*source: \"ONS Census)",
+                              lambda m: f"{m[1]}{round(int(m[2]) * factor)}{m[3]}", body)
+            (out / f"{new}.yaml").write_text(body, encoding="utf-8")
             made += 1
         k += 1
 
 
-def commands(tmp: Path, cold_runs: int, with_durable: bool, instructions: bool = False) -> dict:
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "negotiator")], check=True,
+def installed_package() -> Path:
+    found = subprocess.run([sys.executable, "-c", "import negotiator, os; print(os.path.dirname(negotiator.__file__))"],
+                           cwd="/", capture_output=True, text=True, check=True)
+    return Path(found.stdout.strip())
+
+
+def commands(fig: Figures, tmp: Path, runs: int, sizes: list[int], with_durable: bool, cold_runs: int,
+             instructions: bool) -> None:
+    # compile the package the commands import (the installed copy, not this checkout's sources)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(installed_package())], check=True,
                    stdout=subprocess.DEVNULL)
-    out: dict = {}
-    england = tmp / "england"
-    child([BIN, "england", "--out", england])
     places = ROOT / "places"
-    n_england = len(list(england.glob("*.yaml"))) + len(list(places.glob("*.yaml")))
-    out["england_places"] = n_england
 
-    def round_(folders, engine):
-        return child([BIN, "round", *folders, "--config", CONFIG, "--out", tmp / f"round-{engine}", "-q",
-                      "--engine", engine])
-
-    cpu, wall, rss = round_([england, places], "fast")
-    out.update(round_england_s=round(cpu, 2), round_england_wall_s=round(wall, 2), round_england_peak_rss_mb=round(rss))
-    big = tmp / "places-3000"
-    replicate(sorted(england.glob("*.yaml")) + sorted(places.glob("*.yaml")), big, 3000)
-    cpu, wall, rss = round_([big], "fast")
-    out.update(round_3000_s=round(cpu, 2), round_3000_wall_s=round(wall, 2), round_3000_peak_rss_mb=round(rss))
+    walls = []
+    for k in range(runs):
+        england = tmp / f"england-{k}"
+        _c1, w1, _r = child([BIN, "england", "--out", england])
+        _c2, w2, _r = child([BIN, "round", england, places, "--config", CONFIG, "--out", tmp / f"round-e-{k}", "-q"])
+        walls.append(w1 + w2)
+    fig.median("england_with_reports_s", walls)
+    england = tmp / "england-0"
+    sources = sorted(places.glob("*.yaml")) + sorted(england.glob("*.yaml"))  # the config names bundled places
+    fig.values["england_places"] = len(sources)
+    fig.command("round_england", [BIN, "round", england, places, "--config", CONFIG, "--out", tmp / "re", "-q",
+                                  "--engine", "fast"], runs)
     if with_durable:
-        cpu, _wall, rss = round_([england, places], "durable")
-        out.update(round_england_durable_s=round(cpu, 2))
-        cpu, _wall, rss = round_([big], "durable")
-        out.update(round_3000_durable_s=round(cpu, 2), round_3000_durable_peak_rss_mb=round(rss))
-    cpu, wall, rss = child([BIN, "check", "--exhaustive"])
-    out.update(check_exhaustive_s=round(cpu, 2), check_exhaustive_peak_rss_mb=round(rss))
-    cpu, wall, rss = child([BIN, "sweep", england, places, "--config", CONFIG, "--param",
-                            "strategic_county_min_population=100000..1090000:10000", "--out", tmp / "sweep"])
-    out.update(sweep_england_100_s=round(cpu, 2), sweep_england_100_peak_rss_mb=round(rss))
+        fig.command("round_england_durable", [BIN, "round", england, places, "--config", CONFIG, "--out",
+                                              tmp / "rd", "-q"], runs, wall_key=False)
+
+    cpu_by_size = {}
+    for n in sizes:
+        folder = tmp / f"places-{n}"
+        synthetic(sources, folder, n)
+        fig.command(f"round_{n}_varied", [BIN, "round", folder, "--config", CONFIG, "--out", tmp / f"r{n}", "-q"],
+                    runs if n <= 3000 else max(1, min(runs, 3)))
+        cpu_by_size[n] = fig.values[f"round_{n}_varied_s"]
+        if n == 3000:  # the fast path on the same set (round_3000_s, as earlier runs named it)
+            fig.command("round_3000", [BIN, "round", folder, "--config", CONFIG, "--out", tmp / "f3000", "-q",
+                                       "--engine", "fast"], runs)
+    if 30000 in cpu_by_size:  # the issue's names for the largest set
+        fig.values["round_30000_s"] = fig.values["round_30000_varied_s"]
+        fig.values["round_30000_peak_rss_mb"] = fig.values["round_30000_varied_peak_rss_mb"]
+        fig.runs["round_30000_s"] = fig.runs["round_30000_varied_s"]
+    if len(cpu_by_size) >= 2:
+        xs = [math.log(n) for n in cpu_by_size]
+        ys = [math.log(c) for c in cpu_by_size.values()]
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+        fig.values["round_growth_exponent"] = round(slope, 2)
+
+    fig.command("check_exhaustive", [BIN, "check", "--exhaustive"], runs, wall_key=False)
+    fig.command("sweep_england_100", [BIN, "sweep", england, places, "--config", CONFIG, "--param",
+                                      "strategic_county_min_population=100000..1090000:10000", "--out", tmp / "sweep"],
+                runs, wall_key=False)
     cache = tmp / "cache"
-    first, _w, _r = child([BIN, "evaluate", "kent"], env={"NEGOTIATOR_CACHE": str(cache)})
-    cold = min(child([BIN, "evaluate", "kent"], env={"NEGOTIATOR_CACHE": str(cache)})[0] for _ in range(cold_runs))
-    out.update(evaluate_cold_s=round(cold, 3), evaluate_cold_empty_cache_s=round(first, 3),
-               evaluate_cold_note=f"least CPU of {cold_runs} runs of `negotiator evaluate kent` (durable-rules), "
-                                  "compiled bytecode, warm pack cache; evaluate_cold_empty_cache_s: the first run")
+    env = {"NEGOTIATOR_CACHE": str(cache)}
+    fig.values["evaluate_cold_empty_cache_s"] = round(child([BIN, "evaluate", "kent"], env)[0], 3)
+    fig.median("evaluate_cold_s", [child([BIN, "evaluate", "kent"], env)[0] for _ in range(max(cold_runs, 5))], 3)
+    fig.values["evaluate_cold_note"] = ("median CPU of `negotiator evaluate kent` (durable-rules), compiled bytecode, "
+                                        "warm pack cache; evaluate_cold_empty_cache_s: the first run")
     if instructions and shutil.which("valgrind"):
         # CPU time on a shared machine varies with its load; the count of instructions does not
         run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(BIN), "evaluate",
-                              "kent"], cwd=ROOT, capture_output=True, text=True,
-                             env={**os.environ, "NEGOTIATOR_CACHE": str(cache)})
+                              "kent"], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env})
         found = re.search(r"Collected : (\d+)", run.stderr)
         if found:
-            out["evaluate_cold_instructions"] = int(found.group(1))
-    return out
+            fig.values["evaluate_cold_instructions"] = int(found.group(1))
 
 
 def machine() -> dict:
@@ -195,26 +276,37 @@ def machine() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--runs", type=int, default=5, help="runs each median is of (default 5)")
+    parser.add_argument("--sizes", default="300,3000,30000", help="sizes of the varied synthetic rounds")
     parser.add_argument("--profiles", type=int, default=100_000)
     parser.add_argument("--durable-profiles", type=int, default=5_000)
     parser.add_argument("--cold-runs", type=int, default=10)
-    parser.add_argument("--no-durable-rounds", action="store_true", help="skip the durable-rules rounds")
+    parser.add_argument("--quick", action="store_true", help="three runs, rounds of 300 and 3,000 places only")
     parser.add_argument("--instructions", action="store_true",
                         help="also count the instructions of a cold evaluate (valgrind; about 20 s)")
     args = parser.parse_args()
-    result = {"machine": machine()}
-    result.update(engines(args.profiles, args.durable_profiles))
+    if args.quick:
+        args.runs, args.sizes, args.profiles = 3, "300,3000", 50_000
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    fig = Figures()
+    result: dict = {"machine": machine()}
+    engines(fig, args.profiles, args.durable_profiles, args.runs)
     tmp = Path(tempfile.mkdtemp(prefix="negotiator-bench-"))
     try:
-        result.update(commands(tmp, args.cold_runs, not args.no_durable_rounds, args.instructions))
+        commands(fig, tmp, args.runs, sizes, True, args.cold_runs, args.instructions)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    result.update(fig.values)
+    result["spread"] = fig.spread
+    result["runs"] = fig.runs
     result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     if args.json:
         print(json.dumps(result))
         return
     for key, value in result.items():
-        print(f"{key:>34}: {value}")
+        if key not in ("spread", "runs"):
+            extra = f"   ({fig.spread[key][0]}-{fig.spread[key][1]}, {fig.runs[key]} runs)" if key in fig.spread else ""
+            print(f"{key:>34}: {value}{extra}")
 
 
 if __name__ == "__main__":

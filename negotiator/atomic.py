@@ -13,6 +13,11 @@ symlink and the set is switched by replacing that single symlink:
     out/.negotiator-20240501T120000.123456Z-1a2b3c4d/round.json    the data, written and fsynced
     out/round.json -> .negotiator-current/round.json               what people open (relative link)
 
+Each data folder also holds `.negotiator-kind`, the command that wrote the set. Before anything
+changes (and again under the lock), the folder is checked: it must hold nothing but the lock,
+`.negotiator-*` entries and the visible links of an earlier set of the same kind (check_out), and
+none of the command's inputs; otherwise RefusedFolder, and nothing is touched.
+
 A write, under the lock:
 
 1. remove leftovers of killed runs: every `.negotiator-*` entry (data folder, temporary symlink,
@@ -61,6 +66,17 @@ from typing import Iterable, Mapping, Union
 PREFIX = ".negotiator-"
 CURRENT = ".negotiator-current"
 LOCK = ".negotiator.lock"
+#: Inside each data folder: the kind of set (the command that wrote it), so that no command replaces
+#: a set another command wrote (`negotiator england --out X` then `round X --out X` would otherwise
+#: delete the places it has just read).
+KIND = ".negotiator-kind"
+
+
+class RefusedFolder(OSError):
+    """The output folder holds something this write did not make: nothing was changed."""
+
+    def __init__(self, message: str, path: Path):
+        super().__init__(errno.EEXIST, message, str(path))
 
 
 class _Terminated(BaseException):
@@ -70,14 +86,20 @@ class _Terminated(BaseException):
 Content = Union[bytes, str, Iterable[Union[bytes, str]]]
 
 
-def write_set(out: Path, files: Mapping[str, Content]) -> list[Path]:
+def write_set(out: Path, files: Mapping[str, Content], *, kind: str = "files",
+              inputs: Iterable[Union[str, os.PathLike]] = ()) -> list[Path]:
     """Make `out/NAME` show `files[NAME]` for every name, all at once; return the visible paths.
 
     Text is written as UTF-8 with newlines unchanged. A content may also be an iterable of chunks
     (text or bytes), written as they come, so that a large file need never be whole in memory; it is
     consumed once. Names must be plain file names: not empty, no '/', no NUL, not starting with '.'.
-    Files in `out` that are not in `files` are left alone, except visible links of an earlier set
-    written here, which go with it.
+
+    Nothing is ever deleted that this module did not write for the same `kind` (the command's name):
+    `out` must be missing, empty, or hold only an earlier set of that kind (its visible links, its
+    hidden `.negotiator-*` entries and lock; plain files of an older version named as in `files`),
+    and no path of `inputs` may be `out` or inside it; otherwise RefusedFolder is raised, with one
+    sentence naming what is in the way, and nothing changes. Visible links of the earlier set whose
+    names are not in `files` go with it.
     """
     out = Path(out)
     data: dict[str, bytes | Iterable] = {}
@@ -91,6 +113,7 @@ def write_set(out: Path, files: Mapping[str, Content]) -> list[Path]:
         else:
             data[name] = content
 
+    check_out(out, kind, inputs, names=set(data))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
@@ -110,12 +133,91 @@ def write_set(out: Path, files: Mapping[str, Content]) -> list[Path]:
         raise _error(exc, f"cannot write into {out}", out / LOCK) from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        check_out(out, kind, inputs, names=set(data))  # again under the lock: another writer may have been first
         with _SigtermGuard() as guard:
-            _Writer(out, data, guard).run()
+            _Writer(out, data, guard, kind).run()
             # Only back here once the staging is gone: the old set or the new one is complete.
     finally:
         os.close(lock)
     return [out / name for name in data]
+
+
+def check_out(out: Path, kind: str = "files", inputs: Iterable[Union[str, os.PathLike]] = (),
+              names: set[str] | None = None) -> None:
+    """Raise RefusedFolder unless a set of `kind` may be written into `out` (see write_set).
+
+    Commands call this before their work as well, so a refusal comes at once. `names`, when known,
+    are the files of the new set: plain files so named (written by versions before report sets) may
+    be replaced, and an earlier set that does not say its kind must have only names among them.
+    """
+    out = Path(out)
+    where = os.path.abspath(out)
+    try:
+        real = os.path.realpath(out)
+    except (OSError, RuntimeError):  # a symlink loop: mkdir will say so
+        real = where
+    for item in inputs:
+        path = os.fspath(item) if item is not None else ""
+        if not path:
+            continue
+        try:
+            inside = os.path.realpath(path)
+        except (OSError, RuntimeError):
+            inside = os.path.abspath(path)
+        if inside == real:
+            raise RefusedFolder(f"the folder is an input of this command ({path}); writing a {kind} set there "
+                                "would replace it: choose another folder", out)
+        if inside.startswith(real.rstrip("/") + "/"):
+            raise RefusedFolder(f"the folder holds {path}, an input of this command; writing a {kind} set there "
+                                "would replace it: choose another folder", out)
+    try:
+        entries = sorted(os.scandir(out), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return  # made by write_set; a file in the way is reported there
+    except OSError as exc:
+        raise _error(exc, f"cannot read the folder {out}", out) from None
+    current = None
+    try:
+        target = os.readlink(os.path.join(out, CURRENT))
+        current = target if _is_data_name(target) else None
+    except OSError:
+        pass
+    previous = None
+    if current is not None:
+        try:
+            with open(os.path.join(out, current, KIND), "rb") as fh:
+                previous = fh.read(100).decode("utf-8", "replace").strip() or None
+        except OSError:
+            pass
+    ours, foreign = [], []
+    for entry in entries:
+        name = entry.name
+        if name == LOCK or name.startswith(PREFIX):
+            continue
+        try:
+            link = os.readlink(entry.path)
+        except OSError:
+            link = None
+        if link == f"{CURRENT}/{name}":
+            ours.append(name)
+        elif names is not None and name in names and entry.is_file(follow_symlinks=False):
+            continue  # a report of a version that wrote plain files: migrated, then replaced
+        else:
+            foreign.append(name + ("/" if entry.is_dir(follow_symlinks=False) else ""))
+    if foreign:
+        raise RefusedFolder(f"the folder holds {_some(foreign)}, which negotiator {kind} did not write there; "
+                            f"choose a new or empty folder (or one holding only an earlier {kind} set)", out)
+    if ours and previous is not None and previous != kind:
+        raise RefusedFolder(f"the folder holds the set negotiator {previous} wrote ({_some(ours)}); a {kind} set "
+                            "there would delete it: choose another folder", out)
+    if ours and previous is None and names is not None and not set(ours) <= names:
+        raise RefusedFolder(f"the folder holds an earlier set ({_some(sorted(set(ours) - names))}) that a {kind} "
+                            "set would delete: choose another folder", out)
+
+
+def _some(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 class _SigtermGuard:
@@ -159,8 +261,8 @@ class _SigtermGuard:
 
 
 class _Writer:
-    def __init__(self, out: Path, data: dict[str, bytes | Iterable], guard: _SigtermGuard):
-        self.out, self.data, self.guard = out, data, guard
+    def __init__(self, out: Path, data: dict[str, bytes | Iterable], guard: _SigtermGuard, kind: str):
+        self.out, self.data, self.guard, self.kind = out, data, guard, kind
         self.staged: list[Path] = []  # removed if we stop before the switch
 
     def run(self) -> None:
@@ -226,6 +328,15 @@ class _Writer:
             except OSError as exc:
                 raise _error(exc, f"cannot write {self.out / name}", self.out / name) from None
             self.guard.check()
+        try:
+            fd = os.open(folder / KIND, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+            try:
+                os.write(fd, self.kind.encode("utf-8") + b"\n")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise _error(exc, f"cannot write into {self.out}", folder / KIND) from None
         _fsync_dir(folder)
         return folder
 

@@ -17,9 +17,12 @@ PLACES = sorted((ROOT / "places").glob("*.yaml"))
 PLACE_IDS = [p.stem for p in PLACES]
 
 
-def cli(*args: str):
-    """Run `negotiator ARGS` in-process; return the click Result (stdout, stderr, exit_code)."""
-    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+def cli(*args: str, columns: int = 1000):
+    """Run `negotiator ARGS` in-process; return the click Result (stdout, stderr, exit_code).
+
+    Text for people is wrapped to COLUMNS: tests of what it says read it at 1,000 columns (one logical line a
+    line); tests of how it fits pass `columns`."""
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False, env={"COLUMNS": str(columns)})
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -278,10 +278,10 @@ def compare(pack: Pack, seed: int, profiles: int) -> dict:
 
 def overflow() -> dict:
     """With the path budget lifted, durable-rules fails natively: an EngineError, and no abort."""
-    from negotiator.engines import durable as durable_engine
+    from negotiator.engines import durable_plan
     from negotiator.engines.durable import DurableEvaluator, EngineError
 
-    durable_engine.RULESET_PATHS = 1000
+    durable_plan.RULESET_PATHS = 1000
     pack = with_rules(base_pack(), {f"many.r{i}": Compare("member_count", "gte", i) for i in range(100)}, "overflow")
     evaluator = DurableEvaluator(pack)
     errors = []

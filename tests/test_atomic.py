@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from negotiator.atomic import CURRENT, LOCK, PREFIX, write_set
+from negotiator.atomic import CURRENT, KIND, LOCK, PREFIX, RefusedFolder, write_set
 
 NAMES = ("round.json", "round.md", "round.csv", "round.html")
 
@@ -49,7 +49,7 @@ def assert_tidy(out: Path) -> None:
     """Nothing hidden but the lock, the current link and the one folder it points at."""
     target = os.readlink(out / CURRENT)
     assert hidden(out) == {LOCK, CURRENT, target}
-    assert sorted(os.listdir(out / target)) == sorted(NAMES)
+    assert sorted(os.listdir(out / target)) == sorted([*NAMES, KIND])
 
 
 CHILD = textwrap.dedent("""
@@ -94,8 +94,8 @@ CHILD = textwrap.dedent("""
 
 
 @pytest.fixture()
-def child(tmp_path):
-    script = tmp_path / "child.py"
+def child(tmp_path_factory):
+    script = tmp_path_factory.mktemp("child") / "child.py"  # not in tmp_path: the sets are written there
     script.write_text(CHILD)
 
     def command(out: Path, mode: str, token: str, size: int = 0, prefix: tuple = ()) -> list[str]:
@@ -120,15 +120,49 @@ def test_a_set_is_written_and_read_back(tmp_path):
 
 
 def test_rewriting_replaces_every_file_and_drops_names_no_longer_in_the_set(tmp_path):
-    (tmp_path / "notes.txt").write_text("mine")
     write_set(tmp_path, a_set(1) | {"extra.txt": "1 extra"})
     first = os.readlink(tmp_path / CURRENT)
     write_set(tmp_path, a_set(2))
     assert tokens(tmp_path) == {"2"}
     assert not os.path.lexists(tmp_path / "extra.txt"), "a name of the old set only goes with it"
-    assert (tmp_path / "notes.txt").read_text() == "mine", "files that are not ours are left alone"
     assert not (tmp_path / first).exists(), "the old data folder is removed"
     assert_tidy(tmp_path)
+
+
+@pytest.mark.parametrize("make", ["file", "folder", "link", "plain-name-of-another-set"])
+def test_a_folder_holding_anything_it_did_not_write_is_refused_and_left_alone(tmp_path, make):
+    write_set(tmp_path, a_set(1))
+    before = hidden(tmp_path)
+    if make == "file":
+        (tmp_path / "notes.txt").write_text("mine")
+    elif make == "folder":
+        (tmp_path / "places").mkdir()
+    elif make == "link":
+        (tmp_path / "round.json").unlink()
+        (tmp_path / "round.json").symlink_to("/etc/hostname")
+    else:
+        (tmp_path / "kent.yaml").write_text("mine")
+    with pytest.raises(RefusedFolder, match="did not write there"):
+        write_set(tmp_path, a_set(2))
+    assert hidden(tmp_path) == before, "nothing was changed"
+
+
+def test_a_set_of_another_kind_is_never_replaced(tmp_path):
+    write_set(tmp_path, {"kent.yaml": "1", "essex.yaml": "1"}, kind="england")
+    with pytest.raises(RefusedFolder, match="the set negotiator england wrote .*essex.yaml, kent.yaml"):
+        write_set(tmp_path, a_set(2), kind="round")
+    assert (tmp_path / "kent.yaml").read_text() == "1"
+    write_set(tmp_path, {"kent.yaml": "2"}, kind="england")
+    assert (tmp_path / "kent.yaml").read_text() == "2" and not os.path.lexists(tmp_path / "essex.yaml")
+
+
+def test_an_input_inside_the_folder_is_refused(tmp_path):
+    (tmp_path / "places").mkdir()
+    with pytest.raises(RefusedFolder, match="is an input of this command"):
+        write_set(tmp_path / "places", a_set(1), inputs=[tmp_path / "places"])
+    with pytest.raises(RefusedFolder, match="holds .*config.yaml, an input"):
+        write_set(tmp_path, a_set(1), inputs=["", tmp_path / "config.yaml"])
+    assert not list((tmp_path / "places").iterdir())
 
 
 def test_plain_files_of_older_versions_become_links(tmp_path):
@@ -228,7 +262,7 @@ def test_a_file_where_the_folder_should_be_is_an_oserror(tmp_path):
 def test_a_folder_in_the_way_of_a_name_is_an_oserror_before_anything_changes(tmp_path):
     write_set(tmp_path, a_set(1))
     (tmp_path / "other.txt").mkdir()
-    with pytest.raises(OSError, match="a folder is in the way"):
+    with pytest.raises(OSError, match="other.txt/, which negotiator files did not write"):
         write_set(tmp_path, a_set(2) | {"other.txt": "2"})
     assert tokens(tmp_path) == {"1"}
     assert_tidy(tmp_path)

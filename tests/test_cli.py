@@ -50,7 +50,7 @@ def test_evaluate_summary_names_rules_and_sources():
     out = " ".join(result.stdout.split())
     assert "Negotiation: ELIGIBLE" in out
     assert "level.grouping" in out and "section 7 'The level for negotiations'" in out
-    assert "needs joint_governance (rank 1): met" in out
+    assert "needs tier 2 of 3, Joint governance (joint committee or combined authority): met" in out
     assert "Office of the Mayor" in out, "a city-region figure for the single place budget needs one"
 
 

@@ -104,7 +104,7 @@ def test_rule_ids_that_differ_only_in_punctuation_have_conclusions_of_their_own(
 
 def test_field_names_never_share_a_durable_rules_hash():
     """durable-rules compares property names by their 32-bit FNV-1a hash alone."""
-    from negotiator.engines.durable import _RESERVED, _fnv1a, compile_pack
+    from negotiator.engines.durable_plan import _RESERVED, _fnv1a, compile_pack
     plan = compile_pack(PACK)
     names = list(plan.fact_field.values()) + list(plan.rule_field.values())
     hashes = [_fnv1a(n) for n in names + list(_RESERVED)]
@@ -113,7 +113,7 @@ def test_field_names_never_share_a_durable_rules_hash():
 
 
 def test_the_bundled_pack_is_within_the_engine_limits():
-    from negotiator.engines.durable import (
+    from negotiator.engines.durable_plan import (
         MAX_ATOMS, MAX_PATHS, RULESET_FIELDS, RULESET_PATHS, compile_pack, engine_limits,
     )
     assert engine_limits(PACK) == []

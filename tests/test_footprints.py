@@ -81,11 +81,15 @@ def test_tower_hamlets_with_croydon_is_not_one_area_and_overlaps_greater_london(
 # --- a plan, checked against the adjacency without the solver's help ------------------------------------------
 
 def _adjacency() -> dict[str, set[str]]:
+    import yaml
     adjacent: dict[str, set[str]] = {}
-    for name in ("council-neighbours-2021.csv", "council-links.csv"):
-        for row in csv.DictReader((ROOT / "negotiator/data" / name).read_text("utf-8").splitlines()):
-            adjacent.setdefault(row["lad_code_a"], set()).add(row["lad_code_b"])
-            adjacent.setdefault(row["lad_code_b"], set()).add(row["lad_code_a"])
+    pairs = [(r["lad_code_a"], r["lad_code_b"]) for r in csv.DictReader(
+        (ROOT / "negotiator/data/council-neighbours-2021.csv").read_text("utf-8").splitlines())]
+    pairs += [tuple(link["between"]) for link in
+              yaml.safe_load((ROOT / "rules/footprints/links.yaml").read_text("utf-8"))["links"]]
+    for a, b in pairs:
+        adjacent.setdefault(a, set()).add(b)
+        adjacent.setdefault(b, set()).add(a)
     return adjacent
 
 
@@ -215,3 +219,20 @@ def test_the_search_meets_every_connected_grouping_once(pack, area):
         return len(seen) == len(group)
     every = {frozenset(c) for k in range(1, 5) for c in itertools.combinations(ids, k) if connected(c)}
     assert set(found) == every
+
+
+def test_the_web_footprint_view_gives_what_the_command_prints_and_never_reads_a_path():
+    from fastapi.testclient import TestClient
+
+    from negotiator.web.app import create_app
+    app = create_app([str(ROOT / "rules" / PACK)], ROOT / "places", ROOT / "rounds")
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        got = client.get("/api/footprints", params={"check": ["greater-essex"], "as_of": "2025-02-05"})
+        assert got.status_code == 200
+        expected = json.loads(cli("footprints", "--check", "greater-essex", "--as-of", "2025-02-05", "--json").stdout)
+        data = got.json()
+        assert data["footprints"] == expected["footprints"] and data["kind"] == "footprints-check"
+        page = client.get("/footprints.html", params={"check": ["hampshire-and-the-solent"], "as_of": "2025-02-05"})
+        assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
+        assert client.get("/api/footprints", params={"check": ["../places/kent.yaml"]}).status_code == 422
+        assert client.get("/api/schema/footprints-plan").status_code == 200

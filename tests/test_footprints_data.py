@@ -25,6 +25,19 @@ def test_the_adjacency_is_the_onss_823_pairs_over_known_councils_and_symmetric()
     assert all(a in geo.adjacent[b] for a in geo.codes for b in geo.adjacent[a])
 
 
+def test_a_declared_link_to_an_unknown_council_is_an_error_naming_file_line_and_field(tmp_path):
+    import pytest
+
+    from negotiator.errors import InputError
+    from negotiator.footprints.geo import declared_links
+    bad = tmp_path / "links.yaml"
+    bad.write_text("links:\n  - between: [E06000044, E06000099]\n    kind: ferry\n    source: a timetable\n")
+    with pytest.raises(InputError) as caught:
+        declared_links(bad)
+    [problem] = caught.value.problems
+    assert problem.line == 2 and problem.field == "links[0].between" and "E06000099" in problem.message
+
+
 def test_the_isle_of_wight_reaches_portsmouth_and_southampton_by_declared_ferries_with_a_source():
     geo = geography()
     assert {PORTSMOUTH, SOUTHAMPTON} <= set(geo.neighbours(ISLE_OF_WIGHT))

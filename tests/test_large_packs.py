@@ -19,7 +19,7 @@ import pytest
 
 from helpers import ROOT
 import large_packs as lp
-from negotiator.engines.durable import (
+from negotiator.engines.durable_plan import (
     MAX_ATOMS, MAX_PATHS, RULESET_FIELDS, RULESET_PATHS, compile_pack, engine_limits,
 )
 from negotiator.pack.load import load_pack
@@ -164,7 +164,7 @@ def test_a_condition_too_deep_or_too_large_is_refused_with_a_located_line(tmp_pa
 def test_a_pack_with_too_many_rules_is_refused_with_a_located_line(tmp_path, monkeypatch):
     """The limit is 5,000; lowered here so that the test does not write and parse 5,000 rules."""
     from helpers import cli
-    from negotiator.pack import load as pack_module
+    from negotiator.pack import build as pack_module
     monkeypatch.setattr(pack_module, "MAX_RULES", 30)
     folder = lp.write_pack(tmp_path / "many", {f"many.r{i}": {"fact": "member_count", "gte": i} for i in range(8)})
     result = cli("validate", folder)

@@ -35,12 +35,13 @@ def test_whatif_shows_only_what_changes_with_the_rules_responsible():
                  "--set", "accountability.model=directly_elected_mayor")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert any("single_place_budget" in line and "status needs_stronger_accountability -> available" in line
+    assert any("(single_place_budget)" in line and "status needs stronger accountability -> available" in line
                for line in out.splitlines())  # powers changing alike, for the same causes, share a line
-    assert "current tier: joint_governance -> high_visibility" in out
+    assert "current tier: Joint governance (joint committee or combined authority) (joint_governance) -> A single, " \
+           "directly elected, highly visible figure (high_visibility)" in out
     assert "because accountability.model: combined_authority -> directly_elected_mayor" in out
     assert "tier changed" not in out, "the cause is the input, the model, not the tier it gives"
-    assert "adult_skills" not in out, "only what changes"
+    assert "(adult_skills)" not in out, "only what changes"
 
 
 def test_whatif_on_a_parameter_names_the_rule_that_flips():

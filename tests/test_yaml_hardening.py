@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Literal, Union
 
@@ -179,11 +178,9 @@ def bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_a_billion_laughs_is_refused_quickly(loader):
-    start = time.perf_counter()
+def test_a_billion_laughs_is_refused_before_it_expands(loader):
     assert errors(bomb()) == ["f.yaml:6: more than 200,000 values once aliases are expanded; "
                               "write the data out without YAML anchors and aliases"]
-    assert time.perf_counter() - start < 5
 
 
 def test_aliases_within_the_budget_expand_with_the_lines_of_their_anchor(loader):
@@ -212,9 +209,7 @@ def test_too_many_values_in_all_is_one_located_line(loader, monkeypatch):
 
 def test_nested_anchors_do_not_copy_their_lines(loader):
     text = "&a0 " + "".join(f"[&a{i} " for i in range(1, 90)) + "[" + "x, " * 20_000 + "x]" + "]" * 89 + "\n"
-    start = time.perf_counter()
     assert len(parse_yaml(text, "f.yaml").lines) == 20_091
-    assert time.perf_counter() - start < 5
 
 
 def big_profile(megabytes: float) -> str:
@@ -225,16 +220,13 @@ def big_profile(megabytes: float) -> str:
 
 
 @pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="libyaml is not installed")
-def test_a_big_plain_profile_loads_fast(tmp_path):
+def test_a_big_plain_profile_loads_with_its_lines(tmp_path):
     path = tmp_path / "big.yaml"
     path.write_text(big_profile(5), encoding="utf-8")
-    start = time.perf_counter()
     doc = load_yaml(path)
-    elapsed = time.perf_counter() - start
     place = validate_place(doc)
     assert len(place.notes) > 50_000
     assert doc.line_of(("notes", 50_000)) == KENT.split("notes:")[0].count("\n") + 2 + 50_000
-    assert elapsed < 5, f"5 MB took {elapsed:.1f}s"  # about 0.25 s with libyaml
 
 
 def test_both_parsers_give_the_same_data_and_lines_for_every_yaml_file_in_the_repository(monkeypatch):
@@ -258,12 +250,10 @@ def test_both_parsers_give_the_same_data_and_lines_for_every_yaml_file_in_the_re
 # 7. files that are not files, or too big -------------------------------------------------------------------
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
-def test_a_device_is_refused_at_once():
-    start = time.perf_counter()
+def test_a_device_is_refused_without_reading_it():
     with pytest.raises(InputError) as caught:
-        load_yaml("/dev/zero")
+        load_yaml("/dev/zero")  # reading it would never end
     assert str(caught.value) == "/dev/zero: is not a regular file"
-    assert time.perf_counter() - start < 1
 
 
 def test_a_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):

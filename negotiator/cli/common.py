@@ -90,20 +90,34 @@ class Engine(str, Enum):
 ENGINE_HELP = "Evaluator: durable-rules (of record), python, or fast (numpy, columns of places at once)."
 
 
+def colour_on() -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    import os
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
 def say(text: str) -> None:
-    """Text for people on stdout: coloured and wrapped by rich on a terminal, plain otherwise; never an escape."""
+    """Text for people on stdout: wrapped to the width at word boundaries (a path never split); on a terminal
+    coloured by rich (ticks and crosses, statuses), plain when piped or with NO_COLOR; never an escape."""
+    from ..report.fit import fit
     from ..text import terminal
-    safe = terminal(text)
-    if sys.stdout.isatty():
+    safe = fit(terminal(text), width())
+    if colour_on():
         from rich.console import Console
         from rich.highlighter import RegexHighlighter
         from rich.theme import Theme
 
         class Marks(RegexHighlighter):
-            highlights = [r"(?P<yes>✓)", r"(?P<no>✗)", r"(?P<maybe>\?)(?= )", r"(?P<strong>ELIGIBLE|NOT ELIGIBLE|"
-                          r"UNDETERMINED|NOT met|Available now|Not available)"]
+            base_style = "repr."  # the theme's names below (without it, no highlight has a style)
+            highlights = [r"(?P<yes>✓)", r"(?P<no>✗)", r"(?P<maybe>(?<= )\?)(?= )",
+                          r"(?P<good>\b(?:ELIGIBLE|Available|available|AVAILABLE|granted|kept|gained|met|passed)\b)",
+                          r"(?P<bad>\b(?:NOT ELIGIBLE|NOT met|Not available|not available|NOT AVAILABLE|lost|"
+                          r"failed|FAIL)\b)",
+                          r"(?P<open>\b(?:UNDETERMINED|Undetermined|undetermined|needs stronger accountability|"
+                          r"Needs stronger accountability|With stronger accountability)\b)"]
         console = Console(highlighter=Marks(), theme=Theme({"repr.yes": "green", "repr.no": "red",
-                                                             "repr.maybe": "yellow", "repr.strong": "bold"}),
+                                                             "repr.maybe": "yellow", "repr.good": "bold green",
+                                                             "repr.bad": "bold red", "repr.open": "bold yellow"}),
                           soft_wrap=True)
         console.print(safe, end="", markup=False, emoji=False)
     else:
@@ -125,10 +139,15 @@ def show(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
 
 
 def width() -> int:
+    """The width text for people is wrapped to: COLUMNS when set, else the terminal's, else 80 (piped)."""
+    import os
+    import shutil
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(40, int(columns))
     if sys.stdout.isatty():
-        import shutil
-        return max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
-    return 100
+        return max(40, shutil.get_terminal_size((80, 24)).columns)
+    return 80
 
 
 def parse_date(value: Optional[str], option: str = "--as-of") -> Optional[date]:
@@ -140,10 +159,21 @@ def parse_date(value: Optional[str], option: str = "--as-of") -> Optional[date]:
         raise InputError([Problem(option, f"'{value}' is not a date like 2011-03-01")]) from None
 
 
-def out_folder(out: Path) -> Path:
-    """`--out`: a folder (made if missing); a file in its place is bad input."""
+def out_option(help: str, required: bool = True) -> Any:
+    """`--out FOLDER`, taken as text so that an empty value is seen (a Path would make it '.')."""
+    return typer.Option(... if required else None, "--out", "-o", metavar="FOLDER", help=help)
+
+
+def out_folder(text: str, kind: str, inputs: Any = ()) -> Path:
+    """`--out`: a folder named (made if missing) that holds nothing but an earlier set of the command `kind`
+    and none of its `inputs` (atomic.check_out raises RefusedFolder, an OSError, otherwise)."""
+    from ..atomic import check_out
+    if not text.strip():
+        raise InputError([Problem("--out", "is empty: name a folder for the files")])
+    out = Path(text)
     if out.exists() and not out.is_dir():
-        raise InputError([Problem(str(out), "--out must be a folder, but a file is there")])
+        raise InputError([Problem(text, "--out must be a folder, but a file is there")])
+    check_out(out, kind, [str(i) for i in inputs if i is not None])
     return out
 
 

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError, Problem
-from .common import Engine, app, json_option, line, parse_date, show, width
+from .common import Engine, app, json_option, line, out_folder, out_option, parse_date, show, width
 
 
 @app.command()
@@ -30,9 +30,8 @@ def compare(
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="A round config of the later pack: its date and parameters."),
     as_json: bool = json_option("the comparison"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o",
-                                       help="Folder for compare.json, compare.md and compare.html (a folder of its "
-                                            "own: the three are replaced as a set)."),
+    out: Optional[str] = out_option("Folder for compare.json, compare.md and compare.html (a folder of its own: "
+                                    "the three are replaced as a set).", required=False),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
 ) -> None:
     """Then versus now: what an earlier framework would have offered a place and what a later one grants,
@@ -67,15 +66,17 @@ def compare(
     refs = places or ([str(workspace.current().places)] if config is not None else [])
     if not refs:
         raise InputError([Problem("compare", "name at least one place (a profile, a folder of them or a place id)")])
+    inputs = [*refs, config, then_pack.root, now_pack.root]
+    folder = out_folder(out, "compare", inputs) if out is not None else None
     loaded = load_places(refs, now_pack)
     data = run(then_pack, now_pack, cp, loaded, on_then, on_now,
                "given with --then-as-of" if on_then else "the rule pack's date of effect; --then-as-of chooses "
                                                           "another",
                now_note, engine.value)
-    if out is None:
+    if folder is None:
         show(data, as_json, lambda d: render_text(d, width()))
         return
-    written = write_compare(data, out)
+    written = write_compare(data, folder, inputs)
     line(f"{len(data.places)} place(s): {then_pack.id} as of {data.then_as_of.isoformat()} "
          f"against {now_pack.id} as of {data.now_as_of.isoformat()}", err=True)
     for path in written:

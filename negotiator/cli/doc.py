@@ -9,15 +9,14 @@ from typing import Optional, Tuple
 import typer
 
 from ..errors import InputError, Problem
-from .common import RulesOption, app, line, out_folder, say
+from .common import RulesOption, app, line, out_folder, out_option, say
 
 
 @app.command()
 def doc(
     rules: Optional[str] = RulesOption,
-    out: Optional[Path] = typer.Option(None, "--out", "-o", metavar="DIR",
-                                       help="Folder for the rulebook: index.html, a page a section, rulebook.md "
-                                            "(with --diff: diff.html and diff.md). Without it, Markdown on stdout."),
+    out: Optional[str] = out_option("Folder for the rulebook: index.html, a page a section, rulebook.md (with "
+                                    "--diff: diff.html and diff.md). Without it, Markdown on stdout.", required=False),
     diff: Optional[Tuple[str, str]] = typer.Option(None, "--diff", metavar="OLD NEW",
                                                    help="Show what changed between two versions of a pack "
                                                         "(pack names or folders)."),
@@ -41,21 +40,22 @@ def doc(
         except InputError as exc:
             return [str(p) for p in exc.problems]
 
-    if out is not None:
-        out_folder(out)
+    folder = None
+    if out is not None:  # a rulebook and a diff are different sets: neither replaces the other
+        folder = out_folder(out, "doc --diff" if diff else "doc", [rules, *(diff or ())])
     if diff:
         if rules is not None:
             raise InputError([Problem("--rules", "--diff names both packs; leave out --rules")])
         changes = compare(diff[0], diff[1])
-        if out is not None:
-            write_diff(changes, out)
-            line(f"wrote {out / 'diff.html'} and {out / 'diff.md'}", err=True)
+        if folder is not None:
+            write_diff(changes, folder)
+            line(f"wrote {folder / 'diff.html'} and {folder / 'diff.md'}", err=True)
         say(book_diff.markdown(changes))
         return
     book = rulebook(rules, run_case)
-    if out is None:
+    if folder is None:
         say(render.markdown(book))
         return
-    written = write_rulebook(book, out)
+    written = write_rulebook(book, folder)
     line(f"wrote the rulebook of {book.pack_id} v{book.version}: {len(written) - 1} pages (open "
-         f"{out / 'index.html'}) and {out / render.MD_NAME}", err=True)
+         f"{folder / 'index.html'}) and {folder / render.MD_NAME}", err=True)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
 
-from .common import RulesOption, app, line, out_folder
+from .common import RulesOption, app, line, out_folder, out_option
 
 
 @app.command()
 def england(
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for the generated place profiles."),
+    out: str = out_option("Folder for the generated place profiles."),
     rules: Optional[str] = RulesOption,
 ) -> None:
     """Generate a whole-England place set: every English council and county area, from the bundled Census table.
@@ -29,10 +28,11 @@ def england(
     from ..vocab.places import load_places
     ws = workspace.current()
     pack = load_pack(rules)
+    inputs = [ws.places, pack.root]
+    folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
-    out_folder(out)
     files = england_files({lp.id: lp.profile.members for lp in bundled})
-    write_set(out, files)
+    write_set(folder, files, kind="england", inputs=inputs)
     line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
          f"{workspace.display(ws.places)}/ they make the whole-England set:", err=True)
     line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from ..errors import InputError, Problem
-from .common import AsOfOption, app, json_option, parse_date, show
+from .common import AsOfOption, app, json_option, out_folder, out_option, parse_date, show
 
 
 @app.command()
@@ -29,8 +27,7 @@ def footprints(
     limit: int = typer.Option(10, "--limit", min=1, max=200, help="How many groupings to list."),
     seconds: float = typer.Option(30.0, "--seconds", min=1, max=600, help="Time allowed to the plan's solver."),
     as_json: bool = json_option("the typed result"),
-    out: Path | None = typer.Option(None, "--out", metavar="DIR",
-                                       help="Write footprints.json, footprints.csv and footprints.html there."),
+    out: str | None = out_option("Write footprints.json, footprints.csv and footprints.html there.", required=False),
 ) -> None:
     """Which groupings of neighbouring councils could form a strategic authority, judged by a pack.
 
@@ -48,7 +45,8 @@ def footprints(
         raise InputError([Problem("footprints", f"places are judged with --check (footprints --check {places[0]}); "
                                                 "--within names an area to search")])
     mode = "check" if check_ else "plan" if plan else "within"
+    folder = out_folder(out, "footprints", places or []) if out is not None else None
     data, render = command.run(mode, places or [], rules, parse_date(as_of), within, power, limit, seconds)
-    if out is not None:
-        command.write(data, out)
+    if folder is not None:
+        command.write(data, folder)
     show(data, as_json, render)

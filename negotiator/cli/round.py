@@ -10,14 +10,14 @@ from typing import Any, Callable, List, Optional
 import typer
 
 from ..errors import InputError, Problem
-from .common import ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, parse_sets
+from .common import ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets
 
 
 @app.command(name="round")
 def round_(
     places: List[str] = typer.Argument(None, metavar="PLACES...",
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for round.json, round.md, round.csv and round.html."),
+    out: str = out_option("Folder for round.json, round.md, round.csv and round.html."),
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = ConfigOption,
     engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
@@ -47,11 +47,12 @@ def round_(
         cfg, doc = default_config(load_pack(rules).effective), None
     cfg = _round_settings(cfg, changes)
     pack = load_pack(rules, cfg.parameters, set_by=str(config) if config else "round config")
+    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    folder = out_folder(out, "round", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
-    out_folder(out)
     with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
         data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
-        written = write_reports(data, out, indent)
+        written = write_reports(data, folder, indent, inputs)
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
     line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .common import RulesOption, app, collect, line, out_folder
+from .common import RulesOption, app, collect, line, out_folder, out_option
 
 
 @app.command()
@@ -16,8 +16,7 @@ def sweep(
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
     param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
                                     help="A pack parameter and its grid (repeatable: the grid is the product)."),
-    out: Path = typer.Option(..., "--out", "-o",
-                             help="Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
+    out: str = out_option("Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="Round config (date, capacity, base parameters, coverage base)."),
@@ -42,10 +41,11 @@ def sweep(
     else:
         pack = load_pack(rules)
         cfg, doc = default_config(pack.effective), None
+    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    folder = out_folder(out, "sweep", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
-    out_folder(out)
     result = run_sweep(pack, loaded, cfg, doc, specs)
-    written = write_set(out, sweep_files(result))
+    written = write_set(folder, sweep_files(result), kind="sweep", inputs=inputs)
     for axis in result.axes:
         alone = [len(pt.alone) for pt in result.points]
         line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "

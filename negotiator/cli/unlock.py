@@ -36,4 +36,5 @@ def unlock(
     loaded = load_place(resolve_place(place), pack)
     on = parse_date(as_of) or pack.effective
     data = run(pack, loaded.profile, on, power or "package", answers)
-    show(data, as_json, lambda d: render_unlock(d, width()))
+    from ..decide.catalogue import catalogue
+    show(data, as_json, lambda d: render_unlock(d, width(), catalogue(pack)))

@@ -32,4 +32,5 @@ def whatif(
     pack = load_pack(rules)
     loaded = load_place(resolve_place(place), pack)
     data = run(pack, loaded.profile, parse_sets(sets), parse_date(as_of), engine.value)
-    show(data, as_json, render_whatif)
+    from ..decide.catalogue import catalogue
+    show(data, as_json, lambda d: render_whatif(d, catalogue(pack)))

@@ -121,4 +121,4 @@ def write_site(book: Book, out: Path) -> list[Path]:
     """Write the HTML pages and rulebook.md into `out`, replacing an earlier rulebook as a set."""
     files: dict[str, str] = dict(html_pages(book))
     files[MD_NAME] = markdown(book)
-    return write_set(out, files)
+    return write_set(out, files, kind="doc")

@@ -30,4 +30,4 @@ def compare(old: str, new: str) -> BookDiff:
 
 
 def write_diff(d: BookDiff, out: Path) -> list[Path]:
-    return write_set(out, {"diff.html": html(d), "diff.md": markdown(d)})
+    return write_set(out, {"diff.html": html(d), "diff.md": markdown(d)}, kind="doc --diff")

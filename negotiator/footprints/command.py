@@ -41,6 +41,6 @@ def write(data: FootprintCheck | FootprintList | FootprintPlan, folder: Path) ->
         raise InputError([Problem(str(folder), "--out must be a folder, but a file is there")])
     try:
         write_set(folder, {"footprints.json": data.model_dump_json(indent=2) + "\n",
-                           "footprints.csv": csv_text(data), "footprints.html": html_page(data)})
+                           "footprints.csv": csv_text(data), "footprints.html": html_page(data)}, kind="footprints")
     except OSError as exc:
         raise InputError([Problem(str(folder), f"cannot write the reports ({exc.strerror or exc})")]) from None

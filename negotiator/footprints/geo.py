@@ -3,7 +3,8 @@
 Everything here is bundled in negotiator/data/ with its source (negotiator/data/README.md):
 
 - `council-neighbours-2021.csv`: districts that share a boundary (ONS, December 2021 boundaries; 823 pairs).
-- `council-links.csv`: links the boundaries miss (the Isle of Wight's ferries), each with its source.
+- links the boundaries miss (the Isle of Wight's ferries), each with its source: declared in
+  `rules/footprints/links.yaml` of the workspace (or the bundled copy), data a policy analyst edits.
 - `police-fire-areas-2021.csv`: the districts of each police force area and fire and rescue authority area.
 - `strategic-authorities.csv`: the strategic authorities of places/ and the date each began
   (scripts/strategic-authorities.py writes it).
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from ..census import councils
 
@@ -79,8 +81,7 @@ class Geography:
         self.adjacent: dict[str, set[str]] = {c: set() for c in self.codes}
         for row in _rows("council-neighbours-2021.csv"):
             self._join(row["lad_code_a"], row["lad_code_b"])
-        self.links: list[Link] = [Link(r["lad_code_a"], r["lad_code_b"], r["link"], r["source"])
-                                  for r in _rows("council-links.csv")] + list(extra_links)
+        self.links: list[Link] = declared_links() + list(extra_links)
         for link in self.links:
             self._join(link.a, link.b)
         self.population = {c: table[c].population_2021 for c in self.codes}
@@ -186,7 +187,45 @@ class Geography:
         return [c for c in self.codes if c not in taken]
 
 
+def declared_links(path: Path | None = None) -> list[Link]:
+    """The links of `rules/footprints/links.yaml` (the workspace's, or the bundled copy), checked: each joins
+    two known councils, with a kind and a source; a problem is an error naming the file, line and field."""
+    from .. import workspace
+    from ..errors import InputError, nearest
+    from ..yamlio import load_yaml
+    path = path or workspace.current().rules / "footprints" / "links.yaml"
+    if not path.is_file():
+        return []
+    doc = load_yaml(path, workspace.display(path))
+    codes = set(councils())
+    problems = []
+    out = []
+    items = doc.data.get("links") if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        raise InputError([doc.problem((), "expected a mapping with a list under links:")])
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) - {"between", "kind", "source"}:
+            problems.append(doc.problem(("links", i), "a link has between: [CODE, CODE], kind: and source: only"))
+            continue
+        pair = item.get("between")
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(c, str) for c in pair)):
+            problems.append(doc.problem(("links", i, "between"), "expected two council codes, e.g. [E06000044, E06000046]"))
+            continue
+        unknown = [c for c in pair if c not in codes]
+        for c in unknown:
+            problems.append(doc.problem(("links", i, "between"), f"'{c}' is not a council of the Census table",
+                                        nearest(c, codes)))
+        if not str(item.get("source") or "").strip() or not str(item.get("kind") or "").strip():
+            problems.append(doc.problem(("links", i), "a link needs a kind (ferry, bridge, ...) and a public source"))
+            continue
+        if not unknown:
+            out.append(Link(pair[0], pair[1], str(item["kind"]), " ".join(str(item["source"]).split())))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
 @lru_cache(maxsize=1)
 def geography() -> Geography:
-    """The bundled geography (built once)."""
+    """The geography (built once): the bundled data and the workspace's declared links."""
     return Geography()

@@ -92,6 +92,11 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
         if not forbid[-1]:
             break
         model.add(sum(x[i] for i in forbid[-1]) <= len(forbid[-1]) - 1)
+        # start from the last plan less its smallest footprint: it meets every constraint so far
+        start = set(forbid[-1]) - {min(forbid[-1], key=lambda i: (found[i][2], found[i][0]))}
+        model.clear_hints()
+        for i in range(len(found)):
+            model.add_hint(x[i], i in start)
         again = cp_model.CpSolver()
         again.parameters.max_time_in_seconds = max(1.0, seconds / 6)
         again.parameters.num_workers = 1

@@ -7,7 +7,6 @@ template environment, as for rounds (files.py).
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,66 +92,92 @@ def row_line(row: CounterpartRow) -> str:
 
 # --- terminal text ----------------------------------------------------------------------------------
 
-def _wrap(text: str, indent: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_on_hyphens=False) or [indent]
+class _Cites:
+    """Sources cited once, by number, and listed at the end; rules shown in full once a place, then named."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def __call__(self, source: str) -> str:
+        n = self.numbers.setdefault(source, len(self.numbers) + 1)
+        return f"[{n}]"
+
+    def lines(self) -> list[str]:
+        return ["Sources"] + [f"  [{n}] {text}" for text, n in self.numbers.items()] if self.numbers else []
 
 
-def _rule_lines(r: RuleBehind, indent: str, width: int) -> list[str]:
-    out = _wrap(f"{MARK[r.result.value]} {r.rule}: {r.statement}", indent, width)
+def _rule_lines(r: RuleBehind, indent: str, cite: _Cites, seen: set[str]) -> list[str]:
+    if r.rule in seen:
+        return [f"{indent}{MARK[r.result.value]} {r.rule} (as above)"]
+    seen.add(r.rule)
+    out = [f"{indent}{MARK[r.result.value]} {r.rule}: {r.statement} {cite(r.source)}"]
     if r.facts:
-        out += _wrap("facts: " + "; ".join(r.facts), indent + "    ", width)
+        out.append(f"{indent}    facts: " + "; ".join(r.facts))
     if r.failed:
-        out += _wrap("fails on: " + "; ".join(r.failed), indent + "    ", width)
+        out.append(f"{indent}    fails on: " + "; ".join(r.failed))
     if r.missing:
-        out += _wrap("missing: " + ", ".join(r.missing), indent + "    ", width)
-    out += _wrap(f"source: {r.source}", indent + "    ", width)
+        out.append(f"{indent}    missing: " + ", ".join(r.missing))
     return out
 
 
-def _side_lines(label: str, p: PowerSide, width: int) -> list[str]:
-    out = _wrap(f"{label} {p.power} ({p.title}): {status_sentence(p)}", "      ", width)
+def _side_lines(label: str, p: PowerSide, cite: _Cites, seen: set[str]) -> list[str]:
+    out = [f"      {label} {p.title} ({p.power}): {status_sentence(p)}"]
     for r in p.rules:
-        out += _rule_lines(r, "          ", width)
+        out += _rule_lines(r, "          ", cite, seen)
     return out
+
+
+_WORD = {Status.available: "available", Status.needs_stronger_accountability: "available with stronger "
+         "accountability", Status.not_available: "not available", Status.undetermined: "undetermined",
+         Status.not_in_force: "not in force"}
+
+
+def _row_summary(row: CounterpartRow) -> str:
+    now = "; ".join(f"{p.title} {_WORD[p.status]}" for p in row.now) or "nothing answers to it"
+    return f"{VERDICT_TITLE[row.verdict]}: {row.then.title} ({row.then.power}) was {_WORD[row.then.status]}; now {now}"
 
 
 def render_text(c: Comparison, width: int = 100) -> str:
-    lines: list[str] = []
-    lines += _wrap(f"Then versus now: {c.then_pack.title} ({c.then_pack.id}) against {c.now_pack.title} "
-                   f"({c.now_pack.id}); counterparts from {c.counterparts}", "", width)
+    """Answers first: the verdicts of every place (and, for several places, a line each), then the detail
+    power by power with the rules behind both sides; a source is cited once by number and listed at the
+    end, and a rule shown in full once per place."""
+    from .fit import fit
+    cite = _Cites()
+    lines = [f"Then versus now: {c.then_pack.title} ({c.then_pack.id}) against {c.now_pack.title} "
+             f"({c.now_pack.id})"]
+    if len(c.places) > 1:
+        lines += ["", "In sum, place by place"]
+        for pc in c.places:
+            lines.append(f"  {pc.place.name}: " + "; ".join(f"{title} {n}" for title, n, _ in place_view(pc).counts))
     for pc in c.places:
         v = place_view(pc)
-        lines.append("")
-        lines.append(f"{pc.place.name} ({pc.place.id})")
-        lines += _wrap("Then: " + v.then, "  ", width)
-        lines += _wrap("Now:  " + v.now, "  ", width)
+        seen: set[str] = set()
+        lines += ["", f"{pc.place.name} ({pc.place.id})",
+                  "  In sum: " + "; ".join(f"{title}: {n}" for title, n, _ in v.counts),
+                  "  Then: " + v.then, "  Now: " + v.now, ""]
+        for row in pc.rows:
+            lines.append("  - " + _row_summary(row))
+        for p in pc.new_powers:
+            lines.append(f"  - {VERDICT_TITLE[Verdict.new]}: {p.title} ({p.power}) is {_WORD[p.status]}")
+        lines += ["", "  Why, power by power"]
+        for row in pc.rows:
+            lines += ["", "    " + _row_summary(row), f"      note: {row.note}"]
+            lines += _side_lines("then", row.then, cite, seen)
+            for p in row.now:
+                lines += _side_lines("now", p, cite, seen)
+        if pc.new_powers:
+            lines += ["", "    New now, with no counterpart then:"]
+            for p in pc.new_powers:
+                lines += _side_lines("now", p, cite, seen)
         for label, side in (("then", pc.then), ("now", pc.now)):
             if side.on_record:
-                lines += _wrap(f"On record {label}:", "  ", width)
+                lines += ["", f"  On record {label} (rules that hold which no decision reads):"]
                 for r in side.on_record:
-                    lines += _rule_lines(r, "      ", width)
-        for row in pc.rows:
-            lines.append("")
-            lines += _wrap(row_line(row), "  ", width)
-            lines += _wrap(f"note: {row.note}", "      ", width)
-            lines += _side_lines("then", row.then, width)
-            for p in row.now:
-                lines += _side_lines("now ", p, width)
-        if pc.new_powers:
-            lines.append("")
-            lines.append("  New now, with no counterpart then:")
-            for p in pc.new_powers:
-                lines += _side_lines("now ", p, width)
-        lines.append("")
-        lines += _wrap("In sum: " + "; ".join(f"{title}: {n}" for title, n, _ in v.counts), "  ", width)
-    if len(c.places) > 1:
-        lines.append("")
-        lines.append("Places")
-        for pc in c.places:
-            lines += _wrap(f"{pc.place.name}: " + ", ".join(f"{words(k)} {n}" for k, n in pc.counts.items() if n), "  ",
-                           width)
-    return "\n".join(lines) + "\n"
+                    lines += _rule_lines(r, "      ", cite, seen)
+    lines += ["", f"Counterparts from {c.counterparts}"]
+    if cite.numbers:
+        lines += [""] + cite.lines()
+    return fit("\n".join(lines) + "\n", width)
 
 
 # --- files --------------------------------------------------------------------------------------------
@@ -180,6 +205,7 @@ def to_html(c: Comparison) -> str:
     return _env("html").get_template("compare.html.j2").render(**_context(c))
 
 
-def write_compare(c: Comparison, out: Path) -> list[Path]:
+def write_compare(c: Comparison, out: Path, inputs=()) -> list[Path]:
     """compare.json, compare.md and compare.html in `out`, replacing an earlier set as a whole."""
-    return write_set(out, {"compare.json": dump(c, 2), "compare.md": to_markdown(c), "compare.html": to_html(c)})
+    return write_set(out, {"compare.json": dump(c, 2), "compare.md": to_markdown(c), "compare.html": to_html(c)},
+                     kind="compare", inputs=inputs)

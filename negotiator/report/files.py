@@ -11,6 +11,7 @@ neutralised. The four files are replaced as a set (atomic.py).
 from __future__ import annotations
 
 import csv
+import re
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -26,12 +27,13 @@ from . import charts
 from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
 
 
-def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
+def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> list[Path]:
     """Write the four reports into `out`, replacing any earlier set as a whole.
 
     Each file is produced while it is written (round.json place by place, round.html as the template
     renders), so a round of thousands of places never holds the four files in memory at once; the
-    bytes are those of to_json, to_markdown, to_csv and to_html.
+    bytes are those of to_json, to_markdown, to_csv and to_html. `out` must not hold anything but an
+    earlier round's reports, nor any of `inputs` (atomic.write_set).
     """
     shared: dict = {}
 
@@ -41,7 +43,7 @@ def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
         return shared["ctx"]
 
     def markdown():
-        yield to_markdown(r, view())
+        yield from markdown_chunks(r, view())
 
     files = {
         "round.json": json_chunks(r, indent),
@@ -49,7 +51,7 @@ def write_reports(r: Round, out: Path, indent: int | None = None) -> list[Path]:
         "round.csv": csv_chunks(r),
         "round.html": html_chunks(r, view),
     }
-    return write_set(out, files)
+    return write_set(out, files, kind="round", inputs=inputs)
 
 
 def to_json(r: Round, indent: int | None = None) -> str:
@@ -110,10 +112,31 @@ def _context(r: Round) -> dict:
 
 
 def to_markdown(r: Round, context: dict | None = None) -> str:
-    text = _env("md").get_template("round.md.j2").render(**(context or _context(r)))
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.rstrip("\n") + "\n"
+    return "".join(markdown_chunks(r, context))
+
+
+_NEWLINES = re.compile(r"(\n+)")
+
+
+def markdown_chunks(r: Round, context: dict | None = None) -> Iterator[str]:
+    """round.md as the template renders it, with runs of blank lines closed up to one and a single newline
+    at the end; streamed, so a round of any size is never held whole in memory."""
+    pending = 0  # newlines seen and not yet written: a run is written, at most two of it, when text follows
+    for chunk in _env("md").get_template("round.md.j2").generate(**(context or _context(r))):
+        out = []
+        for part in _NEWLINES.split(chunk):
+            if not part:
+                continue
+            if part[0] == "\n":
+                pending += len(part)
+            else:
+                if pending:
+                    out.append("\n" * min(pending, 2))
+                    pending = 0
+                out.append(part)
+        if out:
+            yield "".join(out)
+    yield "\n"
 
 
 def _chip(status: str) -> Markup:

@@ -7,7 +7,6 @@ CLI, so no escape sequence from a profile reaches the terminal.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from typing import Any
 
@@ -16,6 +15,7 @@ from ..results import (
     Step,
 )
 from ..vocab.facts import NEVER, months_between
+from .fit import fit
 from .view import fmt, gbp, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
@@ -24,8 +24,9 @@ STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.n
 
 
 def wrap(text: str, indent: str, width: int = 100) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_on_hyphens=False) or [indent]
+    """One logical line: `fit` wraps every rendering to its width at the end (words whole, continuation lines
+    under their own text), so what is indented below a line is wrapped as well as the line itself."""
+    return [indent + " ".join(text.split())]
 
 
 def fact_text(name: str, fv: FactValue | None) -> str:
@@ -37,9 +38,29 @@ def fact_text(name: str, fv: FactValue | None) -> str:
     return f"{name} = {fmt(fv.value) if not isinstance(fv.value, list) else ', '.join(fv.value) or 'none'}{since}"
 
 
+def cite_once(cited: dict[str, int], text: str) -> str:
+    """'source [n]: TEXT' the first time a source is cited, 'source [n] (above)' after."""
+    if text in cited:
+        return f"source [{cited[text]}] (above)"
+    cited[text] = len(cited) + 1
+    return f"source [{cited[text]}]: {text}"
+
+
+def _tier_of(tiers: dict, tier_id: str) -> str:
+    """A tier in words: 'tier 2 of 3, Joint governance (...)'."""
+    t = tiers.get(tier_id)
+    return f"tier {t.rank + 1} of {len(tiers)}, {t.title}" if t else words(tier_id)
+
+
+def tier_words(cat: Catalogue, tier_id: str) -> str:
+    return _tier_of({t.id: t for t in cat.tiers}, tier_id)
+
+
 class _Renderer:
     def __init__(self, ev: Evaluation, cat: Catalogue, width: int):
         self.ev, self.cat, self.width = ev, cat, width
+        self.cited: dict[str, int] = {}
+        self.said: set[str] = set()  # rules whose statement a power's reasons have shown already
 
     def wrap(self, text: str, indent: str) -> list[str]:
         return wrap(text, indent, self.width)
@@ -57,8 +78,12 @@ class _Renderer:
             out += self.wrap(f"missing: {', '.join(step.missing)}", indent + "    ")
         if step.failed:
             out += self.wrap(f"fails on: {'; '.join(step.failed)}", indent + "    ")
-        out += self.wrap(f"source: {self.cat.cite(info.source)}", indent + "    ")
+        out += self.wrap(self.cite(self.cat.cite(info.source)), indent + "    ")
         return out
+
+    def cite(self, text: str) -> str:
+        """A source in full the first time, then by its number."""
+        return cite_once(self.cited, text)
 
     def months_text(self, name: str) -> str:
         """'months since X = N (X = DATE)' for a months_since test, from the date fact it reads."""
@@ -85,22 +110,29 @@ class _Renderer:
             out += self.sub_steps(sub, indent + "    ", shown, depth + 1)
         return out
 
+    def tier_words(self, tier_id: str) -> str:
+        return tier_words(self.cat, tier_id)
+
     def why(self, p: PowerResult) -> list[str]:
         tier = self.cat.tier(p.required_tier)
         if p.status == Status.available:
-            text = f"needs {p.required_tier}; met"
+            text = f"needs {self.tier_words(p.required_tier)}: met"
             for rule in p.conditions:
                 text += f"; {tier.conditions[rule]}"
             return self.wrap(text, "")
         if p.status == Status.needs_stronger_accountability:
             raised = f" (raised by {', '.join(p.raised_by)})" if p.raised_by else ""
-            text = f"needs {p.required_tier}{raised}: {models_text(p.models)}"
+            text = f"needs {self.tier_words(p.required_tier)}{raised}: {models_text(p.models)} would do"
             for rule in p.conditions:
                 text += f"; {tier.conditions[rule]}"
             return self.wrap(text, "")
         if p.status == Status.not_available:
             out = []
             for rid in p.failed:
+                if rid in self.said:
+                    out += self.wrap(f"fails {rid} (as above)", "")
+                    continue
+                self.said.add(rid)
                 step = self.ev.steps[rid]
                 facts = "; ".join(fact_text(n, self.ev.facts.get(n)) for n in step.facts)
                 out += self.wrap(f"fails {rid}: {self.cat.rules[rid].statement}" + (f" [{facts}]" if facts else ""), "")
@@ -122,6 +154,23 @@ def on_record(ev: Evaluation, cat: Catalogue) -> list[str]:
     return [rid for rid in sorted(ev.steps) if rid not in read]
 
 
+def summary(ev: Evaluation, cat: Catalogue) -> str:
+    """The answer in one sentence: eligibility, how many powers have each status, the package's tier."""
+    word = {True: "ELIGIBLE to negotiate", False: "NOT ELIGIBLE to negotiate",
+            None: "UNDETERMINED whether it can negotiate"}[ev.negotiation.eligible]
+    counts = [(STATUS_TITLE[st], sum(1 for p in ev.powers if p.status == st)) for st in STATUS_ORDER]
+    parts = [word, "; ".join(f"{title.lower()}: {n} power{'s' if n != 1 else ''}" for title, n in counts if n)]
+    asked = [p for p in ev.powers if p.requested]
+    if asked:
+        ready = sum(1 for p in asked if p.status == Status.available)
+        parts.append(f"of the {len(asked)} power{'s' if len(asked) != 1 else ''} asked for, {ready} available now")
+    acc = ev.accountability
+    if acc.requested and acc.required_tier:
+        met = {True: "met", False: "NOT met", None: "undetermined"}[acc.meets_requirement]
+        parts.append(f"the package needs {tier_words(cat, acc.required_tier)}: {met}")
+    return "; ".join(parts) + "."
+
+
 def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int = 100) -> str:
     """A readable summary of one evaluation."""
     cat = cat or ev.catalogue
@@ -139,6 +188,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
     lines.append(f"As of {ev.as_of.isoformat()} ({ev.as_of_note})")
     lines += R.wrap(f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}; profile "
                     f"{place.file}", "")
+    lines.append("")
+    lines += R.wrap("In sum: " + summary(ev, cat), "")
     lines.append("")
 
     neg = ev.negotiation
@@ -158,12 +209,12 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
     lines.append("Accountability")
     model = ev.facts.get(acc.fact)
     current = cat.tier(acc.current_tier) if acc.current_tier else None
-    lines += R.wrap(f"Model: {fact_text(acc.fact, model).split(' = ', 1)[1]}; tier: "
-                    + (f"{current.id} (rank {current.rank})" if current else "unknown"), "  ")
+    lines += R.wrap(f"Model: {fact_text(acc.fact, model).split(' = ', 1)[1]}; "
+                    + (R.tier_words(current.id) if current else "tier unknown"), "  ")
     if acc.requested:
         req = cat.tier(acc.required_tier)
         met = {True: "met", False: "NOT met", None: "undetermined"}[acc.meets_requirement]
-        lines += R.wrap(f"The package asked for ({', '.join(acc.requested)}) needs {req.id} (rank {req.rank}): {met}",
+        lines += R.wrap(f"The package asked for ({', '.join(acc.requested)}) needs {R.tier_words(req.id)}: {met}",
                         "  ")
         for rid in acc.raised_by:
             lines += R.step_lines(ev.steps[rid], "    ")
@@ -181,10 +232,21 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         if not items:
             continue
         lines.append(f"  {STATUS_TITLE[status]} ({len(items)})")
-        for p in items:
-            star = "*" if p.requested else " "
-            lines.append(f"   {star} {p.id}: {cat.powers[p.id].title}")
-            lines += [f"        {line}" for line in R.why(p)]
+        groups: dict[tuple, list[PowerResult]] = {}
+        for p in items:  # powers with the same reasons are listed together, the reasons said once
+            key = {Status.not_available: lambda: tuple(p.failed),
+                   Status.available: lambda: (p.required_tier, tuple(p.conditions)),
+                   Status.needs_stronger_accountability: lambda: (p.required_tier, tuple(p.models),
+                                                                  tuple(p.conditions), tuple(p.raised_by)),
+                   Status.undetermined: lambda: tuple(p.missing)}.get(status, lambda: (p.id,))()
+            groups.setdefault(key, []).append(p)
+        for group in groups.values():
+            for p in group:
+                star = "*" if p.requested else " "
+                lines.append(f"   {star} {cat.powers[p.id].title} ({p.id})")
+            if len(group) > 1:
+                lines.append(f"        these {len(group)} powers, because:")
+            lines += [f"        {line}" for line in R.why(group[0])]
     lines.append("")
 
     b = ev.budget
@@ -236,21 +298,22 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         lines.append("")
     ref = place.id if place.file.endswith(f"places/{place.id}.yaml") else place.file
     lines.append(f"Why a power has its status: negotiator explain {ref} POWER --as-of {ev.as_of.isoformat()}")
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines) + "\n", width)
 
 
 def render_explanation(data: Explanation, width: int = 100) -> str:
     """The chain of rules behind one power, with each condition's outcome."""
     p, info = data.power, data.power_info
-    lines = [f"{p.id} ({info.title}) for {data.place.name}: {words(p.status.value).upper()}"]
+    lines = [f"{info.title} ({p.id}) for {data.place.name}: {words(p.status.value).upper()}"]
     lines.append(f"  As of {data.as_of.isoformat()} ({data.as_of_note}); power {info.in_force}")
-    lines += wrap(f"{info.statement} Needs at least {info.tier} on its own.", "  ", width)
+    tiers = {t.id: t for t in data.tiers}
+    lines += wrap(f"{info.statement} Needs at least {_tier_of(tiers, info.tier)} on its own.", "  ", width)
     lines += wrap(f"source: {info.source} ({info.where})", "    ", width)
     tier = next(t for t in data.tiers if t.id == p.required_tier)
     current = next((t for t in data.tiers if t.id == data.current_tier), None)
     model = fact_text("model", data.model).split(" = ", 1)[1]
-    lines += wrap(f"Required tier: {tier.id} (rank {tier.rank}); the place's model {model} is "
-                  + (f"{current.id} (rank {current.rank})" if current else "of unknown tier"), "  ", width)
+    lines += wrap(f"Required: {_tier_of(tiers, tier.id)}; the place's model, {model}, is "
+                  + (_tier_of(tiers, current.id) if current else "of unknown tier"), "  ", width)
     if p.required_tier_if_undetermined_apply:
         lines.append(f"  If undetermined requirements hold, it needs {p.required_tier_if_undetermined_apply}")
     if p.models:
@@ -259,22 +322,25 @@ def render_explanation(data: Explanation, width: int = 100) -> str:
         lines += wrap("Missing facts: " + ", ".join(p.missing), "  ", width)
     lines.append("")
     lines.append("Prerequisites (all must hold)")
+    cited: dict[str, int] = {}
     for chain in data.prerequisites:
-        lines += _chain_lines(chain, "  ", width)
+        lines += _chain_lines(chain, "  ", width, cited)
     if data.requirements:
         lines.append("")
         lines.append("Accountability requirements that can raise the tier")
         for chain in data.requirements:
-            lines += _chain_lines(chain, "  ", width)
-    return "\n".join(lines) + "\n"
+            lines += _chain_lines(chain, "  ", width, cited)
+    return fit("\n".join(lines) + "\n", width)
 
 
-def _chain_lines(chain: RuleChain, indent: str, width: int) -> list[str]:
+def _chain_lines(chain: RuleChain, indent: str, width: int, cited: dict[str, int] | None = None) -> list[str]:
     head = f"{MARK[chain.result.value]} {chain.rule} is {chain.result.value}" + \
         (f" (raises the tier to {chain.tier})" if chain.tier else "")
     out = [indent + head]
     out += wrap(chain.statement, indent + "    ", width)
-    out += wrap(f"source: {chain.source} ({chain.where}); {chain.in_force}", indent + "    ", width)
+    cited = {} if cited is None else cited
+    out += wrap(f"{cite_once(cited, chain.source)}; declared at {chain.where}; {chain.in_force}", indent + "    ",
+                width)
     known = [fact_text(n, fv) for n, fv in chain.facts.items() if fv is not None and fv.since is not None]
     if known:
         out += wrap("dated values used: " + "; ".join(known), indent + "    ", width)
@@ -282,7 +348,7 @@ def _chain_lines(chain: RuleChain, indent: str, width: int) -> list[str]:
     if chain.missing:
         out += wrap(f"missing: {', '.join(chain.missing)}", indent + "    ", width)
     for sub in chain.because:
-        out += _chain_lines(sub, indent + "    ", width)
+        out += _chain_lines(sub, indent + "    ", width, cited)
     return out
 
 
@@ -388,7 +454,7 @@ def render_check(report: dict, width: int = 100) -> str:
                  f"construction (verified, not counted as passes); {s['examined nothing']} examined nothing"
                  + ("" if report["passed"] else "; failed: " + ", ".join(c["id"] for c in report["checks"]
                                                                        if c["status"] == "failed")))
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines) + "\n", width)
 
 
 def _failure_lines(f: dict, yaml, width: int) -> list[str]:
@@ -427,27 +493,42 @@ def _why(causes, rules, pad: str = "    ") -> list[str]:
     return out
 
 
-def _change_lines(c) -> list[str]:
+def _budget_key(key: str, cat: Catalogue | None) -> str:
+    """'scope Around the core outcomes (core_outcomes): status' for 'core_outcomes.status'; totals in words."""
+    scope, _, field = key.rpartition(".")
+    if not scope:
+        return words(key)
+    return f"scope {words(scope)}: {words(field)}"
+
+
+def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
     lines = []
     if c.note:
         lines.append(f"  (causes not given: {c.note})")
+    def tier(value) -> str:
+        tid = _v(value)
+        found = next((t for t in cat.tiers if t.id == tid), None) if cat else None
+        return f"{found.title} ({tid})" if found else words(tid)
+
     for key, label, causes, rules in (
             ("eligible", "eligible", c.eligibility_causes, c.eligibility_rules),
             ("tranche", "tranche", c.tranche_causes, []),
             ("current_tier", "current tier", c.current_tier_causes, []),
             ("package_tier", "package needs", c.package_causes, c.package_rules),
-            ("readiness", "readiness", c.readiness_causes, c.readiness_rules)):
+            ("readiness", "readiness (the sum of the weights of the rules that hold)", c.readiness_causes,
+             c.readiness_rules)):
         value = getattr(c, key)
         if value is not None:
-            lines.append(f"  {label}: {_v(value[0])} -> {_v(value[1])}")
+            shown = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (_v(value[0]), _v(value[1]))
+            lines.append(f"  {label}: {shown[0]} -> {shown[1]}")
             lines += _why(causes, rules)
     for key, (x, y) in c.budget.items():
-        lines.append(f"  budget {words(key)}: {_v(x)} -> {_v(y)}")
+        lines.append(f"  budget, {_budget_key(key, cat)}: {words(_v(x))} -> {words(_v(y))}")
         lines += _why(c.budget_causes.get(key, []), [])
     groups: dict[str, list[str]] = {}
     shown: dict[str, list[str]] = {}
     for p in c.powers:
-        what = "; ".join(f"{words(k)} {_v(v[0])} -> {_v(v[1])}" for k, v in
+        what = "; ".join(f"{words(k)} {words(_v(v[0]))} -> {words(_v(v[1]))}" for k, v in
                          (("status", p.status), ("required_tier", p.required_tier)) if v is not None)
         body = _why(p.causes, p.rules)
         key = what + "\n" + "\n".join(body)
@@ -455,12 +536,13 @@ def _change_lines(c) -> list[str]:
         shown[key] = [what] + body
     for key, powers in groups.items():
         what, *body = shown[key]
-        lines.append(f"  {', '.join(powers)}: {what}")
+        names = [_power_name(cat, pid) for pid in powers]
+        lines.append(f"  {what}: " + "; ".join(names) if len(powers) > 1 else f"  {names[0]}: {what}")
         lines += body
     return lines
 
 
-def render_whatif(w) -> str:
+def render_whatif(w, cat: Catalogue | None = None) -> str:
     lines = [f"What if, for {w.place.name} ({w.place.id}) as of {w.as_of.isoformat()}, rule pack {w.pack.id}:"]
     for s in w.settings:
         lines.append(f"  {s.kind} {s.name}: {_v(s.before)} -> {_v(s.after)}")
@@ -469,41 +551,54 @@ def render_whatif(w) -> str:
         lines.append("Nothing changes: no power, tier, eligibility or budget figure.")
     else:
         lines.append("What changes (and the rules that make the difference):")
-        lines += _change_lines(w.change)
+        lines += _change_lines(w.change, cat)
     return "\n".join(lines) + "\n"
 
 
-def render_unlock(u, width: int = 100) -> str:
-    what = "the whole package asked for" if u.target == "package" else u.target
+COST_UNIT = "relative effort"
+
+
+def _power_name(cat: Catalogue | None, pid: str) -> str:
+    """A power in words, its id after: 'Transport (transport)'; the id alone without a catalogue."""
+    info = cat.powers.get(pid) if cat else None
+    return f"{info.title} ({pid})" if info else pid
+
+
+def render_unlock(u, width: int = 100, cat: Catalogue | None = None) -> str:
+    what = "the whole package asked for" if u.target == "package" else _power_name(cat, u.target)
     lines = [f"What would it take for {u.place.name} ({u.place.id}) to have {what}, as of {u.as_of.isoformat()} "
              f"(rule pack {u.pack.id})"]
     if u.already:
         lines.append("  Nothing: it is available already, so there is nothing to unlock.")
     elif u.answers:
-        lines.append("  The cheapest sets of declared moves (each minimal: no smaller set does it):")
+        lines.append(f"  The cheapest sets of declared moves (each minimal: no smaller set does it; cost in "
+                     f"{COST_UNIT}, the pack's scale, time in months):")
         for i, a in enumerate(u.answers, 1):
-            lines += wrap(f"{i}. " + " + ".join(m.title for m in a.moves) + f"  [cost {a.cost:g}; about "
-                          f"{a.months:g} months]", "    ", width)
+            lines.append(f"    {i}. " + " + ".join(m.title for m in a.moves) + f": cost {a.cost:g} ({COST_UNIT}), "
+                         f"about {a.months:g} months")
             for m in a.moves:
-                lines += wrap(f"{m.title}: {m.note}", "         ", width)
-            items = sorted(a.outcome.items(), key=lambda kv: kv[0] != u.target)
-            changed = ", ".join(f"{p} {_v(b)} -> {_v(c)}" for p, (b, c) in items[:4])
-            if len(items) > 4:
-                changed += f", and {len(items) - 4} other power{'s' if len(items) > 5 else ''}"
-            if changed:
-                lines += wrap(f"then: {changed}", "         ", width)
+                lines.append("         " + (m.note if len(a.moves) == 1 else f"{m.title}: {m.note}"))
+            shown = [f"{_power_name(cat, u.target)} {words(_v(b))} -> {words(_v(c))}"
+                     for p, (b, c) in a.outcome.items() if p == u.target]
+            others: dict[str, int] = {}
+            for p, (b, c) in a.outcome.items():
+                if p != u.target:
+                    change = f"{words(_v(b))} -> {words(_v(c))}"
+                    others[change] = others.get(change, 0) + 1
+            shown += [f"{n} other power{'s' if n > 1 else ''}: {change}" for change, n in others.items()]
+            if shown:
+                lines.append("         then: " + "; ".join(shown))
     else:
         lines.append("  No set of the pack's declared moves unlocks it, because:")
         for reason in u.why_not:
-            lines += wrap(f"- {reason}", "    ", width)
+            lines.append(f"    - {reason}")
     if u.join:
         lines.append("")
-        lines += wrap(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "
-                      f"{u.join_move.cost:g}; about {u.join_move.months:g} months). Groupings that would reach it "
-                      "(each one connected area by the ONS adjacency of districts):",
-                      "", width)
+        lines.append(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "
+                     f"{u.join_move.cost:g}, {COST_UNIT}; about {u.join_move.months:g} months). Groupings that would "
+                     "reach it (each one connected area by the ONS adjacency of districts):")
         for o in u.join:
             state = {True: "eligible", False: "not eligible", None: "eligibility undetermined"}[o.eligible]
-            lines += wrap(f"- {o.how}: {', '.join(o.names)}; population {fmt(o.population)} ({o.population_year} "
-                          f"Census); {state}", "  ", width)
-    return "\n".join(lines) + "\n"
+            pop = f"{fmt(o.population)} people" if o.population is not None else "unknown"
+            lines.append(f"  - {o.how}: {', '.join(o.names)}; population {pop} ({o.population_year} Census); {state}")
+    return fit("\n".join(lines) + "\n", width)

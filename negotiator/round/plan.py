@@ -363,71 +363,91 @@ def fmt_num(value: float) -> str:
 
 def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int | Callable[[int], int]):
     """Fill tranches in rank order up to capacity (a number, or one for each tranche: 0 is the first); a place
-    sharing a council with one already in the tranche waits."""
+    sharing a council with one already in the tranche waits.
+
+    Read as "tranche 1 takes, in rank order, every place that fits; tranche 2 does the same with the rest;
+    and so on", which is the policy. The same tranches come from one pass in rank order that puts each place
+    in the earliest tranche that is not full and holds none of its councils (the places already in a tranche
+    are exactly those ranked above it that tranche took), so the work grows with the places and their
+    councils, not with places times tranches. `deferred_by[p]` lists, tranche by tranche before p's own, the
+    places of that tranche that share a council with p (as the tranche-by-tranche reading finds them).
+    """
     capacity_of = capacity if callable(capacity) else (lambda _n, c=capacity: c)
     tranches: list[list[str]] = []
     tranche_of: dict[str, int] = {}
     deferred_by: dict[str, list[str]] = {}
-    remaining = list(ranked)
-    while remaining:
-        current: list[str] = []
-        taken: dict[str, str] = {}  # council -> place in this tranche
-        carried: list[str] = []
-        for pid in remaining:
-            clash = sorted({taken[c] for c in members[pid] if c in taken})
-            if clash or len(current) >= capacity_of(len(tranches)):
-                carried.append(pid)
-                deferred_by.setdefault(pid, []).extend(clash)
-            else:
-                current.append(pid)
-                tranche_of[pid] = len(tranches) + 1
-                for c in members[pid]:
-                    taken[c] = pid
-        tranches.append(current)
-        remaining = carried
+    in_council: dict[str, dict[int, str]] = {}  # council -> tranche -> the place holding it there
+    open_from = 0  # every tranche before this one is full
+    for pid in ranked:
+        held: dict[int, list[str]] = {}
+        for c in members[pid]:
+            for t, other in in_council.get(c, {}).items():
+                held.setdefault(t, []).append(other)
+        while open_from < len(tranches) and len(tranches[open_from]) >= capacity_of(open_from):
+            open_from += 1
+        t = open_from
+        while t < len(tranches) and (t in held or len(tranches[t]) >= capacity_of(t)):
+            t += 1
+        if t == len(tranches):
+            tranches.append([])
+        tranches[t].append(pid)
+        tranche_of[pid] = t + 1
+        for c in members[pid]:
+            in_council.setdefault(c, {})[t] = pid
+        clashes = [other for k in sorted(held) if k < t for other in sorted(set(held[k]))]
+        if t > 0:
+            deferred_by[pid] = clashes
     return tranches, tranche_of, deferred_by
 
 
 def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[Conflict]:
-    """Every pair of places in the round that share member councils, and what the round did about it.
+    """The councils shared by places in the round, and what the round did about each.
 
-    Pairs come from an index of council -> places, so the work grows with the overlaps, not with the
-    square of the number of places.
+    One record per group of councils shared by the same places (each shared council appears once, with
+    every place that includes it), so a round's conflicts grow with its places and their councils, never
+    with pairs of places. Places are listed in the order the round took them (by tranche, then id).
     """
     table = councils()
     by_council: dict[str, list[str]] = {}
     for pid in ids:
         for code in members[pid]:
             by_council.setdefault(code, []).append(pid)
-    shared_by_pair: dict[tuple[str, str], list[str]] = {}
+    groups: dict[tuple[str, ...], list[str]] = {}
     for code, pids in by_council.items():
-        for i, a in enumerate(pids):
-            for b in pids[i + 1:]:
-                shared_by_pair.setdefault(tuple(sorted((a, b))), []).append(code)
+        if len(pids) > 1:
+            groups.setdefault(tuple(sorted(set(pids))), []).append(code)
     out = []
-    for (a, b), shared in sorted(shared_by_pair.items()):
+    for pids, shared in sorted(groups.items(), key=lambda item: (sorted(item[1]), item[0])):
         shared = sorted(shared)
-        ta, tb = tranche_of.get(a), tranche_of.get(b)
-        if ta is not None and tb is not None:
-            later, earlier = (b, a) if (tb, b) > (ta, a) else (a, b)
-            if earlier in deferred_by.get(later, []):
-                resolution = (f"{later} moved to tranche {tranche_of[later]} because {earlier} ranks higher and "
-                              f"is negotiating in tranche {tranche_of[earlier]}")
-            else:
-                resolution = f"different tranches ({a}: {ta}, {b}: {tb}); no concurrent negotiation"
+        placed = sorted((p for p in pids if p in tranche_of), key=lambda p: (tranche_of[p], p))
+        inside = [p for p in pids if p in devolved]
+        idle = [p for p in pids if p not in tranche_of and p not in devolved]
+        parts = []
+        if len(placed) >= 2:
             kind = "concurrent"
-        elif a in devolved or b in devolved:
-            inside, outside = (a, b) if a in devolved else (b, a)
-            resolution = (f"{outside} overlaps {inside}, which is already devolved or a special case; it negotiates, "
-                          "if at all, within it")
+            parts.append(f"{placed[0]} negotiates in tranche {tranche_of[placed[0]]}")
+            for later in placed[1:]:
+                ahead = [e for e in placed if tranche_of[e] < tranche_of[later] and e in deferred_by.get(later, [])]
+                if ahead:
+                    parts.append(f"{later} moved to tranche {tranche_of[later]} because {', '.join(ahead)} "
+                                 f"ranks higher and is negotiating in tranche {tranche_of[ahead[0]]}")
+                else:
+                    parts.append(f"{later} negotiates in tranche {tranche_of[later]}, not at the same time")
+        elif inside:
             kind = "already_devolved"
+            others = [p for p in pids if p not in devolved]
+            parts.append(f"{', '.join(others)} {'overlaps' if len(others) == 1 else 'overlap'} {', '.join(inside)}, "
+                         "already devolved or a special case; "
+                         f"{'it negotiates' if len(others) == 1 else 'they negotiate'}, if at all, within it")
         else:
-            idle = [p for p in (a, b) if tranche_of.get(p) is None]
-            why = ", ".join(f"{p} is {state[p]}" for p in idle)
-            resolution = f"no concurrent negotiation this round ({why}); resolve before both could negotiate"
             kind = "potential"
-        out.append(Conflict(places=[a, b], councils=shared, council_names=[table[c].name for c in shared],
-                            kind=kind, resolution=resolution))
+            if placed:
+                parts.append(f"{placed[0]} negotiates in tranche {tranche_of[placed[0]]}")
+            why = ", ".join(f"{p} is {state[p]}" for p in idle)
+            parts.append(f"no concurrent negotiation this round ({why}); resolve before "
+                         f"{'both' if len(pids) == 2 else 'they'} could negotiate")
+        out.append(Conflict(places=list(placed) + [p for p in pids if p not in tranche_of], councils=shared,
+                            council_names=[table[c].name for c in shared], kind=kind, resolution="; ".join(parts)))
     return out
 
 

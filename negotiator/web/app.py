@@ -270,6 +270,24 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         response.headers["Content-Security-Policy"] = _doc_policy(text)
         return response
 
+    @app.get("/api/footprints", responses=ERRORS, tags=["results"])
+    def footprints(check: list[str] = Query(..., description="A place id or a council (repeat; councils together "
+                                                            "make one footprint)"),
+                   as_of: Optional[date] = None, pack: Optional[str] = None) -> Response:
+        """Footprints judged against a pack, as `negotiator footprints --check ... --json`."""
+        return _json(service.footprints(check, as_of, pack))
+
+    @app.get("/footprints.html", response_class=HTMLResponse, responses=ERRORS, tags=["results"])
+    def footprints_html(check: list[str] = Query(...), as_of: Optional[date] = None,
+                        pack: Optional[str] = None) -> HTMLResponse:
+        """The footprint view: each footprint drawn as a graph of its councils, with its conditions, as
+        `negotiator footprints --check ... --out DIR` writes footprints.html."""
+        from ..footprints.page import html_page
+        response = HTMLResponse(html_page(service.footprints(check, as_of, pack)))
+        response.headers["Content-Security-Policy"] = REPORT_POLICY
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
     @app.get("/api/schema/{kind}", responses=ERRORS, tags=["schemas"])
     def schema(kind: str, pack: Optional[str] = Query(None, description="For place: the pack whose facts")
                ) -> dict[str, Any]:

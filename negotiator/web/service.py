@@ -247,6 +247,26 @@ class Service:
                                     suggestion=nearest(place_id, files))])
         return files[place_id]
 
+    def footprints(self, refs: list[str], as_of: date | None, pack_id: str | None):
+        """`negotiator footprints --check --json`: places of the server's folder (by id) and councils (codes or
+        names, together one footprint); never a path."""
+        from ..footprints.command import DEFAULT_PACK, run
+        if not refs:
+            raise InputError([Problem("check", "name places or councils, e.g. ?check=greater-essex")])
+        files = self._place_files()
+        named = []
+        for ref in refs:
+            if ref in files:
+                named.append(str(files[ref]))
+            elif "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+                raise InputError([Problem("check", f"'{ref}' is not a place id or a council")])
+            else:
+                named.append(ref)
+        pack = pack_id or (DEFAULT_PACK if DEFAULT_PACK in self.pack_roots else None)
+        with self.lock:
+            data, _render = run("check", named, str(self.pack(pack).root), as_of, None, None, 10, 1.0)
+        return data
+
     def places(self, pack_id: str | None = None) -> list[PlaceSummary]:
         from ..vocab.places import load_place
         with self.lock:
@@ -434,7 +454,9 @@ class Service:
             return to_html(data)
 
     def schema(self, kind: str, pack_id: str | None = None) -> dict:
+        from ..footprints.results import SCHEMAS as FOOTPRINT_SCHEMAS
         from ..results import SCHEMAS
+        SCHEMAS = {**SCHEMAS, **FOOTPRINT_SCHEMAS}
         if kind == "place":
             from ..vocab.places import profile_vocabulary
             from ..vocab.schema import place_schema

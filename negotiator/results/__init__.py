@@ -1,0 +1,102 @@
+"""Typed results: what an evaluation, an explanation, a round and a diff conclude.
+
+Decisions return these models; every renderer (text, Markdown, HTML, CSV),
+`diff` and the JSON Schemas (`negotiator schema KIND`, `/api/schema/KIND`)
+share them. Rules, tiers, powers and sources are described once, in a
+`Catalogue`, and referred to by id everywhere else, so that a round of
+thousands of places does not repeat a statement per place.
+
+The models live in one module per kind of result; this package re-exports them all, and `SCHEMAS` is
+the one registry of result kinds.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from .base import (  # noqa: F401
+    _R,
+    FORMAT_VERSION,
+    STATUS_LABEL,
+    STATUS_TITLE,
+    Catalogue,
+    FactInfo,
+    ObligationInfo,
+    PackRef,
+    ParameterInfo,
+    PlaceRef,
+    PowerInfo,
+    RuleInfo,
+    Scope,
+    Status,
+    TierInfo,
+    Truth3,
+)
+from .compare import (  # noqa: F401
+    VERDICT_TITLE,
+    Comparison,
+    CounterpartRow,
+    PlaceComparison,
+    PowerSide,
+    RuleBehind,
+    SideSummary,
+    Verdict,
+)
+from .diff import (  # noqa: F401
+    Cause,
+    Diff,
+    PlaceChange,
+    PowerChange,
+    RoundRef,
+    StepChange,
+)
+from .evaluation import (  # noqa: F401
+    Accountability,
+    BudgetComponentResult,
+    BudgetParameter,
+    BudgetResult,
+    BudgetScopeResult,
+    CondNode,
+    Evaluation,
+    Explanation,
+    FactValue,
+    Negotiation,
+    PowerResult,
+    Readiness,
+    ReadinessPart,
+    Reason,
+    RuleChain,
+    SpecialCaseResult,
+    Step,
+    Upcoming,
+)
+from .options import (  # noqa: F401
+    FactToCollect,
+    JoinOption,
+    MoveRef,
+    Setting,
+    Unlock,
+    UnlockAnswer,
+    UnlockLine,
+    WhatIf,
+)
+from .round import (  # noqa: F401
+    Conflict,
+    Coverage,
+    Ranked,
+    Round,
+    RoundInfo,
+    RoundPlace,
+    ScenarioResult,
+    Tranche,
+    TrancheTime,
+)
+
+#: Every kind of result a command prints, by the name `negotiator schema KIND` and /api/schema/KIND use.
+SCHEMAS: dict[str, type[BaseModel]] = {"result": Evaluation, "explanation": Explanation, "round": Round, "diff": Diff,
+                                       "compare": Comparison, "whatif": WhatIf, "unlock": Unlock}
+
+
+def dump(model: BaseModel, indent: int | None = None) -> str:
+    """JSON text of a result: compact by default, deterministic (fields in declared order)."""
+    return model.model_dump_json(indent=indent, exclude_defaults=False) + "\n"

@@ -1,0 +1,129 @@
+"""A negotiation round: tranches, ranking, coverage, conflicts, and each place's outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Optional
+
+from pydantic import Field
+
+from .base import _R, FORMAT_VERSION, Catalogue, PackRef
+from .evaluation import Evaluation
+from .options import FactToCollect
+
+# --- a round -------------------------------------------------------------------------------------------
+
+class RoundInfo(_R):
+    name: str
+    date: date
+    description: str
+    capacity: int
+    capacity_for_places: int = Field(description="The capacity left for place negotiations once others are counted")
+    capacity_note: str = ""
+    parameters: dict[str, Any] = Field(default_factory=dict, description="Pack parameters the round config sets")
+    tie_break: str
+    conflict_rule: str
+    gate: str = Field("", description="Who may go in the first tranche, in words")
+    timetable_note: str = ""
+    financial_envelope_a_year: Optional[float] = None
+    envelope_note: str = ""
+    notes: list[str] = Field(default_factory=list)
+
+
+class Tranche(_R):
+    number: int
+    places: list[str]
+
+
+class Ranked(_R):
+    place: str
+    rank: int
+    score: float = Field(description="Readiness: the weights of the rules known to hold")
+    score_if_unknowns_hold: float
+    score_lowest: Optional[float] = Field(
+        None, description="The lowest readiness any completion of the place's unknown facts gives (the rank uses it)")
+    population: Optional[int]
+    tranche: int
+
+
+class TrancheTime(_R):
+    number: int
+    starts: date
+    concludes: date
+
+
+class Coverage(_R):
+    population: int
+    base: int
+    share: float
+    places: list[str]
+    councils: int
+    method: str
+    base_name: str
+    base_year: int
+    base_source: str
+    counted: str = ""
+
+
+class ScenarioResult(_R):
+    name: str
+    note: str
+    with_already_devolved: list[str]
+    coverage: Coverage
+    where: Optional[str] = Field(default=None, description="The rule whose places the scenario counts, if any")
+    where_statement: str = ""
+    undetermined: list[str] = Field(default_factory=list,
+                                    description="Places where the `where` rule is undetermined: not counted")
+
+
+class Conflict(_R):
+    places: list[str]
+    councils: list[str]
+    council_names: list[str]
+    kind: str
+    resolution: str
+
+
+class RoundPlace(_R):
+    id: str
+    name: str
+    file: str
+    tranche: Optional[int]
+    rank: Optional[int]
+    already_devolved: bool
+    placement: str = Field(description="Why the place is where it is in the round, in words")
+    standing: str = Field("", description=(
+        "in_tranche, depends_on_unknowns (whether it goes in a tranche depends on unknown facts), not_ready, "
+        "not_eligible, eligibility_undetermined, special_case or already_devolved"))
+    settled_by: list[str] = Field(default_factory=list, description="Unknown facts that settle a placement that "
+                                  "depends on them")
+    evaluation: Evaluation
+
+
+class Round(_R):
+    format_version: str = FORMAT_VERSION
+    round: RoundInfo
+    pack: PackRef
+    engine: str
+    tranches: list[Tranche]
+    timetable: list[TrancheTime] = Field(default_factory=list)
+    ranking: list[Ranked]
+    already_devolved: list[str]
+    special_cases: list[str] = Field(default_factory=list)
+    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate "
+                                 "whatever their unknown facts turn out to be")
+    depends_on_unknowns: list[str] = Field(default_factory=list, description=(
+        "Eligible places that pass the gate for some completions of their unknown facts and not for others"))
+    not_eligible: list[str]
+    eligibility_undetermined: list[str]
+    coverage: Coverage
+    coverage_with_devolved: Optional[Coverage] = None
+    budgets_in_first_tranche_a_year: Optional[float] = None
+    scenarios: list[ScenarioResult]
+    conflicts: list[Conflict]
+    facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
+    places: list[RoundPlace]
+    catalogue: Catalogue
+
+    def place(self, place_id: str) -> RoundPlace:
+        return next(p for p in self.places if p.id == place_id)

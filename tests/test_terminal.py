@@ -1,0 +1,142 @@
+"""Terminal text that fits, and colour only where it helps.
+
+What is checked, in words:
+- fitting text to a width only moves line breaks: the words, in order, are those of the unwrapped
+  text (no word is split, nothing is lost); every line is at most the width unless it is a single
+  word longer than the width (a path is never split); text that fits is unchanged;
+- at 80 and at 120 columns (COLUMNS), no line of the commands a policy officer runs is longer than
+  the terminal, and each says at 80 columns exactly the words it says at 1,000;
+- without a terminal (piped) the width is 80;
+- colour (ANSI escapes, through rich) only on a terminal, never with NO_COLOR or when piped;
+- answers first: evaluate opens with its summary, compare with its verdicts; a source is cited in
+  full once; powers refused for the same reasons are listed together with the reasons said once;
+- figures carry units, and titles come in words (unlock's cost, whatif's budget lines).
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers import ROOT, cli
+from negotiator.report.fit import fit
+
+COMMANDS = [
+    ("evaluate", "greater-manchester", "--as-of", "2011-05-01"),
+    ("evaluate", "birmingham", "--rules", "english-devolution-2026", "--as-of", "2026-11-23"),
+    ("explain", "birmingham", "single_place_budget"),
+    ("unlock", "greater-manchester", "--power", "single_place_budget"),
+    ("unlock", "wiltshire", "--power", "transport"),
+    ("whatif", "greater-manchester", "--set", "accountability.model=directly_elected_mayor"),
+    ("compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of", "2026-11-23"),
+    ("check",),
+]
+
+words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1, max_size=30)
+paragraphs = st.lists(st.tuples(st.integers(0, 12), st.lists(words, max_size=40)), max_size=8).map(
+    lambda ls: "\n".join(" " * indent + " ".join(ws) for indent, ws in ls))
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs, st.integers(30, 140))
+def test_fitting_moves_only_line_breaks_and_keeps_every_line_within_the_width(text, width):
+    out = fit(text, width)
+    assert out.split() == text.split()
+    for line in out.splitlines():
+        assert len(line) <= width or len(line.split()) == 1, (width, line)
+    assert fit(out, width) == out
+
+
+def test_a_path_longer_than_the_width_is_never_split():
+    path = "/a/very/long/path/" + "folder/" * 12 + "round.html"
+    out = fit(f"wrote {path} and more words after it", 40)
+    assert path in [line.strip() for line in out.splitlines()]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(c[:2]) for c in COMMANDS])
+def test_no_line_overflows_at_80_or_120_columns_and_no_word_is_split(args):
+    wide = cli(*args, columns=1000)
+    assert wide.exit_code in (0, 1), wide.output
+    for columns in (80, 120):
+        result = cli(*args, columns=columns)
+        too_long = [line for line in result.stdout.splitlines() if len(line) > columns]
+        assert not too_long, too_long[:3]
+        assert result.stdout.split() == wide.stdout.split()
+
+
+def test_piped_output_is_80_columns_and_has_no_colour():
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"} | {"PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-m", "negotiator.cli", "evaluate", "greater-manchester"], cwd=ROOT,
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "\x1b" not in run.stdout
+    assert max(len(line) for line in run.stdout.splitlines()) <= 80
+
+
+def _on_a_terminal(extra_env: dict) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    env |= {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", **extra_env}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "negotiator.cli", "evaluate", "greater-manchester"], cwd=ROOT,
+                            stdout=follower, stderr=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_on_a_terminal_and_none_with_no_color():
+    coloured = _on_a_terminal({"COLUMNS": "100"})
+    assert "\x1b[" in coloured and "✓" in coloured
+    plain = _on_a_terminal({"COLUMNS": "100", "NO_COLOR": "1"})
+    assert "\x1b[" not in plain and "✓" in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_evaluate_opens_with_its_answer_and_cites_a_source_once():
+    out = cli("evaluate", "greater-manchester", "--as-of", "2011-05-01").stdout
+    assert out.index("In sum: ELIGIBLE to negotiate; available now: 7 powers") < out.index("Negotiation:")
+    full = "Delivering a Localist Future (2010), section 7 'The level for negotiations'"
+    assert out.count(full) == 1 and "(above)" in out
+
+
+def test_powers_refused_for_the_same_reasons_are_grouped():
+    out = cli("evaluate", "birmingham", "--rules", "english-devolution-2026", "--as-of", "2026-11-23").stdout
+    assert "these 7 powers, because:" in out
+    assert out.count("fails sa.eligible: ") == 1
+
+
+def test_compare_opens_with_its_verdicts():
+    out = cli("compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of", "2026-11-23").stdout
+    assert out.index("In sum:") < out.index("Why, power by power")
+    sources = out[out.index("\nSources\n"):]
+    assert sources.count("[1]") == 1 and out.count("English Devolution and Community Empowerment Act 2026 (c.23") == 1
+
+
+def test_unlock_gives_units_and_each_move_title_once():
+    out = cli("unlock", "greater-manchester", "--power", "single_place_budget").stdout
+    assert "cost 2 (relative effort), about 6 months" in out
+    assert out.count("Propose an alternative of similar visibility and accountability") == 1
+    assert 'to have A "more for less" single place budget across public services (single_place_budget)' in out
+
+
+def test_whatif_says_budget_changes_in_words():
+    out = cli("whatif", "greater-manchester", "--set", "accountability.model=directly_elected_mayor").stdout
+    assert "budget, scope full: status: needs stronger accountability -> available" in out
+    assert "full.status" not in out and "needs_stronger_accountability" not in out
