@@ -127,8 +127,12 @@ def test_a_plans_footprints_are_contiguous_disjoint_free_and_each_qualifies(pack
     unplaced = {u.council.code for u in result.unplaced}
     assert not unplaced & seen and (seen | unplaced) == set(councils) - taken
     assert all(u.reason for u in result.unplaced)
+    plans = [sorted(sorted(m.code for m in j.members) for j in result.footprints)]
     for alternative in result.alternatives:
-        assert alternative != sorted(sorted(m.code for m in j.members) for j in result.footprints)
+        assert alternative.footprints not in plans
+        plans.append(alternative.footprints)
+        codes = [c for f in alternative.footprints for c in f]
+        assert len(codes) == len(set(codes)) and all(_connected(set(f), adjacent) for f in alternative.footprints)
 
 
 def test_the_east_of_england_plan_finds_the_programmes_essex_and_norfolk_and_suffolk(pack):
@@ -236,3 +240,17 @@ def test_the_web_footprint_view_gives_what_the_command_prints_and_never_reads_a_
         assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
         assert client.get("/api/footprints", params={"check": ["../places/kent.yaml"]}).status_code == 422
         assert client.get("/api/schema/footprints-plan").status_code == 200
+
+
+def test_within_a_power_lists_only_groupings_that_would_have_it_and_within_one_county_its_districts(pack):
+    """With --power, every grouping listed would have the power in one of its forms; within a single county
+    area the units are its districts, so a grouping may be part of the county."""
+    from negotiator.footprints.search import enumerate_footprints
+    name, councils = area_councils(pack, "South East")
+    listed = enumerate_footprints(pack, name, councils, date(2026, 4, 29), power="police_and_crime_commissioner")
+    assert "Brighton and Hove + East Sussex + West Sussex" in [j.name for j in listed.footprints]  # Sussex Police
+    assert all(any("police_and_crime_commissioner" in f.available for f in j.unlocks) for j in listed.footprints)
+    name, councils = area_councils(pack, "Kent")
+    from negotiator.footprints.search import units
+    free, _ = units(tuple(sorted(councils)), date(2025, 2, 5))
+    assert len(free) == 12 and all(len(u.members) == 1 for u in free)

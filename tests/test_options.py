@@ -236,3 +236,35 @@ def test_moves_of_a_set_are_made_in_the_pack_s_order_each_reading_the_place_as_i
     assert waited is None  # the combined authority is not formed by waiting
     made = apply_moves(pack, county, on, [by_id["wait_a_year"], by_id["form_combined_authority"]])
     assert made is not None and made[1] == date(2026, 1, 1)
+
+
+def test_unlock_never_explains_by_moves_that_contradict_each_other(tmp_path):
+    """A county council below the population threshold: no move changes its population, so nothing unlocks
+    bus franchising. A pack that also declares handing the powers to a joint committee (a downgrade, which
+    contradicts forming a combined authority) must not explain the refusal by the joint committee: the
+    county council is a single institution as it is, and only the population stands in the way."""
+    import shutil
+
+    from negotiator.options.unlock import unlock
+    from negotiator.vocab.places import load_place
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(TEST_PACK, pack_dir)
+    moves = pack_dir / "moves.yaml"
+    moves.write_text(moves.read_text(encoding="utf-8").replace("moves:\n", """moves:
+  - id: hand_to_joint_committee
+    title: Hand the powers to a joint committee
+    sets: {institution.kind: joint_committee}
+    cost: 1
+    months: 3
+    assumption: A test value.
+""", 1), encoding="utf-8")
+    pack = load_pack(pack_dir)
+    place = tmp_path / "small-county.yaml"
+    place.write_text((ROOT / "tests" / "packs" / "places" / "shire-county.yaml").read_text(encoding="utf-8")
+                     .replace("id: shire-county", "id: small-county").replace("1582000", "300000"), encoding="utf-8")
+    profile = load_place(place, pack).profile
+    result = unlock(pack, profile, date(2025, 1, 1), "bus_franchising", join=False)
+    assert result.answers == []
+    text = " ".join(result.why_not)
+    assert "level.eligible is false for the place as it is" in text and "population" in text
+    assert "joint_committee" not in text and "institution.single" not in text, result.why_not

@@ -329,3 +329,15 @@ def test_each_shared_council_is_one_conflict_record_with_every_place_that_includ
     for c in data["conflicts"]:
         for code in c["councils"]:
             assert set(c["places"]) == shared[code], code
+
+
+def test_a_conflict_names_its_places_as_a_sentence_in_every_report(data, round_dir):
+    """'A and B share ...' (or 'A, B and C share ...'): names joined in words, in Markdown and HTML."""
+    names = {p["id"]: p["name"] for p in data["places"]}
+    md = (round_dir / "round.md").read_text()
+    html = (round_dir / "round.html").read_text()
+    for c in data["conflicts"]:
+        listed = [names[p] for p in c["places"]]
+        words = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+        assert f"- {words} share " in md.replace("\\", ""), words
+        assert f"<td>{words}</td>".replace("&", "&amp;") in html, words

@@ -66,7 +66,7 @@ def test_the_community_budget_negotiations_share_the_centres_capacity(data):
     info = data["round"]
     assert info["capacity_for_places"] < info["capacity"]
     assert "Community budget negotiations" in info["capacity_note"]
-    assert "in the first tranche (community_budget_tranches), all 12 after" in info["capacity_note"]
+    assert "in the first tranche (community_budget_tranches, an assumption), all 12 after" in info["capacity_note"]
 
 
 def test_the_community_budget_negotiations_use_capacity_in_the_first_tranche_only():

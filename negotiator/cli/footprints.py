@@ -25,7 +25,9 @@ def footprints(
                                              "footprint rules)."),
     as_of: str | None = AsOfOption,
     limit: int = typer.Option(10, "--limit", min=1, max=200, help="How many groupings to list."),
-    seconds: float = typer.Option(30.0, "--seconds", min=1, max=600, help="Time allowed to the plan's solver."),
+    seconds: float = typer.Option(30.0, "--seconds", min=1, max=600,
+                                  help="Work allowed to the plan's solver, in its deterministic seconds (roughly "
+                                       "seconds of one core; the same plan on a busy machine)."),
     as_json: bool = json_option("the typed result"),
     out: str | None = out_option("Write footprints.json, footprints.csv and footprints.html there.", required=False),
 ) -> None:

@@ -59,6 +59,8 @@ def round_(
          f"{len(first)} places; {len(data.tranches)} tranche(s); "
          f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage {cov.share * 100:.1f}% "
          f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
+    if not data.pack_in_force:
+        line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)
     for path in written:
         line(str(path))
 

@@ -52,7 +52,9 @@ def budget_result(decision: "Decision", powers: list[PowerResult]) -> BudgetResu
         if name is not None:
             p = pack.parameters[name]
             params[role] = BudgetParameter(value=float(p.value), set_by=p.set_by,
-                                           assumption=p.assumption is not None and p.set_by == "rule pack")
+                                           # the pack's basis for the value, whoever set it (the setter
+                                           # gives no source): an assumption stays one
+                                           assumption=p.assumption is not None)
     baselines: dict[str, tuple[float, object] | None] = {}
     for c in spec.components:
         entry = decision.profile.entry_at(pack.facts[c.baseline_fact], decision.as_of) if c.baseline_fact else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 
 from .. import workspace
 from ..pack.ir import Pack
@@ -23,12 +25,13 @@ def catalogue(pack: Pack) -> Catalogue:
             tiers=[TierInfo(id=t.id, rank=t.rank, title=t.title, statement=t.statement, source=t.source,
                             models=list(t.models), conditions={c.rule: c.text for c in t.conditions})
                    for t in pack.tiers],
-            powers={p.id: PowerInfo(title=p.title, menu=p.menu, tier=p.tier, requires=list(p.requires),
+            powers={p.id: PowerInfo(title=p.title, menu=p.menu, tier=p.tier, tier_judgment=p.tier_judgment,
+                                    requires=list(p.requires),
                                     statement=p.statement, source=p.source, where=str(p.where),
                                     in_force=p.in_force.text()) for p in pack.powers},
             sources=dict(pack.sources),
             parameters={n: ParameterInfo(value=p.value, unit=p.unit, description=p.description,
-                                         reference=p.reference, assumption=p.assumption)
+                                         reference=p.reference, assumption=p.assumption, set_by=p.set_by)
                         for n, p in sorted(pack.parameters.items())},
             facts={n: FactInfo(title=d.title or n, type=d.type, unit=d.unit, values=dict(d.value_titles),
                                ordered=d.ordered, better=d.better, source=d.source)
@@ -40,8 +43,16 @@ def catalogue(pack: Pack) -> Catalogue:
     return found
 
 
+def pack_in_force_note(pack: Pack, on: date) -> str | None:
+    """None when the pack is in force on the date; otherwise a sentence saying it was not."""
+    if on >= pack.effective:
+        return None
+    return (f"rule pack {pack.id} takes effect on {pack.effective.isoformat()}: on {on.isoformat()} it was not in "
+            "force, so what follows is what it would conclude, not what applied then")
+
+
 def pack_ref(pack: Pack) -> PackRef:
-    return PackRef(id=pack.id, version=pack.version, title=pack.title, hash=pack.hash, path=pack.root,
+    return PackRef(id=pack.id, version=pack.version, title=pack.title, hash=pack.files_hash or pack.hash, path=pack.root,
                    effective=pack.effective, data=workspace.current().describe())
 
 

@@ -23,7 +23,7 @@ from ..results import (
 )
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
-from .catalogue import catalogue, pack_ref, place_ref
+from .catalogue import catalogue, pack_in_force_note, pack_ref, place_ref
 from .readiness import readiness
 
 Truths = dict[str, bool | None]
@@ -377,8 +377,10 @@ class Decision:
             asked = [p.id for p in powers if p.requested]
             if asked and pack.moves:
                 unlock = unlock_lines(pack, self.profile, self.as_of, asked, {p.id: p.status for p in powers})
+        before_effect = pack_in_force_note(pack, self.as_of)
         return Evaluation(
             as_of=self.as_of, as_of_note=self.as_of_note, pack=self._share("pack", pack.hash, lambda: pack_ref(pack)),
+            pack_in_force=before_effect is None, pack_in_force_note=before_effect,
             place=place_ref(self.profile),
             facts=self.fact_values(),
             steps={rid: self.step(rid) for rid in sorted(pack.rules)},

@@ -209,7 +209,8 @@ def declared_links(path: Path | None = None) -> list[Link]:
             continue
         pair = item.get("between")
         if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(c, str) for c in pair)):
-            problems.append(doc.problem(("links", i, "between"), "expected two council codes, e.g. [E06000044, E06000046]"))
+            problems.append(doc.problem(("links", i, "between"),
+                                        "expected two council codes, e.g. [E06000044, E06000046]"))
             continue
         unknown = [c for c in pair if c not in codes]
         for c in unknown:

@@ -85,8 +85,9 @@ def svg(j: Judgement, size: int = 320) -> str:
 
 def html_page(data: FootprintCheck | FootprintList | FootprintPlan) -> str:
     from .render import judgement_lines
-    title = {"footprints-check": "Footprints judged", "footprints-within": f"Groupings within {getattr(data, 'within', '')}",
-             "footprints-plan": f"A plan for {getattr(data, 'within', '')}"}[data.kind]
+    within = getattr(data, "within", "")
+    title = {"footprints-check": "Footprints judged", "footprints-within": f"Groupings within {within}",
+             "footprints-plan": f"A plan for {within}"}[data.kind]
     head = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
             "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}section{border-top:1px solid #ccc;"
             "padding:1em 0;display:flex;gap:2em;flex-wrap:wrap}pre{white-space:pre-wrap;font-size:0.9em;flex:1;"

@@ -4,9 +4,12 @@ Set partitioning, solved with OR-Tools CP-SAT. The candidates are the connected 
 (search.py: county areas and single councils; no county split) of at most twice the pack's assumed
 population and MAX_UNITS units, each judged by the pack (`footprint.qualifies` true). CP-SAT chooses
 candidates that share no unit, maximising the people covered (in thousands), then the share of people
-in whole police and fire areas; it says whether the answer is proved optimal. Alternatives: the model is
-solved again with each earlier answer forbidden (not all of its footprints again), so each differs from
-the best and from each other. A unit no chosen footprint takes is named with what stops it.
+in whole police and fire areas; it says whether the answer is proved optimal. The solver's limit is in
+its deterministic time (a measure of work, not the clock), with one worker and a fixed seed, so the same
+inputs give the same plan however busy the machine. Alternatives: the model is solved again with each
+earlier answer forbidden (not all of its footprints again), so each differs from the best and from each
+other; where the solver finds none in its time, the last plan less its smallest footprint, completed
+greedily, stands (and says so). A unit no chosen footprint takes is named with what stops it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from ..pack.ir import Pack
 from .facts import census_year
 from .geo import geography
 from .judge import bare, council, judge, qualifying_rule
-from .results import FootprintPlan, Unplaced
+from .results import Alternative, FootprintPlan, Unplaced
 from .search import Growth, threshold, units
 
 MAX_UNITS = 8
@@ -45,7 +48,8 @@ def candidates(pack: Pack, area: list[str], on: date, max_units: int = MAX_UNITS
         members = frozenset().union(*(by_id[i].members for i in ids))
         ok, facts = _qualifies(pack, members, on)
         if ok is True:
-            align = (facts.get("footprint.police_whole_percent") or 0) + (facts.get("footprint.fire_whole_percent") or 0)
+            align = ((facts.get("footprint.police_whole_percent") or 0)
+                     + (facts.get("footprint.fire_whole_percent") or 0))
             found.append((ids, members, size, align))
     return free, adjacent, people, found, growth
 
@@ -79,36 +83,44 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
             greedy.append(i)
         model.add_hint(x[i], free_of_taken)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    # deterministic time (the solver's own measure of work, not the clock): the same plan on a busy machine
+    solver.parameters.max_deterministic_time = seconds
+    solver.parameters.max_time_in_seconds = 10 * seconds
     solver.parameters.num_workers = 1  # one worker and a fixed seed: the same plan every run
     solver.parameters.random_seed = 1
     status = solver.solve(model)
     solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     # no answer in the time allowed: the greedy start stands, and the report says so
     chosen = [i for i in range(len(found)) if solver.value(x[i])] if solved else sorted(greedy)
-    alternatives: list[list[list[str]]] = []
+    alternatives: list[Alternative] = []
     forbid = [chosen]
     for _ in range(ALTERNATIVES):
         if not forbid[-1]:
             break
         model.add(sum(x[i] for i in forbid[-1]) <= len(forbid[-1]) - 1)
-        # start from the last plan less its smallest footprint: it meets every constraint so far
-        start = set(forbid[-1]) - {min(forbid[-1], key=lambda i: (found[i][2], found[i][0]))}
+        # a start: the last plan less its smallest footprint, completed greedily (never all of an earlier plan)
+        dropped = min(forbid[-1], key=lambda i: (found[i][2], found[i][0]))
+        start = _complete(found, worth, set(forbid[-1]) - {dropped}, forbid)
         model.clear_hints()
         for i in range(len(found)):
             model.add_hint(x[i], i in start)
         again = cp_model.CpSolver()
-        again.parameters.max_time_in_seconds = max(1.0, seconds / 6)
+        again.parameters.max_deterministic_time = max(1.0, seconds / 6)
+        again.parameters.max_time_in_seconds = 10 * max(1.0, seconds / 6)
         again.parameters.num_workers = 1
         again.parameters.random_seed = 1
         st = again.solve(model)
-        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
-        pick = [i for i in range(len(found)) if again.value(x[i])]
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            pick = [i for i in range(len(found)) if again.value(x[i])]
+            how = "the solver: " + ("OPTIMAL" if st == cp_model.OPTIMAL else "FEASIBLE")
+        else:
+            pick = sorted(start)
+            how = "greedy: the plan before it less its smallest footprint, completed (the solver found none in time)"
         if not pick:
             break
         forbid.append(pick)
-        alternatives.append(sorted(sorted(found[i][1]) for i in pick))
+        alternatives.append(Alternative(footprints=sorted(sorted(found[i][1]) for i in pick),
+                                        people_covered=sum(found[i][2] for i in pick), found_by=how))
     by_id = {u.id: u for u in free}
     footprints = []
     for i in sorted(chosen, key=lambda i: -found[i][2]):
@@ -147,6 +159,20 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
         people_covered=sum(j.population for j in footprints),
         people_free=sum(geo.people(u.members, year) for u in free), footprints=footprints, unplaced=unplaced,
         alternatives=alternatives)
+
+
+def _complete(found, worth, start: set[int], forbid: list[list[int]]) -> set[int]:
+    """`start` with the most worthwhile candidates that share no unit added, never making an earlier plan."""
+    out = set(start)
+    used = {u for i in out for u in found[i][0]}
+    for i in sorted(range(len(found)), key=lambda i: (-worth[i], found[i][0])):
+        if i in out or set(found[i][0]) & used:
+            continue
+        if any(set(f) <= out | {i} for f in forbid):
+            continue
+        out.add(i)
+        used |= set(found[i][0])
+    return out
 
 
 def _reach(start: str, adjacent: dict[str, frozenset[str]], placed: set[str]) -> set[str]:

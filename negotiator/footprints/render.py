@@ -97,5 +97,8 @@ def render_plan(r: FootprintPlan) -> str:
                          + (f" [{u.rule}]" if u.rule else ""))
         lines.append("")
     if r.alternatives:
-        lines.append(f"{len(r.alternatives)} distinct alternatives (footprints by their members) in the JSON report.")
+        lines.append("Alternatives (each not all the same footprints as the plans before it):")
+        for i, a in enumerate(r.alternatives, 1):
+            lines.append(f"  {i}. {len(a.footprints)} footprints covering {_n(a.people_covered)} people; "
+                         f"found by {a.found_by}")
     return _fit(lines)

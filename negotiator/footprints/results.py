@@ -99,6 +99,13 @@ class Unplaced(_R):
     rule: str | None
 
 
+class Alternative(_R):
+    footprints: list[list[str]] = Field(description="Each footprint's member councils")
+    people_covered: int
+    found_by: str = Field(description="The solver (with its status), or the greedy completion of the plan "
+                                      "before it less its smallest footprint where the solver found none in time")
+
+
 class FootprintPlan(_R):
     kind: Literal["footprints-plan"] = "footprints-plan"
     format_version: str = FORMAT_VERSION
@@ -106,15 +113,17 @@ class FootprintPlan(_R):
     pack: PackRef
     within: str
     solver: str
-    status: str = Field(description="OPTIMAL (proved best), FEASIBLE (the best found in the time allowed, not proved), GREEDY (the greedy start, the solver finding nothing better in time) or NO PLAN")
+    status: str = Field(description="OPTIMAL (proved best), FEASIBLE (the best found in the time allowed, not "
+                                    "proved), GREEDY (the greedy start, the solver finding nothing better in time) "
+                                    "or NO PLAN")
     optimal: bool
     objective: str = Field(description="What the plan maximises, in words")
     people_covered: int
     people_free: int = Field(description="People in councils not yet in an authority, in the area")
     footprints: list[Judgement]
     unplaced: list[Unplaced]
-    alternatives: list[list[list[str]]] = Field(
-        description="Other plans, each distinct from the best and from each other: their footprints' members")
+    alternatives: list[Alternative] = Field(
+        description="Other plans, each distinct from the best and from each other (not all the same footprints)")
 
 
 SCHEMAS = {"footprints-check": FootprintCheck, "footprints-within": FootprintList, "footprints-plan": FootprintPlan}

@@ -3,8 +3,10 @@
 Every subset of the pack's moves is a candidate; a candidate unlocks the target when, with its moves
 made (facts set, months waited, preconditions met), the target is available. Answers are minimal (no
 proper subset unlocks) and ranked by total cost, then by time (moves run side by side, each after the waits
-listed before it), then by the number of moves. When nothing unlocks, the search says why: the rules that stay
-false with every move made, the facts that stay unknown, or the dates. For a place below the
+listed before it), then by the number of moves. When nothing unlocks, the search says why, from consistent
+sets of moves only (never from moves that contradict each other): the rules no consistent set makes true,
+with the facts that make them false for the place as it is; rules that hold in different sets but in none
+together; the tier no consistent set reaches; the facts that stay unknown; or the dates. For a place below the
 negotiation level it also proposes groupings with neighbouring councils (see neighbours.py).
 """
 
@@ -69,40 +71,96 @@ def search(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3) 
     return answers, base
 
 
+def _feasible(pack: Pack, profile: Profile, on: date) -> list[tuple[list[Move], dict, date]]:
+    """Every consistent set of the declared moves (the empty set first), with the facts and date it leads to:
+    sets whose moves can all be made (each `requires` holding before it) and set no fact two ways."""
+    moves = list(pack.moves)[:MAX_MOVES]
+    out = []
+    for k in range(len(moves) + 1):
+        for combo in itertools.combinations(moves, k):
+            applied = apply_moves(pack, profile, on, list(combo))
+            if applied is not None:
+                out.append((list(combo), *applied))
+    return out
+
+
+def _reads(pack: Pack, rid: str, seen: set[str] | None = None) -> set[str]:
+    """Every fact a rule reads, through the rules it reads (months since X read as X)."""
+    seen = set() if seen is None else seen
+    if rid in seen:
+        return set()
+    seen.add(rid)
+    facts, rules, _params = pack.reads[rid]
+    out = {f.removesuffix("@months") for f in facts}
+    for r in rules:
+        out |= _reads(pack, r, seen)
+    return out
+
+
+def _some(items: list[str], shown: int = 3) -> str:
+    return ", ".join(items[:shown]) + (f", and {len(items) - shown} more" if len(items) > shown else "")
+
+
+_RANK = {Status.available: 0, Status.needs_stronger_accountability: 1, Status.undetermined: 2,
+         Status.not_available: 3, Status.not_in_force: 4}
+
+
 def why_not(pack: Pack, profile: Profile, on: date, target: str) -> tuple[list[str], list[str]]:
-    """With every move that can be made made: what still stands in the way, and the facts to collect."""
-    usable = [m for m in pack.moves if apply_moves(pack, profile, on, [m]) is not None]
-    best = None
-    for k in range(len(usable), 0, -1):  # the largest set of moves that can be made together
-        for combo in itertools.combinations(usable, k):
-            if apply_moves(pack, profile, on, list(combo)) is not None:
-                best = list(combo)
-                break
-        if best:
-            break
-    facts, later = apply_moves(pack, profile, on, best or []) or (facts_with(pack, profile, on, {}), on)
-    off = frozenset(pack.rules) - pack.rules_in_force(later)
-    truths = evaluator(pack).truths(engine_facts(facts), off)
-    decision = Decision(pack, profile, later, "with every declared move made", facts, truths, off)
-    powers = [p.id for p in pack.powers if decision.requested(p.id)] if target == "package" else [target]
-    reasons, missing = [], set()
+    """Why no set of declared moves unlocks the target, explained only by sets of moves that can be made
+    together (never by moves that contradict each other): for each rule it needs, whether any consistent set
+    makes it true (if none does, why it is false on the place as it is, and which moves touch what it reads);
+    rules that hold in different sets but in none together; and, in the best consistent set, what still
+    stands in the way (the tier, or the facts to collect)."""
+    feasible = _feasible(pack, profile, on)
+    states = []
+    for combo, facts, later in feasible:
+        off = frozenset(pack.rules) - pack.rules_in_force(later)
+        truths = evaluator(pack).truths(engine_facts(facts), off)
+        states.append((combo, facts, later, truths, Decision(pack, profile, later, "with these moves made", facts,
+                                                             truths, off)))
+    base = states[0][4]
+    powers = [p.id for p in pack.powers if base.requested(p.id)] if target == "package" else [target]
+    reasons: list[str] = []
+    missing: set[str] = set()
     for pid in powers:
         power = pack.power(pid)
-        status = decision.power(power).status
-        if status == Status.not_in_force:
-            reasons.append(f"{pid} is not in force on {later.isoformat()} ({power.in_force.text()})")
-        for rid in prerequisites(pack, power):
-            value = decision.truths.get(rid)
-            if value is False:
-                tests = failed_tests(pack.rules[rid].when, decision.facts, decision.truths)
-                reasons.append(f"{rid} stays false with every declared move made"
-                               + (f": {'; '.join(tests)}" if tests else ""))
-            elif value is None:
-                missing |= set(decision.missing(rid))
-        if status == Status.needs_stronger_accountability:
-            reasons.append(f"{pid} needs {decision.power(power).required_tier}, which no declared move reaches")
-        if status == Status.undetermined:
-            missing |= set(decision.power(power).missing)
+        results = [st[4].power(power) for st in states]
+        if all(r.status == Status.not_in_force for r in results):
+            reasons.append(f"{pid} is not in force on {on.isoformat()} ({power.in_force.text()})")
+            continue
+        needed = prerequisites(pack, power)
+        can = {rid: [i for i, st in enumerate(states) if st[3].get(rid) is True] for rid in needed}
+        for rid in needed:
+            if can[rid]:
+                continue
+            values = [st[3].get(rid) for st in states]
+            if False in values:
+                i = values.index(False)
+                tests = failed_tests(pack.rules[rid].when, states[i][1], states[i][3])
+                movers = [m.title.lower() for m in pack.moves if {n for n, _v in m.sets} & _reads(pack, rid)]
+                where = "as it is" if i == 0 else "with " + " + ".join(m.title.lower() for m in states[i][0])
+                reasons.append(
+                    f"{rid} is false for the place {where}" + (f": {'; '.join(tests)}" if tests else "")
+                    + (f"; no consistent set of declared moves makes it true (of those that change facts it "
+                       f"reads: {_some(movers)})" if movers else "; no declared move changes the facts it reads"))
+            if None in values:
+                missing |= set(states[values.index(None)][4].missing(rid))
+        if not all(can.values()):
+            continue
+        together = [i for i in range(len(states)) if all(i in can[rid] for rid in needed)]
+        if not together:
+            reasons.append("no consistent set of declared moves makes " + " and ".join(needed) + " true together")
+            continue
+        best = min(together, key=lambda i: (_RANK[results[i].status], sum(m.cost for m in states[i][0])))
+        result = results[best]
+        made = " + ".join(m.title.lower() for m in states[best][0]) or "no move"
+        if result.status == Status.needs_stronger_accountability:
+            reasons.append(f"{pid} needs {result.required_tier}, which no consistent set of declared moves reaches "
+                           f"together with the rules it needs (the nearest: {made})")
+        elif result.status == Status.undetermined:
+            missing |= set(result.missing)
+        elif result.status == Status.not_in_force:
+            reasons.append(f"{pid} is not in force on {states[best][2].isoformat()} ({power.in_force.text()})")
     if missing:
         reasons.append("it depends on facts not known: " + ", ".join(sorted(missing)) + " (collect them first)")
     return list(dict.fromkeys(reasons)), sorted(missing)

@@ -229,7 +229,7 @@ class Builder(Conditions):
             in_force = self._in_force("powers.yaml", path, p.from_, p.until)
             powers.append(Power(p.id, p.title, p.menu, p.tier, tuple(p.requires), p.source, p.statement,
                                 Where(self.docs["powers.yaml"].file, self.docs["powers.yaml"].line_of(path + ("id",))),
-                                in_force))
+                                in_force, p.tier_judgment))
 
         budget = self._budget()
         readiness = self._readiness()
@@ -414,6 +414,12 @@ class Builder(Conditions):
             if o.tranches is not None:
                 out["other_tranches_param"] = self._param_ref("round.yaml", path + ("other_negotiations", "tranches"),
                                                               o.tranches)
+        if r.envelope is not None:
+            self.check_source("round.yaml", path + ("envelope", "source"), r.envelope.source)
+            out.update(envelope_text=r.envelope.text, envelope_source=r.envelope.source)
+        for i, line in enumerate(r.coverage_lines):
+            self.check_source("round.yaml", path + ("coverage_lines", i, "source"), line.source)
+        out["coverage_lines"] = tuple((line.share, line.label, line.source) for line in r.coverage_lines)
         return RoundPolicy(notes=tuple(r.notes), **out)
 
     def _readiness(self) -> tuple[Weight, ...]:

@@ -193,6 +193,7 @@ class Power:
     statement: str
     where: Where
     in_force: InForce = ALWAYS
+    tier_judgment: str | None = None  # why the pack gives it this tier, where its sources assign none
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,9 @@ class RoundPolicy:
     other_share_param: str | None = None
     other_tranches_param: str | None = None
     other_source: str | None = None
+    envelope_text: str | None = None
+    envelope_source: str | None = None
+    coverage_lines: tuple[tuple[float, str, str], ...] = ()  # (share, label, source key)
     notes: tuple[str, ...] = ()
 
 
@@ -316,7 +320,7 @@ class Pack:
     version: str
     title: str
     effective: date
-    hash: str
+    hash: str  # the pack's files and the parameter values in effect: the identity caches use
     root: str
     sources: dict[str, str]
     parameters: dict[str, Parameter]
@@ -338,6 +342,7 @@ class Pack:
     join: Move | None = None
     obligations: tuple[Obligation, ...] = ()
     files: tuple[str, ...] = ()
+    files_hash: str = ""  # the pack's files only: what results show as the pack's hash
 
     def __repr__(self) -> str:
         return f"<Pack {self.id!r} v{self.version} rules={len(self.rules)} powers={len(self.powers)} hash={self.hash[:8]}>"

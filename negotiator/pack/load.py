@@ -9,6 +9,7 @@ fact's declared type, cycles among rules, and packs too large for the engines.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -114,22 +115,24 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
     digest = hashlib.sha256()
     for key in sorted(texts):
         digest.update(key.encode() + b"\0" + hashlib.sha256(texts[key]).digest())
+    files_hash = digest.copy().hexdigest()
     overrides = dict(sorted((parameters or {}).items()))
-    if overrides:
-        digest.update(repr(overrides).encode())
+    if overrides:  # the values in effect and who set them: results name both (the files' hash is apart)
+        digest.update(repr(overrides).encode() + b"\0" + set_by.encode())
     key = (str(root.resolve()), digest.hexdigest())
     if key not in _CACHE:
         from ..cache import cached
         hexdigest = digest.hexdigest()
         _CACHE[key] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
                                       tuple(sorted((k, str(v)) for k, v in where.items()))),
-                             lambda: _build(root, hexdigest, where, overrides, set_by),
-                             lambda found: isinstance(found, Pack) and found.hash == hexdigest)
+                             lambda: _build(root, hexdigest, where, overrides, set_by, files_hash),
+                             lambda found: isinstance(found, Pack) and found.hash == hexdigest
+                             and getattr(found, "files_hash", None) == files_hash)
     return _CACHE[key]
 
 
 def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str, Any] | None = None,
-           set_by: str = "round config") -> Pack:
+           set_by: str = "round config", files_hash: str = "") -> Pack:
     from pydantic import ValidationError
 
     from ..validation import problems_from
@@ -171,7 +174,7 @@ def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str,
     from .build import Builder
     builder = Builder(root, digest, docs, specs)
     builder.set_by = {name: set_by for name in overrides or {}}
-    return builder.build()
+    return replace(builder.build(), files_hash=files_hash or digest)
 
 
 def _override(params: S.ParamsFile | None, overrides: dict[str, Any], set_by: str) -> S.ParamsFile:

@@ -102,6 +102,7 @@ class PowerSpec(_M):
     title: str
     menu: Optional[str] = None
     tier: str
+    tier_judgment: Optional[str] = Field(default=None, min_length=1)  # the tier is the pack's judgment, and why
     requires: list[str] = Field(default_factory=list)
     statement: str
     source: str
@@ -182,10 +183,25 @@ class OtherNegotiationsSpec(_M):
     source: str
 
 
+class EnvelopeSpec(_M):
+    """What the pack's framework says sets the money for a round (shown in the round's Money section)."""
+    text: str = Field(min_length=1)
+    source: str
+
+
+class ReferenceLineSpec(_M):
+    """A share of the population a framework names as a mark for coverage (drawn on the coverage chart)."""
+    share: float = Field(gt=0, le=1)
+    label: str = Field(min_length=1, max_length=40)
+    source: str
+
+
 class RoundSpec(_M):
     first_tranche: Optional[FirstTrancheSpec] = None
     timetable: Optional[TimetableSpec] = None
     other_negotiations: Optional[OtherNegotiationsSpec] = None
+    envelope: Optional[EnvelopeSpec] = None
+    coverage_lines: list[ReferenceLineSpec] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 from html import escape
 
 from ..results import STATUS_LABEL, Round
-from .view import STATUS_COLOUR, fmt, pct
+from .view import STATUS_COLOUR, coverage_figures, fmt, pct
 
 TRANCHE_COLOUR = ["#0969da", "#8250df", "#bf3989", "#1b7c83", "#9a6700"]
 
 
 def coverage_svg(r: Round) -> str:
-    rows = [("First tranche + already devolved", r.coverage.share)]
-    rows += [(sc.name, sc.coverage.share) for sc in r.scenarios]
+    """The coverage figures of the text beside it (view.coverage_figures), with the pack's reference lines."""
+    rows = [(label, cov.share) for label, cov in coverage_figures(r)]
     left, bar = 260, 440
     width = left + bar + 80
     height = 30 * len(rows) + 40
@@ -27,11 +27,12 @@ def coverage_svg(r: Round) -> str:
         out.append(f'<rect x="{left}" y="{y}" width="{bar}" height="20" fill="#eaeef2"/>')
         out.append(f'<rect x="{left}" y="{y}" width="{bar * min(share, 1):.1f}" height="20" fill="#0969da"/>')
         out.append(f'<text x="{left + bar + 8}" y="{y + 15}" font-size="13">{pct(share)}</text>')
-    quarter = left + bar * 0.25
-    out.append(f'<line x1="{quarter:.1f}" y1="4" x2="{quarter:.1f}" y2="{height - 24}" stroke="#cf222e" '
-               'stroke-dasharray="4 3"/>')
-    out.append(f'<text x="{quarter:.1f}" y="{height - 8}" font-size="12" text-anchor="middle" fill="#cf222e">'
-               'a quarter</text>')
+    for line in r.round.coverage_lines:  # the pack's marks (round.yaml: coverage_lines), never this code's
+        x = left + bar * line.share
+        out.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 24}" stroke="#cf222e" '
+                   f'stroke-dasharray="4 3"><title>{escape(line.label)}: {escape(line.source)}</title></line>')
+        out.append(f'<text x="{x:.1f}" y="{height - 8}" font-size="12" text-anchor="middle" fill="#cf222e">'
+                   f'{escape(line.label)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 

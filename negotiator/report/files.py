@@ -166,7 +166,22 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
 
 
 CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "standing", "settled_by", "tranche", "rank", "readiness", "power", "power_title",
-               "menu", "status", "requested", "required_tier", "current_tier", "missing_facts", "failed_rules"]
+               "menu", "status", "requested", "required_tier", "required_tier_basis", "current_tier", "missing_facts",
+               "failed_rules", "assumptions"]
+
+
+def _parameters_read(steps: dict):
+    """rule -> the parameters it reads, directly or through the rules it reads (memoised per place)."""
+    memo: dict[str, frozenset[str]] = {}
+
+    def read(rule: str) -> frozenset[str]:
+        if rule not in memo:
+            memo[rule] = frozenset()  # a guard; packs have no cycles
+            step = steps.get(rule)
+            memo[rule] = frozenset(step.parameters) | frozenset().union(*(read(x) for x in step.rules)) \
+                if step else frozenset()
+        return memo[rule]
+    return read
 
 
 def to_csv(r: Round) -> str:
@@ -179,16 +194,23 @@ def csv_chunks(r: Round) -> Iterator[str]:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     cat = r.catalogue
+    assumed = {n for n, info in cat.parameters.items() if info.assumption}
     for p in r.places:
         ev = p.evaluation
+        read = _parameters_read(ev.steps)
         for power in ev.powers:
+            info = cat.powers[power.id]
+            basis = "judgment" if info.tier_judgment and power.required_tier == info.tier else "source"
+            marks = sorted({n for rule in power.prerequisites + power.requirements for n in read(rule)} & assumed)
+            if ev.readiness and r.round.readiness_note:
+                marks.append("readiness weights")
             row = [
                 p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing, " ".join(p.settled_by),
                 p.tranche or "", p.rank or "",
                 fmt(ev.readiness.score) if ev.readiness else "", power.id, cat.powers[power.id].title,
                 cat.powers[power.id].menu or "", power.status.value, "yes" if power.requested else "no",
-                power.required_tier, ev.accountability.current_tier or "unknown", " ".join(power.missing),
-                " ".join(power.failed),
+                power.required_tier, basis, ev.accountability.current_tier or "unknown", " ".join(power.missing),
+                " ".join(power.failed), " ".join(marks),
             ]
             writer.writerow([csv_cell(terminal_line(v)) if isinstance(v, str) else v for v in row])
         yield buf.getvalue()

@@ -16,7 +16,7 @@ from ..results import (
 )
 from ..vocab.facts import NEVER, months_between
 from .fit import fit
-from .view import fmt, gbp, models_text, scope_sentence, words
+from .view import fmt, gbp, mark_assumptions, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
@@ -77,7 +77,7 @@ class _Renderer:
         if step.missing:
             out += self.wrap(f"missing: {', '.join(step.missing)}", indent + "    ")
         if step.failed:
-            out += self.wrap(f"fails on: {'; '.join(step.failed)}", indent + "    ")
+            out += self.wrap(f"fails on: {mark_assumptions(self.cat, '; '.join(step.failed))}", indent + "    ")
         out += self.wrap(self.cite(self.cat.cite(info.source)), indent + "    ")
         return out
 
@@ -115,14 +115,16 @@ class _Renderer:
 
     def why(self, p: PowerResult) -> list[str]:
         tier = self.cat.tier(p.required_tier)
+        info = self.cat.powers[p.id]
+        judged = " (a tier the pack assigns by judgment)" if info.tier_judgment and p.required_tier == info.tier else ""
         if p.status == Status.available:
-            text = f"needs {self.tier_words(p.required_tier)}: met"
+            text = f"needs {self.tier_words(p.required_tier)}{judged}: met"
             for rule in p.conditions:
                 text += f"; {tier.conditions[rule]}"
             return self.wrap(text, "")
         if p.status == Status.needs_stronger_accountability:
             raised = f" (raised by {', '.join(p.raised_by)})" if p.raised_by else ""
-            text = f"needs {self.tier_words(p.required_tier)}{raised}: {models_text(p.models)} would do"
+            text = f"needs {self.tier_words(p.required_tier)}{raised}{judged}: {models_text(p.models)} would do"
             for rule in p.conditions:
                 text += f"; {tier.conditions[rule]}"
             return self.wrap(text, "")
@@ -158,6 +160,8 @@ def summary(ev: Evaluation, cat: Catalogue) -> str:
     """The answer in one sentence: eligibility, how many powers have each status, the package's tier."""
     word = {True: "ELIGIBLE to negotiate", False: "NOT ELIGIBLE to negotiate",
             None: "UNDETERMINED whether it can negotiate"}[ev.negotiation.eligible]
+    if not ev.pack_in_force:
+        word = f"the pack was NOT IN FORCE on {ev.as_of.isoformat()}; were it in force: " + word
     counts = [(STATUS_TITLE[st], sum(1 for p in ev.powers if p.status == st)) for st in STATUS_ORDER]
     parts = [word, "; ".join(f"{title.lower()}: {n} power{'s' if n != 1 else ''}" for title, n in counts if n)]
     asked = [p for p in ev.powers if p.requested]
@@ -188,6 +192,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
     lines.append(f"As of {ev.as_of.isoformat()} ({ev.as_of_note})")
     lines += R.wrap(f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}; profile "
                     f"{place.file}", "")
+    if not ev.pack_in_force:
+        lines += R.wrap(f"NOT IN FORCE: {ev.pack_in_force_note}.", "")
     lines.append("")
     lines += R.wrap("In sum: " + summary(ev, cat), "")
     lines.append("")
@@ -195,6 +201,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
     neg = ev.negotiation
     word = {True: "ELIGIBLE to negotiate a deal", False: "NOT ELIGIBLE to negotiate a deal",
             None: "UNDETERMINED whether it can negotiate (facts missing)"}[neg.eligible]
+    if not ev.pack_in_force:
+        word += f", were the pack in force (it was not on {ev.as_of.isoformat()})"
     lines.append(f"Negotiation: {word}")
     lines += R.step_lines(ev.steps[neg.rule], "  ")
     shown = {neg.rule, *neg.decisive}
@@ -304,8 +312,11 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
 def render_explanation(data: Explanation, width: int = 100) -> str:
     """The chain of rules behind one power, with each condition's outcome."""
     p, info = data.power, data.power_info
-    lines = [f"{info.title} ({p.id}) for {data.place.name}: {words(p.status.value).upper()}"]
+    lines = [f"{info.title} ({p.id}) for {data.place.name}: {words(p.status.value).upper()}"
+             + ("" if data.pack_in_force else f", were the pack in force (it was not on {data.as_of.isoformat()})")]
     lines.append(f"  As of {data.as_of.isoformat()} ({data.as_of_note}); power {info.in_force}")
+    if not data.pack_in_force:
+        lines += wrap(f"NOT IN FORCE: {data.pack_in_force_note}.", "  ", width)
     tiers = {t.id: t for t in data.tiers}
     lines += wrap(f"{info.statement} Needs at least {_tier_of(tiers, info.tier)} on its own.", "  ", width)
     lines += wrap(f"source: {info.source} ({info.where})", "    ", width)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..results import (
-    STATUS_LABEL, BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Round, RoundPlace, Status,
+    STATUS_LABEL, BudgetResult, BudgetScopeResult, Catalogue, Coverage, Evaluation, PowerResult, Round, RoundPlace, Status,
 )
 
 STATUS_COLOUR = {
@@ -105,7 +105,13 @@ class RoundView:
     depends: list[tuple[str, str, str]] = field(default_factory=list)
     special: list[tuple[str, str, str]] = field(default_factory=list)
     budget_terms: str | None = None
+    parameters: list[str] = field(default_factory=list)
     timetable: dict[int, str] = field(default_factory=dict)
+
+
+def _assumed(params: dict, name: str) -> str:
+    """' (an assumption)' where a budget parameter's value is one (the pack's or a round config's)."""
+    return " (an assumption)" if name in params and params[name].assumption else ""
 
 
 def scope_sentence(b: BudgetResult, sc: BudgetScopeResult) -> str:
@@ -123,12 +129,14 @@ def scope_sentence(b: BudgetResult, sc: BudgetScopeResult) -> str:
     p = b.parameters
     parts = [f"Known spending in scope {gbp(sc.baseline_a_year)} a year"]
     if "reduction_percent" in p:
-        parts.append(f"{fmt(p['reduction_percent'].value)}% less gives {gbp(sc.envelope_a_year)} a year")
+        parts.append(f"{fmt(p['reduction_percent'].value)}%{_assumed(p, 'reduction_percent')} less gives "
+                     f"{gbp(sc.envelope_a_year)} a year")
     if sc.envelope_over_horizon is not None:
         years = fmt(p["horizon_years"].value)
-        parts.append(f"{gbp(sc.envelope_over_horizon)} over {years} years")
+        parts.append(f"{gbp(sc.envelope_over_horizon)} over {years} years{_assumed(p, 'horizon_years')}")
         if sc.retained_over_horizon is not None:
-            parts.append(f"the place keeps {fmt(p['retention_share'].value)}% of the saving: "
+            parts.append(f"the place keeps {fmt(p['retention_share'].value)}%{_assumed(p, 'retention_share')} "
+                         "of the saving: "
                          f"{gbp(sc.retained_over_horizon)} over {years} years")
     text += " " + "; ".join(parts) + "."
     if sc.unknown_baselines:
@@ -148,7 +156,30 @@ def stronger_text(cat: Catalogue, power: PowerResult) -> str:
     text = f"needs {tier.title[0].lower()}{tier.title[1:]}{stronger}"
     for rule in power.conditions:
         text += f"; {tier.conditions[rule]}"
+    info = cat.powers[power.id]
+    if info.tier_judgment and power.required_tier == info.tier:
+        text += " (a tier the pack assigns by judgment)"
     return text
+
+
+def mark_assumptions(cat: Catalogue, text: str) -> str:
+    """Every parameter named in brackets, `(name)`, that is an assumption of the pack, marked as one."""
+    for name, info in cat.parameters.items():
+        if info.assumption and f"({name})" in text:
+            text = text.replace(f"({name})", f"({name}, an assumption)")
+    return text
+
+
+def parameter_lines(cat: Catalogue) -> list[str]:
+    """The pack's parameter values in effect, each with who set it and whether it is sourced or assumed."""
+    out = []
+    for name, info in cat.parameters.items():
+        basis = "an assumption" if info.assumption else (f"from {cat.cite(info.reference)}" if info.reference else "")
+        unit = "%" if info.unit == "percent" else (f" {info.unit}" if info.unit else "")
+        value = info.value
+        shown = f"{value:,.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else fmt(value)
+        out.append(f"{name} = {shown}{unit} ({basis + '; ' if basis else ''}set by {info.set_by})")
+    return out
 
 
 def package_text(cat: Catalogue, ev: Evaluation) -> str | None:
@@ -170,7 +201,7 @@ def reason_text(cat: Catalogue, ev: Evaluation) -> str:
     if reason.result.value == "true":
         return f"{statement} ({reason.rule})"
     if reason.failed:
-        return f"{statement} ({reason.rule}) fails on: {'; '.join(reason.failed)}"
+        return f"{statement} ({reason.rule}) fails on: {mark_assumptions(cat, '; '.join(reason.failed))}"
     return f"{statement} ({reason.rule}) does not hold"
 
 
@@ -218,9 +249,18 @@ def collect_text(f) -> str:
     return f"{f.fact} ({f.title}): " + "; ".join(bits)
 
 
+def coverage_figures(r: Round) -> list[tuple[str, Coverage]]:
+    """The round's coverage figures, labelled: what the coverage text states and the chart draws, both."""
+    out = [("First tranche", r.coverage)]
+    if r.coverage_with_devolved is not None:
+        out.append(("First tranche + already devolved", r.coverage_with_devolved))
+    out += [(sc.name, sc.coverage) for sc in r.scenarios]
+    return out
+
+
 def round_view(r: Round) -> RoundView:
     cat = r.catalogue
-    view = RoundView(r=r, names={p.id: p.name for p in r.places})
+    view = RoundView(r=r, names={p.id: p.name for p in r.places}, parameters=parameter_lines(cat))
     by_id = {p.id: p for p in r.places}
     special = set(r.special_cases)
     view.deals = [deal(cat, p) for p in r.places if p.id not in special]
@@ -237,10 +277,12 @@ def round_view(r: Round) -> RoundView:
         params = budgets[0].parameters
         bits = []
         if "reduction_percent" in params:
-            bits.append(f"budgets {fmt(params['reduction_percent'].value)}% below today's spend")
+            bits.append(f"budgets {fmt(params['reduction_percent'].value)}%{_assumed(params, 'reduction_percent')} "
+                        "below today's spend")
         if "horizon_years" in params:
-            bits.append(f"over {fmt(params['horizon_years'].value)} years")
+            bits.append(f"over {fmt(params['horizon_years'].value)} years{_assumed(params, 'horizon_years')}")
         if "retention_share" in params:
-            bits.append(f"the place keeping {fmt(params['retention_share'].value)}% of the saving")
+            bits.append(f"the place keeping {fmt(params['retention_share'].value)}%"
+                        f"{_assumed(params, 'retention_share')} of the saving")
         view.budget_terms = ", ".join(bits) if bits else None
     return view

@@ -84,6 +84,7 @@ from .round import (  # noqa: F401
     Conflict,
     Coverage,
     Ranked,
+    ReferenceLine,
     Round,
     RoundInfo,
     RoundPlace,

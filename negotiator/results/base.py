@@ -80,6 +80,8 @@ class PowerInfo(_R):
     title: str
     menu: Optional[str] = None
     tier: str
+    tier_judgment: Optional[str] = Field(None, description="Why the pack gives the power its tier where the "
+                                                           "sources assign none: a judgment, shown as such")
     requires: list[str]
     statement: str
     source: str
@@ -93,6 +95,7 @@ class ParameterInfo(_R):
     description: str
     reference: Optional[str] = None
     assumption: Optional[str] = None
+    set_by: str = Field("rule pack", description="Who set the value in effect: the rule pack, a round config or --set")
 
 
 class FactInfo(_R):
@@ -133,7 +136,8 @@ class PackRef(_R):
     id: str
     version: str
     title: str
-    hash: str
+    hash: str = Field(description="SHA-256 of the pack's files only; the parameter values in effect, and who set "
+                                  "them, are in the catalogue's parameters")
     path: str
     effective: date
     data: str = Field(description="Where the pack and places were read from: a working tree or the bundled copies")

@@ -171,6 +171,9 @@ class Evaluation(_R):
     as_of: date
     as_of_note: str
     pack: PackRef
+    pack_in_force: bool = Field(default=True, description="False when the as-of date is before the pack's date "
+                                "of effect: its conclusions are then what it would give, not what was law")
+    pack_in_force_note: Optional[str] = None
     place: PlaceRef
     facts: dict[str, FactValue]
     steps: dict[str, Step]
@@ -221,6 +224,8 @@ class Explanation(_R):
     as_of: date
     as_of_note: str
     pack: PackRef
+    pack_in_force: bool = True
+    pack_in_force_note: Optional[str] = None
     place: PlaceRef
     power: PowerResult
     power_info: PowerInfo

@@ -13,6 +13,14 @@ from .options import FactToCollect
 
 # --- a round -------------------------------------------------------------------------------------------
 
+class ReferenceLine(_R):
+    """A share of the population the pack's framework names as a mark for coverage."""
+
+    share: float
+    label: str
+    source: str = Field(description="The pack's source for it, cited in full")
+
+
 class RoundInfo(_R):
     name: str
     date: date
@@ -27,6 +35,8 @@ class RoundInfo(_R):
     timetable_note: str = ""
     financial_envelope_a_year: Optional[float] = None
     envelope_note: str = ""
+    coverage_lines: list[ReferenceLine] = Field(default_factory=list)
+    readiness_note: str = Field("", description="Whether the readiness weights are assumptions of the pack")
     notes: list[str] = Field(default_factory=list)
 
 
@@ -104,6 +114,8 @@ class Round(_R):
     format_version: str = FORMAT_VERSION
     round: RoundInfo
     pack: PackRef
+    pack_in_force: bool = True
+    pack_in_force_note: Optional[str] = None
     engine: str
     tranches: list[Tranche]
     timetable: list[TrancheTime] = Field(default_factory=list)

@@ -32,15 +32,15 @@ class Scenario(_Strict):
 
     The set is either listed (`places`) or defined by a rule of the pack (`where`: every place of the
     round for which the rule holds on the round's date; places where it is undetermined are named, not
-    counted). `with_already_devolved` adds the round's places already devolved (the route-map's sum
-    adds London); a figure that measures one thing, such as a programme's own areas, leaves them out.
+    counted). `with_already_devolved: true` adds the round's places already devolved (the route-map's sum
+    adds London); without it a scenario counts its own places only.
     """
 
     name: str = Field(min_length=1)
     places: list[str] = Field(default_factory=list)
     where: Optional[str] = Field(default=None, min_length=1,
                                  description="A rule id: the places for which it holds on the round's date")
-    with_already_devolved: bool = True
+    with_already_devolved: bool = False
     note: str = ""
 
     @model_validator(mode="after")

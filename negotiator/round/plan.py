@@ -15,11 +15,11 @@ from typing import Callable, Mapping
 
 from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
-from ..decide.catalogue import catalogue, pack_ref
+from ..decide.catalogue import catalogue, pack_in_force_note, pack_ref
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..results import (
-    Conflict, Coverage, Evaluation, FactToCollect, Ranked, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche,
+    Conflict, Coverage, Evaluation, FactToCollect, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche,
     TrancheTime, Truth3,
 )
 from ..vocab.places import LoadedPlace
@@ -131,7 +131,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         for i in range(len(tranches)):
             timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i),
                                          concludes=_add_months(start, months * (i + 1))))
-        timetable_note = (f"A negotiation takes {fmt_num(months)} months ({policy.negotiation_months_param}); "
+        timetable_note = (f"A negotiation takes {fmt_num(months)} months ({_named(param, policy.negotiation_months_param)}); "
                           "each tranche starts when the one before concludes.")
 
     placement = {}
@@ -196,12 +196,15 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             spend.append(max(known))  # the widest scope on offer; scopes overlap, so they are not added
     if spend:
         budgets = round(sum(spend), 1)
-    envelope_note = ("The spending review sets the financial envelope for the negotiations (route-map timetable, "
-                     "November 2010)")
-    if config.financial_envelope_gbp_m is not None:
-        envelope_note += f": this round's is GBP {config.financial_envelope_gbp_m:,.0f}m a year."
+    # The wording is the pack's (round.yaml: envelope) and the figure the round config's, never this code's.
+    envelope = config.financial_envelope_gbp_m
+    if policy.envelope_text:
+        envelope_note = f"{policy.envelope_text.rstrip('.')} ({pack.sources.get(policy.envelope_source, '')})"
+        envelope_note += (f": this round's is GBP {envelope:,.0f}m a year (round config)." if envelope is not None
+                          else "; this round config states none.")
     else:
-        envelope_note += "; this round config states none."
+        envelope_note = (f"This round's financial envelope is GBP {envelope:,.0f}m a year (round config)."
+                         if envelope is not None else "The round config states no financial envelope.")
     collect: dict[str, FactToCollect] = {}
     for pid in ids:
         for f in evaluations[pid].facts_to_collect:
@@ -230,8 +233,12 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                         parameters=dict(config.parameters), tie_break=TIE_BREAK, conflict_rule=CONFLICT_RULE,
                         gate=gate, timetable_note=timetable_note,
                         financial_envelope_a_year=config.financial_envelope_gbp_m, envelope_note=envelope_note,
+                        readiness_note=_readiness_note(pack),
+                        coverage_lines=[ReferenceLine(share=share, label=label, source=pack.sources.get(src, src))
+                                        for share, label, src in policy.coverage_lines],
                         notes=list(policy.notes)),
-        pack=pack_ref(pack), engine=engine,
+        pack=pack_ref(pack), pack_in_force=pack_in_force_note(pack, config.date) is None,
+        pack_in_force_note=pack_in_force_note(pack, config.date), engine=engine,
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
                         score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid])
@@ -292,7 +299,8 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
     min_score = float(param[policy.min_readiness_param].value) if policy.min_readiness_param else None
     gate_parts = []
     if min_score is not None:
-        gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} ({policy.min_readiness_param})")
+        gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} "
+                          f"({_named(param, policy.min_readiness_param)})")
     if policy.needs_an_offer:
         gate_parts.append("at least one power it could have now or with stronger accountability")
     gate = ("To go in a tranche a place needs " + " and ".join(gate_parts) + ", whatever its unknown facts turn out "
@@ -345,9 +353,11 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
         if policy.other_tranches_param:
             reduced = int(param[policy.other_tranches_param].value)
         first = "the first tranche" if reduced == 1 else f"the first {reduced} tranches"
-        during = "" if reduced is None else f" in {first} ({policy.other_tranches_param}), all {config.capacity} after"
+        during = "" if reduced is None else (f" in {first} ({_named(param, policy.other_tranches_param)}), "
+                                             f"all {config.capacity} after")
         capacity_note = (f"at most {config.capacity} negotiations at once; {policy.other_title} ({fmt_num(count)}, "
-                         f"each counted as {fmt_num(share)} of a place negotiation) use {used}, leaving {capacity} "
+                         f"{_named(param, policy.other_count_param)}; each counted as {fmt_num(share)} of a place "
+                         f"negotiation, {_named(param, policy.other_share_param)}) use {used}, leaving {capacity} "
                          f"for places{during}")
     full = config.capacity
     tranches, tranche_of, deferred_by = _tranches(
@@ -355,6 +365,21 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
     return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
                      why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
                      deferred_by)
+
+
+def _readiness_note(pack: Pack) -> str:
+    assumed = [w for w in pack.readiness if w.assumption]
+    if not pack.readiness:
+        return ""
+    if len(assumed) == len(pack.readiness):
+        return "Every readiness weight is an assumption of the pack (readiness.yaml), not a figure of its sources."
+    return (f"{len(assumed)} of the {len(pack.readiness)} readiness weights are assumptions of the pack "
+            f"(readiness.yaml): {', '.join(w.rule for w in assumed)}.")
+
+
+def _named(param: Mapping, name: str) -> str:
+    """A parameter's name, marked as an assumption where the pack (or a round config) gives it no source."""
+    return f"{name}, an assumption" if param[name].assumption else name
 
 
 def fmt_num(value: float) -> str:
