@@ -16,6 +16,8 @@ class Problem:
     line: int | None = None
     field: str | None = None
     suggestion: str | None = None
+    #: A stable code for the kind of problem, for programs reading `--json` errors (the text may change).
+    code: str = "input"
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

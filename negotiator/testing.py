@@ -18,7 +18,9 @@ evaluation must conclude, as of a date:
     rules_false: [level.grouping]             # optional: rules that must fail
 
 Each pack ships its cases in its own `cases/` folder; the file name is the
-sentence, lower-cased with hyphens.
+sentence, lower-cased with hyphens. `pytest` runs every pack's cases on every
+engine (the plugin in negotiator/pytest_plugin.py); `negotiator test --rules
+PACK` runs PACK's own.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class CaseResult:
     file: str
     name: str
     failures: list[str] = field(default_factory=list)
+    engine: str = "durable"
 
     @property
     def passed(self) -> bool:
@@ -94,14 +97,14 @@ def _pack_for(case_file: Path, rules: str | None):
     return load_pack(None)
 
 
-def run_case_file(path: Path, rules: str | None = None) -> CaseResult:
+def run_case_file(path: Path, rules: str | None = None, engine: str = "durable") -> CaseResult:
     """Load and run one case file; problems with the file itself are failures too, named as such."""
     doc = load_yaml(path, workspace.display(path))
     case = doc.data
     if not isinstance(case, dict):
         raise InputError([doc.problem((), "a policy case is a mapping (name, place, expect, ...)")])
     name = case.get("name")
-    result = CaseResult(doc.file, str(name))
+    result = CaseResult(doc.file, str(name), engine=engine)
     unknown = sorted(set(case) - CASE_KEYS)
     if unknown:
         raise InputError([doc.problem((k,), f"unknown case key '{k}'") for k in unknown])
@@ -157,7 +160,9 @@ def run_case_file(path: Path, rules: str | None = None) -> CaseResult:
 
 
 def _check(pack, profile, as_of, case: dict, result: CaseResult, prefix: str) -> None:
-    decision = decide(pack, profile, as_of, as_of_note="the case's date" if as_of else None)
+    from .engines import evaluator_for
+    decision = decide(pack, profile, as_of, evaluator_for(pack, result.engine),
+                      as_of_note="the case's date" if as_of else None)
     data = decision.evaluation(with_catalogue=False).model_dump(mode="json")
     failures = []
     for dotted, expected in (case.get("expect") or {}).items():
@@ -180,8 +185,12 @@ def _check(pack, profile, as_of, case: dict, result: CaseResult, prefix: str) ->
     result.failures += [prefix + f for f in failures]
 
 
-def case_files(paths: list[str]) -> list[Path]:
-    """Case files under the given paths, or every pack's cases/ folder in the workspace."""
+def case_files(paths: list[str], rules: str | None = None) -> list[Path]:
+    """Case files under the given paths; else the cases/ folder of the pack `rules` names, or of every pack."""
+    if not paths and rules is not None:
+        from .pack.load import resolve_pack
+        folder = resolve_pack(rules) / "cases"
+        return sorted(folder.glob("*.yaml"))
     if not paths:
         ws = workspace.current()
         return sorted(f for name in ws.packs() for f in (ws.rules / name / "cases").glob("*.yaml"))
@@ -203,14 +212,31 @@ def case_files(paths: list[str]) -> list[Path]:
     return out
 
 
-def run_cases(paths: list[str], rules: str | None = None) -> tuple[list[CaseResult], list[Problem]]:
-    results, problems = [], []
-    for file in case_files(paths):
-        try:
-            results.append(run_case_file(file, rules))
-        except InputError as exc:
-            problems += exc.problems
+def run_cases(paths: list[str], rules: str | None = None,
+              engines: tuple[str, ...] | list[str] = ("durable",)) -> tuple[list[CaseResult], list[Problem]]:
+    """Run case files on each engine: the given paths (against `rules` if given), or the cases of the pack
+    `rules` names (against that pack), or every pack's own cases."""
+    results: list[CaseResult] = []
+    problems: list[Problem] = []
+    against = rules if paths else None  # a pack's own cases run against the pack they ship with
+    for file in case_files(paths, rules):
+        for engine in engines:
+            try:
+                results.append(run_case_file(file, against, engine))
+            except InputError as exc:
+                problems += exc.problems
+                break
     return results, problems
 
 
-__all__ = ["CaseResult", "Problem", "run_case_file", "run_cases", "case_files", "slug"]
+def case_report(results: list[CaseResult], problems: list[Problem]) -> Any:
+    """The typed report of a run (`negotiator test --json`, schema kind `cases`)."""
+    from .results import CaseOutcome, CaseReport, ProblemInfo
+    failed = sum(1 for r in results if r.failures)
+    return CaseReport(cases=[CaseOutcome(file=r.file, name=r.name, engine=r.engine, passed=not r.failures,
+                                         failures=r.failures) for r in results],
+                      passed=len(results) - failed, failed=failed,
+                      problems=[ProblemInfo.of(p) for p in problems])
+
+
+__all__ = ["CaseResult", "Problem", "run_case_file", "run_cases", "case_files", "case_report", "slug"]

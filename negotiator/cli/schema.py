@@ -9,41 +9,30 @@ from typing import Optional
 
 import typer
 
+from ..schemas import KINDS
 from .common import RulesOption, app
 
-
-class SchemaKind(str, Enum):
-    place = "place"
-    result = "result"
-    explanation = "explanation"
-    round = "round"
-    diff = "diff"
-    compare = "compare"
-    footprints_check = "footprints-check"
-    footprints_within = "footprints-within"
-    footprints_plan = "footprints-plan"
+#: place, then every kind of the registry (negotiator/schemas.py), which the web's /api/schema serves too.
+SchemaKind = Enum("SchemaKind", {name: name for name in ["place", *KINDS]}, type=str)  # type: ignore[misc]
 
 
 @app.command()
 def schema(
-    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), result, explanation, round, diff, "
-                                                "compare, or footprints-check, -within, -plan."),
+    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), or the result of a command: "  # type: ignore[valid-type]
+                                                + ", ".join(KINDS) + "."),
     rules: Optional[str] = RulesOption,
 ) -> None:
     """Print a JSON Schema: of place profiles (for a pack's vocabulary), or of the results the commands print.
 
     Example: negotiator schema place --rules route-map-2010 > place.schema.json
     """
-    if kind == SchemaKind.place:
+    if kind.value == "place":
         from ..pack.load import load_pack
         from ..vocab.places import profile_vocabulary
         from ..vocab.schema import place_schema
         pack = load_pack(rules)
         data = place_schema(profile_vocabulary(pack), pack.id)
     else:
-        from ..footprints.results import SCHEMAS as FOOTPRINT_SCHEMAS
-        from ..results import SCHEMAS
-        data = {**SCHEMAS, **FOOTPRINT_SCHEMAS}[kind.value].model_json_schema()
-        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        data["title"] = f"negotiator {kind.value}"
+        from ..schemas import json_schema
+        data = json_schema(kind.value)
     sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")

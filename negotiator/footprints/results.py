@@ -126,4 +126,4 @@ class FootprintPlan(_R):
         description="Other plans, each distinct from the best and from each other (not all the same footprints)")
 
 
-SCHEMAS = {"footprints-check": FootprintCheck, "footprints-within": FootprintList, "footprints-plan": FootprintPlan}
+# Their schema kinds (footprints-check, -within, -plan) are registered in negotiator/schemas.py.

@@ -414,6 +414,8 @@ class Builder(Conditions):
             if o.tranches is not None:
                 out["other_tranches_param"] = self._param_ref("round.yaml", path + ("other_negotiations", "tranches"),
                                                               o.tranches)
+        if r.capacity is not None:
+            out["capacity_param"] = self._param_ref("round.yaml", path + ("capacity",), r.capacity)
         if r.envelope is not None:
             self.check_source("round.yaml", path + ("envelope", "source"), r.envelope.source)
             out.update(envelope_text=r.envelope.text, envelope_source=r.envelope.source)

@@ -6,8 +6,8 @@ share them. Rules, tiers, powers and sources are described once, in a
 `Catalogue`, and referred to by id everywhere else, so that a round of
 thousands of places does not repeat a statement per place.
 
-The models live in one module per kind of result; this package re-exports them all, and `SCHEMAS` is
-the one registry of result kinds.
+The models live in one module per kind of result; this package re-exports them all. The one registry of
+result kinds is negotiator/schemas.py.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from .base import (  # noqa: F401
     TierInfo,
     Truth3,
 )
+from .cases import CaseOutcome, CaseReport, ProblemInfo  # noqa: F401
 from .compare import (  # noqa: F401
     VERDICT_TITLE,
     Comparison,
@@ -93,9 +94,8 @@ from .round import (  # noqa: F401
     TrancheTime,
 )
 
-#: Every kind of result a command prints, by the name `negotiator schema KIND` and /api/schema/KIND use.
-SCHEMAS: dict[str, type[BaseModel]] = {"result": Evaluation, "explanation": Explanation, "round": Round, "diff": Diff,
-                                       "compare": Comparison, "whatif": WhatIf, "unlock": Unlock}
+
+# The registry of result kinds (`negotiator schema KIND`, /api/schema/KIND) is negotiator/schemas.py.
 
 
 def dump(model: BaseModel, indent: int | None = None) -> str:

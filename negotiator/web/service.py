@@ -454,23 +454,18 @@ class Service:
             return to_html(data)
 
     def schema(self, kind: str, pack_id: str | None = None) -> dict:
-        from ..footprints.results import SCHEMAS as FOOTPRINT_SCHEMAS
-        from ..results import SCHEMAS
-        SCHEMAS = {**SCHEMAS, **FOOTPRINT_SCHEMAS}
+        from ..schemas import KINDS, json_schema
         if kind == "place":
             from ..vocab.places import profile_vocabulary
             from ..vocab.schema import place_schema
             with self.lock:
                 pack = self.pack(pack_id)
                 return place_schema(profile_vocabulary(pack), pack.id)
-        if kind not in SCHEMAS:
-            kinds = ["place", *SCHEMAS]
+        if kind not in KINDS:
+            kinds = ["place", *KINDS]
             raise NotFound([Problem("schema", f"'{kind}' is not a schema (schemas: {', '.join(kinds)})",
                                     suggestion=nearest(kind, kinds))])
-        data = SCHEMAS[kind].model_json_schema()
-        data["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        data["title"] = f"negotiator {kind}"
-        return data
+        return json_schema(kind)
 
     # --- saving ----------------------------------------------------------------------------------------
     def save(self, req: SaveRequest) -> SavedProfile:

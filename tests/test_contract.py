@@ -1,0 +1,80 @@
+"""The typed contract: every `--json` output validates against its `negotiator schema` kind, one registry
+of kinds serves the command line and the web, and policy cases run per pack on every engine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import jsonschema
+import pytest
+
+from helpers import ROOT, TEST_PACK, cli
+from negotiator.schemas import KINDS
+
+#: (kind, the command whose --json prints it)
+JSON_COMMANDS = [
+    ("result", ["evaluate", "greater-manchester", "--as-of", "2011-05-01", "--json"]),
+    ("explanation", ["explain", "birmingham", "single_place_budget", "--json"]),
+    ("whatif", ["whatif", "greater-manchester", "--as-of", "2011-05-01", "--set",
+                "accountability.model=directly_elected_mayor", "--json"]),
+    ("unlock", ["unlock", "greater-manchester", "--power", "single_place_budget", "--as-of", "2011-05-01",
+                "--json"]),
+    ("cases", ["test", "--rules", str(TEST_PACK), "--json"]),
+]
+
+
+@pytest.mark.parametrize("kind,args", JSON_COMMANDS, ids=[k for k, _ in JSON_COMMANDS])
+def test_a_commands_json_validates_against_its_schema_kind(kind, args):
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    schema = json.loads(cli("schema", kind).stdout)
+    jsonschema.validate(json.loads(result.stdout), schema)
+
+
+def test_the_round_and_the_diff_of_two_rounds_validate_against_their_kinds(tmp_path):
+    config = ROOT / "rounds" / "forerunner-2011.yaml"
+    for name, extra in (("a", []), ("b", ["--set", "capacity=1"])):
+        assert cli("round", "--config", config, "--out", tmp_path / name, "-q", *extra).exit_code == 0
+    data = json.loads((tmp_path / "a" / "round.json").read_text())
+    jsonschema.validate(data, json.loads(cli("schema", "round").stdout))
+    diff = cli("diff", tmp_path / "a" / "round.json", tmp_path / "b" / "round.json", "--json")
+    assert diff.exit_code == 0, diff.stderr
+    jsonschema.validate(json.loads(diff.stdout), json.loads(cli("schema", "diff").stdout))
+
+
+def test_one_registry_of_kinds_serves_the_command_line_and_the_web():
+    from fastapi.testclient import TestClient
+
+    from negotiator.web import create_app
+    for kind in KINDS:
+        printed = cli("schema", kind)
+        assert printed.exit_code == 0, (kind, printed.stderr)
+        assert json.loads(printed.stdout)["title"] == f"negotiator {kind}"
+    with TestClient(create_app(), base_url="http://127.0.0.1:8000") as client:
+        for kind in KINDS:
+            assert client.get(f"/api/schema/{kind}").json() == json.loads(cli("schema", kind).stdout)
+        assert client.get("/api/schema/nothing").status_code == 404
+    assert cli("schema", "nothing").exit_code == 2
+
+
+def test_negotiator_test_with_rules_runs_that_packs_own_cases_and_shows_a_failure(tmp_path):
+    packs = tmp_path / "packs"
+    shutil.copytree(TEST_PACK.parent, packs)
+    own = sorted((packs / TEST_PACK.name / "cases").glob("*.yaml"))
+    broken = own[0]
+    text = broken.read_text()
+    assert "status: available\n" in text
+    broken.write_text(text.replace("status: available\n", "status: not_available\n"))
+    result = cli("test", "--rules", packs / TEST_PACK.name, "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert sorted(c["file"] for c in report["cases"]) == sorted(str(p) for p in own)  # this pack's, no other's
+    failed = [c for c in report["cases"] if not c["passed"]]
+    assert [c["file"] for c in failed] == [str(broken)]
+    assert failed[0]["failures"] == ["powers.adult_skills.status: expected 'not_available', got 'available'"]
+    text_out = cli("test", "--rules", packs / TEST_PACK.name, "--engine", "python")
+    assert text_out.exit_code == 1
+    assert text_out.stdout.splitlines()[:2] == [
+        f"FAIL {broken}: {failed[0]['name']} (engine: python)",
+        "    powers.adult_skills.status: expected 'not_available', got 'available'"]
