@@ -107,7 +107,7 @@ def profiles(pack: Pack):
 
 def sampled(checker, examples: int, pairs, singles) -> list:
     """Each property with hypothesis: find a violating profile, shrink it, then forget facts it does not need."""
-    from .run import Check, _pair_failure, _show  # noqa: F401 - the driver and its failure reports
+    from .run import Check, pair_failure  # the driver and its failure reports
 
     space = checker.space
     pack = checker.pack
@@ -140,7 +140,7 @@ def sampled(checker, examples: int, pairs, singles) -> list:
             facts, requested, on = case
             for fact, value in prop.moves(space, facts):
                 counter["n"] += 1
-                if _pair_failure(checker, prop, facts, requested, on, fact, value) is not None:
+                if pair_failure(checker, prop, facts, requested, on, fact, value) is not None:
                     return fact, value
             return None
         try:
@@ -148,8 +148,8 @@ def sampled(checker, examples: int, pairs, singles) -> list:
             fact, value = first_violation(case)
             facts, requested, on = case
             facts = _forget(checker, facts, lambda f, prop=prop, fact=fact, value=value, r=requested, on=on:
-                            _pair_failure(checker, prop, f, r, on, fact, value) is not None, keep={fact})
-            check.fail(_pair_failure(checker, prop, facts, requested, on, fact, value))
+                            pair_failure(checker, prop, f, r, on, fact, value) is not None, keep={fact})
+            check.fail(pair_failure(checker, prop, facts, requested, on, fact, value))
         except NoSuchExample:
             pass
         check.checked = counter["n"]

@@ -31,7 +31,7 @@ def fail(exc: InputError) -> None:
 class Commands(TyperGroup):
     """The command group, with the one error boundary around every command (and the options' callbacks)."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as exc:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-import typer
 
 from .common import RulesOption, app, line, out_folder, out_option
 
@@ -28,7 +27,7 @@ def england(
     from ..vocab.places import load_places
     ws = workspace.current()
     pack = load_pack(rules)
-    inputs = [ws.places, pack.root]
+    inputs: list[Any] = [ws.places, pack.root]
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
     files = england_files({lp.id: lp.profile.members for lp in bundled})

@@ -46,9 +46,9 @@ def list_(
             lines.append(f"{lp.id}\t{lp.profile.name}\t{lp.doc.file}")
     elif kind == ListKind.powers:
         pack = load_pack(rules)
-        for p in pack.powers:
-            lines.append(f"{p.id}\t{p.tier}\t{p.title}" + (f" ({p.in_force.text()})" if p.in_force.start or
-                                                            p.in_force.end else ""))
+        for power in pack.powers:
+            lines.append(f"{power.id}\t{power.tier}\t{power.title}" + (
+                f" ({power.in_force.text()})" if power.in_force.start or power.in_force.end else ""))
     else:
         pack = load_pack(rules)
         for name, d in pack.facts.items():

@@ -38,7 +38,8 @@ def serve(
     except ImportError as exc:  # pragma: no cover - the dependencies are declared
         raise InputError([Problem("serve", f"needs fastapi and uvicorn ({exc})")]) from None
     from .. import workspace
-    web = create_app(rules or None, places)
+    packs: list[str | Path] | None = [*rules] if rules else None
+    web = create_app(packs, places)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

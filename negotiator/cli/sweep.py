@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -41,7 +41,7 @@ def sweep(
     else:
         pack = load_pack(rules)
         cfg, doc = default_config(pack.effective), None
-    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    inputs: list[Any] = [*(places or [str(workspace.current().places)]), config, pack.root]
     folder = out_folder(out, "sweep", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
     result = run_sweep(pack, loaded, cfg, doc, specs)

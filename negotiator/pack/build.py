@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import workspace
 from ..errors import InputError, Problem, nearest
@@ -34,7 +34,12 @@ from .ir import (
     Where,
     rules_in,
 )
-from .layout import ITEM_ID, MAX_RULES, PACK_ID, RULE_ID, S
+from .layout import ITEM_ID, MAX_RULES, PACK_ID, RULE_ID
+
+if TYPE_CHECKING:
+    from . import spec as S
+else:
+    from .layout import S  # pack/spec.py, imported when a pack is built
 
 
 class Builder(Conditions):
@@ -294,7 +299,8 @@ class Builder(Conditions):
             models: tuple[str, ...] = ()
         else:
             models = model.values
-        tiers, owner = [], {}
+        tiers: list[Tier] = []
+        owner: dict[str, str] = {}
         for i, t in enumerate(acc.tiers):
             path = ("tiers", i)
             self.check_source("accountability.yaml", path + ("source",), t.source)
@@ -395,7 +401,7 @@ class Builder(Conditions):
             return RoundPolicy()
         r = spec.round
         path = ("round",)
-        out = {}
+        out: dict[str, Any] = {}
         if r.first_tranche is not None:
             out["min_readiness_param"] = self._param_ref("round.yaml", path + ("first_tranche", "min_readiness"),
                                                          r.first_tranche.min_readiness)

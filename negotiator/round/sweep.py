@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ..decide.decision import prerequisites
-from ..engines.fast import AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
 from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk

@@ -182,3 +182,12 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def months_before(on: date, months: int) -> date:
+    """The latest date from which `months` whole months have passed by `on`."""
+    year, month = divmod(on.year * 12 + (on.month - 1) - months, 12)
+    day = min(on.day, 28)
+    d = date(year, month + 1, day)
+    assert months_between(d, on) == months or months < 0
+    return d
