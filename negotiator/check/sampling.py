@@ -72,14 +72,20 @@ def fact_strategy(decl: FactDecl, cuts: list[Any], pack: Pack) -> st.SearchStrat
     return st.one_of(st.sampled_from(near), base) if near else base
 
 
-def profile_data(pack: Pack) -> st.SearchStrategy[dict]:
-    """Raw profile dicts (as a YAML file would hold them) for any place the pack's vocabulary allows."""
+def profile_data(pack: Pack, histories: bool = False) -> st.SearchStrategy[dict]:
+    """Raw profile dicts (as a YAML file would hold them) for any place the pack's vocabulary allows.
+
+    With `histories`, a fact that is not measured and not a list may also be written as a dated history
+    (one to three values, each `{value, from}`), as analysts write facts that changed."""
     cuts = thresholds(pack)
     fields: dict[str, st.SearchStrategy] = {}
     for name, decl in pack.facts.items():
         if decl.computed:
             continue
-        fields[name] = st.one_of(st.none(), fact_strategy(decl, cuts.get(name, []), pack))
+        value = fact_strategy(decl, cuts.get(name, []), pack)
+        if histories and not decl.measured and decl.type != "list":
+            value = st.one_of(value, dated_history(value))
+        fields[name] = st.one_of(st.none(), value)
     codes = sorted(councils())
     members = st.lists(st.sampled_from(codes), min_size=1, max_size=12, unique=True)
 
@@ -98,11 +104,18 @@ def profile_data(pack: Pack) -> st.SearchStrategy[dict]:
     return st.builds(nest, st.fixed_dictionaries(fields), members)
 
 
-def profiles(pack: Pack):
-    """Validated profiles for any place the pack's vocabulary allows."""
+def dated_history(value: st.SearchStrategy) -> st.SearchStrategy[list]:
+    """A fact's history: one to three values, from distinct dates in increasing order."""
+    starts = st.lists(st.dates(date(2000, 1, 1), date(2035, 12, 31)), min_size=1, max_size=3, unique=True)
+    return starts.flatmap(lambda ds: st.lists(value, min_size=len(ds), max_size=len(ds)).map(
+        lambda vs: [{"value": v, "from": d} for d, v in zip(sorted(ds), vs)]))
+
+
+def profiles(pack: Pack, histories: bool = False) -> st.SearchStrategy:
+    """Validated profiles for any place the pack's vocabulary allows (with dated histories: see profile_data)."""
     from ..vocab.places import profile_vocabulary
     vocab = profile_vocabulary(pack)
-    return profile_data(pack).map(lambda d: parse_profile(Located("generated", d), vocab))
+    return profile_data(pack, histories).map(lambda d: parse_profile(Located("generated", d), vocab))
 
 
 def sampled(checker, examples: int, pairs, singles) -> list:
