@@ -14,14 +14,20 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import PACK, ROOT, TEST_PACK, cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import PACK, ROOT, TEST_PACK, cli
 from negotiator.check.sampling import profiles
 from negotiator.decide.decision import decide
 from negotiator.pack.load import load_pack
-from negotiator.round.causes import changed_inputs, outcome, pack_loader, state_of, with_input
+from negotiator.round.causes import (
+    changed_inputs,
+    outcome,
+    pack_loader,
+    state_of,
+    with_input,
+)
 from negotiator.round.diff import place_change
 from negotiator.web.app import create_app
 
@@ -142,3 +148,40 @@ def test_every_change_whatif_shows_has_a_cause(setting):
         if change.get(key):
             assert change[f"{key if key != 'eligible' else 'eligibility'}_causes"
                           if key != "package_tier" else "package_causes"], key
+
+
+def _round_2026(tmp_path, name: str, places, *args: str):
+    result = cli("round", places, "--rules", "english-devolution-2026", "--config",
+                 ROOT / "rounds" / "programme-2026.yaml", "--out", tmp_path / name, "--quiet", *args)
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / name / "round.json"
+
+
+def test_a_tranche_that_moves_with_the_centre_s_capacity_is_explained_by_the_round_config_setting(tmp_path):
+    old = _round_2026(tmp_path, "old", ROOT / "places")
+    new = _round_2026(tmp_path, "new", ROOT / "places", "--set", "capacity=2")
+    data = json.loads(cli("diff", old, new, "--json").stdout)
+    moved = [c for c in data["changes"] if c.get("tranche")]
+    assert moved
+    for c in moved:
+        assert [(x["kind"], x["name"]) for x in c["tranche_causes"]] == [("config", "capacity")], c
+
+
+def test_a_place_that_drops_out_moves_another_up_and_each_is_told_why(tmp_path):
+    """Kent with a tenth of its population: its own eligibility becomes undetermined (its own standing),
+    and York and North Yorkshire moves up a tranche because of Kent's standing, not its own."""
+    import shutil
+    places = tmp_path / "places"
+    shutil.copytree(ROOT / "places", places)
+    kent = places / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace("value: 1582000", "value: 158200"), encoding="utf-8")
+    old = _round_2026(tmp_path, "old", ROOT / "places")
+    new = _round_2026(tmp_path, "new", places)
+    data = json.loads(cli("diff", old, new, "--json").stdout)
+    by_id = {c["place"]: c for c in data["changes"]}
+    assert [(x["kind"], x["name"]) for x in by_id["kent"]["eligibility_causes"]] == [("fact", "population")]
+    assert [(x["kind"], x["name"]) for x in by_id["kent"]["tranche_causes"]] == [("place", "kent")]
+    for pid, c in by_id.items():
+        if pid != "kent" and c.get("tranche"):
+            assert [(x["kind"], x["name"]) for x in c["tranche_causes"]] == [("place", "kent")], c
+            assert not c.get("eligible") and not c.get("powers"), "nothing else changed for it"

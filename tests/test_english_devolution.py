@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from helpers import ROOT, cli
+from helpers import ROOT, cli, without_own_script
 from negotiator.check.run import EXHAUSTIVE_LIMIT, run_checks
 from negotiator.engines import evaluator_for
 from negotiator.pack.load import load_pack
@@ -169,7 +169,8 @@ def test_then_versus_now_for_a_round_writes_markdown_and_html(tmp_path):
     md = (tmp_path / "compare.md").read_text()
     assert md.startswith("# Then versus now") and "## Places" in md and "## Greater Manchester" in md
     html = (tmp_path / "compare.html").read_text()
-    assert 'id="place-greater-manchester"' in html and "<script" not in html
+    assert 'id="place-greater-manchester"' in html and "<script" not in without_own_script(html)
+    assert len(html.encode()) < 1_000_000 and "<details" in html, "36 places: collapsed, under 1 MB"
 
 
 def test_a_counterpart_naming_an_unknown_power_is_a_located_error(tmp_path):

@@ -22,7 +22,14 @@ from ..errors import InputError, Problem, nearest
 from ..pack.ir import Move, Pack
 from ..results import MoveRef, Status, Unlock, UnlockAnswer, UnlockLine
 from ..vocab.profile import Profile
-from .state import Outcome, apply_moves, decide_facts, evaluator, facts_with, finish_months
+from .state import (
+    Outcome,
+    apply_moves,
+    decide_facts,
+    evaluator,
+    facts_with,
+    finish_months,
+)
 
 MAX_MOVES = 14  # 16,384 subsets (most refused at once by a move's requires)
 

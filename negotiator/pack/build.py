@@ -417,6 +417,8 @@ class Builder(Conditions):
             out.update(other_title=o.title, other_source=o.source,
                        other_count_param=self._param_ref("round.yaml", path + ("other_negotiations", "count"), o.count),
                        other_share_param=self._param_ref("round.yaml", path + ("other_negotiations", "share"), o.share))
+        if r.capacity is not None:
+            out["capacity_param"] = self._param_ref("round.yaml", path + ("capacity",), r.capacity)
         if r.envelope is not None:
             self.check_source("round.yaml", path + ("envelope", "source"), r.envelope.source)
             out.update(envelope_text=r.envelope.text, envelope_source=r.envelope.source)

@@ -180,16 +180,22 @@ def render_text(c: Comparison, width: int = 100) -> str:
 
 # --- files --------------------------------------------------------------------------------------------
 
-def _chip(text: str, colour: str) -> Markup:
-    return Markup(f'<span class="chip" style="background:{colour}">{Markup.escape(text)}</span>')
+def _chip(text: str, cls: str) -> Markup:
+    return Markup(f'<b class="chip {cls}">{Markup.escape(text)}</b>')
+
+
+def chip_styles() -> Markup:
+    """The chips' colours, once in the style sheet (a chip names its class, not its colour)."""
+    return Markup("".join([f".s-{s.value}{{background:{colour}}}" for s, colour in STATUS_COLOUR.items()]
+                          + [f".v-{v.value}{{background:{colour}}}" for v, colour in VERDICT_COLOUR.items()]))
 
 
 def _context(c: Comparison) -> dict:
     return {"c": c, "views": [place_view(pc) for pc in c.places], "why": why, "label": STATUS_LABEL,
             "verdict": VERDICT_TITLE, "row_line": row_line, "order": ORDER, "words": words,
-            "status_chip": lambda s: _chip(STATUS_LABEL[Status(s)], STATUS_COLOUR[Status(s)]),
-            "verdict_chip": lambda v: _chip(VERDICT_TITLE[Verdict(v)], VERDICT_COLOUR[Verdict(v)]),
-            "mark": MARK}
+            "status_chip": lambda s: _chip(STATUS_LABEL[Status(s)], f"s-{Status(s).value}"),
+            "verdict_chip": lambda v: _chip(VERDICT_TITLE[Verdict(v)], f"v-{Verdict(v).value}"),
+            "mark": MARK, "cite": _Cites(), "chip_styles": chip_styles(), "open_places": len(c.places) == 1}
 
 
 def to_markdown(c: Comparison) -> str:

@@ -140,8 +140,18 @@ def markdown_chunks(r: Round, context: dict | None = None) -> Iterator[str]:
 
 
 def _chip(status: str) -> Markup:
+    """A status in words on its colour (the colours are classes of round.html's style sheet: `chip_styles`)."""
     s = Status(status)
-    return Markup(f'<span class="chip" style="background:{STATUS_COLOUR[s]}">{Markup.escape(STATUS_LABEL[s])}</span>')
+    return Markup(f'<span class="chip c-{s.value}">{Markup.escape(STATUS_LABEL[s])}</span>')
+
+
+def chip_styles() -> Markup:
+    return Markup("".join(f".c-{s.value}{{background:{colour}}}" for s, colour in STATUS_COLOUR.items()))
+
+
+#: Above this many places, round.html shows the powers by place as a compact table, not an SVG chart of a
+#: rectangle a cell (the chart alone would be about 2.6 kB a place).
+MATRIX_CHART_MAX = 60
 
 
 def to_html(r: Round) -> str:
@@ -159,8 +169,10 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
                                if acc.requested else "none asked")
     ctx.update(
         charts={"coverage": Markup(charts.coverage_svg(r)), "ranking": Markup(charts.ranking_svg(r, view.names)),
-                "matrix": Markup(charts.matrix_svg(r))},
+                "matrix": Markup(charts.matrix_svg(r)) if len(r.places) <= MATRIX_CHART_MAX else None},
         deals={d.id: d for d in view.deals}, package_state=package_state, chip=_chip, label=STATUS_LABEL,
+        chip_styles=chip_styles(), open_sheets=len(view.deals) <= 12,
+        compact=len(r.places) > MATRIX_CHART_MAX,  # a big round: a budget scope that covers nothing says only so
     )
     yield from _env("html").get_template("round.html.j2").generate(**ctx)
 

@@ -85,6 +85,8 @@ class Deal:
     package: str | None
     budget: list[tuple[str, str, Status]]      # (scope title, sentence, status)
     blocked: list[Item]
+    blocked_groups: list[tuple[str, list[Item]]]   # each failing rule's statement once, with the powers it blocks
+    blocked_by_one: bool                           # one rule blocks every power that is not available
     undetermined: list[tuple[str, list[Item]]]
     not_in_force: list[Item]
     obligations: list[tuple[str, str]]
@@ -92,6 +94,9 @@ class Deal:
     unlock: list[tuple[str, str]]
     collect: list[str]
     upcoming: list[str]
+    #: facts every undetermined power waits for (when more than one), and the powers waiting for more besides
+    undetermined_common: list[str] = field(default_factory=list)
+    undetermined_more: list[tuple[str, list[Item]]] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +112,9 @@ class RoundView:
     budget_terms: str | None = None
     parameters: list[str] = field(default_factory=list)
     timetable: dict[int, str] = field(default_factory=dict)
+    #: what is the same in every deal sheet, said once above them: the obligations, the powers not in force
+    obligations: list[tuple[str, str]] = field(default_factory=list)
+    not_in_force: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _assumed(params: dict, name: str) -> str:
@@ -217,8 +225,19 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
     groups: dict[str, list[Item]] = {}
     for power in by_status[Status.undetermined]:
         groups.setdefault(", ".join(power.missing) or "unknown", []).append(item(power))
+    waiting = by_status[Status.undetermined]
+    common = [f for f in waiting[0].missing if all(f in pw.missing for pw in waiting)] if len(waiting) > 1 else []
+    more: dict[str, list[Item]] = {}
+    for power in waiting if common else []:
+        extra = [f for f in power.missing if f not in common]
+        if extra:
+            more.setdefault(", ".join(extra), []).append(item(power))
     blocked = [item(pw, "; ".join(f"{cat.rules[r].statement} ({r})" for r in pw.failed))
                for pw in by_status[Status.not_available]]
+    reasons: dict[str, list[Item]] = {}  # each failing rule said once, with the powers it blocks
+    for pw in by_status[Status.not_available]:
+        for r in pw.failed:
+            reasons.setdefault(f"{cat.rules[r].statement} ({r})", []).append(item(pw))
     budget = [(sc.title, scope_sentence(ev.budget, sc), sc.status) for sc in ev.budget.scopes] if ev.budget else []
     available = by_status[Status.available]
     return Deal(
@@ -229,7 +248,9 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
         and ev.facts["requested_count"].value is not None,
         stronger=[item(pw, stronger_text(cat, pw)) for pw in by_status[Status.needs_stronger_accountability]],
         package=package_text(cat, ev), budget=budget,
-        blocked=blocked, undetermined=sorted(groups.items()),
+        blocked=blocked, blocked_groups=list(reasons.items()),
+        blocked_by_one=len(blocked) > 1 and any(len(items) == len(blocked) for items in reasons.values()),
+        undetermined=sorted(groups.items()), undetermined_common=common, undetermined_more=list(more.items()),
         not_in_force=[item(pw, cat.powers[pw.id].in_force) for pw in by_status[Status.not_in_force]],
         obligations=[(o.title, o.statement) for o in cat.obligations],
         missing_facts=ev.missing_facts,
@@ -272,6 +293,9 @@ def round_view(r: Round) -> RoundView:
     view.not_ready = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.not_ready]
     view.depends = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.depends_on_unknowns]
     view.timetable = {t.number: f"{t.starts.strftime('%B %Y')} to {t.concludes.strftime('%B %Y')}" for t in r.timetable}
+    view.obligations = [(o.title, o.statement) for o in cat.obligations]
+    if view.deals:
+        view.not_in_force = [(i.title, i.text) for i in view.deals[0].not_in_force]
     budgets = [p.evaluation.budget for p in r.places if p.evaluation.budget]
     if budgets:
         params = budgets[0].parameters

@@ -19,13 +19,19 @@ the evaluations' own facts; it first checks that it reproduces both evaluations,
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 from ..decide.budget import budget_result
-from ..decide.decision import package_tiers, power_status, prerequisites, requirements_for
+from ..decide.decision import (
+    package_tiers,
+    power_status,
+    prerequisites,
+    requirements_for,
+)
 from ..decide.readiness import readiness
 from ..engines.python import PythonEvaluator
 from ..engines.semantics import engine_facts
@@ -141,7 +147,7 @@ def outcome(s: State) -> dict[Key, Any]:
     out[("readiness",)] = readiness(pack, truths).score if pack.readiness else None
     if pack.budget is not None:
         shim = SimpleNamespace(pack=pack, profile=_Stated(s.stated), as_of=s.on)
-        for k, v in budget_values(budget_result(shim, powers)).items():
+        for k, v in budget_values(budget_result(shim, powers)).items():  # type: ignore[arg-type]  # duck-typed
             out[("budget", k)] = v
     out[("truths",)] = truths
     return out
@@ -261,7 +267,7 @@ def rule_inputs(pack: Pack, rid: str, memo: dict[str, frozenset[Input]]) -> froz
         if f.endswith(MONTHS_SUFFIX):
             out |= {("fact", f.removesuffix(MONTHS_SUFFIX)), ("date", "months")}
         elif f.startswith("requested.") or f == "requested_count":
-            out.add(("fact", requests))
+            out.add(("fact", requests or ""))
         else:
             out.add(("fact", f))
     out |= {("parameter", name) for name, _value in params}
@@ -361,3 +367,95 @@ def _together(old: State, new: State, key: Key, v1: Any, candidates: list[Input]
         if hits:
             return [i for i in candidates if i in hits]
     return []
+
+
+# --- a place's tranche: the round's inputs, one at a time ------------------------------------------------
+
+@dataclass(frozen=True)
+class RoundState:
+    """What the round's selection reads: its config settings, the pack (its round-policy parameters), and
+    each place's standing (what the gate reads of it, its population and its member councils)."""
+
+    capacity: int
+    devolved: tuple[str, ...]
+    pack: Pack
+    places: dict[str, tuple]
+
+
+def round_state(r, pack: Pack) -> RoundState:
+    from .gate import from_evaluation
+    places = {}
+    for p in r.places:
+        ev = p.evaluation
+        pop = ev.facts["population"].value if "population" in ev.facts else None
+        places[p.id] = (from_evaluation(pack, ev), pop, tuple(ev.place.members))
+    return RoundState(r.round.capacity, tuple(sorted(r.already_devolved)), pack, places)
+
+
+def _tranches(s: RoundState) -> dict[str, int]:
+    from .plan import select
+    ids = sorted(s.places)
+    config = SimpleNamespace(capacity=s.capacity, already_devolved=list(s.devolved))
+    members = {pid: s.places[pid][2] for pid in ids}
+    gates = {pid: s.places[pid][0] for pid in ids}
+    population = {pid: s.places[pid][1] for pid in ids}
+    sel = select(s.pack, config, ids, members, gates, population)  # type: ignore[arg-type]  # reads capacity, already_devolved
+    return sel.tranche_of
+
+
+def tranche_causes(old: RoundState, new: RoundState, names: dict[str, str],
+                   packs: Callable[[dict[str, Any]], Pack]) -> tuple[dict[str, list[Cause]], str | None]:
+    """For each place whose tranche differs: the round's inputs that make the difference, one at a time (a
+    round-config setting, a round-policy parameter, the place's own standing, another place's standing)."""
+    if set(old.places) != set(new.places):
+        return {}, "the rounds hold different places"
+    inputs: list[Input] = []
+    if old.capacity != new.capacity:
+        inputs.append(("config", "capacity"))
+    if old.devolved != new.devolved:
+        inputs.append(("config", "already_devolved"))
+    policy = new.pack.round_policy
+    for name in (policy.min_readiness_param, policy.other_count_param, policy.other_share_param):
+        if name and old.pack.parameters[name].value != new.pack.parameters[name].value:
+            inputs.append(("parameter", name))
+    inputs += [("place", pid) for pid in sorted(old.places) if old.places[pid] != new.places[pid]]
+
+    def take(base: RoundState, source: RoundState, inp: Input) -> RoundState:
+        kind, name = inp
+        if inp == ("config", "capacity"):
+            return replace(base, capacity=source.capacity)
+        if inp == ("config", "already_devolved"):
+            return replace(base, devolved=source.devolved)
+        if kind == "parameter":
+            values = {k: p.value for k, p in base.pack.parameters.items()}
+            values[name] = source.pack.parameters[name].value
+            return replace(base, pack=packs(values))
+        return replace(base, places={**base.places, name: source.places[name]})
+
+    def describe_round(inp: Input, pid: str) -> Cause:
+        kind, name = inp
+        if kind == "config":
+            a, b = (old.capacity, new.capacity) if name == "capacity" else (list(old.devolved), list(new.devolved))
+            return Cause(kind="config", name=name, before=a, after=b, text=f"round config {name}: {_v(a)} -> {_v(b)}")
+        if kind == "parameter":
+            a, b = old.pack.parameters[name].value, new.pack.parameters[name].value
+            return Cause(kind=kind, name=name, before=a, after=b, text=f"parameter {name}: {_v(a)} -> {_v(b)}")
+        whose = "its own standing" if name == pid else f"the standing of {names.get(name, name)} ({name})"
+        return Cause(kind="place", name=name, text=f"{whose} in the round (eligibility, readiness or what it could "
+                                                    "be offered; see its changes)")
+
+    start, end = _tranches(old), _tranches(new)
+    moved = sorted(pid for pid in old.places if start.get(pid) != end.get(pid))
+    if not moved or not inputs:
+        return {}, None
+    forward = {i: _tranches(take(old, new, i)) for i in inputs}
+    backward = {i: _tranches(take(new, old, i)) for i in inputs}
+    out: dict[str, list[Cause]] = {}
+    for pid in moved:
+        v1 = end.get(pid)
+        found = [i for i in inputs if forward[i].get(pid) == v1 or backward[i].get(pid) != v1]
+        how = "one at a time"
+        if not found:
+            how, found = "together", inputs
+        out[pid] = [describe_round(i, pid).model_copy(update={"found": how}) for i in found]
+    return out, None

@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
 from ..results import (
-    FORMAT_VERSION, Cause, Diff, PlaceChange, PowerChange, Round, RoundRef, Step, StepChange,
+    FORMAT_VERSION,
+    Cause,
+    Diff,
+    PlaceChange,
+    PowerChange,
+    Round,
+    RoundRef,
+    Step,
+    StepChange,
 )
-from .causes import Found, State, budget_values, find_causes, pack_loader, state_of
+from .causes import (
+    Found,
+    State,
+    budget_values,
+    find_causes,
+    pack_loader,
+    round_state,
+    state_of,
+    tranche_causes,
+)
 
 MAX_BYTES = 1 << 30
 
@@ -137,11 +155,11 @@ def place_change(pid: str, name: str, ea, eb, old: State | None = None, new: Sta
         c.readiness_causes = x.causes(("readiness",))
         c.readiness_rules = x.rules(("readiness",), [part.rule for part in (eb.readiness.parts if eb.readiness else [])])
     ba, bb = budget_values(ea.budget), budget_values(eb.budget)
-    for key in list(ba) + [k for k in bb if k not in ba]:
-        if ba.get(key) != bb.get(key):
-            c.budget[key] = [ba.get(key), bb.get(key)]
-            if x.causes(("budget", key)):
-                c.budget_causes[key] = x.causes(("budget", key))
+    for figure in list(ba) + [k for k in bb if k not in ba]:
+        if ba.get(figure) != bb.get(figure):
+            c.budget[figure] = [ba.get(figure), bb.get(figure)]
+            if x.causes(("budget", figure)):
+                c.budget_causes[figure] = x.causes(("budget", figure))
     before = {p.id: p for p in ea.powers}
     for p in eb.powers:
         q = before.pop(p.id, None)
@@ -149,7 +167,7 @@ def place_change(pid: str, name: str, ea, eb, old: State | None = None, new: Sta
             c.powers.append(PowerChange(power=p.id, status=[None, p.status]))
             continue
         change = PowerChange(power=p.id)
-        keys = []
+        keys: list[tuple] = []
         if q.status != p.status:
             change.status = [q.status, p.status]
             keys.append(("power", p.id, "status"))
@@ -171,10 +189,8 @@ def place_change(pid: str, name: str, ea, eb, old: State | None = None, new: Sta
 def _round_pack(r: Round) -> Pack:
     """The pack a round used, loaded again (from its folder if it is there, else by its id), with the round's
     parameter values."""
-    from pathlib import Path as _Path
-
     from ..pack.load import load_pack
-    where = r.pack.path if r.pack.path and (_Path(r.pack.path) / "pack.yaml").is_file() else r.pack.id
+    where = r.pack.path if r.pack.path and (Path(r.pack.path) / "pack.yaml").is_file() else r.pack.id
     return load_pack(where, {k: p.value for k, p in r.catalogue.parameters.items()}, set_by="the round")
 
 
@@ -186,39 +202,49 @@ def diff_rounds(old: Round, new: Round) -> Diff:
             config[key] = [a, b]
     old_places = {p.id: p for p in old.places}
     new_places = {p.id: p for p in new.places}
-    refs = dict(
+    refs = Diff(
         old=RoundRef(round=old.round.name, date=old.round.date, pack=old.pack.id, version=old.pack.version,
                      hash=old.pack.hash),
         new=RoundRef(round=new.round.name, date=new.round.date, pack=new.pack.id, version=new.pack.version,
                      hash=new.pack.hash),
+        parameters={}, config=config, changes=[],
         places_added=sorted(set(new_places) - set(old_places)),
         places_removed=sorted(set(old_places) - set(new_places)),
         coverage=[old.coverage.share, new.coverage.share])
     if old.pack.id != new.pack.id:
-        return Diff(**refs, parameters={}, config=config, changes=[], different_packs=(
+        return refs.model_copy(update={"different_packs": (
             f"The rounds use different rule packs ({old.pack.id} and {new.pack.id}): their powers, rules and "
             f"parameters are not the same, so places are not compared power by power. To set a place's powers "
-            f"under the two side by side: negotiator compare PLACE --then {old.pack.id} --now {new.pack.id}"))
+            f"under the two side by side: negotiator compare PLACE --then {old.pack.id} --now {new.pack.id}")})
     params = {k: [old.catalogue.parameters[k].value if k in old.catalogue.parameters else None,
                   new.catalogue.parameters[k].value if k in new.catalogue.parameters else None]
               for k in sorted(set(old.catalogue.parameters) | set(new.catalogue.parameters))}
     params = {k: v for k, v in params.items() if v[0] != v[1]}
-    note = None
+    note: str | None = None
+    loaded: tuple[Pack, Pack] | None = None
     try:
-        pack_old, pack_new = _round_pack(old), _round_pack(new)
+        loaded = (_round_pack(old), _round_pack(new))
     except InputError as exc:
-        pack_old = pack_new = None
         note = (f"rule pack {new.pack.id} cannot be loaded here ({exc.problems[0].message}), so the causes of "
                 "the changes are not found; the rules whose truth changed are named")
-    packs = pack_loader(pack_new) if pack_new is not None else None
+    moved: dict[str, list[Cause]] = {}
+    packs = None
+    if loaded is not None:
+        packs = pack_loader(loaded[1])
+        moved, why = tranche_causes(round_state(old, loaded[0]), round_state(new, loaded[1]),
+                                    {p.id: p.name for p in new.places}, packs)
+        note = note or (f"{why}, so the causes of tranche changes are not found" if why else None)
     changes = []
     for pid in sorted(set(old_places) & set(new_places)):
         a, b = old_places[pid], new_places[pid]
-        states = ((state_of(pack_old, a.evaluation), state_of(pack_new, b.evaluation)) if pack_new is not None
-                  else (None, None))
-        c = place_change(pid, b.name, a.evaluation, b.evaluation, *states, packs=packs)
+        if loaded is not None:
+            c = place_change(pid, b.name, a.evaluation, b.evaluation, state_of(loaded[0], a.evaluation),
+                             state_of(loaded[1], b.evaluation), packs)
+        else:
+            c = place_change(pid, b.name, a.evaluation, b.evaluation)
         if a.tranche != b.tranche:
             c.tranche = [a.tranche, b.tranche]
+            c.tranche_causes = moved.get(pid, [])
         if c.model_dump(exclude_defaults=True).keys() - {"place", "name"}:
             changes.append(c)
-    return Diff(**refs, parameters=params, config=config, changes=changes, note=note)
+    return refs.model_copy(update={"parameters": params, "changes": changes, "note": note})
