@@ -39,9 +39,10 @@ def check(
     if as_json:  # the typed report (schema kind check): the pack as every other result names it
         from ..decide.catalogue import pack_ref
         from ..results import CheckReport
+        from ..text import json_safe
         data = {k: v for k, v in report.items() if k != "rule_pack"}
         typed = CheckReport.model_validate({**json.loads(json.dumps(data, default=str)), "pack": pack_ref(pack)})
-        sys.stdout.write(typed.model_dump_json(indent=2) + "\n")
+        sys.stdout.write(json_safe(typed.model_dump_json(indent=2)) + "\n")
     else:
         say(render_check(report, width()))
     raise typer.Exit(0 if report["passed"] else 1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import workspace
+from ..bounds import value_problem
 from ..errors import InputError, Problem, nearest
 from ..vocab.facts import FactDecl, Vocabulary, computed_facts, months_decl
 from ..yamlio import Located
@@ -282,6 +283,9 @@ class Builder(Conditions):
                 self.check_source("parameters.yaml", path + ("reference",), p.reference)
             if isinstance(p.value, float) and p.value != p.value or p.value in (float("inf"), float("-inf")):
                 self.err("parameters.yaml", path + ("value",), f"{p.value!r} is not a finite number")
+                self.broken_params.add(name)
+            elif value_problem(p.value):
+                self.err("parameters.yaml", path + ("value",), value_problem(p.value))
                 self.broken_params.add(name)
             if isinstance(p.value, (int, float)) and not isinstance(p.value, bool):
                 if p.min is not None and p.value < p.min or p.max is not None and p.value > p.max:

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from ..round.sweep import Point, Sweep, fmt_value
-from ..text import csv_cell, terminal_line
+from ..text import csv_cell, html_safe, terminal_line
 from .view import pct
 
 COLOURS = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf3989", "#9a6700", "#1b7c83", "#57606a"]
@@ -241,7 +241,7 @@ def to_html(s: Sweep) -> str:
     parts += ['<p class="muted">Made by negotiator sweep. sweep.csv: one row per grid point; tipping-points.csv: one '
               "row per change; routes.csv: how each council could take part at the base values.</p>",
               "</main>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return html_safe("\n".join(parts) + "\n")
 
 
 def _routes_html(s: Sweep) -> list[str]:

@@ -9,7 +9,7 @@ a time. Everything is evaluated as of the round's date.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -88,12 +88,10 @@ def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[
                           where_statement=statement, undetermined=sorted(undetermined))
 
 
-def _add_months(start: date, months: float) -> date:
-    whole = int(months)
-    year, month = divmod(start.year * 12 + start.month - 1 + whole, 12)
-    day = min(start.day, 28)
-    out = date(year, month + 1, day)
-    return out + timedelta(days=round((months - whole) * 30.44))
+def _add_months(start: date, months: float, param: str = "") -> date:
+    """`start` plus `months`, within the calendar negotiator reads (else InputError naming the parameter)."""
+    from ..bounds import add_months
+    return add_months(start, months, "round config", field=param or None)
 
 
 def _offer(ev: Evaluation) -> list[str]:
@@ -129,8 +127,9 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     if policy.negotiation_months_param:
         months = float(param[policy.negotiation_months_param].value)
         for i in range(len(tranches)):
-            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i),
-                                         concludes=_add_months(start, months * (i + 1))))
+            name = policy.negotiation_months_param
+            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i, name),
+                                         concludes=_add_months(start, months * (i + 1), name)))
         timetable_note = (f"A negotiation takes {fmt_num(months)} months ({_named(param, policy.negotiation_months_param)}); "
                           "each tranche starts when the one before concludes.")
 
