@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import copy
 import gc
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,8 +296,9 @@ class _Builder:
             return None
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
-            if tag == _TIMESTAMP and date_problem(value):
-                self.problem(path, line, date_problem(value))
+            found = date_problem(value) if tag == _TIMESTAMP else None
+            if found:
+                self.problem(path, line, found)
                 return None
             return value
         except (ValueError, OverflowError, KeyError, TypeError, yaml.YAMLError):

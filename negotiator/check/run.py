@@ -434,7 +434,7 @@ def _contradictions(checker: Checker) -> Check:
         plans.append((owner, grant, deny, facts, domains, size))
     shares = _shares([p[-1] for p in plans], len(checker.pack.rules))
     sampled = 0
-    for (owner, grant, deny, facts, domains, size), (share, whole) in zip(plans, shares):
+    for (owner, grant, deny, facts, domains, _size), (share, whole) in zip(plans, shares):
         sampled += not whole
         rng = random.Random(zlib.crc32(f"{owner} {grant} {deny}".encode("utf-8")))
         for _on, _requested, partial in _cases(space, rng, facts, domains, [on], [()], whole, share):

@@ -284,8 +284,8 @@ class Builder(Conditions):
             if isinstance(p.value, float) and p.value != p.value or p.value in (float("inf"), float("-inf")):
                 self.err("parameters.yaml", path + ("value",), f"{p.value!r} is not a finite number")
                 self.broken_params.add(name)
-            elif value_problem(p.value):
-                self.err("parameters.yaml", path + ("value",), value_problem(p.value))
+            elif found := value_problem(p.value):
+                self.err("parameters.yaml", path + ("value",), found)
                 self.broken_params.add(name)
             if isinstance(p.value, (int, float)) and not isinstance(p.value, bool):
                 if p.min is not None and p.value < p.min or p.max is not None and p.value > p.max:
