@@ -14,7 +14,7 @@ from .common import RulesOption, app, collect, line, out_folder, out_option
 def sweep(
     places: List[str] = typer.Argument(None, metavar="PLACES...",
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
-    param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
+    param: List[str] = typer.Option(..., "--param", metavar="NAME=START..STOP:STEP",
                                     help="A pack parameter and its grid (repeatable: the grid is the product)."),
     out: str = out_option("Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
     rules: Optional[str] = RulesOption,
