@@ -90,8 +90,8 @@ def resolve_config(ref: Path | str) -> Path:
     """A round config: a file, or the name of a round of the workspace's rounds/ (`forerunner-2011`, or
     `rounds/forerunner-2011.yaml` outside a checkout: the bundled round of that name)."""
     path = Path(ref)
-    if path.is_file():
-        return path
+    if path.exists():
+        return path  # a file (or something that is not one, which reading it reports)
     rounds = workspace.current().rounds
     if path.parent in (Path("."), Path("rounds")):
         for candidate in (rounds / path.name, rounds / f"{path.name}.yaml"):
