@@ -153,3 +153,14 @@ def test_did_you_mean_ranks_the_packs_own_names_by_likeness():
     assert nearest("zzz", ["transport"]) is None
     out = cli("whatif", "kent", "--set", "accountability.model=elected_mayer")
     assert out.exit_code == 2 and "did you mean 'directly_elected_mayor'?" in out.stderr
+
+
+def test_a_number_with_thousands_separators_is_told_so_once(tmp_path):
+    text = (ROOT / "places" / "kent.yaml").read_text()
+    assert "value: 1463740" in text
+    bad = tmp_path / "kent.yaml"
+    bad.write_text(text.replace("value: 1463740", "value: 1,463,740", 1))
+    result = cli("validate", bad)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert result.exit_code == 2 and len(errors) == 1
+    assert "thousands separators" in errors[0] and "write it without commas (1463740)" in errors[0]
