@@ -13,8 +13,12 @@ cached pack is always the one a fresh build would give.
 Where: $NEGOTIATOR_CACHE (a folder, or `off`), else $XDG_CACHE_HOME/negotiator,
 else ~/.cache/negotiator. The folder is created private (0700), entries are
 written atomically, at most MAX_ENTRIES are kept, and any failure (read-only
-home, a damaged entry) just means building as before. Entries are pickles: the
-folder must be as trusted as one's own __pycache__ folders.
+home, a damaged entry) just means building as before.
+
+Entries are pickles, and loading a pickle can run code: so, as pip turns its cache off when the folder
+is not the user's, the folder is used only when it is owned by the user running negotiator and no one
+else can write it (nor the entry itself, which must be the user's too). Otherwise negotiator says so once
+on stderr and builds every pack afresh; nothing in such a folder is ever loaded.
 """
 
 from __future__ import annotations
@@ -23,9 +27,13 @@ import hashlib
 import os
 import pickle
 import secrets
+import stat
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
+
+from .text import terminal_line
 
 MAX_ENTRIES = 64
 #: Modules whose code decides what a built pack (or vocabulary) holds.
@@ -64,14 +72,46 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def untrusted(info: os.stat_result) -> str | None:
+    """Why a cache folder or entry with this status is not safe to load from, or None."""
+    if info.st_uid != os.geteuid():
+        return f"it belongs to user {info.st_uid}, not to you ({os.geteuid()})"
+    if info.st_mode & 0o022:
+        return f"others can write it (mode {stat.S_IMODE(info.st_mode):04o})"
+    return None
+
+
+_WARNED: set[str] = set()
+
+
+def _usable(where: Path) -> bool:
+    """Whether the cache folder may be used: missing (it will be made private) or the user's and private."""
+    try:
+        info = os.stat(where)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    why = untrusted(info) if stat.S_ISDIR(info.st_mode) else "it is not a folder"
+    if why is None:
+        return True
+    if str(where) not in _WARNED:
+        _WARNED.add(str(where))
+        sys.stderr.write(f"Warning: not using the cache folder {terminal_line(str(where))}: {why}; built packs are "
+                         "not cached (set NEGOTIATOR_CACHE to a folder of your own, or to off)\n")
+    return False
+
+
 def cached(kind: str, parts: tuple, build: Callable[[], Any], check: Callable[[Any], bool]) -> Any:
     """`build()`, or the entry stored for the same kind and parts (when `check` accepts it)."""
     where = folder()
-    if where is None:
+    if where is None or not _usable(where):
         return build()
     path = where / f"{kind}-{key(kind, *parts)}.pickle"
     try:
         with open(path, "rb") as f:
+            if untrusted(os.fstat(f.fileno())):
+                raise PermissionError(path)  # planted or opened up by someone else: never loaded
             found = pickle.load(f)
         if check(found):
             return found
@@ -87,8 +127,10 @@ def cached(kind: str, parts: tuple, build: Callable[[], Any], check: Callable[[A
 def _store(where: Path, path: Path, value: Any) -> None:
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if untrusted(os.stat(where)):
+            return
         tmp = where / f".{path.name}.{secrets.token_hex(4)}.tmp"
-        with open(tmp, "wb") as f:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime)

@@ -32,8 +32,8 @@ class InputError(Exception):
     """Bad input: carries every problem found, not only the first."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(
-            problems, key=lambda p: (p.file, p.line or 0, p.field or "", p.message)
+        self.problems = sorted(  # the same problem found twice (one file given twice) is said once
+            dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message)
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 

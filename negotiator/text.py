@@ -32,6 +32,18 @@ md_text(text)
     turns a bare e-mail address into a mailto link: that happens after parsing, on plain text.)
 md_cell(text)
     As md_text, and ``|`` is escaped, so a table row stays one row with its columns.
+json_safe(text), json_safe_bytes(data)
+    For JSON text already serialised: DEL, every C1 control (U+0085 and the CSI U+009B among them),
+    the line and paragraph separators U+2028 and U+2029 and the bidi overrides and isolates, which
+    JSON allows raw inside strings, become ``\\u`` escapes (``\\u202e``), so ``cat round.json`` cannot
+    reorder or recolour a terminal and the text stays the same JSON value. (C0 controls are escaped
+    by every JSON writer already.) These characters can only occur inside strings, so the whole text
+    may be passed.
+html_safe(text)
+    For an HTML page already rendered (and escaped): C0 controls except tab and newline, DEL, C1,
+    the separators, bidi overrides and isolates and lone surrogates become visible backslash escapes
+    as in terminal(), so neither a browser nor ``cat`` acts on them. Markup never needs them, so the
+    whole page may be passed.
 csv_cell(value)
     A string a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, tab
     or carriage return, or with one of these after leading whitespace) gets a leading ``'``, as
@@ -47,7 +59,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["terminal", "terminal_line", "md_text", "md_cell", "csv_cell"]
+__all__ = ["terminal", "terminal_line", "md_text", "md_cell", "csv_cell", "json_safe", "json_safe_bytes",
+           "html_safe"]
 
 # C0 except tab and newline, DEL, C1, bidi overrides/isolates, lone surrogates.
 _TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -76,6 +89,31 @@ def terminal_line(text: object) -> str:
 @lru_cache(maxsize=1 << 16)
 def _terminal_line(text: str) -> str:
     return _TERMINAL_LINE.sub(_escape, text)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# The same characters in UTF-8: DEL; C2 80-9F (C1); E2 80 A8-AE (U+2028-U+202E); E2 81 A6-A9 (U+2066-U+2069).
+_JSON_UNSAFE_BYTES = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+_HTML_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _u_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_safe(text: str) -> str:
+    """Serialised JSON with the characters a terminal would act on escaped (same JSON value)."""
+    return _JSON_UNSAFE.sub(_u_escape, text)
+
+
+def json_safe_bytes(data: bytes) -> bytes:
+    """As json_safe, for UTF-8 JSON bytes."""
+    return _JSON_UNSAFE_BYTES.sub(lambda m: f"\\u{ord(m.group().decode('utf-8')):04x}".encode(), data)
+
+
+def html_safe(text: str) -> str:
+    """A rendered HTML page with control, separator, bidi and surrogate characters shown as escapes."""
+    return _HTML_UNSAFE.sub(_escape, text)
 
 
 _BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x85\u2028\u2029]")

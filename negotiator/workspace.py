@@ -77,13 +77,28 @@ def current() -> Workspace:
 
 
 def display(path: Path | str) -> str:
-    """A path as the user should see it: relative to the current directory where it lies below it."""
+    """A path as reports and messages record it: relative to the workspace's folder where it lies below it
+    (so the same inputs give the same bytes from any working folder: rule locations, place files, the
+    pack's path), else relative to the current folder where it lies below that, else absolute."""
     p = Path(path)
-    try:
-        cwd = Path.cwd().resolve()
-        full = p.resolve()
-        if cwd == Path(cwd.anchor):
-            return str(full)
-        return str(full.relative_to(cwd))
-    except (ValueError, OSError):
+    try:  # the folders resolved, not the file itself: a link is named as given, not as its target
+        full = p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return str(p)
+    bases = []
+    try:
+        bases.append(current().root.resolve())
+    except (OSError, RuntimeError):
+        pass
+    try:
+        bases.append(Path.cwd().resolve())
+    except OSError:
+        pass
+    for base in bases:
+        if base == Path(base.anchor):
+            continue
+        try:
+            return str(full.relative_to(base))
+        except ValueError:
+            continue
+    return str(full)

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .bounds import MAX_NUMBER_TEXT, date_problem
 from .errors import InputError, Problem
 
 PathKey = tuple[Any, ...]
@@ -97,36 +98,10 @@ def load_yaml(path: Path | str, display: str | None = None) -> Located:
 
 
 def _read(path: Path, name: str) -> bytes:
-    """The bytes of a regular file (or pipe) of at most MAX_BYTES; never read more than MAX_BYTES + 1."""
-    too_big = Problem(name, f"is larger than {MAX_BYTES // 2**20} MB")
-    try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if stat.S_ISREG(info.st_mode):
-                if info.st_size > MAX_BYTES:
-                    raise InputError([too_big])
-                first = info.st_size + 1
-            elif stat.S_ISFIFO(info.st_mode):  # a pipe, e.g. `--config <(...)`: it ends, or the cap stops it
-                first = 2**16
-            else:  # a device such as /dev/zero or /dev/tty, or a socket
-                raise InputError([Problem(name, "is not a regular file")])
-            parts, total = [], 0
-            while total <= MAX_BYTES:
-                chunk = handle.read(min(first, MAX_BYTES + 1 - total))
-                if not chunk:
-                    break
-                parts.append(chunk)
-                total += len(chunk)
-                first = 2**20
-    except FileNotFoundError:
-        raise InputError([Problem(name, "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError([Problem(name, "is a folder, expected a YAML file")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
-    if total > MAX_BYTES:
-        raise InputError([too_big])
-    return b"".join(parts)
+    """The bytes of a regular file (or a pipe given as /dev/fd/N) of at most MAX_BYTES; never read more than
+    MAX_BYTES + 1. Named pipes, devices, sockets and link loops are refused by kind before reading (bounds)."""
+    from .bounds import read_bytes
+    return read_bytes(path, name, MAX_BYTES, expected="a YAML file")
 
 
 def parse_yaml(text: str, name: str) -> Located:
@@ -229,6 +204,7 @@ _UNSUPPORTED = {_YAML + n for n in ("binary", "set", "omap", "pairs", "merge", "
 #: Resolved implicitly from plain `<<` and `=`; read as text except where they would mean something.
 _MERGE, _VALUE = _YAML + "merge", _YAML + "value"
 _TIMESTAMP = _YAML + "timestamp"
+_INT, _FLOAT = _YAML + "int", _YAML + "float"
 
 _NO_KEY = object()  # a mapping frame waiting for a key
 _SKIP = object()  # a mapping frame whose next value is dropped (after a bad or duplicate key)
@@ -316,8 +292,16 @@ class _Builder:
             self.problem(path, line, self.tag_message(tag, "a single value"))
             return None
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if tag in (_INT, _FLOAT) and len(event.value) > MAX_NUMBER_TEXT:  # before converting it
+            self.problem(path, line, f"{_quote(event.value)} cannot be read as a number: longer than "
+                                     f"{MAX_NUMBER_TEXT} characters")
+            return None
         try:
-            return self.loader.yaml_constructors[tag](self.loader, node)
+            value = self.loader.yaml_constructors[tag](self.loader, node)
+            if tag == _TIMESTAMP and date_problem(value):
+                self.problem(path, line, date_problem(value))
+                return None
+            return value
         except (ValueError, OverflowError, KeyError, TypeError, yaml.YAMLError):
             if tag == _TIMESTAMP:
                 found = self.loader.timestamp_regexp.match(event.value)

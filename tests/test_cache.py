@@ -48,3 +48,53 @@ def test_a_damaged_entry_is_rebuilt_and_the_cache_can_be_off(tmp_path, monkeypat
     _fresh(monkeypatch, "off")
     assert cache.folder() is None
     assert load.load_pack(PACK) == built
+
+
+class _Planted:
+    """A pickle that, when loaded, writes a file: what an attacker would plant in a shared cache folder."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _plant(folder, marker):
+    """A planted entry under the name every pack entry of `folder` has (so the next load would read it)."""
+    for entry in folder.glob("pack-*.pickle"):
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+
+
+def test_a_cache_folder_others_can_write_is_never_loaded_from(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "cache"
+    _fresh(monkeypatch, folder)
+    built = load.load_pack(PACK)
+    marker = tmp_path / "ran"
+    _plant(folder, marker)
+    folder.chmod(0o777)
+    cache._WARNED.clear()
+    load._CACHE.clear()
+    assert load.load_pack(PACK) == built
+    assert not marker.exists(), "the planted entry was not loaded"
+    err = capsys.readouterr().err
+    assert err.count("Warning: not using the cache folder") == 1 and "others can write it (mode 0777)" in err
+
+
+def test_an_entry_that_others_can_write_or_own_is_never_loaded(tmp_path, monkeypatch):
+    import os
+    folder = tmp_path / "cache"
+    _fresh(monkeypatch, folder)
+    built = load.load_pack(PACK)
+    marker = tmp_path / "ran"
+    _plant(folder, marker)
+    [entry] = folder.glob("pack-*.pickle")
+    entry.chmod(0o666)
+    load._CACHE.clear()
+    assert load.load_pack(PACK) == built and not marker.exists()
+    if os.geteuid() == 0:  # an entry someone else owns (only root can give a file away)
+        _plant(folder, marker)
+        os.chown(entry, 65534, 65534)
+        entry.chmod(0o644)
+        load._CACHE.clear()
+        assert load.load_pack(PACK) == built and not marker.exists()

@@ -21,11 +21,14 @@ from helpers import ROOT, cli, without_own_script
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = [SCRIPT, "<img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "![x](http://evil/x.png)", "a|b\nc",
            '=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\x1b[31mred",
-           "\x1b]0;title\x07", "\x1b[2J", "\u202eevil"]
+           "\x1b]0;title\x07", "\x1b[2J", "\u202eevil", "\x85next", "\x9b31m", "\u2066iso\u2069", "\u2028sep",
+           "\x08back"]
 FORMULAS = ['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
 ALL = " ".join(HOSTILE)
 # Every control character but newline (and tab), DEL, C1, bidi overrides and isolates.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# As CONTROL, with the line and paragraph separators: what no JSON or HTML output may carry raw.
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def hostile_place(source: str, name: str) -> dict:
@@ -135,3 +138,29 @@ def test_round_html_and_json_stay_safe(hostile):
     kent = next(p for p in data["places"] if p["id"] == "kent")
     assert kent["name"] == f"{FORMULAS[0]} {ALL}", "round.json keeps the text exactly"
     assert data["round"]["name"] == f"Round {ALL}"
+
+
+def test_json_and_html_outputs_carry_no_raw_control_bidi_or_separator_characters(hostile, tmp_path):
+    """Every JSON output escapes them (as \\u202e: the same JSON value) and every HTML page shows them escaped."""
+    for name in ("round.json", "round.html"):
+        text = (hostile["out"] / name).read_text(encoding="utf-8")
+        assert not RAW.search(text), (name, RAW.search(text))
+    assert "\\u202eevil" in (hostile["out"] / "round.json").read_text(encoding="utf-8")
+    assert "\\u202eevil" in (hostile["out"] / "round.html").read_text(encoding="utf-8")
+    for command in (("evaluate", hostile["places"] / "kent.yaml", "--json"),
+                    ("explain", hostile["places"] / "essex.yaml", "transport", "--json")):
+        result = cli(*command)
+        assert result.exit_code == 0, result.stderr
+        assert not RAW.search(result.stdout), (command, RAW.search(result.stdout))
+        json.loads(result.stdout)
+    out = tmp_path / "compare"
+    result = cli("compare", hostile["places"] / "kent.yaml", "--then-as-of", "2011-05-01", "--now-as-of",
+                 "2026-11-23", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    for name in ("compare.json", "compare.html"):
+        assert not RAW.search((out / name).read_text(encoding="utf-8")), name
+    out = tmp_path / "sweep"
+    result = cli("sweep", hostile["places"], "--param", "strategic_county_min_population=400000..500000:100000",
+                 "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert not RAW.search((out / "sweep.html").read_text(encoding="utf-8"))

@@ -63,6 +63,17 @@ def test_the_first_tranche_and_already_devolved_bar_is_the_headline_figure(forer
            f"**{pct(r.coverage_with_devolved.share)}**" in md
 
 
+@pytest.mark.parametrize("which", ["forerunner", "programme"])
+def test_every_readiness_bar_is_labelled_with_the_tables_figure(which, request):
+    from negotiator.report.view import readiness_range
+    r, _md, html, _csv = request.getfixturevalue(which)
+    start = html.index('aria-label="Readiness ranking"')
+    labels = [unescape(t) for t in re.findall(r">([^<>]+)</text>", html[start:html.index("</svg>", start)])]
+    for x in r.ranking:
+        assert f"{readiness_range(x)} (tranche {x.tranche})" in labels, x.place
+        assert f">{readiness_range(x)}<" in html.replace("</td>", "<"), x.place  # the table's cell
+
+
 def test_the_2026_round_never_quotes_the_route_map(programme):
     r, md, html, _csv = programme
     for text in (md, html):

@@ -132,7 +132,8 @@ def test_other_values_that_cannot_be_read(loader):
         "f.yaml:3: c: 'maybe' cannot be read as true/false",
     ]
     long = errors("a: " + "1" * 5000 + "\n")
-    assert long == ["f.yaml:1: a: '" + "1" * 60 + "...' (5,000 characters) cannot be read as a number"]
+    assert long == ["f.yaml:1: a: '" + "1" * 60 + "...' (5,000 characters) cannot be read as a number: longer "
+                    "than 40 characters"]
 
 
 # 4. tags ---------------------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def test_both_parsers_give_the_same_data_and_lines_for_every_yaml_file_in_the_re
 def test_a_device_is_refused_without_reading_it():
     with pytest.raises(InputError) as caught:
         load_yaml("/dev/zero")  # reading it would never end
-    assert str(caught.value) == "/dev/zero: is not a regular file"
+    assert str(caught.value) == "/dev/zero: is not a regular file (a device)"
 
 
 def test_a_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):
@@ -265,29 +266,38 @@ def test_a_file_over_the_size_cap_is_refused(tmp_path, monkeypatch):
     assert len(load_yaml(path).data["notes"]) == 1000
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
-def test_a_pipe_is_read_up_to_the_cap(tmp_path, monkeypatch):
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="no /dev/fd")
+def test_a_pipe_given_as_dev_fd_is_read_up_to_the_cap(monkeypatch):
+    """As `--config <(...)` gives it: a pipe the command line names as /dev/fd/N."""
     monkeypatch.setattr(yamlio, "MAX_BYTES", 2**20)
-    pipe = tmp_path / "pipe.yaml"
 
-    def feed(data: bytes) -> threading.Thread:
-        def write():
+    def feed(data: bytes) -> tuple[str, threading.Thread]:
+        read, write = os.pipe()
+
+        def send():
             try:
-                with open(pipe, "wb") as out:
+                with open(write, "wb") as out:
                     out.write(data)
             except BrokenPipeError:  # the reader stopped at the cap
                 pass
-        thread = threading.Thread(target=write, daemon=True)
+        thread = threading.Thread(target=send, daemon=True)
         thread.start()
-        return thread
+        return f"/dev/fd/{read}", thread
 
+    name, writer = feed(b"id: piped\n")
+    assert load_yaml(name).data == {"id": "piped"}
+    writer.join(5)
+    name, writer = feed(b"notes:\n" + b"  - x\n" * 2**20)
+    with pytest.raises(InputError, match="is larger than 1 MB"):
+        load_yaml(name)
+    writer.join(5)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_named_pipe_is_refused_by_kind_without_waiting_for_a_writer(tmp_path):
+    pipe = tmp_path / "pipe.yaml"
     os.mkfifo(pipe)
-    writer = feed(b"id: piped\n")
-    assert load_yaml(pipe).data == {"id": "piped"}
-    writer.join(5)
-    writer = feed(b"notes:\n" + b"  - x\n" * 2**20)
-    assert file_errors(pipe) == ["pipe.yaml: is larger than 1 MB"]
-    writer.join(5)
+    assert file_errors(pipe) == ["pipe.yaml: is not a regular file (a named pipe (FIFO))"]
 
 
 def test_a_folder_and_a_missing_file(tmp_path):
@@ -408,4 +418,4 @@ def test_the_command_refuses_a_device_as_round_config(tmp_path):
     run = subprocess.run([str(COMMAND), "round", "--config", "/dev/zero", "--out", str(tmp_path / "out"), "-q"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert run.stderr == "Error: /dev/zero: is not a regular file\n"
+    assert run.stderr == "Error: /dev/zero: is not a regular file (a device)\n"

@@ -11,6 +11,7 @@ pack's thresholds and combinations far more often.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any, Callable
 
@@ -48,7 +49,10 @@ def fact_strategy(decl: FactDecl, cuts: list[Any], pack: Pack) -> st.SearchStrat
             else st.just([])
     if t == "text":
         if decl.pattern:
-            return st.from_regex(decl.pattern, fullmatch=True).filter(lambda v: v.strip() != "")
+            # As the validator reads patterns (RE2: \d, \w, \s are ASCII), so every value drawn is one it accepts.
+            from ..bounds import full_match
+            return st.from_regex(re.compile(decl.pattern, re.ASCII), fullmatch=True).filter(
+                lambda v, p=decl.pattern: v.strip() != "" and full_match(p, v))
         literals = [v for v in cuts if isinstance(v, str)]
         return st.one_of(st.sampled_from(literals), st.just("other")) if literals else st.just("text")
     if t == "date":

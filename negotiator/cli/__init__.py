@@ -28,6 +28,11 @@ __all__ = ["app", "main"]
 def main() -> None:
     """Entry point: bad input is exit 2 (the boundary in `common`); a bug is exit 3 with one line, no traceback."""
     from ..text import terminal_line
+    if sys.stdout is None or sys.stderr is None:  # started with >&- or 2>&-: Python leaves the stream None
+        if sys.stderr is not None:
+            print("Error: standard output is closed: nothing could be printed (give it a file or a pipe)",
+                  file=sys.stderr)
+        sys.exit(2)
     try:
         app()
     except KeyboardInterrupt:

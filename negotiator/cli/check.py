@@ -37,7 +37,8 @@ def check(
                                   suggestion=nearest(b, CHECK_IDS)) for b in bad])
     report = run_checks(pack, exhaustive=exhaustive, examples=examples, only=only)
     if as_json:
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+        from ..text import json_safe
+        sys.stdout.write(json_safe(json.dumps(report, indent=2, ensure_ascii=False, default=str)) + "\n")
     else:
         say(render_check(report, width()))
     raise typer.Exit(0 if report["passed"] else 1)

@@ -134,7 +134,8 @@ def line(text: str, err: bool = False) -> None:
 def show(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
     """A typed result: as JSON (--json), or as text for people (`render(data)`)."""
     if as_json:
-        sys.stdout.write(data.model_dump_json(indent=2) + "\n")
+        from ..text import json_safe
+        sys.stdout.write(json_safe(data.model_dump_json(indent=2)) + "\n")
     else:
         say(render(data))
 
@@ -152,12 +153,9 @@ def width() -> int:
 
 
 def parse_date(value: Optional[str], option: str = "--as-of") -> Optional[date]:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError([Problem(option, f"'{value}' is not a date like 2011-03-01")]) from None
+    """A date option: a real date within the calendar negotiator reads (bounds.DATE_MIN to DATE_MAX)."""
+    from ..bounds import parse_date as bounded
+    return None if value is None else bounded(value, option)
 
 
 def out_option(help: str, required: bool = True) -> Any:
@@ -192,23 +190,18 @@ def collect(items: Any, read: Callable[[Any], Any]) -> list:
 
 
 def parse_sets(sets: list[str]) -> dict:
-    """`--set NAME=VALUE` pairs, values read as YAML scalars (numbers, true/false, text)."""
-    import yaml
+    """`--set NAME=VALUE` pairs, values read as YAML scalars (numbers, true/false, dates, text; null for
+    unknown), each bounded as in a file (bounds.set_value) before any conversion."""
+    from ..bounds import set_value
     out = {}
     problems = []
     for item in sets:
-        if "=" not in item:
-            problems.append(Problem("--set", f"'{item}' is not NAME=VALUE"))
-            continue
-        name, raw = item.split("=", 1)
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
-        if isinstance(value, (dict, list)):
-            problems.append(Problem("--set", f"{name}: give a single value, not {type(value).__name__}"))
+            name, value = set_value(item)
+        except InputError as exc:
+            problems += exc.problems
             continue
-        out[name.strip()] = value
+        out[name] = value
     if problems:
         raise InputError(problems)
     return out

@@ -56,7 +56,7 @@ def compare(
             raise InputError([Problem("--now-as-of", "give --now-as-of or --config, not both (a round config "
                                       "sets the date)")])
         cfg, _doc = load_config(config)
-        now_pack = load_pack(now_root, cfg.parameters, set_by=str(config))
+        now_pack = load_pack(now_root, cfg.parameters, set_by=workspace.display(config))
         on_now, now_note = cfg.date, f"the date of the round '{cfg.name}'"
     else:
         now_pack = load_pack(now_root)

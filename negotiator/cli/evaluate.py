@@ -33,9 +33,10 @@ def evaluate(
     evaluator = evaluator_for(pack, engine.value)
     results = [run(pack, lp.profile, on, evaluator, "given with --as-of" if on else None) for lp in loaded]
     if as_json:
+        from ..text import json_safe
         if len(results) == 1:
-            sys.stdout.write(results[0].model_dump_json(indent=2) + "\n")
+            sys.stdout.write(json_safe(results[0].model_dump_json(indent=2)) + "\n")
         else:
-            sys.stdout.write("[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]\n")
+            sys.stdout.write(json_safe("[\n" + ",\n".join(r.model_dump_json(indent=2) for r in results) + "\n]") + "\n")
         return
     say("\n".join(render_evaluation(r, width=width()) for r in results))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 
@@ -46,7 +45,7 @@ def round_(
     else:
         cfg, doc = default_config(load_pack(rules).effective), None
     cfg = _round_settings(cfg, changes)
-    pack = load_pack(rules, cfg.parameters, set_by=str(config) if config else "round config")
+    pack = load_pack(rules, cfg.parameters, set_by=workspace.display(config) if config else "round config")
     inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
     folder = out_folder(out, "round", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
@@ -69,6 +68,7 @@ def _round_settings(cfg: Any, changes: dict) -> Any:
     """A round config with --set changes: its own settings, or (any other name) a pack parameter."""
     from pydantic import ValidationError
 
+    from ..bounds import parse_date
     from ..round.config import RoundConfig
     if not changes:
         return cfg
@@ -77,8 +77,9 @@ def _round_settings(cfg: Any, changes: dict) -> Any:
     own = set(RoundConfig.model_fields) - {"parameters", "scenarios", "population_base", "already_devolved"}
     for name, value in changes.items():
         if name in own:
-            data[name] = date.fromisoformat(value) if name in ("date", "negotiations_start") and \
-                isinstance(value, str) else value
+            if name in ("date", "negotiations_start") and value is not None:
+                value = parse_date(str(value), "--set", field=name)
+            data[name] = value
         else:
             params[name] = value
     data["parameters"] = params

@@ -46,6 +46,9 @@ def serve(
     except OSError as exc:
         sock.close()
         raise InputError([Problem("--port", f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})")]) from None
+    # Listen before saying the address: a browser that connects at once then waits in the queue until
+    # uvicorn accepts, rather than being refused while the app starts (uvicorn listens on it again).
+    sock.listen(2048)
     address = f"http://127.0.0.1:{sock.getsockname()[1]}/"
     service = web.state.service
     line(f"negotiator serve: {address} (the API is described at {address}openapi.json)")

@@ -37,7 +37,7 @@ def sweep(
     specs = collect(param, parse_param)
     if config:
         cfg, doc = load_config(config)
-        pack = load_pack(rules, cfg.parameters, set_by=str(config))
+        pack = load_pack(rules, cfg.parameters, set_by=workspace.display(config))
     else:
         pack = load_pack(rules)
         cfg, doc = default_config(pack.effective), None

@@ -30,7 +30,8 @@ def test(
     results, problems = run_cases(paths or [], rules, [e.value for e in engine or [Engine.durable]])
     report = case_report(results, problems)
     if as_json:
-        typer.echo(report.model_dump_json(indent=2))
+        from ..text import json_safe
+        typer.echo(json_safe(report.model_dump_json(indent=2)))
     else:
         for r in results:
             if r.failures:

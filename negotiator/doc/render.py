@@ -119,6 +119,7 @@ def markdown(book: Book) -> str:
 
 def write_site(book: Book, out: Path) -> list[Path]:
     """Write the HTML pages and rulebook.md into `out`, replacing an earlier rulebook as a set."""
-    files: dict[str, str] = dict(html_pages(book))
+    from ..text import html_safe
+    files: dict[str, str] = {name: html_safe(page) for name, page in html_pages(book).items()}
     files[MD_NAME] = markdown(book)
     return write_set(out, files, kind="doc")

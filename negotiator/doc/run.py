@@ -30,4 +30,5 @@ def compare(old: str, new: str) -> BookDiff:
 
 
 def write_diff(d: BookDiff, out: Path) -> list[Path]:
-    return write_set(out, {"diff.html": html(d), "diff.md": markdown(d)}, kind="doc --diff")
+    from ..text import html_safe
+    return write_set(out, {"diff.html": html_safe(html(d)), "diff.md": markdown(d)}, kind="doc --diff")

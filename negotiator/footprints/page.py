@@ -96,7 +96,7 @@ def html_page(data: FootprintCheck | FootprintList | FootprintPlan) -> str:
             f"<p>Rule pack {escape(data.pack.id)} {escape(data.pack.version)}, as of {data.as_of}.</p>"]
     if isinstance(data, FootprintPlan):
         body.append(f"<p>Solver {escape(data.solver)}: {escape(data.status)}"
-                    f"{' (proved optimal)' if data.optimal else ' (not proved optimal)'}. {escape(data.objective)}. "
+                    f"{' (proved optimal among these candidates)' if data.optimal else ' (not proved optimal)'}. {escape(data.objective)}. "
                     f"Covers {data.people_covered:,} of {data.people_free:,} people.</p>")
         if data.unplaced:
             body.append("<h2>Cannot be placed</h2><ul>" + "".join(

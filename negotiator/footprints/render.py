@@ -85,7 +85,7 @@ def render_list(r: FootprintList) -> str:
 
 def render_plan(r: FootprintPlan) -> str:
     lines = [f"A plan for {r.within} under {r.pack.id} as of {r.as_of}",
-             f"Solver {r.solver}: {r.status}" + (" (proved optimal)" if r.optimal else " (not proved optimal)")
+             f"Solver {r.solver}: {r.status}" + (" (proved optimal among these candidates)" if r.optimal else " (not proved optimal)")
              + f". Objective: {r.objective}.",
              f"Covers {_n(r.people_covered)} of {_n(r.people_free)} people in councils not yet in an authority.", ""]
     for i, j in enumerate(r.footprints, 1):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import workspace
+from ..bounds import value_problem
 from ..errors import InputError, Problem, nearest
 from ..vocab.facts import FactDecl, Vocabulary, computed_facts, months_decl
 from ..yamlio import Located
@@ -278,6 +279,9 @@ class Builder(Conditions):
             if isinstance(p.value, float) and p.value != p.value or p.value in (float("inf"), float("-inf")):
                 self.err("parameters.yaml", path + ("value",), f"{p.value!r} is not a finite number")
                 self.broken_params.add(name)
+            elif value_problem(p.value):
+                self.err("parameters.yaml", path + ("value",), value_problem(p.value))
+                self.broken_params.add(name)
             if isinstance(p.value, (int, float)) and not isinstance(p.value, bool):
                 if p.min is not None and p.value < p.min or p.max is not None and p.value > p.max:
                     self.err("parameters.yaml", path + ("value",), f"{p.value} is outside its own bounds "
@@ -411,6 +415,8 @@ class Builder(Conditions):
             out.update(other_title=o.title, other_source=o.source,
                        other_count_param=self._param_ref("round.yaml", path + ("other_negotiations", "count"), o.count),
                        other_share_param=self._param_ref("round.yaml", path + ("other_negotiations", "share"), o.share))
+        if r.capacity is not None:
+            out["capacity_param"] = self._param_ref("round.yaml", path + ("capacity",), r.capacity)
         if r.envelope is not None:
             self.check_source("round.yaml", path + ("envelope", "source"), r.envelope.source)
             out.update(envelope_text=r.envelope.text, envelope_source=r.envelope.source)

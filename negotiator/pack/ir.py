@@ -264,6 +264,7 @@ class RoundPolicy:
     """How the pack's rounds choose who goes first and when tranches conclude (round.yaml)."""
 
     min_readiness_param: str | None = None
+    capacity_param: str | None = None
     needs_an_offer: bool = False
     negotiation_months_param: str | None = None
     timetable_source: str | None = None

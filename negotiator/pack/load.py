@@ -9,11 +9,13 @@ fact's declared type, cycles among rules, and packs too large for the engines.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .. import workspace
+from ..bounds import read_bytes, value_problem
 from ..errors import InputError, Problem, nearest
 from ..yamlio import Located, load_yaml
 from . import layout
@@ -75,7 +77,7 @@ def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
     where: dict[str, Path] = {}
     for name in layout.FILES:
         file = root / name
-        if file.is_file():
+        if os.path.lexists(file):  # whatever is there: a pipe or a link to a device is refused, not skipped
             texts[name] = _bytes(file)
             where[name] = file
     uses: list[str] = []
@@ -94,10 +96,9 @@ def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
 
 
 def _bytes(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(workspace.display(file), f"cannot be read ({exc.strerror})")]) from None
+    """A pack file's bytes: a regular file of at most yamlio.MAX_BYTES (a pipe, device or link loop is refused)."""
+    from .. import yamlio
+    return read_bytes(file, workspace.display(file), yamlio.MAX_BYTES)
 
 
 _CACHE: dict[tuple[str, str], Pack] = {}
@@ -197,6 +198,10 @@ def _override(params: S.ParamsFile | None, overrides: dict[str, Any], set_by: st
             continue
         if not number and type(value) is not type(old):
             problems.append(Problem(set_by, f"expected {type(old).__name__}, got {value!r}", field=name))
+            continue
+        beyond = value_problem(value)
+        if beyond:
+            problems.append(Problem(set_by, beyond, field=name))
             continue
         if number and ((spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max)):
             bounds = " and ".join(b for b in (f"at least {spec.min}" if spec.min is not None else "",

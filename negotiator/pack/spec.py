@@ -196,6 +196,7 @@ class ReferenceLineSpec(_M):
 
 
 class RoundSpec(_M):
+    capacity: Optional[ParamRef] = None  # negotiations the centre can run at once, unless a round config says
     first_tranche: Optional[FirstTrancheSpec] = None
     timetable: Optional[TimetableSpec] = None
     other_negotiations: Optional[OtherNegotiationsSpec] = None

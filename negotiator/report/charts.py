@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from ..results import STATUS_LABEL, Round
-from .view import STATUS_COLOUR, coverage_figures, fmt, pct
+from .view import STATUS_COLOUR, coverage_figures, fmt, pct, readiness_range
 
 TRANCHE_COLOUR = ["#0969da", "#8250df", "#bf3989", "#1b7c83", "#9a6700"]
 
@@ -42,7 +42,7 @@ def ranking_svg(r: Round, names: dict[str, str]) -> str:
         return "<p>No eligible places.</p>"
     top = max(max(x.score_if_unknowns_hold for x in r.ranking), 1)
     left, bar = 280, 380
-    width = left + bar + 150
+    width = left + bar + 290  # room for the readiness label: known, at least, up to, tranche
     height = 24 * len(r.ranking) + 30
     out = [f'<svg role="img" aria-label="Readiness ranking" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
@@ -54,7 +54,7 @@ def ranking_svg(r: Round, names: dict[str, str]) -> str:
         out.append(f'<text x="0" y="{y + 14}" font-size="13">{x.rank}. {escape(names[x.place][:36])}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{best:.1f}" height="18" fill="{colour}" opacity="0.25"/>')
         out.append(f'<rect x="{left}" y="{y}" width="{got:.1f}" height="18" fill="{colour}"/>')
-        out.append(f'<text x="{left + max(best, got) + 6:.1f}" y="{y + 14}" font-size="12">{escape(fmt(x.score))} '
+        out.append(f'<text x="{left + max(best, got) + 6:.1f}" y="{y + 14}" font-size="12">{escape(readiness_range(x))} '
                    f'(tranche {x.tranche})</text>')
     out.append("</svg>")
     return "\n".join(out)

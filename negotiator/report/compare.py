@@ -17,6 +17,7 @@ from ..results import (
     STATUS_LABEL, VERDICT_TITLE, Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary,
     Status, Verdict, dump,
 )
+from ..text import html_safe
 from .files import _env
 from .view import STATUS_COLOUR, models_text, words
 
@@ -206,7 +207,7 @@ def to_markdown(c: Comparison) -> str:
 
 
 def to_html(c: Comparison) -> str:
-    return _env("html").get_template("compare.html.j2").render(**_context(c))
+    return html_safe(_env("html").get_template("compare.html.j2").render(**_context(c)))
 
 
 def write_compare(c: Comparison, out: Path, inputs=()) -> list[Path]:

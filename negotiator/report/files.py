@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..atomic import write_set
 from ..results import STATUS_LABEL, Round, Status, dump
-from ..text import csv_cell, md_cell, terminal_line
+from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
 from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
 
@@ -65,7 +65,7 @@ _PLACES = {None: ',"places":[],"catalogue":', 2: '\n  "places": [],\n  "catalogu
 def json_chunks(r: Round, indent: int | None = None) -> Iterator[bytes]:
     """round.json (the bytes of `to_json`), one place at a time."""
     if indent not in (None, 2) or not r.places:
-        yield to_json(r, indent).encode("utf-8")
+        yield to_json(r, indent).encode("utf-8")  # dump escapes as json_safe does
         return
     empty = r.model_copy(update={"places": []})
     shell = empty.__pydantic_serializer__.to_json(empty, indent=indent).decode("utf-8")
@@ -73,15 +73,15 @@ def json_chunks(r: Round, indent: int | None = None) -> Iterator[bytes]:
     at = shell.rfind(marker)
     assert at >= 0, "round.json no longer has places just before the catalogue"
     cut = at + marker.index("[") + 1
-    yield shell[:cut].encode("utf-8")
+    yield json_safe_bytes(shell[:cut].encode("utf-8"))
     serializer = r.places[0].__pydantic_serializer__
     for i, place in enumerate(r.places):
-        text = serializer.to_json(place, indent=indent)
+        text = json_safe_bytes(serializer.to_json(place, indent=indent))
         if indent is None:
             yield (b"," if i else b"") + text
         else:  # nested two levels deep: every line of the item moves right by four spaces
             yield (b",\n    " if i else b"\n    ") + text.replace(b"\n", b"\n    ")
-    yield ((b"" if indent is None else b"\n  ") + shell[cut:].encode("utf-8") + b"\n")
+    yield ((b"" if indent is None else b"\n  ") + json_safe_bytes(shell[cut:].encode("utf-8")) + b"\n")
 
 
 def _md_finalize(value: object) -> object:
@@ -174,7 +174,8 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
         chip_styles=chip_styles(), open_sheets=len(view.deals) <= 12,
         compact=len(r.places) > MATRIX_CHART_MAX,  # a big round: a budget scope that covers nothing says only so
     )
-    yield from _env("html").get_template("round.html.j2").generate(**ctx)
+    for chunk in _env("html").get_template("round.html.j2").generate(**ctx):
+        yield html_safe(chunk)
 
 
 CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "standing", "settled_by", "tranche", "rank", "readiness", "power", "power_title",

@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from ..round.sweep import Point, Sweep, fmt_value
-from ..text import csv_cell, terminal_line
+from ..text import csv_cell, html_safe, terminal_line
 from .view import pct
 
 COLOURS = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf3989", "#9a6700", "#1b7c83", "#57606a"]
@@ -169,10 +169,10 @@ def to_html(s: Sweep) -> str:
         ".charts{display:flex;flex-wrap:wrap;gap:12px}svg text{font-family:system-ui,sans-serif}</style>",
         "</head>", "<body>", "<main>",
         f"<h1>Parameter sweep: {e(r.name)}</h1>",
-        f'<p class="muted">Rule pack {e(s.pack.id)} v{e(s.pack.version)} (hash <code>{e(s.pack.hash[:12])}</code>); '
+        f'<p class="muted">Rule pack {e(s.pack.id)} v{e(s.pack.version)} (hash <code>{e((s.pack.files_hash or s.pack.hash)[:12])}</code>); '
         f"{len(s.places):,} places ({s.councils:,} member councils) evaluated as of {e(r.date.isoformat())}; "
         f"{len(s.points):,} grid points, each a round planned as <code>negotiator round</code> plans it "
-        f"(at most {r.capacity} negotiations at once).</p>",
+        f"({_ceiling_text(s)}).</p>",
         "<p>Swept: " + "; ".join(f"<strong>{e(a.name)}</strong> from {e(fmt_value(a.values[0]))} to "
                                  f"{e(fmt_value(a.values[-1]))} ({len(a.values)} values; base value "
                                  f"{e(fmt_value(a.base))}: {e(s.pack.parameters[a.name].description.rstrip('.'))})"
@@ -241,7 +241,7 @@ def to_html(s: Sweep) -> str:
     parts += ['<p class="muted">Made by negotiator sweep. sweep.csv: one row per grid point; tipping-points.csv: one '
               "row per change; routes.csv: how each council could take part at the base values.</p>",
               "</main>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return html_safe("\n".join(parts) + "\n")
 
 
 def _routes_html(s: Sweep) -> list[str]:
@@ -270,3 +270,8 @@ def _routes_html(s: Sweep) -> list[str]:
 def _names(s: Sweep, ids: list[str]) -> str:
     return ", ".join(s.names[i] for i in ids)
 
+
+def _ceiling_text(s) -> str:
+    from ..round.plan import capacity_ceiling
+    ceiling = capacity_ceiling(s.pack, s.config)
+    return "no ceiling on negotiations at once" if ceiling is None else f"at most {ceiling} negotiations at once"

@@ -99,5 +99,7 @@ from .round import (  # noqa: F401
 
 
 def dump(model: BaseModel, indent: int | None = None) -> str:
-    """JSON text of a result: compact by default, deterministic (fields in declared order)."""
-    return model.model_dump_json(indent=indent, exclude_defaults=False) + "\n"
+    """JSON text of a result: compact by default, deterministic (fields in declared order); characters a
+    terminal would act on are escaped (text.json_safe)."""
+    from ..text import json_safe
+    return json_safe(model.model_dump_json(indent=indent, exclude_defaults=False)) + "\n"

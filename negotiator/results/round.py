@@ -25,7 +25,8 @@ class RoundInfo(_R):
     name: str
     date: date
     description: str
-    capacity: int
+    capacity: Optional[int] = Field(description="Negotiations the centre can run at once: the round config's, else "
+                                                "the pack's; none: no ceiling")
     capacity_for_places: int = Field(description="The capacity left for place negotiations once others are counted")
     capacity_note: str = ""
     parameters: dict[str, Any] = Field(default_factory=dict, description="Pack parameters the round config sets")

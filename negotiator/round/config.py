@@ -56,8 +56,10 @@ class RoundConfig(_Strict):
     name: str = Field(min_length=1, max_length=1000)
     date: date
     description: str = ""
-    capacity: int = Field(default=12, gt=0, le=10_000,
-                          description="Negotiations the centre can run at once (route-map: 'a dozen or so').")
+    capacity: Optional[int] = Field(
+        default=None, gt=0, le=10_000,
+        description="Negotiations the centre can run at once (default: the pack's, round.yaml capacity; without "
+                    "one, no ceiling).")
     parameters: dict[str, Union[int, float, str, bool]] = Field(
         default_factory=dict, description="Values for the rule pack's parameters in this round (name: value).")
     negotiations_start: Optional[date] = Field(

@@ -55,6 +55,8 @@ def load_round(path: str) -> Round:
         raise InputError([Problem(path, f"malformed JSON: {exc.msg}", line=exc.lineno)]) from None
     except RecursionError:
         raise InputError([Problem(path, "malformed JSON: nested too deeply")]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's limit on converting one)
+        raise InputError([Problem(path, "malformed JSON: a number too long to read")]) from None
     if not isinstance(raw, dict) or "places" not in raw or "round" not in raw:
         raise InputError([Problem(path, "not a round.json written by 'negotiator round'")])
     version = raw.get("format_version")

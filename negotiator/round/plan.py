@@ -9,7 +9,7 @@ a time. Everything is evaluated as of the round's date.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -88,12 +88,10 @@ def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[
                           where_statement=statement, undetermined=sorted(undetermined))
 
 
-def _add_months(start: date, months: float) -> date:
-    whole = int(months)
-    year, month = divmod(start.year * 12 + start.month - 1 + whole, 12)
-    day = min(start.day, 28)
-    out = date(year, month + 1, day)
-    return out + timedelta(days=round((months - whole) * 30.44))
+def _add_months(start: date, months: float, param: str = "") -> date:
+    """`start` plus `months`, within the calendar negotiator reads (else InputError naming the parameter)."""
+    from ..bounds import add_months
+    return add_months(start, months, "round config", field=param or None)
 
 
 def _offer(ev: Evaluation) -> list[str]:
@@ -129,8 +127,9 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     if policy.negotiation_months_param:
         months = float(param[policy.negotiation_months_param].value)
         for i in range(len(tranches)):
-            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i),
-                                         concludes=_add_months(start, months * (i + 1))))
+            name = policy.negotiation_months_param
+            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i, name),
+                                         concludes=_add_months(start, months * (i + 1), name)))
         timetable_note = (f"A negotiation takes {fmt_num(months)} months ({_named(param, policy.negotiation_months_param)}); "
                           "each tranche starts when the one before concludes.")
 
@@ -229,7 +228,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
               for lp in loaded]
     return Round(
         round=RoundInfo(name=config.name, date=config.date, description=config.description,
-                        capacity=config.capacity, capacity_for_places=capacity, capacity_note=capacity_note,
+                        capacity=sel.ceiling, capacity_for_places=capacity, capacity_note=capacity_note,
                         parameters=dict(config.parameters), tie_break=TIE_BREAK, conflict_rule=CONFLICT_RULE,
                         gate=gate, timetable_note=timetable_note,
                         financial_envelope_a_year=config.financial_envelope_gbp_m, envelope_note=envelope_note,
@@ -272,6 +271,15 @@ class Selection:
     tranches: list[list[str]]
     tranche_of: dict[str, int]
     deferred_by: dict[str, list[str]]
+    ceiling: int | None = None  # negotiations at once (the round config's, else the pack's; None: no ceiling)
+
+
+def capacity_ceiling(pack: Pack, config: RoundConfig) -> int | None:
+    """Negotiations the centre can run at once: the round config's, else the pack's (round.yaml capacity)."""
+    if config.capacity is not None:
+        return config.capacity
+    name = pack.round_policy.capacity_param
+    return int(pack.parameters[name].value) if name else None
 
 
 def _facts_note(facts: list[str]) -> str:
@@ -342,21 +350,28 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
     ranked = sorted(passing, key=lambda pid: (-score[pid], -(population[pid] or 0), pid))
 
     # The centre's capacity is a ceiling: other negotiations it runs at the same time use part of it.
-    capacity = config.capacity
-    capacity_note = f"at most {config.capacity} negotiations at once"
-    if policy.other_count_param and policy.other_share_param:
+    ceiling = capacity_ceiling(pack, config)
+    if ceiling is None:  # neither the round config nor the pack sets one: every place that passes goes first
+        capacity = max(1, len(ranked))
+        capacity_note = ("as many negotiations at once as places are ready (neither the round config nor the pack "
+                         "sets a ceiling)")
+    else:
+        capacity = ceiling
+        capacity_note = f"at most {ceiling} negotiations at once" + (
+            "" if config.capacity is not None else f" ({_named(param, policy.capacity_param)})")
+    if ceiling is not None and policy.other_count_param and policy.other_share_param:
         count = float(param[policy.other_count_param].value)
         share = float(param[policy.other_share_param].value)
         used = math.ceil(count * share)
-        capacity = max(1, config.capacity - used)
-        capacity_note = (f"at most {config.capacity} negotiations at once; {policy.other_title} ({fmt_num(count)}, "
+        capacity = max(1, ceiling - used)
+        capacity_note = (f"{capacity_note}; {policy.other_title} ({fmt_num(count)}, "
                          f"{_named(param, policy.other_count_param)}; each counted as {fmt_num(share)} of a place "
                          f"negotiation, {_named(param, policy.other_share_param)}) use {used}, leaving {capacity} "
                          "for places")
     tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), capacity)
     return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
                      why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
-                     deferred_by)
+                     deferred_by, ceiling)
 
 
 def _readiness_note(pack: Pack) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from ..bounds import MAX_NUMBER_TEXT, number_text_problem, value_problem
 from ..decide.decision import prerequisites
 from ..engines.fast import AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
 from ..engines.semantics import engine_facts
@@ -64,24 +65,35 @@ def parse_param(text: str) -> tuple[str, list[Any]]:
     """`NAME=START..STOP:STEP` (STOP included when the steps reach it exactly) -> name and values."""
     where = "--param"
     if "=" not in text:
-        raise InputError([Problem(where, f"'{text}' is not NAME=START..STOP:STEP")])
+        raise InputError([Problem(where, f"'{text[:80]}' is not NAME=START..STOP:STEP")])
     name, spec = (s.strip() for s in text.split("=", 1))
     try:
         span, step_text = spec.rsplit(":", 1) if ":" in spec else (spec, None)
         start_text, stop_text = span.split("..", 1)
+        for part in (start_text, stop_text, step_text or "1"):  # before any conversion (bounds)
+            too_long = number_text_problem(part) or (f"a number of {len(part.strip())} characters is longer than "
+                                                     f"{MAX_NUMBER_TEXT}" if len(part.strip()) > MAX_NUMBER_TEXT else None)
+            if too_long:
+                raise InputError([Problem(where, too_long, field=name)])
         start, stop = Decimal(start_text.strip()), Decimal(stop_text.strip())
         step = Decimal(step_text.strip()) if step_text is not None else Decimal(1)
     except (ValueError, InvalidOperation):
-        raise InputError([Problem(where, f"'{text}' is not NAME=START..STOP:STEP (numbers, e.g. "
+        raise InputError([Problem(where, f"'{text[:80]}' is not NAME=START..STOP:STEP (numbers, e.g. "
                                          "grouping_min_population=300000..700000:10000)", field=name)]) from None
     if not all(x.is_finite() for x in (start, stop, step)) or step <= 0 or stop < start:
         raise InputError([Problem(where, f"'{text}': give START <= STOP and a STEP above 0", field=name)])
-    count = int((stop - start) / step) + 1
-    if count > MAX_POINTS:
-        raise InputError([Problem(where, f"'{text}' has {count:,} values; at most {MAX_POINTS:,}", field=name)])
+    ratio = (stop - start) / step  # compared before int(): a step of 1e-5000 makes a number of 5,000 digits
+    if ratio >= MAX_POINTS:
+        shown = f"{int(ratio) + 1:,}" if ratio < 10 ** 15 else f"about {ratio:.1E}"
+        raise InputError([Problem(where, f"'{text[:80]}' has {shown} values; at most {MAX_POINTS:,}", field=name)])
+    count = int(ratio) + 1
     integral = all(x == x.to_integral_value() for x in (start, step))
-    values = [start + i * step for i in range(count)]
-    return name, [int(v) if integral else float(v) for v in values]
+    values = [int(v) if integral else float(v) for v in (start + i * step for i in range(count))]
+    for value in (values[0], values[-1]):
+        beyond = value_problem(value) or (value_problem(float(step)) if not integral else None)
+        if beyond:
+            raise InputError([Problem(where, beyond, field=name)])
+    return name, values
 
 
 def axes_for(pack: Pack, specs: list[tuple[str, list[Any]]]) -> list[Axis]:

@@ -102,10 +102,10 @@ def read_facts(doc: Located, sources: dict[str, str]) -> tuple[dict[str, FactDec
         if (f.pattern or f.pattern_hint) and f.type != "text":
             err("a pattern is for text facts", sub=("pattern",))
         if f.pattern:
-            try:
-                re.compile(f.pattern)
-            except re.error as exc:
-                err(f"not a regular expression: {exc}", sub=("pattern",))
+            from ..bounds import pattern_problem
+            problem = pattern_problem(f.pattern)
+            if problem:
+                err(problem, sub=("pattern",))
         if f.of is not None and f.type != "list":
             err("of: is for list facts", sub=("of",))
         if f.never and f.type != "date":

@@ -18,7 +18,6 @@ from that date to the date of the evaluation.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -94,7 +93,9 @@ class FactDecl:
                     return f"{value!r} is impossible: must be at least {fmt_bound(self.minimum)}", None
             if self.maximum is not None and value > self.maximum:
                 return f"{value!r} is impossible: must be at most {fmt_bound(self.maximum)}", None
-            return None
+            from ..bounds import value_problem
+            beyond = value_problem(value)
+            return (beyond, None) if beyond else None
         if t == "date":
             if (self.never and value == NEVER) or (isinstance(value, date) and not isinstance(value, datetime)):
                 return None
@@ -103,8 +104,13 @@ class FactDecl:
         if t == "text":
             if not isinstance(value, str) or not value.strip():
                 return f"expected text, got {describe(value)}", None
-            if self.pattern and not re.fullmatch(self.pattern, value):
-                return f"'{value}' is not {self.pattern_hint or 'in the form ' + self.pattern}", None
+            from ..bounds import value_problem
+            beyond = value_problem(value)
+            if beyond:
+                return beyond, None
+            if self.pattern and not _matches(self.pattern, value):
+                shown = f"'{value}'" if len(value) <= 60 else f"'{value[:60]}...' ({len(value):,} characters)"
+                return f"{shown} is not {self.pattern_hint or 'in the form ' + self.pattern}", None
             return None
         if t == "choice":
             if not isinstance(value, str) or value not in self.values:
@@ -182,3 +188,9 @@ def months_between(start: date, end: date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def _matches(pattern: str, value: str) -> bool:
+    """Whether `value` matches all of `pattern`, in time linear in its length (RE2; bounds.full_match)."""
+    from ..bounds import full_match
+    return full_match(pattern, value)

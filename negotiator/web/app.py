@@ -67,7 +67,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _json(model: BaseModel) -> Response:
-    return Response(model.model_dump_json(), media_type="application/json")
+    from ..text import json_safe
+    return Response(json_safe(model.model_dump_json()), media_type="application/json")
 
 
 class BodyLimit:
@@ -120,6 +121,21 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class SafeJSON(JSONResponse):
+    """Every JSON answer: characters a terminal or a page would act on (C1, bidi, separators) escaped."""
+
+    def render(self, content: Any) -> bytes:
+        from ..text import json_safe
+        return json_safe(json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))).encode()
+
+
+def _errors(lines: list[str], status: int, headers: Any = None) -> Response:
+    """{"errors": [...]} with every character outside ASCII escaped: request text echoed in a message (a
+    lone surrogate, a bidi override) is shown, never obeyed, and never fails to encode."""
+    return Response(json.dumps({"errors": lines}), status_code=status, media_type="application/json",
+                    headers=headers)
+
+
 def _field(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
     return ".".join(parts)
@@ -130,6 +146,7 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
     """The application over some rule packs (names or folders; default: the workspace's) and a places folder."""
     service = Service(packs, places_dir, rounds_dir)
     app = FastAPI(
+        default_response_class=SafeJSON,
         title="negotiator", version=__version__, docs_url=None, redoc_url=None,  # their pages load from a CDN
         description="Negotiated autonomy: which powers and budgets a place could take on, and what accountability "
                     "it must accept in return. The same typed results as the command line (`negotiator evaluate "
@@ -144,21 +161,20 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
 
     @app.exception_handler(InputError)
     async def _input_error(_request: Request, exc: InputError):
-        return JSONResponse({"errors": [str(p) for p in exc.problems]},
-                            status_code=404 if isinstance(exc, NotFound) else 422)
+        return _errors([str(p) for p in exc.problems], 404 if isinstance(exc, NotFound) else 422)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError):
         lines = []
         for err in exc.errors():
             where = _field(tuple(err.get("loc", ())))
-            lines.append(f"request: {where}: {err.get('msg')}" if where else f"request: {err.get('msg')}")
-        return JSONResponse({"errors": lines}, status_code=422)
+            msg = str(err.get("msg")).removeprefix("Value error, ")
+            lines.append(f"request: {where}: {msg}" if where else f"request: {msg}")
+        return _errors(lines, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException):
-        return JSONResponse({"errors": [f"request: {exc.detail}"]}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return _errors([f"request: {exc.detail}"], exc.status_code, getattr(exc, "headers", None))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):

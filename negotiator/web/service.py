@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .. import workspace
 from ..errors import InputError, Problem, nearest
@@ -35,7 +35,53 @@ DEFAULT_SOURCE = "set by hand in negotiator serve"
 
 
 class _Request(BaseModel):
+    """A request body: as strict as the command line. Text with a lone surrogate (not Unicode text) and
+    nesting deeper than MAX_NESTING are refused with the field they are in; a value set (`set`) is
+    bounded as `--set` is (bounds.value_problem); dates lie within the calendar (bounds)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strict(cls, data: Any) -> Any:
+        _check_raw(data, ())
+        if isinstance(data, dict) and isinstance(data.get("set"), dict):
+            from ..bounds import value_problem
+            for name, value in data["set"].items():
+                problem = value_problem(value) if not isinstance(value, (dict, list)) else \
+                    "give a single value, not a list or a mapping"
+                if problem:
+                    raise ValueError(f"set.{name}: {problem}")
+        return data
+
+    @field_validator("as_of", check_fields=False)
+    @classmethod
+    def _in_calendar(cls, value: Any) -> Any:
+        from ..bounds import date_problem
+        problem = date_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+#: Deepest nesting of lists and mappings a request may carry (a profile needs about 4).
+MAX_NESTING = 20
+
+
+def _check_raw(value: Any, path: tuple) -> None:
+    if len(path) > MAX_NESTING:
+        raise ValueError(f"{'.'.join(map(str, path[:5]))}...: nested deeper than {MAX_NESTING} levels")
+    if isinstance(value, str):
+        if any("\ud800" <= c <= "\udfff" for c in value):
+            where = ".".join(map(str, path)) or "request"
+            raise ValueError(f"{where}: not Unicode text (a lone surrogate, such as \\ud800)")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_raw(k, path)
+            _check_raw(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_raw(v, path + (i,))
 
 
 class PlaceRequest(_Request):
@@ -500,9 +546,11 @@ class Service:
             for name, value in facts.items():
                 _put(data, name.split("."), None if value is None else {"value": value, "source": req.fact_source})
             pid = str(data.get("id") or profile.id)
+            # Comments are one line each whatever the text: line breaks (YAML's: \n, \r, U+0085, U+2028,
+            # U+2029) and control characters in a file name or a source are shown escaped, never obeyed.
             head = (f"# Saved by negotiator serve on {date.today().isoformat()}"
-                    + (f" from {profile.file}" if req.place else "") + ".\n"
-                    + (f"# Facts set by hand carry the source '{req.fact_source}'.\n" if facts else ""))
+                    + (f" from {_comment(profile.file)}" if req.place else "") + ".\n"
+                    + (f"# Facts set by hand carry the source '{_comment(req.fact_source)}'.\n" if facts else ""))
             body = yaml.dump(_plain(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
             text = head + body
             saved = parse_profile(parse_yaml(text, f"{pid}.yaml"), profile_vocabulary(pack))
@@ -515,6 +563,11 @@ class Service:
             if bare:
                 warnings.append(f"no source for {', '.join(bare)}")
             return SavedProfile(id=pid, file_name=f"{pid}.yaml", yaml=text, warnings=warnings)
+
+
+def _comment(text: Any) -> str:
+    from ..text import terminal_line
+    return terminal_line(text).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _put(data: dict, parts: list[str], value: Any) -> None:
