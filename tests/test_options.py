@@ -268,3 +268,25 @@ def test_unlock_never_explains_by_moves_that_contradict_each_other(tmp_path):
     text = " ".join(result.why_not)
     assert "level.eligible is false for the place as it is" in text and "population" in text
     assert "joint_committee" not in text and "institution.single" not in text, result.why_not
+
+
+@SETTINGS
+@given(profiles(TEST), ON)
+def test_a_rule_unlock_says_no_consistent_set_makes_true_is_true_with_no_set_of_moves_that_can_be_made(profile, on):
+    """Whenever unlock finds nothing and says a rule is false whatever consistent set of moves is made, that
+    rule is not true after any set of the pack's moves that can be made together (brute force over every
+    subset)."""
+    from negotiator.options.unlock import why_not
+    for power in TEST.powers:
+        answers, _ = search(TEST, profile, on, power.id, limit=1)
+        if answers:
+            continue
+        reasons, _missing = why_not(TEST, profile, on, power.id)
+        named = [r.split(" is false for the place", 1)[0] for r in reasons if " is false for the place" in r]
+        for rid in named:
+            for k in range(len(TEST.moves) + 1):
+                for combo in itertools.combinations(TEST.moves, k):
+                    applied = apply_moves(TEST, profile, on, list(combo))
+                    if applied is None:
+                        continue
+                    assert decide_facts(TEST, *applied).truths.get(rid) is not True, (power.id, rid, combo)

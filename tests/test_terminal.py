@@ -137,7 +137,8 @@ def test_unlock_gives_units_and_each_move_title_once():
 
 
 def test_whatif_says_budget_changes_in_words():
-    out = cli("whatif", "greater-manchester", "--set", "accountability.model=directly_elected_mayor").stdout
+    out = cli("whatif", "greater-manchester", "--as-of", "2009-12-15", "--set",
+              "accountability.model=directly_elected_mayor").stdout
     assert "budget, scope full: status: needs stronger accountability -> available" in out
     assert "full.status" not in out and "needs_stronger_accountability" not in out
 

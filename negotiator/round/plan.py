@@ -151,7 +151,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                 why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
                         "which rank higher")
             elif t > 1:
-                why += f"; earlier tranches are full ({capacity} places each)"
+                why += "; earlier tranches are full"
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -359,16 +359,24 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
         capacity = ceiling
         capacity_note = f"at most {ceiling} negotiations at once" + (
             "" if config.capacity is not None else f" ({_named(param, policy.capacity_param)})")
+    full = capacity
+    reduced = None  # how many tranches the other negotiations run alongside (None: every one)
+    during = ""
     if ceiling is not None and policy.other_count_param and policy.other_share_param:
         count = float(param[policy.other_count_param].value)
         share = float(param[policy.other_share_param].value)
         used = math.ceil(count * share)
         capacity = max(1, ceiling - used)
+        if policy.other_tranches_param:
+            reduced = int(param[policy.other_tranches_param].value)
+            first = "the first tranche" if reduced == 1 else f"the first {reduced} tranches"
+            during = f" in {first} ({_named(param, policy.other_tranches_param)}), all {ceiling} after"
         capacity_note = (f"{capacity_note}; {policy.other_title} ({fmt_num(count)}, "
                          f"{_named(param, policy.other_count_param)}; each counted as {fmt_num(share)} of a place "
                          f"negotiation, {_named(param, policy.other_share_param)}) use {used}, leaving {capacity} "
-                         "for places")
-    tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), capacity)
+                         f"for places{during}")
+    tranches, tranche_of, deferred_by = _tranches(
+        ranked, dict(members), lambda n: capacity if reduced is None or n < reduced else full)
     return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
                      why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
                      deferred_by, ceiling)
@@ -393,8 +401,9 @@ def fmt_num(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int):
-    """Fill tranches in rank order up to capacity; a place sharing a council with one already in the tranche waits.
+def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int | Callable[[int], int]):
+    """Fill tranches in rank order up to capacity (a number, or one for each tranche: 0 is the first); a place
+    sharing a council with one already in the tranche waits.
 
     Read as "tranche 1 takes, in rank order, every place that fits; tranche 2 does the same with the rest;
     and so on", which is the policy. The same tranches come from one pass in rank order that puts each place
@@ -403,6 +412,7 @@ def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: 
     councils, not with places times tranches. `deferred_by[p]` lists, tranche by tranche before p's own, the
     places of that tranche that share a council with p (as the tranche-by-tranche reading finds them).
     """
+    capacity_of = capacity if callable(capacity) else (lambda _n, c=capacity: c)
     tranches: list[list[str]] = []
     tranche_of: dict[str, int] = {}
     deferred_by: dict[str, list[str]] = {}
@@ -413,10 +423,10 @@ def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: 
         for c in members[pid]:
             for t, other in in_council.get(c, {}).items():
                 held.setdefault(t, []).append(other)
-        while open_from < len(tranches) and len(tranches[open_from]) >= capacity:
+        while open_from < len(tranches) and len(tranches[open_from]) >= capacity_of(open_from):
             open_from += 1
         t = open_from
-        while t < len(tranches) and (t in held or len(tranches[t]) >= capacity):
+        while t < len(tranches) and (t in held or len(tranches[t]) >= capacity_of(t)):
             t += 1
         if t == len(tranches):
             tranches.append([])
