@@ -84,6 +84,7 @@ from .options import (  # noqa: F401
 from .round import (  # noqa: F401
     Conflict,
     Coverage,
+    LeftOutPlace,
     Ranked,
     ReferenceLine,
     Round,

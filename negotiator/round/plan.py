@@ -19,10 +19,13 @@ from ..decide.catalogue import catalogue, pack_in_force_note, pack_ref
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..results import (
-    Conflict, Coverage, Evaluation, FactToCollect, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche,
+    Conflict, Coverage, Evaluation, FactToCollect, LeftOutPlace, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace,
+    ScenarioResult, Status, Tranche,
     TrancheTime, Truth3,
 )
+from ..vocab.councils import register
 from ..vocab.places import LoadedPlace
+from ..vocab.timeline import on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
@@ -49,12 +52,15 @@ def coverage(place_ids: list[str], members: dict[str, tuple[str, ...]], base: tu
     name, base_population, year, source = base
     codes = sorted({code for pid in place_ids for code in members[pid]})
     table = councils()
-    population = sum(table[c].population_2021 if year >= 2021 else table[c].population_2011 for c in codes)
+    census_year = 2021 if year >= 2021 else 2011
+    units, unknown = register().census_units(codes)  # councils of the register, counted on Census areas
+    population = sum(getattr(table[c], f"population_{census_year}") for c in units)
+    missing = f"; not counted, population not known: {', '.join(register().name(c) for c in unknown)}" \
+        if unknown else ""
     return Coverage(
         population=population, base=base_population, share=round(population / base_population, 4),
         places=sorted(place_ids), councils=len(codes),
-        method=f"sum of the {'2021' if year >= 2021 else '2011'} Census population of each member council "
-               "counted once",
+        method=f"sum of the {census_year} Census population of each member council counted once{missing}",
         base_name=name, base_year=year, base_source=source, counted=counted,
     )
 
@@ -101,9 +107,11 @@ def _offer(ev: Evaluation) -> list[str]:
 
 def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config_doc: Located | None = None,
               engine: str = "durable", progress: Callable[[str], None] | None = None) -> Round:
-    """Evaluate every place as of the round's date and plan the round."""
+    """Evaluate every place that exists on the round's date (the others are listed as left out) and plan the round."""
+    check_config_places(config, config_doc, [lp.id for lp in loaded])
+    loaded, left_out = on_date(loaded, config.date)
+    config = without_places(config, {lo.id for lo in left_out})
     ids = [lp.id for lp in loaded]
-    check_config_places(config, config_doc, ids)
     evaluations = evaluate_places(pack, loaded, config.date, f"the date of the round '{config.name}'", engine,
                                   progress)
     members = {lp.id: lp.profile.members for lp in loaded}
@@ -247,8 +255,18 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         not_eligible=not_eligible, eligibility_undetermined=undetermined,
         coverage=covered, coverage_with_devolved=with_devolved, budgets_in_first_tranche_a_year=budgets,
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
+        left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason) for lo in left_out],
         catalogue=catalogue(pack),
     )
+
+
+def without_places(config: RoundConfig, gone: set[str]) -> RoundConfig:
+    """The config without places left out of the round (already devolved, scenarios' places)."""
+    if not gone:
+        return config
+    scenarios = [sc.model_copy(update={"places": [p for p in sc.places if p not in gone]}) for sc in config.scenarios]
+    return config.model_copy(update={"already_devolved": [p for p in config.already_devolved if p not in gone],
+                                     "scenarios": scenarios})
 
 
 @dataclass
@@ -447,7 +465,6 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
     every place that includes it), so a round's conflicts grow with its places and their councils, never
     with pairs of places. Places are listed in the order the round took them (by tranche, then id).
     """
-    table = councils()
     by_council: dict[str, list[str]] = {}
     for pid in ids:
         for code in members[pid]:
@@ -487,7 +504,8 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
             parts.append(f"no concurrent negotiation this round ({why}); resolve before "
                          f"{'both' if len(pids) == 2 else 'they'} could negotiate")
         out.append(Conflict(places=list(placed) + [p for p in pids if p not in tranche_of], councils=shared,
-                            council_names=[table[c].name for c in shared], kind=kind, resolution="; ".join(parts)))
+                            council_names=[register().name(c) for c in shared], kind=kind,
+                            resolution="; ".join(parts)))
     return out
 
 
