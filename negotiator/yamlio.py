@@ -493,6 +493,13 @@ class _Builder:
             if tag != _STR and not (tag == _VALUE and event.tag is None):
                 if raw == "" and tag == _YAML + "null":
                     message = "a mapping key is empty"
+                elif tag in _SCALAR_KINDS and len(raw) == 3 and raw.isdigit():
+                    # `{value: 1,463,740}`: the commas of a number split it into keys '463' and '740'
+                    message = ("a number written with thousands separators (such as 1,463,740) is read as several "
+                               "entries; write it without commas (1463740)")
+                    if any(p.line == line and p.message == message for p in self.problems):
+                        frame.key = _SKIP
+                        return
                 elif tag in _SCALAR_KINDS:
                     message = f"key {_quote(raw)} is read as {_SCALAR_KINDS[tag]}, not text; put it in quotes if it is a name"
                 else:

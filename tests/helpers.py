@@ -17,6 +17,15 @@ PLACES = sorted((ROOT / "places").glob("*.yaml"))
 PLACE_IDS = [p.stem for p in PLACES]
 
 
+def place_ids_on(day) -> list[str]:
+    """The bundled places that exist on `day` (a round or sweep of that date takes only these)."""
+    from negotiator.pack.load import load_pack
+    from negotiator.vocab.places import load_places
+    from negotiator.vocab.timeline import on_date
+    kept, _ = on_date(load_places([str(ROOT / "places")], load_pack(PACK)), day)
+    return [lp.id for lp in kept]
+
+
 def cli(*args: str, columns: int = 1000):
     """Run `negotiator ARGS` in-process; return the click Result (stdout, stderr, exit_code).
 

@@ -91,7 +91,7 @@ def test_members_of_a_place_follow_the_register_through_its_changes():
     bdp, problems = reg.members_on(["E06000058", "E06000059"], D2011)
     assert not problems and len(bdp) == 8 and "E07000048" in bdp
     # part of a successor's area is not the place: said so, with the change
-    members, problems = reg.members_on(["E07000165", "E08000035"], D2026)
+    _members, problems = reg.members_on(["E07000165", "E08000035"], D2026)
     assert problems and "North Yorkshire" in problems[0] and "Harrogate" in problems[0]
 
 

@@ -147,8 +147,10 @@ def test_then_versus_now_for_greater_manchester():
     assert "established.mayor_18_months" in [r.rule for r in budget.now[0].rules]
     assert rows["transport"].verdict.value == "kept"
     assert rows["general_power_of_competence"].verdict.value == "no_counterpart"
-    assert {p.power for p in gm.new_powers} == {"rail_devolution_request"}, \
-        "the platinum powers of the route-map answer to a mayor's commissioners and fire functions"
+    assert {p.power for p in gm.new_powers} == {"rail_devolution_request", "housing_and_strategic_planning",
+                                                "environment_and_climate_change"}, \
+        "the platinum powers answer to a mayor's functions; no source shows the HCA's or EA's functions transferred"
+    assert rows["national_body_functions"].verdict.value == "no_counterpart"
     assert gm.then.eligible is True and gm.now.eligible is True
     assert any(r.rule == "settlement.in_place" for r in gm.now.on_record)
     text = cli("compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of", "2026-11-23").stdout
@@ -157,6 +159,22 @@ def test_then_versus_now_for_greater_manchester():
             "(single_place_budget) was available with stronger accountability; now Eligible to request an integrated "
             "settlement (a single funding settlement across departments) available") in flat
     assert flat.index("In sum:") < flat.index("Why, power by power"), "the answer comes first"
+
+
+def test_then_versus_now_names_the_authority_that_holds_birmingham_s_powers_now():
+    """Birmingham negotiated alone in 2011; today the West Midlands Combined Authority, whose constituent council
+    it is, holds those powers: the verdict says so and names it, rather than "not granted now"."""
+    result = cli("compare", "birmingham", "--then-as-of", "2011-03-01", "--now-as-of", "2026-11-23", "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = {r.then.power: r for r in Comparison.model_validate_json(result.stdout).places[0].rows}
+    transport = rows["transport"]
+    assert transport.then.status.value == "available" and transport.now[0].status.value == "not_available"
+    assert transport.verdict.value == "held_by_authority" and transport.held_by == "west-midlands"
+    assert transport.held_by_now[0].status.value == "available"
+    assert not [r for r in rows.values() if r.verdict.value == "lost"]
+    text = " ".join(cli("compare", "birmingham", "--then-as-of", "2011-03-01", "--now-as-of", "2026-11-23")
+                    .stdout.split())
+    assert "offered then, held now by the authority the place is within (West Midlands" in text
 
 
 def test_then_versus_now_for_a_round_writes_markdown_and_html(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from helpers import PACK, ROOT, cli, headless_chromium
+from helpers import PACK, ROOT, cli, headless_chromium, place_ids_on
 from negotiator.results import Round
 from negotiator.web import create_app
 from negotiator.web.service import MAX_BODY
@@ -75,7 +75,8 @@ def test_round_runs_over_the_places_folder_with_a_round_config_and_shows_its_rep
     assert response.status_code == 200, response.text
     data = Round.model_validate(response.json())
     assert GM in data.tranches[0].places and "birmingham" in data.depends_on_unknowns
-    assert len(data.places) == len(list((ROOT / "places").glob("*.yaml")))
+    assert len(data.places) + len(data.left_out) == len(list((ROOT / "places").glob("*.yaml")))
+    assert len(data.places) == len(place_ids_on(data.round.date))
     page = client.get("/round/forerunner-2011.html")
     assert page.status_code == 200 and "First forerunner round" in page.text
     assert "script-src" not in page.headers["content-security-policy"]  # the report runs no script

@@ -72,8 +72,9 @@ AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
                           help="Evaluate as of this date (YYYY-MM-DD; default: the pack's date of effect).")
 SetOption = typer.Option(None, "--set", metavar="NAME=VALUE",
                          help="Change a fact of the place or a parameter of the pack (repeatable; null = unknown).")
-ConfigOption = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
-                            help="Round config (name, date, capacity, parameters, coverage base).")
+ConfigOption = typer.Option(None, "--config", "-c", metavar="ROUND",
+                            help="Round config: a file, or the name of a round (negotiator list rounds), e.g. "
+                                 "forerunner-2011.")
 
 
 def json_option(what: str) -> Any:

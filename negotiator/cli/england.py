@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import typer
 
-from .common import RulesOption, app, line, out_folder, out_option
+
+from .common import RulesOption, app, line, out_folder, out_option, parse_date
 
 
 @app.command()
 def england(
     out: str = out_option("Folder for the generated place profiles."),
     rules: Optional[str] = RulesOption,
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+                                        help="Only the councils and county areas that exist on this date (the "
+                                             "council register); default: the councils of the Census table."),
 ) -> None:
     """Generate a whole-England place set: every English council and county area, from the bundled Census table.
 
     Only kind, members and population (Census 2011 and 2021) are stated; everything else is unknown.
     Places already profiled in the workspace's places/ (and every grouping there) complete the set,
     so a round reads both folders.
+    With --as-of, the set is that of the date (the council register, negotiator/data/councils.yaml):
+    councils abolished since are places, councils created later are not, and each place states the dates
+    it exists; bundled places that do not exist on the date are left out of the comparison and named.
     Example: negotiator england --out out/england && negotiator round out/england places/ --out out/r
     """
     from .. import workspace
@@ -30,8 +38,20 @@ def england(
     inputs: list[Any] = [ws.places, pack.root]
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
-    files = england_files({lp.id: lp.profile.members for lp in bundled})
+    left_out: list[Any] = []
+    if as_of is None:
+        files = england_files({lp.id: lp.profile.members for lp in bundled})
+    else:
+        from ..vocab.timeline import on_date
+        on = parse_date(as_of, "--as-of")
+        assert on is not None  # as_of was given
+        kept, left_out = on_date(bundled, on)
+        members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
+        files = england_files(members, on)
     write_set(folder, files, kind="england", inputs=inputs)
+    if left_out:
+        line(f"{len(left_out)} bundled place(s) not existing on {as_of}, left out of a round of that date: "
+             f"{', '.join(lo.name for lo in left_out)}", err=True)
     line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
          f"{workspace.display(ws.places)}/ they make the whole-England set:", err=True)
     line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT")

@@ -39,6 +39,7 @@ def round_(
     from ..round.evaluate import paused_gc
     from ..round.plan import run_round
     from ..vocab.places import load_places
+    from ..vocab.timeline import on_date
     changes = parse_sets(sets or [])
     if config:
         cfg, doc = load_config(config)
@@ -50,14 +51,18 @@ def round_(
     folder = out_folder(out, "round", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
     with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
-        data = _with_progress(len(loaded), quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+        existing = len(on_date(loaded, cfg.date)[0])  # the round evaluates only the places of its date
+        data = _with_progress(existing, quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
         written = write_reports(data, folder, indent, inputs)
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
-    line(f"{data.round.name} ({data.round.date.isoformat()}): {len(loaded)} places; tranche 1: "
+    line(f"{data.round.name} ({data.round.date.isoformat()}): {len(data.places)} places; tranche 1: "
          f"{len(first)} places; {len(data.tranches)} tranche(s); "
          f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage {cov.share * 100:.1f}% "
          f"of {cov.base_name}; rule pack {pack.id} from {pack.root}", err=True)
+    if data.left_out:
+        line(f"{len(data.left_out)} place(s) left out, not existing on {data.round.date.isoformat()} (each with "
+             f"its reason in round.md): {', '.join(lo.name for lo in data.left_out)}", err=True)
     if not data.pack_in_force:
         line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)
     for path in written:

@@ -18,7 +18,7 @@ def serve(
                                                    "the default pack first)."),
     places: Optional[Path] = typer.Option(None, "--places", metavar="DIR",
                                           help="Folder of place profiles (default: the workspace's places/)."),
-    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, metavar="N",
+    port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="N",
                              help="Port on 127.0.0.1 (0: any free port)."),
 ) -> None:
     """A local web page for live what-if, and a JSON API (on 127.0.0.1 only; Ctrl-C stops it).

@@ -14,7 +14,7 @@ from .common import RulesOption, app, collect, line, out_folder, out_option
 def sweep(
     places: List[str] = typer.Argument(None, metavar="PLACES...",
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
-    param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
+    param: List[str] = typer.Option(..., "--param", metavar="NAME=START..STOP:STEP",
                                     help="A pack parameter and its grid (repeatable: the grid is the product)."),
     out: str = out_option("Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
     rules: Optional[str] = RulesOption,
@@ -46,6 +46,9 @@ def sweep(
     loaded = load_places(places or [str(workspace.current().places)], pack)
     result = run_sweep(pack, loaded, cfg, doc, specs)
     written = write_set(folder, sweep_files(result), kind="sweep", inputs=inputs)
+    if result.left_out:
+        line(f"{len(result.left_out)} place(s) left out, not existing on {cfg.date.isoformat()} (each with its "
+             f"reason in sweep.html): {', '.join(lo.name for lo in result.left_out)}", err=True)
     for axis in result.axes:
         alone = [len(pt.alone) for pt in result.points]
         line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "

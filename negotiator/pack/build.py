@@ -421,6 +421,9 @@ class Builder(Conditions):
             out.update(other_title=o.title, other_source=o.source,
                        other_count_param=self._param_ref("round.yaml", path + ("other_negotiations", "count"), o.count),
                        other_share_param=self._param_ref("round.yaml", path + ("other_negotiations", "share"), o.share))
+            if o.tranches is not None:
+                out["other_tranches_param"] = self._param_ref("round.yaml", path + ("other_negotiations", "tranches"),
+                                                              o.tranches)
         if r.capacity is not None:
             out["capacity_param"] = self._param_ref("round.yaml", path + ("capacity",), r.capacity)
         if r.envelope is not None:

@@ -19,6 +19,8 @@ class Conditions:
     params: dict[str, Any]
     rule_ids: set[str]
     broken_params: set[str]
+    docs: dict[str, Any]
+    set_by: dict[str, str]
 
     def err(self, file: str, path: tuple, message: str, suggestion: str | None = None) -> None:
         raise NotImplementedError  # the builder's
@@ -116,10 +118,10 @@ class Conditions:
                 self.err(file, path + (op,), f"'{op}' takes a non-empty list of values")
                 return None
             for i, v in enumerate(value):
-                if not self._value_fits(file, path + (op, i), decl, v):
+                if not self._value_fits(file, path + (op, i), decl, v, param):
                     return None
             return Compare(decl.name, op, tuple(value), param)
-        if not self._value_fits(file, path + (op,), decl, value):
+        if not self._value_fits(file, path + (op,), decl, value, param):
             return None
         if op in ("lt", "lte", "gt", "gte"):
             if decl.type == "choice" and decl.ordered:
@@ -143,7 +145,7 @@ class Conditions:
             return Compare(decl.name, "not_in", decl.values, param)
         return Compare(decl.name, "in", tuple(pick), param)
 
-    def _value_fits(self, file: str, path: tuple, decl: FactDecl, value: Any) -> bool:
+    def _value_fits(self, file: str, path: tuple, decl: FactDecl, value: Any, param: str | None = None) -> bool:
         if decl.type == "number" and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if decl.type == "integer" and isinstance(value, float) and value.is_integer():
@@ -154,6 +156,11 @@ class Conditions:
             found = bare.problem_with(value)
         else:
             found = decl.problem_with(value)
+        if found and param is not None and "parameters.yaml" in self.docs and param not in self.set_by:
+            # the mistake is where the parameter is declared, not in the rules that use it
+            self.err("parameters.yaml", ("parameters", param, "value"),
+                     f"{found[0]} (rules test fact '{decl.name}' against this parameter)", found[1])
+            return False
         if found:
             self.err(file, path, f"{found[0]} (for fact '{decl.name}')", found[1])
             return False

@@ -271,6 +271,7 @@ class RoundPolicy:
     other_title: str | None = None
     other_count_param: str | None = None
     other_share_param: str | None = None
+    other_tranches_param: str | None = None
     other_source: str | None = None
     envelope_text: str | None = None
     envelope_source: str | None = None

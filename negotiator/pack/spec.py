@@ -179,6 +179,7 @@ class OtherNegotiationsSpec(_M):
     title: str = Field(min_length=1)
     count: ParamRef
     share: ParamRef
+    tranches: Optional[ParamRef] = None  # how many tranches they run alongside (default: every tranche)
     source: str
 
 

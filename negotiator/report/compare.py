@@ -25,9 +25,10 @@ MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 VERDICT_COLOUR = {
     Verdict.kept: "#1a7f37", Verdict.gained: "#0969da", Verdict.lost: "#cf222e", Verdict.neither: "#57606a",
     Verdict.undetermined: "#8c959f", Verdict.no_counterpart: "#6e7781", Verdict.new: "#8250df",
+    Verdict.held_by_authority: "#1f6feb",
 }
-ORDER = [Verdict.gained, Verdict.kept, Verdict.lost, Verdict.neither, Verdict.undetermined, Verdict.no_counterpart,
-         Verdict.new]
+ORDER = [Verdict.gained, Verdict.kept, Verdict.held_by_authority, Verdict.lost, Verdict.neither, Verdict.undetermined,
+         Verdict.no_counterpart, Verdict.new]
 
 
 # --- the view model ---------------------------------------------------------------------------------
@@ -86,7 +87,8 @@ def place_view(c: PlaceComparison) -> PlaceView:
 
 def row_line(row: CounterpartRow) -> str:
     now = "; ".join(f"{p.power}: {STATUS_LABEL[p.status]}" for p in row.now) or "nothing"
-    return f"{row.then.power}: {STATUS_LABEL[row.then.status]} -> {now}: {VERDICT_TITLE[row.verdict]}"
+    held = f" ({row.held_by_name})" if row.held_by_name else ""
+    return f"{row.then.power}: {STATUS_LABEL[row.then.status]} -> {now}: {VERDICT_TITLE[row.verdict]}{held}"
 
 
 # --- terminal text ----------------------------------------------------------------------------------
@@ -133,7 +135,11 @@ _WORD = {Status.available: "available", Status.needs_stronger_accountability: "a
 
 def _row_summary(row: CounterpartRow) -> str:
     now = "; ".join(f"{p.title} {_WORD[p.status]}" for p in row.now) or "nothing answers to it"
-    return f"{VERDICT_TITLE[row.verdict]}: {row.then.title} ({row.then.power}) was {_WORD[row.then.status]}; now {now}"
+    if row.held_by_name:
+        held = "; ".join(f"{p.title} {_WORD[p.status]}" for p in row.held_by_now)
+        now += f" to the place itself; {row.held_by_name} ({row.held_by}) holds it: {held}"
+    title = VERDICT_TITLE[row.verdict] + (f" ({row.held_by_name})" if row.held_by_name else "")
+    return f"{title}: {row.then.title} ({row.then.power}) was {_WORD[row.then.status]}; now {now}"
 
 
 def render_text(c: Comparison, width: int = 100) -> str:

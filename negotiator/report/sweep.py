@@ -30,12 +30,12 @@ def sweep_files(s: Sweep) -> dict[str, str]:
 
 def routes_csv(s: Sweep) -> str:
     """How each member council could take part at the base parameter values."""
-    from ..census import councils
-    table = councils()
+    from ..vocab.councils import register
+    reg = register()
     names = s.names
     rows = [["council", "council_name", "route", "through", "through_names"]]
     for code, (route, via) in s.routes.items():
-        rows.append([code, table[code].name if code in table else "", route, " ".join(via),
+        rows.append([code, reg.name(code) if reg.get(code) else "", route, " ".join(via),
                      "; ".join(names[p] for p in via)])
     return _csv(rows)
 
@@ -183,6 +183,10 @@ def to_html(s: Sweep) -> str:
         "a place's outcome changes exactly where a parameter crosses the value of the fact the rule compares it "
         "with; each parameter is moved alone, the others at their base values.</p>",
     ]
+    if s.left_out:
+        parts.append(f'<p class="muted">Left out, not existing on {e(r.date.isoformat())} (the council register and '
+                     f"each place's dates): " + "; ".join(f"{e(lo.name)}: {e(lo.reason)}" for lo in s.left_out)
+                     + ".</p>")
     parts += _routes_html(s)
     for k, axis in enumerate(axes):
         parts.append(f'<h2 id="{e(axis.name)}">{e(axis.name)}</h2><div class="charts">')
@@ -245,13 +249,13 @@ def to_html(s: Sweep) -> str:
 
 
 def _routes_html(s: Sweep) -> list[str]:
-    from ..census import councils
-    table = councils()
+    from ..vocab.councils import register
+    reg = register()
     e = escape
     names = s.names
     groups: dict[str, list[tuple[str, list[str]]]] = {"alone": [], "grouping": [], "none": []}
     for code, (route, via) in s.routes.items():
-        groups[route].append((table[code].name if code in table else code, via))
+        groups[route].append((reg.name(code), via))
     base = ", ".join(f"{a.name} = {fmt_value(a.base)}" for a in s.axes)
     out = [f"<h2>At the base values ({e(base)})</h2>",
            f"<p><strong>{len(groups['alone'])}</strong> of {s.councils} councils could negotiate alone; "

@@ -85,6 +85,7 @@ from .options import (  # noqa: F401
 from .round import (  # noqa: F401
     Conflict,
     Coverage,
+    LeftOutPlace,
     Ranked,
     ReferenceLine,
     Round,

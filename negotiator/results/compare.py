@@ -22,6 +22,7 @@ class Verdict(str, Enum):
     undetermined = "undetermined"      # a fact either side needs is unknown
     no_counterpart = "no_counterpart"  # the later framework has no counterpart
     new = "new"                        # a power of the later framework no earlier power maps to
+    held_by_authority = "held_by_authority"  # offered then; the authority the place is within holds it now
 
 
 VERDICT_TITLE = {
@@ -32,6 +33,7 @@ VERDICT_TITLE = {
     Verdict.undetermined: "undetermined (facts missing)",
     Verdict.no_counterpart: "no counterpart now",
     Verdict.new: "new: no counterpart then",
+    Verdict.held_by_authority: "offered then, held now by the authority the place is within",
 }
 
 
@@ -73,6 +75,10 @@ class CounterpartRow(_R):
     now: list[PowerSide]
     note: str
     verdict: Verdict
+    held_by: Optional[str] = Field(default=None, description="The place id of the strategic authority the place is "
+                                   "within, where that authority holds the counterpart now")
+    held_by_name: Optional[str] = None
+    held_by_now: list[PowerSide] = Field(default_factory=list, description="The counterparts, for that authority")
 
 
 class SideSummary(_R):

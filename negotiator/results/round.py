@@ -111,6 +111,14 @@ class RoundPlace(_R):
     evaluation: Evaluation
 
 
+class LeftOutPlace(_R):
+    """A place left out of a round, sweep or England set because it, or its member councils, did not exist on
+    the date."""
+    id: str
+    name: str
+    reason: str
+
+
 class Round(_R):
     format_version: str = FORMAT_VERSION
     round: RoundInfo
@@ -135,6 +143,8 @@ class Round(_R):
     scenarios: list[ScenarioResult]
     conflicts: list[Conflict]
     facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
+    left_out: list[LeftOutPlace] = Field(default_factory=list, description=(
+        "Places not in the round because they, or their member councils, did not exist on its date, and why"))
     places: list[RoundPlace]
     catalogue: Catalogue
 

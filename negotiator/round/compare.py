@@ -277,14 +277,27 @@ def verdict(then: PowerSide, now: list[PowerSide]) -> Verdict:
     return Verdict.neither
 
 
-def compare_place(cp: Counterparts, then_d: Decision, now_d: Decision) -> PlaceComparison:
+WITHIN_FACT = "authority.within"  # the later pack's fact naming the authority (a place id) a place is within
+
+
+def compare_place(cp: Counterparts, then_d: Decision, now_d: Decision,
+                  host: Optional[tuple[Decision, str]] = None) -> PlaceComparison:
+    """Each earlier power beside its counterparts. Where the place is within another strategic authority now
+    (`host`: its decision and name), a power the place no longer holds itself but the authority does is
+    reported as held by that authority, named, rather than lost."""
     now_sides = {p.id: power_side(now_d, p) for p in now_d.pack.powers}
+    host_sides = {p.id: power_side(host[0], p) for p in host[0].pack.powers} if host else {}
     rows = []
     for p in then_d.pack.powers:
         targets, note = cp.pairs[p.id]
         then_side = power_side(then_d, p)
         mine = [now_sides[t] for t in targets]
-        rows.append(CounterpartRow(then=then_side, now=mine, note=note, verdict=verdict(then_side, mine)))
+        row = CounterpartRow(then=then_side, now=mine, note=note, verdict=verdict(then_side, mine))
+        theirs = [host_sides[t] for t in targets] if host else []
+        if row.verdict == Verdict.lost and any(s.status == Status.available for s in theirs):
+            row = row.model_copy(update={"verdict": Verdict.held_by_authority, "held_by": host[0].profile.id,
+                                         "held_by_name": host[1], "held_by_now": theirs})
+        rows.append(row)
     mapped = cp.mapped()
     new = [now_sides[p.id] for p in now_d.pack.powers if p.id not in mapped]
     counts = Counter(r.verdict.value for r in rows)
@@ -298,13 +311,31 @@ def compare(then: Pack, now: Pack, cp: Counterparts, places: list[LoadedPlace], 
             engine: str = "durable") -> Comparison:
     """Every place under both packs, each as of its own date (default: the pack's date of effect)."""
     then_eval, now_eval = evaluator_for(then, engine), evaluator_for(now, engine)
+    by_id = {lp.id: lp for lp in places}
     out = []
     for lp in places:
         then_d = decide(then, lp.profile, then_as_of, then_eval, then_note)
         now_d = decide(now, lp.profile, now_as_of, now_eval, now_note)
-        out.append(compare_place(cp, then_d, now_d))
+        host = None
+        within = now_d.facts.get(WITHIN_FACT) if WITHIN_FACT in now.facts else None
+        if within and within != lp.id:
+            found = by_id.get(within) or _load_host(within, now)
+            if found is not None:
+                host_d = decide(now, found.profile, now_as_of, now_eval, now_note)
+                title = host_d.facts.get("grouping.name")  # the authority's own name, where the profile records it
+                host = (host_d, title if isinstance(title, str) and title else found.profile.name)
+        out.append(compare_place(cp, then_d, now_d, host))
     return Comparison(then_pack=pack_ref(then), now_pack=pack_ref(now), then_as_of=then_as_of or then.effective,
                       now_as_of=now_as_of or now.effective, counterparts=cp.file, places=out)
+
+
+def _load_host(place_id: str, pack: Pack) -> Optional[LoadedPlace]:
+    """The authority a place is within, from the workspace's places (None where it has no profile there)."""
+    from ..vocab.places import load_places
+    try:
+        return load_places([place_id], pack)[0]
+    except (InputError, IndexError):
+        return None
 
 
 __all__ = ["Counterparts", "load_counterparts", "check_file", "find_now_pack", "compare", "verdict", "FILE"]

@@ -19,10 +19,13 @@ from ..decide.catalogue import catalogue, pack_in_force_note, pack_ref
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..results import (
-    Conflict, Coverage, Evaluation, FactToCollect, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace, ScenarioResult, Status, Tranche,
+    Conflict, Coverage, Evaluation, FactToCollect, LeftOutPlace, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace,
+    ScenarioResult, Status, Tranche,
     TrancheTime, Truth3,
 )
+from ..vocab.councils import register
 from ..vocab.places import LoadedPlace
+from ..vocab.timeline import on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
@@ -49,12 +52,15 @@ def coverage(place_ids: list[str], members: dict[str, tuple[str, ...]], base: tu
     name, base_population, year, source = base
     codes = sorted({code for pid in place_ids for code in members[pid]})
     table = councils()
-    population = sum(table[c].population_2021 if year >= 2021 else table[c].population_2011 for c in codes)
+    census_year = 2021 if year >= 2021 else 2011
+    units, unknown = register().census_units(codes)  # councils of the register, counted on Census areas
+    population = sum(getattr(table[c], f"population_{census_year}") for c in units)
+    missing = f"; not counted, population not known: {', '.join(register().name(c) for c in unknown)}" \
+        if unknown else ""
     return Coverage(
         population=population, base=base_population, share=round(population / base_population, 4),
         places=sorted(place_ids), councils=len(codes),
-        method=f"sum of the {'2021' if year >= 2021 else '2011'} Census population of each member council "
-               "counted once",
+        method=f"sum of the {census_year} Census population of each member council counted once{missing}",
         base_name=name, base_year=year, base_source=source, counted=counted,
     )
 
@@ -101,9 +107,11 @@ def _offer(ev: Evaluation) -> list[str]:
 
 def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config_doc: Located | None = None,
               engine: str = "durable", progress: Callable[[str], None] | None = None) -> Round:
-    """Evaluate every place as of the round's date and plan the round."""
+    """Evaluate every place that exists on the round's date (the others are listed as left out) and plan the round."""
+    check_config_places(config, config_doc, [lp.id for lp in loaded])
+    loaded, left_out = on_date(loaded, config.date)
+    config = without_places(config, {lo.id for lo in left_out})
     ids = [lp.id for lp in loaded]
-    check_config_places(config, config_doc, ids)
     evaluations = evaluate_places(pack, loaded, config.date, f"the date of the round '{config.name}'", engine,
                                   progress)
     members = {lp.id: lp.profile.members for lp in loaded}
@@ -151,7 +159,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                 why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
                         "which rank higher")
             elif t > 1:
-                why += f"; earlier tranches are full ({capacity} places each)"
+                why += "; earlier tranches are full"
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -247,8 +255,18 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         not_eligible=not_eligible, eligibility_undetermined=undetermined,
         coverage=covered, coverage_with_devolved=with_devolved, budgets_in_first_tranche_a_year=budgets,
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
+        left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason) for lo in left_out],
         catalogue=catalogue(pack),
     )
+
+
+def without_places(config: RoundConfig, gone: set[str]) -> RoundConfig:
+    """The config without places left out of the round (already devolved, scenarios' places)."""
+    if not gone:
+        return config
+    scenarios = [sc.model_copy(update={"places": [p for p in sc.places if p not in gone]}) for sc in config.scenarios]
+    return config.model_copy(update={"already_devolved": [p for p in config.already_devolved if p not in gone],
+                                     "scenarios": scenarios})
 
 
 @dataclass
@@ -359,16 +377,24 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
         capacity = ceiling
         capacity_note = f"at most {ceiling} negotiations at once" + (
             "" if config.capacity is not None else f" ({_named(param, policy.capacity_param)})")
+    full = capacity
+    reduced = None  # how many tranches the other negotiations run alongside (None: every one)
+    during = ""
     if ceiling is not None and policy.other_count_param and policy.other_share_param:
         count = float(param[policy.other_count_param].value)
         share = float(param[policy.other_share_param].value)
         used = math.ceil(count * share)
         capacity = max(1, ceiling - used)
+        if policy.other_tranches_param:
+            reduced = int(param[policy.other_tranches_param].value)
+            first = "the first tranche" if reduced == 1 else f"the first {reduced} tranches"
+            during = f" in {first} ({_named(param, policy.other_tranches_param)}), all {ceiling} after"
         capacity_note = (f"{capacity_note}; {policy.other_title} ({fmt_num(count)}, "
                          f"{_named(param, policy.other_count_param)}; each counted as {fmt_num(share)} of a place "
                          f"negotiation, {_named(param, policy.other_share_param)}) use {used}, leaving {capacity} "
-                         "for places")
-    tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), capacity)
+                         f"for places{during}")
+    tranches, tranche_of, deferred_by = _tranches(
+        ranked, dict(members), lambda n: capacity if reduced is None or n < reduced else full)
     return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
                      why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
                      deferred_by, ceiling)
@@ -393,8 +419,9 @@ def fmt_num(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int):
-    """Fill tranches in rank order up to capacity; a place sharing a council with one already in the tranche waits.
+def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int | Callable[[int], int]):
+    """Fill tranches in rank order up to capacity (a number, or one for each tranche: 0 is the first); a place
+    sharing a council with one already in the tranche waits.
 
     Read as "tranche 1 takes, in rank order, every place that fits; tranche 2 does the same with the rest;
     and so on", which is the policy. The same tranches come from one pass in rank order that puts each place
@@ -403,6 +430,7 @@ def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: 
     councils, not with places times tranches. `deferred_by[p]` lists, tranche by tranche before p's own, the
     places of that tranche that share a council with p (as the tranche-by-tranche reading finds them).
     """
+    capacity_of = capacity if callable(capacity) else (lambda _n, c=capacity: c)
     tranches: list[list[str]] = []
     tranche_of: dict[str, int] = {}
     deferred_by: dict[str, list[str]] = {}
@@ -413,10 +441,10 @@ def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: 
         for c in members[pid]:
             for t, other in in_council.get(c, {}).items():
                 held.setdefault(t, []).append(other)
-        while open_from < len(tranches) and len(tranches[open_from]) >= capacity:
+        while open_from < len(tranches) and len(tranches[open_from]) >= capacity_of(open_from):
             open_from += 1
         t = open_from
-        while t < len(tranches) and (t in held or len(tranches[t]) >= capacity):
+        while t < len(tranches) and (t in held or len(tranches[t]) >= capacity_of(t)):
             t += 1
         if t == len(tranches):
             tranches.append([])
@@ -437,7 +465,6 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
     every place that includes it), so a round's conflicts grow with its places and their councils, never
     with pairs of places. Places are listed in the order the round took them (by tranche, then id).
     """
-    table = councils()
     by_council: dict[str, list[str]] = {}
     for pid in ids:
         for code in members[pid]:
@@ -477,7 +504,8 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
             parts.append(f"no concurrent negotiation this round ({why}); resolve before "
                          f"{'both' if len(pids) == 2 else 'they'} could negotiate")
         out.append(Conflict(places=list(placed) + [p for p in pids if p not in tranche_of], councils=shared,
-                            council_names=[table[c].name for c in shared], kind=kind, resolution="; ".join(parts)))
+                            council_names=[register().name(c) for c in shared], kind=kind,
+                            resolution="; ".join(parts)))
     return out
 
 

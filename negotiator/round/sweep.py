@@ -39,12 +39,13 @@ from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk
 from ..vocab.places import LoadedPlace
+from ..vocab.timeline import LeftOut, on_date
 from ..vocab.profile import facts_at
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import paused_gc
 from .gate import GateInput
-from .plan import coverage, population_base, select
+from .plan import coverage, population_base, select, without_places
 
 #: Most grid points a sweep runs.
 MAX_POINTS = 10_000
@@ -218,6 +219,7 @@ class Sweep:
     alone_steps: dict[str, list[tuple[Any, str, int, list[str], list[str]]]]  # param -> alone_by_threshold rows
     councils: int
     routes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # council code -> route (see routes())
+    left_out: list[LeftOut] = field(default_factory=list)  # places not existing on the config's date, and why
 
     @property
     def names(self) -> dict[str, str]:
@@ -248,9 +250,12 @@ class _Places:
 
 def run_sweep(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, doc: Located | None,
               specs: list[tuple[str, list[Any]]]) -> Sweep:
-    """Every grid point's round, and every place's tipping points for each swept parameter."""
+    """Every grid point's round, and every place's tipping points for each swept parameter, over the places that
+    exist on the config's date (the others are listed in `left_out`, with the reason)."""
+    check_config_places(config, doc, [lp.id for lp in loaded])
+    loaded, left_out = on_date(loaded, config.date)
+    config = without_places(config, {lo.id for lo in left_out})
     ids = [lp.id for lp in loaded]
-    check_config_places(config, doc, ids)
     axes = axes_for(pack, specs)
     with paused_gc():
         places = _Places(pack, loaded, config.date)
@@ -270,7 +275,7 @@ def run_sweep(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, doc: L
         route = routes(places, config.date)
         steps = {a.name: alone_by_threshold(places, tipping[a.name], steady) for a in axes}
     councils = len({c for m in places.members.values() for c in m})
-    return Sweep(pack, config, axes, loaded, points, tipping, steps, councils, route)
+    return Sweep(pack, config, axes, loaded, points, tipping, steps, councils, route, left_out)
 
 
 def _plan(pack: Pack, config: RoundConfig, places: _Places, out, offset: int, n: int,

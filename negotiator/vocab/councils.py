@@ -56,11 +56,11 @@ unknown (None), never a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
 
 from ..census import SOURCE as CENSUS_TABLE_SOURCE
 from ..census import councils as census_table
@@ -241,6 +241,40 @@ class Register:
         return {y: (sum(getattr(table[a], f"population_{y}") for a in area), f"ONS Census {y}, sum over {what}")
                 for y in (2011, 2021)}
 
+    def census_units(self, codes: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Councils of the Census table covering exactly the area of `codes` (each once), and the codes that
+        cannot be covered so (a council abolished before 2021 whose successor's area is not all in `codes`)."""
+        table = census_table()
+        units: set[str] = set()
+        unresolved: set[str] = set()
+        pending: dict[str, set[str]] = {}
+        for code in codes:
+            c = self.councils.get(code)
+            if code in table:
+                units.add(code)
+            elif c is not None and c.area and all(a in table for a in c.area):
+                units |= set(c.area)
+            else:
+                later = [s for s in self.successors(code) if s in table]
+                if c is not None and c.kind != "county" and len(later) == 1:
+                    pending.setdefault(later[0], set()).add(code)
+                else:
+                    unresolved.add(code)
+        for unit, members in pending.items():
+            if set(self._area_of([unit])) <= set(self._area_of(members)):
+                units.add(unit)
+            else:
+                unresolved |= members
+        return tuple(sorted(units)), tuple(sorted(unresolved))
+
+    def population_of(self, codes: Iterable[str], year: int) -> int | None:
+        """The Census `year` population of the area of `codes`, each person once; None when not known."""
+        units, unresolved = self.census_units(codes)
+        if unresolved or not units:
+            return None
+        table = census_table()
+        return sum(getattr(table[u], f"population_{year}") for u in units)
+
     # -- many councils ---------------------------------------------------------------------------------------
     def councils_on(self, day: date, tier: str | None = None) -> list[Council]:
         """Every council existing on `day`, by code; `tier='lower'` (place members) or `'upper'` (counties)."""
@@ -292,10 +326,33 @@ class Register:
             return members, problems
         area = set(self._area_of(codes))
         if set(self._area_of(members)) != area:
-            moved = [code for code in codes if not self.exists(code, day)]
-            return members, [self.why_not(code, day) + ", which does not cover the same councils as the place"
-                             for code in moved]
+            return members, self._mismatch([code for code in codes if not self.exists(code, day)], day)
         return members, []
+
+    def _mismatch(self, moved: list[str], day: date) -> list[str]:
+        """One sentence per change: the members it ended or has not yet created, and why the place's area
+        cannot be given in the councils of `day`."""
+        by_change: dict[str, list[str]] = {}
+        for code in moved:
+            c = self.councils[code]
+            r = self._ended.get(code) if c.end is not None and day >= c.end else self._created.get(code)
+            by_change.setdefault(r.id if r else "", []).append(code)
+        out = []
+        for rid, codes in by_change.items():
+            r = next((x for x in self.reorganisations if x.id == rid), None)
+            names = ", ".join(f"{self.name(c)} ({c})" for c in codes)
+            if r is None:
+                out.append(f"{names} do not exist on {day.isoformat()}")
+            elif r.day <= day:
+                succ = sorted({s for c in codes for s in self.successors(c, day)})
+                out.append(f"{names} ceased on {r.day.isoformat()} ({short(r.sources[0])}); their successors "
+                           f"{', '.join(f'{self.name(s)} ({s})' for s in succ)} also cover councils outside the place")
+            else:
+                preds = sorted({p for c in codes for p in self.predecessors(c)})
+                out.append(f"{names} come into being on {r.day.isoformat()} ({short(r.sources[0])}); before then "
+                           f"their area is that of {', '.join(self.name(p) for p in preds)}, which also cover "
+                           "councils outside the place")
+        return out
 
     def _lower_ancestors(self, code: str, day: date) -> list[str]:
         out = []

@@ -14,7 +14,7 @@ from .facts import TYPES, FactDecl
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 VALUE = re.compile(r"^[a-z][a-z0-9_]*$")
-RESERVED = {"id", "name", "members", "sources", "notes", "member_count", "requested_count", "requested"}
+RESERVED = {"id", "name", "members", "sources", "notes", "exists", "member_count", "requested_count", "requested"}
 
 
 class _M(BaseModel):

@@ -76,11 +76,12 @@ def _q(text: str) -> str:
 
 
 def _profile(pid: str, name: str, kind: str | None, kind_source: str, members: list[Council], what: str,
-             notes: list[str]) -> str:
+             notes: list[str], lifespan: tuple = (None, None, "")) -> str:
     p2011 = sum(c.population_2011 for c in members)
     p2021 = sum(c.population_2021 for c in members)
     summed = ", sum of the member districts" if len(members) > 1 else ""
     lines = [HEADER.rstrip("\n"), f"id: {pid}", f"name: {_q(name)}"]
+    lines += _exists_line(lifespan)
     if kind is not None:
         lines.append(f"kind: {kind}")
     lines += [
@@ -109,8 +110,12 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
     taken_ids = set(bundled)
     out: list[Generated] = []
 
+    from .councils import register
+    reg = register()
+    county_code = {c.name.removesuffix(" County Council"): c.code for c in reg.councils.values() if c.kind == "county"}
+
     def add(base_id: str, suffix: str, name: str, kind: str | None, kind_source: str, members: list[Council],
-            what: str, notes: list[str]) -> None:
+            what: str, notes: list[str], council: str | None = None) -> None:
         codes = frozenset(c.code for c in members)
         if codes in taken_sets:
             return
@@ -120,8 +125,9 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             pid, n = f"{base_id}-{suffix}-{n}", n + 1
         taken_ids.add(pid)
         taken_sets.add(codes)
+        lifespan = _lifespan(reg, council) if council else (None, None, "")
         out.append(Generated(pid, name, tuple(sorted(codes)),
-                             _profile(pid, name, kind, kind_source, members, what, notes)))
+                             _profile(pid, name, kind, kind_source, members, what, notes, lifespan)))
 
     for code in sorted(table):
         c = table[code]
@@ -133,7 +139,8 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             notes.append("The City of London Corporation is not a London borough; ONS counts it with them.")
         if code == "E06000053":
             notes.append("The Council of the Isles of Scilly is a unitary authority sui generis.")
-        add(slug(c.name), "council", c.name, kind, f"kind: {why}", [c], f"the council itself, ONS code {code}", notes)
+        add(slug(c.name), "council", c.name, kind, f"kind: {why}", [c], f"the council itself, ONS code {code}", notes,
+            code)
     counties: dict[str, list[Council]] = {}
     for code in sorted(table):
         c = table[code]
@@ -149,10 +156,123 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             kind, why = "county", "kind: a county council area (its districts in the ONS Census table's county column)"
             notes = []
         add(slug(county), "area", f"{county} (county area)" if not metropolitan else f"{county} (metropolitan county)",
-            kind, why, members, f"the districts of the county area {county}", notes)
+            kind, why, members, f"the districts of the county area {county}", notes, county_code.get(county))
     return out
 
 
-def england_files(bundled: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """File name -> profile text for the generated places (see england_places)."""
-    return {f"{g.id}.yaml": g.text for g in england_places(bundled)}
+def england_files(bundled: dict[str, tuple[str, ...]], on: date | None = None) -> dict[str, str]:
+    """File name -> profile text for the generated places (see england_places; with `on`, england_places_on)."""
+    made = england_places(bundled) if on is None else england_places_on(bundled, on)
+    return {f"{g.id}.yaml": g.text for g in made}
+
+
+REGISTER_KIND = {"unitary": "unitary", "district": "district", "metropolitan_district": "district",
+                 "london_borough": "london_borough", "county": "county"}
+REGISTER_KIND_SOURCE = {
+    "unitary": "a unitary authority", "district": "a non-metropolitan district council",
+    "metropolitan_district": "a metropolitan district council (Local Government Act 1972)",
+    "london_borough": "a London borough (the City of London is counted with them)",
+    "county": "a county council area (the county council and its districts)"}
+
+
+def england_places_on(bundled: dict[str, tuple[str, ...]], on: date) -> list[Generated]:
+    """Every English council and county area that exists on `on`, from the council register (vocab/councils.py).
+
+    As england_places, but the councils are those of the register on the date: a council abolished since
+    (Aylesbury Vale in 2011) is a place, one created later (Buckinghamshire Council, 2020) is not; a county
+    area is its county council's districts on the date; each place states the dates it exists (the
+    reorganisations that create and end it, with their sources), its kind from the register, and the Census
+    counts of its area where the bundled table gives them (otherwise population is left unknown, with a
+    note). `bundled` maps the bundled places that exist on the date to their members on that date.
+    """
+    from .councils import register
+    reg = register()
+    taken_sets = {frozenset(m) for m in bundled.values() if m}
+    taken_ids = set(bundled)
+    out: list[Generated] = []
+
+    def add(base_id: str, suffix: str, name: str, kind: str | None, kind_source: str, codes: list[str], what: str,
+            notes: list[str], lifespan: tuple) -> None:
+        if frozenset(codes) in taken_sets:
+            return
+        pid = base_id if base_id not in taken_ids else f"{base_id}-{suffix}"
+        n = 2
+        while pid in taken_ids:
+            pid, n = f"{base_id}-{suffix}-{n}", n + 1
+        taken_ids.add(pid)
+        taken_sets.add(frozenset(codes))
+        out.append(Generated(pid, name, tuple(sorted(codes)),
+                             _dated_profile(reg, pid, name, kind, kind_source, codes, what, notes, lifespan, on)))
+
+    for c in reg.councils_on(on, tier="lower"):
+        kind, why = REGISTER_KIND[c.kind], f"kind: {REGISTER_KIND_SOURCE[c.kind]} (the council register)"
+        if c.code in CORE_CITIES:
+            kind, why = "core_city", CORE_CITIES_SOURCE
+        notes = [f"No GSS code found for this council; '{c.code}' is its id in the council register."] \
+            if not c.gss else []
+        add(slug(c.name), "council", c.name, kind, why, [c.code], f"the council itself, code {c.code}", notes,
+            _lifespan(reg, c.code))
+    for county in reg.councils_on(on, tier="upper"):
+        districts = [d.code for d in reg.districts_of(county.code, on)]
+        if not districts:
+            continue
+        area = county.name.removesuffix(" County Council")
+        add(slug(area), "area", f"{area} (county area)", "county", "kind: " + REGISTER_KIND_SOURCE["county"],
+            districts, f"the districts of {county.name} on {on.isoformat()}", [], _lifespan(reg, county.code))
+    metropolitan: dict[str, list[str]] = {}
+    for c in reg.councils_on(on, tier="lower"):
+        if c.kind == "metropolitan_district" and c.county_name:
+            metropolitan.setdefault(c.county_name, []).append(c.code)
+    for county, codes in sorted(metropolitan.items()):
+        add(slug(county), "area", f"{county} (metropolitan county)", None,
+            "kind: left unknown: a metropolitan county, without a county council since 1986 (Local Government Act "
+            "1985)", codes, f"the districts of the metropolitan county {county}",
+            ["A metropolitan county: how its councils would negotiate together is not recorded."], (None, None, ""))
+    return out
+
+
+def _lifespan(reg, code: str) -> tuple:
+    """(from, until, source) of a council in the register: the changes that create and end it."""
+    from .councils import short
+    c = reg.council(code)
+    made, ended = reg.created_by(code), reg.ended_by(code)
+    parts = [f"from {c.start.isoformat()}: {short(made.sources[0])}" for _ in [0] if made]
+    parts += [f"until {c.end.isoformat()}: {short(ended.sources[0])}" for _ in [0] if ended]
+    return c.start, c.end, "; ".join(parts)
+
+
+def _exists_line(lifespan: tuple) -> list[str]:
+    start, end, why = lifespan
+    if not (start or end):
+        return []
+    dates = ", ".join(f"{k}: {v.isoformat()}" for k, v in (("from", start), ("until", end)) if v)
+    return [f"exists: {{{dates}, source: {_q('the council register (negotiator/data/councils.yaml): ' + why)}}}"]
+
+
+def _dated_profile(reg, pid: str, name: str, kind: str | None, kind_source: str, codes: list[str], what: str,
+                   notes: list[str], lifespan: tuple, on: date) -> str:
+    comment = (f"# The set as of {on.isoformat()} (negotiator england --as-of); the council register gives each "
+               "council's dates, kind and area.")
+    lines = [HEADER.rstrip("\n"), comment, f"id: {pid}", f"name: {_q(name)}"]
+    lines += _exists_line(lifespan)
+    if kind is not None:
+        lines.append(f"kind: {kind}")
+    summed = ", sum over the area" if len(codes) > 1 or not reg.council(codes[0]).in_census else ""
+    counts = {y: reg.population_of(codes, y) for y in (2011, 2021)}
+    if all(v is None for v in counts.values()) and len(codes) == 1:
+        counts = {y: (reg.census_counts(codes[0]).get(y) or (None,))[0] for y in (2011, 2021)}
+    if any(v is not None for v in counts.values()):
+        lines.append("population:")
+        for y, day in ((2011, CENSUS_2011), (2021, CENSUS_2021)):
+            if counts[y] is not None:
+                lines.append(f"  - {{value: {counts[y]}, from: {day.isoformat()}, source: {_q(f'ONS Census {y}' + summed)}}}")
+    else:
+        unknown = ("Population unknown: the bundled Census table has no count for this area (a council abolished "
+                   "before 2021 whose successor also covers other councils).")
+        notes = [*notes, unknown]
+    lines += ["members: [" + ", ".join(sorted(codes)) + "]", "sources:", f"  - {_q(kind_source)}",
+              f"  - {_q('members: ' + what + ' (the council register, negotiator/data/councils.yaml)')}"]
+    if notes:
+        lines.append("notes:")
+        lines += [f"  - {_q(n)}" for n in notes]
+    return "\n".join(lines) + "\n"

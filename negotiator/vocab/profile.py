@@ -15,6 +15,18 @@ before its first date the fact is unknown. A measurement (a fact declared
 `measured: true`, such as a Census population) is not "in force" from a date:
 the measurement nearest the as-of date is used. A fact that is left out is
 unknown, never false.
+
+A place lives in time. `exists: {from: DATE, until: DATE, source: TEXT}`
+gives the first day it exists and the first day it no longer does (either may
+be left out: it existed before the register begins, or still exists); a round,
+a sweep or the England set on another date leaves the place out and says why
+(vocab/timeline.py). `members` is a list of council codes, or a history of
+lists (`- {value: [E07...], from: DATE, source: TEXT}`), the list in force on a
+date being used (before its first date, the first list). Member codes are those
+of the council register (vocab/councils.py: the Census table and
+negotiator/data/councils.yaml); on a date, a member that has ceased is read as
+its successors and one not yet created as its predecessors, where they cover
+the same area, so councils' kinds and populations follow the register.
 """
 
 from __future__ import annotations
@@ -24,14 +36,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
-from ..census import councils
 from ..errors import InputError, Problem, nearest
 from ..footprints.facts import PREFIX as FOOTPRINT
 from ..footprints.facts import footprint_facts
 from ..yamlio import Located
 from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe, months_between
 
-IDENTITY = ("id", "name", "members", "sources", "notes")
+IDENTITY = ("id", "name", "members", "sources", "notes", "exists")
+EXISTS_KEYS = ("from", "until", "source", "note")
 ENTRY_KEYS = ("value", "from", "source", "note")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID = 80
@@ -59,6 +71,25 @@ class Profile:
     notes: tuple[str, ...]
     facts: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     file: str = ""
+    exists_from: date | None = None
+    exists_until: date | None = None
+    exists_source: str = ""
+    member_history: tuple[Entry, ...] = ()   # dated member lists (value: a tuple of codes); () when undated
+
+    def exists(self, on: date) -> bool:
+        """Whether the place exists on `on` (from its `exists` dates; always, when it states none)."""
+        return (self.exists_from is None or self.exists_from <= on) and \
+            (self.exists_until is None or on < self.exists_until)
+
+    def members_at(self, on: date) -> tuple[str, ...]:
+        """The member list in force on `on` (before the first dated list: the first list)."""
+        if not self.member_history:
+            return self.members
+        current = self.member_history[0].value
+        for entry in self.member_history:
+            if entry.start is None or entry.start <= on:
+                current = entry.value
+        return current
 
     def entry_at(self, decl: FactDecl, as_of: date) -> Entry | None:
         """The entry of a fact that holds on `as_of`, or None when it is unknown then."""
@@ -90,7 +121,9 @@ class Profile:
                 facts.pop(name, None)
             else:
                 facts[name] = (Entry(value, start, "changed by the user"),)
-        return Profile(self.id, self.name, members, self.sources, self.notes, facts, self.file)
+        history = () if members is not self.members else self.member_history
+        return Profile(self.id, self.name, members, self.sources, self.notes, facts, self.file,
+                       self.exists_from, self.exists_until, self.exists_source, history)
 
 
 def _slug_problem(value: Any, what: str) -> str | None:
@@ -144,25 +177,20 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
         problems.append(doc.problem(("name",), "a name has at most 1,000 characters"))
 
     members: list[str] = []
+    history: tuple[Entry, ...] = ()
     raw_members = data.get("members")
     if raw_members is None:
         problems.append(doc.problem(("members",), "required field is missing"))
     elif not isinstance(raw_members, list) or not raw_members:
         problems.append(doc.problem(("members",), "expected a non-empty list of ONS council codes"))
+    elif all(_is_entry(item) for item in raw_members):
+        history = _member_history(doc, raw_members, problems)
+        members = list(history[-1].value) if history else []
     else:
-        known = councils()
-        by_name = {c.name.lower(): c.code for c in known.values()}
-        for i, code in enumerate(raw_members):
-            if not isinstance(code, str) or code not in known:
-                hint = by_name.get(str(code).lower()) or nearest(str(code), known)
-                problems.append(doc.problem(("members", i), f"'{code}' is not an ONS council code in the 2011/2021 "
-                                                            "Census table", hint))
-            elif code in members:
-                problems.append(doc.problem(("members", i), f"council {code} is listed twice"))
-            else:
-                members.append(code)
+        members = _member_list(doc, ("members",), raw_members, problems)
     sources = _text_list(doc, "sources", True, problems)
     notes = _text_list(doc, "notes", False, problems)
+    exists_from, exists_until, exists_source = _exists(doc, data.get("exists"), problems)
 
     stated = vocab.stated()
     facts: dict[str, tuple[Entry, ...]] = {}
@@ -173,7 +201,86 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
         _walk(doc, (key,), value, stated, prefixes, facts, problems)
     if problems:
         raise InputError(problems)
-    return Profile(pid, name, tuple(members), sources, notes, facts, doc.file)
+    return Profile(pid, name, tuple(members), sources, notes, facts, doc.file, exists_from, exists_until,
+                   exists_source, history)
+
+
+def _member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -> list[str]:
+    """A list of member council codes, each a council of the register, each once."""
+    from .councils import register
+    if not isinstance(raw, list) or not raw:
+        problems.append(doc.problem(path, "expected a non-empty list of ONS council codes"))
+        return []
+    known = register().councils
+    by_name = {c.name.lower(): c.code for c in known.values()}
+    out: list[str] = []
+    for i, code in enumerate(raw):
+        if not isinstance(code, str) or code not in known:
+            hint = by_name.get(str(code).lower()) or nearest(str(code), known)
+            problems.append(doc.problem(path + (i,), f"'{code}' is not a council code of the register (the 2011/2021 "
+                                                     "Census table and negotiator/data/councils.yaml)", hint))
+        elif code in out:
+            problems.append(doc.problem(path + (i,), f"council {code} is listed twice"))
+        else:
+            out.append(code)
+    return out
+
+
+def _member_history(doc: Located, raw: list, problems: list[Problem]) -> tuple[Entry, ...]:
+    """Dated member lists: each {value: [codes], from: DATE, source: TEXT}, dates increasing."""
+    entries: list[Entry] = []
+    before = len(problems)
+    for i, item in enumerate(raw):
+        for k in item:
+            if k not in ENTRY_KEYS:
+                problems.append(doc.problem(("members", i, k), f"unknown field '{k}' in a dated member list",
+                                            nearest(str(k), ENTRY_KEYS)))
+        start = as_date(item.get("from"))
+        if not isinstance(start, date):
+            problems.append(doc.problem(("members", i, "from"), "each member list in a history needs the date it "
+                                                                "took effect (from), like 2023-04-01"))
+            start = None
+        if not isinstance(item.get("source"), str) or not item["source"].strip():
+            problems.append(doc.problem(("members", i, "source"), "each dated member list needs a source (text)"))
+        codes = _member_list(doc, ("members", i, "value"), item.get("value"), problems)
+        entries.append(Entry(tuple(codes), start, item.get("source"), item.get("note"), doc.line_of(("members", i))))
+    starts = [e.start for e in entries]
+    if len(problems) == before and starts != sorted(set(starts)):
+        problems.append(doc.problem(("members",), "the dates of a member history must be in increasing order, "
+                                                  "each once"))
+    return tuple(entries) if len(problems) == before else ()
+
+
+def _exists(doc: Located, raw: Any, problems: list[Problem]) -> tuple[date | None, date | None, str]:
+    """`exists: {from, until, source}`: the first day the place exists and the first day it no longer does."""
+    if raw is None:
+        return None, None, ""
+    if not isinstance(raw, dict):
+        problems.append(doc.problem(("exists",), "expected a mapping: {from: DATE, until: DATE, source: TEXT}"))
+        return None, None, ""
+    before = len(problems)
+    for k in raw:
+        if k not in EXISTS_KEYS:
+            problems.append(doc.problem(("exists", k), f"unknown field '{k}' in exists", nearest(str(k), EXISTS_KEYS)))
+    found: dict[str, date | None] = {}
+    for k in ("from", "until"):
+        value = as_date(raw.get(k))
+        if value is not None and not isinstance(value, date):
+            problems.append(doc.problem(("exists", k), f"expected a date like 2024-05-07, got {describe(value)}"))
+            value = None
+        found[k] = value
+    if found["from"] is None and found["until"] is None and len(problems) == before:
+        problems.append(doc.problem(("exists",), "give from, until or both"))
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        problems.append(doc.problem(("exists", "source"), "the dates a place exists need a source (text)"))
+        source = ""
+    if found["from"] and found["until"] and found["from"] >= found["until"]:
+        problems.append(doc.problem(("exists", "until"), "until (the first day the place no longer exists) must be "
+                                                         "after from"))
+    if len(problems) != before:
+        return None, None, ""
+    return found["from"], found["until"], source
 
 
 def _walk(doc: Located, path: tuple, value: Any, stated: dict[str, FactDecl], prefixes: set[str],
@@ -302,7 +409,7 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
         if not decl.computed:
             continue
         if name == "member_count":
-            out[name] = len(profile.members)
+            out[name] = len(members_as_of(profile, as_of))
         elif name == "requested_count":
             out[name] = None if requested is None else len(requested)
         elif name.startswith("requested."):
@@ -315,6 +422,16 @@ def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]
             value = out.get(name[: -len("@months")])
             out[name] = None if value is None else (NEVER_MONTHS if value == NEVER else months_between(value, as_of))
     return out
+
+
+def members_as_of(profile: Profile, as_of: date) -> tuple[str, ...]:
+    """The place's member councils on `as_of`, following the council register: a member that has ceased is
+    read as its successors, one not yet created as its predecessors, where they cover the same area (otherwise,
+    and for a place with no such change, the members as stated)."""
+    from .councils import register
+    stated = profile.members_at(as_of)
+    members, problems = register().members_on(stated, as_of)
+    return stated if problems else members
 
 
 def unsourced(profile: Profile) -> list[str]:

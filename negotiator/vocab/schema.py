@@ -44,6 +44,10 @@ def _fact_schema(decl: FactDecl) -> dict[str, Any]:
             "anyOf": [value, entry, {"type": "array", "items": entry, "minItems": 1}, {"type": "null"}]}
 
 
+_CODES = {"type": "array", "minItems": 1, "uniqueItems": True,
+          "items": {"type": "string", "pattern": "^(E\\d{8}|[a-z0-9]+(-[a-z0-9]+)*)$"}}
+
+
 def place_schema(vocab: Vocabulary, pack_id: str) -> dict[str, Any]:
     """The schema of a profile stating facts of `vocab` (the pack's own and other packs')."""
     root: dict[str, Any] = {
@@ -53,8 +57,18 @@ def place_schema(vocab: Vocabulary, pack_id: str) -> dict[str, Any]:
         "properties": {
             "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80},
             "name": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"},
-            "members": {"type": "array", "items": {"type": "string", "pattern": "^E0[6789]\\d{6}$"}, "minItems": 1,
-                        "uniqueItems": True, "description": "ONS codes of the member councils"},
+            "members": {"oneOf": [_CODES, {
+                "type": "array", "minItems": 1, "items": {
+                    "type": "object", "additionalProperties": False, "required": ["value", "from", "source"],
+                    "properties": {"value": _CODES, "from": {"type": "string", "format": "date"},
+                                   "source": {"type": "string", "minLength": 1}, "note": {"type": "string"}}}}],
+                "description": "Council codes of the members (the register: ONS codes, or register ids of councils "
+                               "without one), or a history of member lists each with the date it took effect"},
+            "exists": {"type": "object", "additionalProperties": False, "required": ["source"],
+                       "properties": {"from": {"type": "string", "format": "date"},
+                                      "until": {"type": "string", "format": "date"},
+                                      "source": {"type": "string", "minLength": 1}, "note": {"type": "string"}},
+                       "description": "The first day the place exists and the first day it no longer does"},
             "sources": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
             "notes": {"type": "array", "items": {"type": "string"}},
         },

@@ -279,7 +279,9 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
     def rulebook(pack_id: str, page: str) -> Response:
         """A page of the pack's rulebook, as `negotiator doc --rules PACK --out DIR` writes it (index.html,
         a page a section, rulebook.md)."""
+        from ..text import html_safe
         text = service.rulebook_page(pack_id, page)
+        text = text if page.endswith(".md") else html_safe(text)
         if page.endswith(".md"):
             return Response(text, media_type="text/markdown; charset=utf-8")
         response = HTMLResponse(text)
@@ -299,7 +301,8 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         """The footprint view: each footprint drawn as a graph of its councils, with its conditions, as
         `negotiator footprints --check ... --out DIR` writes footprints.html."""
         from ..footprints.page import html_page
-        response = HTMLResponse(html_page(service.footprints(check, as_of, pack)))
+        from ..text import html_safe
+        response = HTMLResponse(html_safe(html_page(service.footprints(check, as_of, pack))))
         response.headers["Content-Security-Policy"] = REPORT_POLICY
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response

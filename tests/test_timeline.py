@@ -1,0 +1,126 @@
+"""Places and councils in time: rounds, sweeps and the England set take only what exists on their date."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from helpers import ROOT, cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negotiator.pack.load import load_pack
+from negotiator.vocab.councils import register
+from negotiator.vocab.places import load_places
+from negotiator.vocab.timeline import on_date
+
+CREATED_2016_26 = {"cambridgeshire-and-peterborough", "cheshire-and-warrington", "cumbria", "devon-and-torbay",
+                   "east-midlands", "greater-essex", "greater-lincolnshire", "hampshire-and-the-solent",
+                   "hull-and-east-yorkshire", "lancashire", "norfolk-and-suffolk", "sussex-and-brighton", "tees-valley",
+                   "west-of-england-combined-authority", "york-and-north-yorkshire"}
+
+
+def _bundled():
+    return load_places([str(ROOT / "places")], load_pack())
+
+
+def test_no_authority_created_after_2011_takes_part_in_the_2011_round_and_each_is_named_with_its_source(tmp_path):
+    out = tmp_path / "r"
+    result = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((out / "round.json").read_text())
+    left = {lo["id"]: lo["reason"] for lo in data["left_out"]}
+    assert set(left) == CREATED_2016_26
+    assert not CREATED_2016_26 & {p["id"] for p in data["places"]}
+    assert not CREATED_2016_26 & set(data["eligibility_undetermined"])
+    assert left["tees-valley"].startswith("exists from 2016-04-01") and "SI 2016/449" in left["tees-valley"]
+    assert "Not existing on the round's date" in (out / "round.md").read_text()
+    assert "Tees Valley: exists from 2016-04-01" in (out / "round.html").read_text()
+    assert f"{len(CREATED_2016_26)} place(s) left out, not existing on 2011-03-01" in result.stderr
+
+
+def test_groupings_of_2009_11_that_ceased_take_no_part_in_the_2026_round(tmp_path):
+    out = tmp_path / "r"
+    result = cli("round", ROOT / "places", "--rules", "english-devolution-2026", "--config",
+                 ROOT / "rounds" / "programme-2026.yaml", "--out", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((out / "round.json").read_text())
+    left = {lo["id"]: lo["reason"] for lo in data["left_out"]}
+    assert set(left) == {"bournemouth-dorset-poole", "leeds-city-region"}
+    assert "ceased on 2019-04-01" in left["bournemouth-dorset-poole"]
+    # three of Leeds City Region's councils were merged into North Yorkshire, which also covers others
+    assert "North Yorkshire (E06000065)" in left["leeds-city-region"] and "2023-04-01" in left["leeds-city-region"]
+    cumbria = next(p for p in data["places"] if p["id"] == "cumbria")
+    assert cumbria["evaluation"]["facts"]["member_count"]["value"] == 2  # Cumberland, Westmorland and Furness
+
+
+def test_the_england_set_as_of_2011_has_buckinghamshire_as_a_county_with_its_districts(tmp_path):
+    out = tmp_path / "e"
+    result = cli("england", "--as-of", "2011-05-01", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    places = load_places([str(out), str(ROOT / "places")], load_pack())
+    by_members = {frozenset(p.profile.members): p for p in places}
+    bucks_districts = frozenset({"E07000004", "E07000005", "E07000006", "E07000007"})
+    county = by_members[bucks_districts].profile
+    assert county.facts["kind"][0].value == "county" and county.exists_until == date(2020, 4, 1)
+    assert county.facts["population"][0].value == 505283  # the Census 2011 count of the same area
+    for code in bucks_districts:
+        assert by_members[frozenset({code})].profile.facts["kind"][0].value == "district"
+    assert frozenset({"E06000060"}) not in by_members  # Buckinghamshire Council came in 2020
+    assert frozenset({"E07000246"}) not in by_members and frozenset({"E07000190"}) in by_members  # Taunton Deane
+    singles = [p for p in places if len(p.profile.members) == 1 and "kind" in p.profile.facts]
+    assert len({p.profile.members[0] for p in singles}) == 326
+
+
+def test_a_round_over_the_2011_england_set_counts_buckinghamshire_among_the_counties_not_the_unitaries(tmp_path):
+    e = tmp_path / "e"
+    assert cli("england", "--as-of", "2011-03-01", "--out", e).exit_code == 0
+    out = tmp_path / "r"
+    result = cli("round", e, ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", out,
+                 "-q", "--engine", "fast")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((out / "round.json").read_text())
+    kinds = {p["id"]: p["evaluation"]["facts"].get("kind", {}).get("value") for p in data["places"]}
+    assert kinds["buckinghamshire"] == "county"
+    assert "buckinghamshire-council" not in kinds
+
+
+def test_surrey_after_1_april_2027_is_east_surrey_and_west_surrey(tmp_path):
+    out = tmp_path / "e"
+    result = cli("england", "--as-of", "2027-04-01", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    places = load_places([str(out)], load_pack())
+    ids = {p.id: p.profile for p in places}
+    assert ids["east-surrey"].facts["kind"][0].value == "unitary"
+    assert ids["west-surrey"].exists_from == date(2027, 4, 1)
+    surrey_districts = {"E07000207", "E07000208", "E07000209", "E07000210", "E07000211", "E07000212", "E07000213",
+                        "E07000214", "E07000215", "E07000216", "E07000217"}
+    assert not surrey_districts & {m for p in places for m in p.profile.members}
+    _kept, left = on_date(_bundled(), date(2027, 4, 1))
+    assert "surrey" in {lo.id for lo in left}
+    day_before, _ = on_date(_bundled(), date(2027, 3, 31))
+    assert "surrey" in {lp.id for lp in day_before}
+
+
+def test_a_sweep_takes_only_the_places_of_its_date_and_names_the_others(tmp_path):
+    out = tmp_path / "s"
+    result = cli("sweep", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--param",
+                 "strategic_county_min_population=400000..500000:100000", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "place(s) left out, not existing on 2011-03-01" in result.stderr
+    assert "Tees Valley: exists from 2016-04-01" in (out / "sweep.html").read_text()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.dates(min_value=date(2005, 1, 1), max_value=date(2030, 12, 31)))
+def test_every_place_kept_on_a_date_exists_then_with_members_that_exist_then(day):
+    """Whatever the date, a place kept for it exists on it and so does each of its member councils (as the
+    register gives them); every other place is left out with a reason."""
+    loaded = _bundled()
+    kept, left = on_date(loaded, day)
+    assert len(kept) + len(left) == len(loaded)
+    reg = register()
+    for lp in kept:
+        assert lp.profile.exists(day)
+        assert all(reg.exists(code, day) for code in lp.profile.members), (lp.id, day)
+    assert all(lo.reason for lo in left)
