@@ -151,7 +151,7 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
         if ((out.package_low[i], out.package_high[i]) != (low.rank, high.rank)
                 or (bool(out.meets[0][i]), bool(out.meets[1][i])) != (met is True, met is False)):
             identical = False
-    durable_per_s = fig.median("durable_per_s", durable_rates, 0)
+    fig.median("durable_per_s", durable_rates, 0)
     fig.median("fast_from_dicts_per_s", from_dicts_rates, 0)
     fig.median("fast_decide_per_s", decide_rates, 0)
     fig.median("python_per_s", python_rates, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -37,7 +38,30 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def _parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[_.\-\s@]+", name.lower()) if p]
+
+
+def _likeness(word: str, choice: str) -> float:
+    """How alike two names are, 0 to 1: half the likeness of the whole names, half how well each part of the
+    word (split at _ . - and spaces) matches its best part of the choice, so 'county_min_population' is
+    nearer 'strategic_county_min_population' than 'grouping_min_population', and 'elected_mayer' nearer
+    'directly_elected_mayor' than 'elected_sheriff'."""
+    whole = difflib.SequenceMatcher(None, word.lower(), choice.lower()).ratio()
+    parts, theirs = _parts(word), _parts(choice)
+    if not parts or not theirs:
+        return whole
+    each = sum(max(difflib.SequenceMatcher(None, p, q).ratio() for q in theirs) for p in parts) / len(parts)
+    return (whole + each) / 2
+
+
 def nearest(word: str, choices: Iterable[str]) -> str | None:
-    """The closest valid name to a misspelt one, if any is close enough."""
-    found = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return found[0] if found else None
+    """The valid name most like a misspelt one (among the names given: the pack's own), if any is alike enough;
+    ties go to the first in alphabetical order."""
+    word = str(word)
+    best, score = None, 0.6
+    for choice in sorted(set(choices)):
+        likeness = _likeness(word, choice)
+        if likeness > score:
+            best, score = choice, likeness
+    return best

@@ -20,6 +20,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "whatif": ("negotiator.results", "WhatIf"),
     "unlock": ("negotiator.results", "Unlock"),
     "cases": ("negotiator.results", "CaseReport"),
+    "check": ("negotiator.results", "CheckReport"),
     "footprints-check": ("negotiator.footprints.results", "FootprintCheck"),
     "footprints-within": ("negotiator.footprints.results", "FootprintList"),
     "footprints-plan": ("negotiator.footprints.results", "FootprintPlan"),

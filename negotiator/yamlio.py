@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import copy
 import gc
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,8 +296,9 @@ class _Builder:
             return None
         try:
             value = self.loader.yaml_constructors[tag](self.loader, node)
-            if tag == _TIMESTAMP and date_problem(value):
-                self.problem(path, line, date_problem(value))
+            found = date_problem(value) if tag == _TIMESTAMP else None
+            if found:
+                self.problem(path, line, found)
                 return None
             return value
         except (ValueError, OverflowError, KeyError, TypeError, yaml.YAMLError):
@@ -494,6 +493,13 @@ class _Builder:
             if tag != _STR and not (tag == _VALUE and event.tag is None):
                 if raw == "" and tag == _YAML + "null":
                     message = "a mapping key is empty"
+                elif tag in _SCALAR_KINDS and len(raw) == 3 and raw.isdigit():
+                    # `{value: 1,463,740}`: the commas of a number split it into keys '463' and '740'
+                    message = ("a number written with thousands separators (such as 1,463,740) is read as several "
+                               "entries; write it without commas (1463740)")
+                    if any(p.line == line and p.message == message for p in self.problems):
+                        frame.key = _SKIP
+                        return
                 elif tag in _SCALAR_KINDS:
                     message = f"key {_quote(raw)} is read as {_SCALAR_KINDS[tag]}, not text; put it in quotes if it is a name"
                 else:

@@ -7,14 +7,20 @@ cd "$(dirname "$0")/.."
 
 source scripts/find-python.sh  # sets PY: Python 3.11 or 3.12 (durable-rules builds only on those)
 
-# Headless Chromium and its driver, for the test that opens round.html in a browser.
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+# Debian packages the tests need: headless Chromium and its driver (the test that opens round.html in a
+# browser) and strace (the tests that kill a writer at a chosen system call). Under CI those tests fail
+# rather than skip when their tool is missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing chromium and chromium-driver (Debian packages) for the browser test..." >&2
+    echo "Installing ${missing[*]} (Debian packages) for the tests..." >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "warning: chromium and chromium-driver are not installed; the browser test will be skipped" >&2
+    echo "warning: ${missing[*]} not installed; the tests that need them will be skipped" >&2
   fi
 fi
 
@@ -24,7 +30,13 @@ fi
 "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/test.lock
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps .
-.venv/bin/pytest -n auto "$@"   # every core (pytest-xdist)
+
+# Static checks, configured in pyproject.toml: lint, types, and the layers of the README's pipeline.
+.venv/bin/ruff check negotiator tests benchmarks scripts
+.venv/bin/mypy
+.venv/bin/lint-imports
+
+.venv/bin/pytest -n auto "$@"   # every core (pytest-xdist); with the policy cases of every pack, on every engine
 
 # Standard packaging: build both, install each in a fresh environment, run from /.
 dist=$(mktemp -d)

@@ -16,6 +16,19 @@ os.environ.setdefault("NEGOTIATOR_CACHE", tempfile.mkdtemp(prefix="negotiator-te
 
 
 @pytest.fixture(scope="session")
+def forerunner_dir(tmp_path_factory):
+    """The forerunner round (`negotiator round places/ --config rounds/forerunner-2011.yaml`), written once
+    per test session (per worker under xdist) for every test that reads it; no test writes to it."""
+    from helpers import ROOT, cli
+
+    out = tmp_path_factory.mktemp("forerunner")
+    result = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", out,
+                 "--quiet")
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
 def england_dir(tmp_path_factory):
     """The generated part of the whole-England set (`negotiator england`), made once per test session;
     with the bundled places/ it is the whole set."""

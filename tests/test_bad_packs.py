@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from helpers import PACK, ROOT, cli
+from helpers import PACK, cli
 
 CASES = [
     ("unknown fact", "rules.yaml", "{fact: member_count, gte: 2}", "{fact: member_cuont, gte: 2}",

@@ -21,6 +21,7 @@ JSON_COMMANDS = [
     ("unlock", ["unlock", "greater-manchester", "--power", "single_place_budget", "--as-of", "2011-05-01",
                 "--json"]),
     ("cases", ["test", "--rules", str(TEST_PACK), "--json"]),
+    ("check", ["check", "--rules", str(TEST_PACK), "--exhaustive", "--json"]),
 ]
 
 

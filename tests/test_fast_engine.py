@@ -58,7 +58,6 @@ def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_b
     on = np.array([d.toordinal() for _f, d in cases])
     cols = fast.columns(engine)
     out = fast.decide(cols, on)
-    rank_of = {t.rank: t for t in pack.tiers}
     for i, ((facts, day), ef) in enumerate(zip(cases, engine)):
         off = frozenset(pack.rules) - pack.rules_in_force(day)
         truths = python.truths(ef, off)

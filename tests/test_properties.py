@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from helpers import PACK
@@ -83,8 +83,24 @@ def test_results_round_trip_through_json_and_render_as_text(profile, on):
     assert render_evaluation(result) == render_evaluation(evaluate(PACK_, profile, on, FAST))
 
 
+def test_the_generator_writes_dated_histories():
+    """The generator below writes facts as dated histories too, so the property after it is exercised."""
+    found = find(profile_data(PACK_, histories=True),
+                 lambda d: any(isinstance(v, list) and v and isinstance(v[0], dict) and "from" in v[0]
+                               for v in _leaves(d)),
+                 settings=settings(database=None, derandomize=True))
+    assert found
+
+
+def _leaves(data: dict) -> list:
+    out = []
+    for value in data.values():
+        out += _leaves(value) if isinstance(value, dict) else [value]
+    return out
+
+
 @SETTINGS
-@given(profiles(PACK_), DATES)
+@given(profiles(PACK_, histories=True), DATES)
 def test_before_a_facts_first_date_it_is_unknown(profile, on):
     """A fact given as a history is unknown before its first date, and takes the latest value on or before."""
     result = evaluate(PACK_, profile, on, FAST)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from helpers import ROOT, cli
 
@@ -16,11 +17,8 @@ CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    out = tmp_path_factory.mktemp("forerunner")
-    result = cli("round", ROOT / "places", "--config", CONFIG, "--out", out, "--quiet")
-    assert result.exit_code == 0, result.stderr
-    return json.loads((out / "round.json").read_text())
+def data(forerunner_dir):
+    return json.loads((forerunner_dir / "round.json").read_text())
 
 
 def places(data):
@@ -89,8 +87,9 @@ def test_the_timetable_shows_when_each_tranche_could_conclude(data):
 
 def test_london_is_a_special_case_counted_apart(data):
     """'The level at which negotiations would take place in London requires further exploration.'"""
-    assert data["special_cases"] == [] or "greater-london" in data["special_cases"] or \
-        "greater-london" in data["already_devolved"]
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    assert data["special_cases"] == ["greater-london"]  # level.london: the only place of kind greater_london
+    assert data["already_devolved"] == config["already_devolved"] == ["greater-london"]  # covered by the GLA
     assert "greater-london" not in data["coverage"]["places"]
     assert "greater-london" in data["coverage_with_devolved"]["places"]
     london = places(data)["greater-london"]["evaluation"]["negotiation"]

@@ -22,13 +22,17 @@ PROGRAMME = ROOT / "rounds" / "programme-2026.yaml"
 def run(tmp, *args) -> tuple[Round, str, str, str]:
     result = cli("round", ROOT / "places", *args, "--out", tmp, "--quiet")
     assert result.exit_code == 0, result.stderr
+    return read(tmp)
+
+
+def read(tmp) -> tuple[Round, str, str, str]:
     r = Round.model_validate_json((tmp / "round.json").read_text())
     return r, (tmp / "round.md").read_text(), (tmp / "round.html").read_text(), (tmp / "round.csv").read_text()
 
 
 @pytest.fixture(scope="module")
-def forerunner(tmp_path_factory):
-    return run(tmp_path_factory.mktemp("forerunner"), "--config", FORERUNNER)
+def forerunner(forerunner_dir):
+    return read(forerunner_dir)
 
 
 @pytest.fixture(scope="module")

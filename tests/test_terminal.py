@@ -141,3 +141,27 @@ def test_whatif_says_budget_changes_in_words():
               "accountability.model=directly_elected_mayor").stdout
     assert "budget, scope full: status: needs stronger accountability -> available" in out
     assert "full.status" not in out and "needs_stronger_accountability" not in out
+
+
+def test_did_you_mean_ranks_the_packs_own_names_by_likeness():
+    from negotiator.errors import nearest
+    models = ["association_of_councils", "directly_elected_mayor", "elected_governor", "elected_sheriff",
+              "elected_commissioner", "leader_cabinet"]
+    assert nearest("elected_mayer", models) == "directly_elected_mayor"
+    params = ["grouping_min_population", "large_city_min_population", "strategic_county_min_population"]
+    assert nearest("county_min_population", params) == "strategic_county_min_population"
+    assert nearest("transprt", ["transport", "public_health"]) == "transport"
+    assert nearest("zzz", ["transport"]) is None
+    out = cli("whatif", "kent", "--set", "accountability.model=elected_mayer")
+    assert out.exit_code == 2 and "did you mean 'directly_elected_mayor'?" in out.stderr
+
+
+def test_a_number_with_thousands_separators_is_told_so_once(tmp_path):
+    text = (ROOT / "places" / "kent.yaml").read_text()
+    assert "value: 1463740" in text
+    bad = tmp_path / "kent.yaml"
+    bad.write_text(text.replace("value: 1463740", "value: 1,463,740", 1))
+    result = cli("validate", bad)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert result.exit_code == 2 and len(errors) == 1
+    assert "thousands separators" in errors[0] and "write it without commas (1463740)" in errors[0]

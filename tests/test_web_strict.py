@@ -3,7 +3,6 @@ YAML is built as data, and the pages it serves show hostile place text escaped."
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest

@@ -76,7 +76,7 @@ def _worse_table(prop) -> np.ndarray:
 
 def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: list[Requests], pairs, singles) -> list:
     """run._exhaustive over columns: the same checks, counts, notes and counterexamples."""
-    from .run import Check, _pair_failure  # run.py imports this module lazily; no cycle at import time
+    from .run import Check, pair_failure  # run.py imports this module lazily; no cycle at import time
 
     space = checker.space
     grid = Grid(space, facts, domains)
@@ -126,7 +126,7 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
                 combo = grid.combo(flat)
                 new = domains[index[fact]][moves[(prop.id, fact)][combo_index(domains, index[fact], combo)][t]]
                 full = space.complete(dict(zip(facts, combo)), requested)
-                failure = _pair_failure(checker, prop, full, requested, on, fact, new)
+                failure = pair_failure(checker, prop, full, requested, on, fact, new)
                 if failure:
                     check.fail(failure)
         for prop in singles:

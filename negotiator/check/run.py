@@ -256,7 +256,7 @@ def _word(v) -> str:
     return {True: "true", False: "false", None: "undetermined"}[v]
 
 
-def _pair_failure(checker: Checker, prop: PairProperty, facts: dict, requested: Requests, on: date,
+def pair_failure(checker: Checker, prop: PairProperty, facts: dict, requested: Requests, on: date,
                   fact: str, new: Any) -> dict | None:
     before = checker.outcome(facts, requested, on)
     after = checker.outcome(dict(facts, **{fact: new}), requested, on)
@@ -264,14 +264,14 @@ def _pair_failure(checker: Checker, prop: PairProperty, facts: dict, requested: 
         if prop.worse(status, after.statuses[pid]):
             power = checker.pack.power(pid)
             involved = prerequisites(checker.pack, power) + [r.rule for r in requirements_for(checker.pack, pid)]
-            return {"power": pid, "as_of": on.isoformat(), "change": {fact: [_show(facts.get(fact)), _show(new)]},
+            return {"power": pid, "as_of": on.isoformat(), "change": {fact: [shown(facts.get(fact)), shown(new)]},
                     "before": status.value, "after": after.statuses[pid].value,
                     "rules_involved": sorted(set(involved)), "rules_that_changed": _rules_that_differ(before, after),
                     "profile": checker.space.valid_profile(facts, requested, on)}
     return None
 
 
-def _show(v: Any) -> Any:
+def shown(v: Any) -> Any:
     if isinstance(v, date):
         return v.isoformat()
     return "unknown" if v is None else v
@@ -299,7 +299,7 @@ def run_checks(pack: Pack, exhaustive: bool = False, examples: int = 300, decide
     domains, size = space.space(facts)
     requests = space.request_classes
     total = size * len(requests) * len(space.epochs)
-    space_info = {"facts": {f: [_show(v) for v in d] for f, d in zip(facts, domains)},
+    space_info = {"facts": {f: [shown(v) for v in d] for f, d in zip(facts, domains)},
                   "requests": [list(r) if r is not None else "unknown" for r in requests], "dates": [d.isoformat() for d in space.epochs],
                   "size": total,
                   "ignored_facts": sorted(f for f in pack.facts if f not in facts and not space.is_request(f)
@@ -434,7 +434,7 @@ def _contradictions(checker: Checker) -> Check:
         plans.append((owner, grant, deny, facts, domains, size))
     shares = _shares([p[-1] for p in plans], len(checker.pack.rules))
     sampled = 0
-    for (owner, grant, deny, facts, domains, size), (share, whole) in zip(plans, shares):
+    for (owner, grant, deny, facts, domains, _size), (share, whole) in zip(plans, shares):
         sampled += not whole
         rng = random.Random(zlib.crc32(f"{owner} {grant} {deny}".encode("utf-8")))
         for _on, _requested, partial in _cases(space, rng, facts, domains, [on], [()], whole, share):
@@ -494,7 +494,7 @@ def _exhaustive(checker: Checker, facts: list[str], domains: list[list[Any]], re
                         if len(check.failures) < 3 and any(prop.worse(s, after.statuses[p])
                                                            for p, s in base.statuses.items()):
                             full = space.complete(dict(zip(facts, combo)), requested)
-                            failure = _pair_failure(checker, prop, full, requested, on, fact, new)
+                            failure = pair_failure(checker, prop, full, requested, on, fact, new)
                             if failure:
                                 check.fail(failure)
             for prop in singles:

@@ -76,14 +76,20 @@ def fact_strategy(decl: FactDecl, cuts: list[Any], pack: Pack) -> st.SearchStrat
     return st.one_of(st.sampled_from(near), base) if near else base
 
 
-def profile_data(pack: Pack) -> st.SearchStrategy[dict]:
-    """Raw profile dicts (as a YAML file would hold them) for any place the pack's vocabulary allows."""
+def profile_data(pack: Pack, histories: bool = False) -> st.SearchStrategy[dict]:
+    """Raw profile dicts (as a YAML file would hold them) for any place the pack's vocabulary allows.
+
+    With `histories`, a fact that is not measured and not a list may also be written as a dated history
+    (one to three values, each `{value, from}`), as analysts write facts that changed."""
     cuts = thresholds(pack)
     fields: dict[str, st.SearchStrategy] = {}
     for name, decl in pack.facts.items():
         if decl.computed:
             continue
-        fields[name] = st.one_of(st.none(), fact_strategy(decl, cuts.get(name, []), pack))
+        value = fact_strategy(decl, cuts.get(name, []), pack)
+        if histories and not decl.measured and decl.type != "list":
+            value = st.one_of(value, dated_history(value))
+        fields[name] = st.one_of(st.none(), value)
     codes = sorted(councils())
     members = st.lists(st.sampled_from(codes), min_size=1, max_size=12, unique=True)
 
@@ -102,16 +108,23 @@ def profile_data(pack: Pack) -> st.SearchStrategy[dict]:
     return st.builds(nest, st.fixed_dictionaries(fields), members)
 
 
-def profiles(pack: Pack):
-    """Validated profiles for any place the pack's vocabulary allows."""
+def dated_history(value: st.SearchStrategy) -> st.SearchStrategy[list]:
+    """A fact's history: one to three values, from distinct dates in increasing order."""
+    starts = st.lists(st.dates(date(2000, 1, 1), date(2035, 12, 31)), min_size=1, max_size=3, unique=True)
+    return starts.flatmap(lambda ds: st.lists(value, min_size=len(ds), max_size=len(ds)).map(
+        lambda vs: [{"value": v, "from": d} for d, v in zip(sorted(ds), vs)]))
+
+
+def profiles(pack: Pack, histories: bool = False) -> st.SearchStrategy:
+    """Validated profiles for any place the pack's vocabulary allows (with dated histories: see profile_data)."""
     from ..vocab.places import profile_vocabulary
     vocab = profile_vocabulary(pack)
-    return profile_data(pack).map(lambda d: parse_profile(Located("generated", d), vocab))
+    return profile_data(pack, histories).map(lambda d: parse_profile(Located("generated", d), vocab))
 
 
 def sampled(checker, examples: int, pairs, singles) -> list:
     """Each property with hypothesis: find a violating profile, shrink it, then forget facts it does not need."""
-    from .run import Check, _pair_failure, _show  # noqa: F401 - the driver and its failure reports
+    from .run import Check, pair_failure  # the driver and its failure reports
 
     space = checker.space
     pack = checker.pack
@@ -144,7 +157,7 @@ def sampled(checker, examples: int, pairs, singles) -> list:
             facts, requested, on = case
             for fact, value in prop.moves(space, facts):
                 counter["n"] += 1
-                if _pair_failure(checker, prop, facts, requested, on, fact, value) is not None:
+                if pair_failure(checker, prop, facts, requested, on, fact, value) is not None:
                     return fact, value
             return None
         try:
@@ -152,8 +165,8 @@ def sampled(checker, examples: int, pairs, singles) -> list:
             fact, value = first_violation(case)
             facts, requested, on = case
             facts = _forget(checker, facts, lambda f, prop=prop, fact=fact, value=value, r=requested, on=on:
-                            _pair_failure(checker, prop, f, r, on, fact, value) is not None, keep={fact})
-            check.fail(_pair_failure(checker, prop, facts, requested, on, fact, value))
+                            pair_failure(checker, prop, f, r, on, fact, value) is not None, keep={fact})
+            check.fail(pair_failure(checker, prop, facts, requested, on, fact, value))
         except NoSuchExample:
             pass
         check.checked = counter["n"]

@@ -25,7 +25,7 @@ from ..engines.python import PythonEvaluator
 from ..engines.semantics import compare, engine_facts
 from ..errors import InputError
 from ..pack.ir import Compare, Pack, facts_in, rules_in, walk
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, months_before
 from ..vocab.profile import parse_profile
 from ..yamlio import Located
 
@@ -272,7 +272,7 @@ class Space:
                 base = name[: -len(MONTHS_SUFFIX)]
                 if facts.get(base) is None:
                     stated[base] = NEVER if value >= 10**5 and self.pack.facts[base].never else \
-                        _months_before(on, value)
+                        months_before(on, value)
                 continue
             if decl.computed:
                 continue
@@ -297,12 +297,3 @@ class Space:
         except InputError as exc:  # pragma: no cover - would be a bug in check
             raise AssertionError(f"check built an invalid counterexample: {exc}") from exc
         return data
-
-
-def _months_before(on: date, months: int) -> date:
-    """The latest date from which `months` whole months have passed by `on`."""
-    year, month = divmod(on.year * 12 + (on.month - 1) - months, 12)
-    day = min(on.day, 28)
-    d = date(year, month + 1, day)
-    assert months_between(d, on) == months or months < 0
-    return d

@@ -31,7 +31,7 @@ def fail(exc: InputError) -> None:
 class Commands(TyperGroup):
     """The command group, with the one error boundary around every command (and the options' callbacks)."""
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as exc:
@@ -72,8 +72,9 @@ AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
                           help="Evaluate as of this date (YYYY-MM-DD; default: the pack's date of effect).")
 SetOption = typer.Option(None, "--set", metavar="NAME=VALUE",
                          help="Change a fact of the place or a parameter of the pack (repeatable; null = unknown).")
-ConfigOption = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
-                            help="Round config (name, date, capacity, parameters, coverage base).")
+ConfigOption = typer.Option(None, "--config", "-c", metavar="ROUND",
+                            help="Round config: a file, or the name of a round (negotiator list rounds), e.g. "
+                                 "forerunner-2011.")
 
 
 def json_option(what: str) -> Any:

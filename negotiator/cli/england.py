@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
+
 
 from .common import RulesOption, app, line, out_folder, out_option, parse_date
 
@@ -34,15 +35,16 @@ def england(
     from ..vocab.places import load_places
     ws = workspace.current()
     pack = load_pack(rules)
-    inputs = [ws.places, pack.root]
+    inputs: list[Any] = [ws.places, pack.root]
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
-    left_out = []
+    left_out: list[Any] = []
     if as_of is None:
         files = england_files({lp.id: lp.profile.members for lp in bundled})
     else:
         from ..vocab.timeline import on_date
         on = parse_date(as_of, "--as-of")
+        assert on is not None  # as_of was given
         kept, left_out = on_date(bundled, on)
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
         files = england_files(members, on)

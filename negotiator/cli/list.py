@@ -16,14 +16,15 @@ class ListKind(str, Enum):
     powers = "powers"
     packs = "packs"
     facts = "facts"
+    rounds = "rounds"
 
 
 @app.command(name="list")
 def list_(
-    kind: ListKind = typer.Argument(..., help="What to list: places, powers, packs or facts."),
+    kind: ListKind = typer.Argument(..., help="What to list: places, powers, packs, facts or rounds."),
     rules: Optional[str] = RulesOption,
 ) -> None:
-    """List the places, rule packs, or a pack's powers or facts.
+    """List the places, rule packs, round configs, or a pack's powers or facts.
 
     Example: negotiator list powers --rules route-map-2010
     """
@@ -44,11 +45,19 @@ def list_(
         pack = load_pack(rules)
         for lp in load_places([str(ws.places)], pack):
             lines.append(f"{lp.id}\t{lp.profile.name}\t{lp.doc.file}")
+    elif kind == ListKind.rounds:
+        from ..round.config import load_config
+        for path in sorted(ws.rounds.glob("*.yaml")) if ws.rounds.is_dir() else []:
+            try:
+                cfg, _doc = load_config(path)
+                lines.append(f"{path.stem}\t{cfg.date.isoformat()}\t{cfg.name}")
+            except InputError as exc:
+                lines.append(f"{path.stem}\t-\tbroken: {exc.problems[0]}")
     elif kind == ListKind.powers:
         pack = load_pack(rules)
-        for p in pack.powers:
-            lines.append(f"{p.id}\t{p.tier}\t{p.title}" + (f" ({p.in_force.text()})" if p.in_force.start or
-                                                            p.in_force.end else ""))
+        for power in pack.powers:
+            lines.append(f"{power.id}\t{power.tier}\t{power.title}" + (
+                f" ({power.in_force.text()})" if power.in_force.start or power.in_force.end else ""))
     else:
         pack = load_pack(rules)
         for name, d in pack.facts.items():

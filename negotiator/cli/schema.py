@@ -18,7 +18,7 @@ SchemaKind = Enum("SchemaKind", {name: name for name in ["place", *KINDS]}, type
 
 @app.command()
 def schema(
-    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), or the result of a command: "  # type: ignore[valid-type]
+    kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), or the result of a command: "
                                                 + ", ".join(KINDS) + "."),
     rules: Optional[str] = RulesOption,
 ) -> None:

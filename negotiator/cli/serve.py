@@ -18,7 +18,7 @@ def serve(
                                                    "the default pack first)."),
     places: Optional[Path] = typer.Option(None, "--places", metavar="DIR",
                                           help="Folder of place profiles (default: the workspace's places/)."),
-    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, metavar="N",
+    port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="N",
                              help="Port on 127.0.0.1 (0: any free port)."),
 ) -> None:
     """A local web page for live what-if, and a JSON API (on 127.0.0.1 only; Ctrl-C stops it).
@@ -38,7 +38,8 @@ def serve(
     except ImportError as exc:  # pragma: no cover - the dependencies are declared
         raise InputError([Problem("serve", f"needs fastapi and uvicorn ({exc})")]) from None
     from .. import workspace
-    web = create_app(rules or None, places)
+    packs: list[str | Path] | None = [*rules] if rules else None
+    web = create_app(packs, places)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:

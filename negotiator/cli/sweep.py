@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -14,7 +14,7 @@ from .common import RulesOption, app, collect, line, out_folder, out_option
 def sweep(
     places: List[str] = typer.Argument(None, metavar="PLACES...",
                                        help="Place profiles or folders of them (default: the workspace's places/)."),
-    param: List[str] = typer.Option(..., "--param", "-p", metavar="NAME=START..STOP:STEP",
+    param: List[str] = typer.Option(..., "--param", metavar="NAME=START..STOP:STEP",
                                     help="A pack parameter and its grid (repeatable: the grid is the product)."),
     out: str = out_option("Folder for sweep.html, sweep.csv, tipping-points.csv and routes.csv."),
     rules: Optional[str] = RulesOption,
@@ -41,7 +41,7 @@ def sweep(
     else:
         pack = load_pack(rules)
         cfg, doc = default_config(pack.effective), None
-    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    inputs: list[Any] = [*(places or [str(workspace.current().places)]), config, pack.root]
     folder = out_folder(out, "sweep", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
     result = run_sweep(pack, loaded, cfg, doc, specs)

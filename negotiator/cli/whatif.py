@@ -7,7 +7,9 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError, Problem
-from .common import AsOfOption, Engine, RulesOption, SetOption, app, json_option, parse_date, parse_sets, show
+from .common import (
+    ENGINE_HELP, AsOfOption, Engine, RulesOption, SetOption, app, json_option, parse_date, parse_sets, show,
+)
 
 
 @app.command()
@@ -17,7 +19,7 @@ def whatif(
     rules: Optional[str] = RulesOption,
     as_of: Optional[str] = AsOfOption,
     as_json: bool = json_option("the changes"),
-    engine: Engine = typer.Option(Engine.durable, "--engine", help="Evaluator: durable-rules (of record) or python."),
+    engine: Engine = typer.Option(Engine.durable, "--engine", help=ENGINE_HELP),
 ) -> None:
     """Evaluate a place with some facts or pack parameters changed, and show only what changes, and why.
 

@@ -351,7 +351,7 @@ class Decision:
 
     def evaluation(self, with_catalogue: bool = True, advice: bool = True) -> Evaluation:
         """The typed result; with `advice`, also the facts to collect first and what would unlock the powers
-        asked for (searched with the plain-Python evaluator, proven equal to durable-rules). Parts equal
+        asked for (searched with the plain-Python evaluator, tested equal to durable-rules). Parts equal
         between places (a power's result, a step, the budget...) are built once when `shared` is given."""
         pack = self.pack
         powers = [self.power(p) for p in pack.powers]

@@ -390,9 +390,9 @@ def _compile(pack: Pack) -> Plan:
             if d.paths + 1 > RULESET_PATHS or len(d.fields) > RULESET_FIELDS:
                 # not reachable with the limits above (at most 2 * MAX_PATHS paths, MAX_PATHS * MAX_ATOMS
                 # fields a rule); kept so that changing a limit cannot silently break the engine
-                rid = d.rule or d.origin
-                file, line = _where(pack, rid) if rid else (pack.root, None)
-                what = f"rule {rid}" if d.rule else f"a part of rule {rid}"
+                named = d.rule or d.origin
+                file, line = _where(pack, named) if named else (pack.root, None)
+                what = f"rule {named}" if d.rule else f"a part of rule {named}"
                 problems.append(Problem(file, f"{what} needs {d.paths} alpha paths and {len(d.fields)} fields, "
                                         f"more than one durable-rules ruleset holds ({RULESET_PATHS - 1} paths, "
                                         f"{RULESET_FIELDS} fields)", line))

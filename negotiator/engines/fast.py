@@ -14,8 +14,8 @@ Then the decision procedure of decide/decision.py is applied column-wise:
 required tier bounds, whether a tier is met, every power's status (with
 not_in_force), the package's tier, eligibility and readiness. The functions
 below mirror `tier_bounds`, `tier_met`, `power_status` and `package_tiers`
-one for one; tests/test_fast_engine.py proves them equal to the per-profile
-functions and to durable-rules on every bundled place and generated profiles.
+one for one; tests/test_fast_engine.py checks them equal to the per-profile
+functions and to durable-rules on every bundled place and on sampled generated profiles.
 
 Facts are given as the engines see them (`engine_value`: dates as day
 numbers, "never" as -1). Numbers and dates are compared as int64 (integer

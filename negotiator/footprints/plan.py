@@ -67,7 +67,7 @@ def plan(pack: Pack, within: str, area: list[str], on: date, seconds: float = 30
     for i, (ids, *_rest) in enumerate(found):
         for u in ids:
             using[u].append(i)
-    for u, idx in using.items():
+    for idx in using.values():
         if len(idx) > 1:
             model.add_at_most_one(x[i] for i in idx)
     # people in thousands first (a thousand people outweigh any alignment), then whole police and fire areas

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from ..check.space import Space, _months_before
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_between
+from ..check.space import Space
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_before, months_between
 from ..pack.ir import Pack
 from ..results import FactToCollect, Status
 from ..vocab.profile import Profile
@@ -62,7 +62,7 @@ def _collect_cached(pack_hash: str, on: date, items: tuple, limit: int) -> tuple
             continue
         months = name + MONTHS_SUFFIX
         if months in pack.facts:  # a date read through months_since: one date per class of months
-            values = [_months_before(on, m) for m in sp.classes(months) if m is not None and m < NEVER_MONTHS]
+            values = [months_before(on, m) for m in sp.classes(months) if m is not None and m < NEVER_MONTHS]
             values += [NEVER] if decl.never else []
         else:
             values = [v for v in sp.classes(name) if v is not None]

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import workspace
 from ..bounds import value_problem
@@ -35,7 +35,12 @@ from .ir import (
     Where,
     rules_in,
 )
-from .layout import ITEM_ID, MAX_RULES, PACK_ID, RULE_ID, S
+from .layout import ITEM_ID, MAX_RULES, PACK_ID, RULE_ID
+
+if TYPE_CHECKING:
+    from . import spec as S
+else:
+    from .layout import S  # pack/spec.py, imported when a pack is built
 
 
 class Builder(Conditions):
@@ -279,8 +284,8 @@ class Builder(Conditions):
             if isinstance(p.value, float) and p.value != p.value or p.value in (float("inf"), float("-inf")):
                 self.err("parameters.yaml", path + ("value",), f"{p.value!r} is not a finite number")
                 self.broken_params.add(name)
-            elif value_problem(p.value):
-                self.err("parameters.yaml", path + ("value",), value_problem(p.value))
+            elif found := value_problem(p.value):
+                self.err("parameters.yaml", path + ("value",), found)
                 self.broken_params.add(name)
             if isinstance(p.value, (int, float)) and not isinstance(p.value, bool):
                 if p.min is not None and p.value < p.min or p.max is not None and p.value > p.max:
@@ -298,7 +303,8 @@ class Builder(Conditions):
             models: tuple[str, ...] = ()
         else:
             models = model.values
-        tiers, owner = [], {}
+        tiers: list[Tier] = []
+        owner: dict[str, str] = {}
         for i, t in enumerate(acc.tiers):
             path = ("tiers", i)
             self.check_source("accountability.yaml", path + ("source",), t.source)
@@ -399,7 +405,7 @@ class Builder(Conditions):
             return RoundPolicy()
         r = spec.round
         path = ("round",)
-        out = {}
+        out: dict[str, Any] = {}
         if r.first_tranche is not None:
             out["min_readiness_param"] = self._param_ref("round.yaml", path + ("first_tranche", "min_readiness"),
                                                          r.first_tranche.min_readiness)

@@ -6,13 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import nearest
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary
 from .ir import OPS, All, Any_, Compare, Cond, Not, RuleRef
 from .layout import MAX_DEPTH, MAX_NODES
 
 
 class Conditions:
     """The condition parser of the pack builder (a mixin: it reports through `self.err`)."""
+
+    # what the parser reads from the builder (negotiator/pack/build.py)
+    vocab: Vocabulary
+    params: dict[str, Any]
+    rule_ids: set[str]
+    broken_params: set[str]
+    docs: dict[str, Any]
+    set_by: dict[str, str]
+
+    def err(self, file: str, path: tuple, message: str, suggestion: str | None = None) -> None:
+        raise NotImplementedError  # the builder's
 
     def _checked_cond(self, file: str, path: tuple, raw: Any) -> Cond | None:
         depth, nodes = _size(raw)
@@ -39,9 +50,10 @@ class Conditions:
                 self.err(file, path + (key,), f"'{key}' takes a non-empty list of conditions")
                 return None
             parsed = [self._cond(file, path + (key, i), item) for i, item in enumerate(items)]
-            if any(p is None for p in parsed):
+            conds = tuple(p for p in parsed if p is not None)
+            if len(conds) < len(parsed):
                 return None
-            return All(tuple(parsed)) if key == "all" else Any_(tuple(parsed))
+            return All(conds) if key == "all" else Any_(conds)
         if keys == {"not"}:
             inner = self._cond(file, path + ("not",), raw["not"])
             return None if inner is None else Not(inner)

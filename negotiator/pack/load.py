@@ -12,7 +12,7 @@ import hashlib
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import workspace
 from ..bounds import read_bytes, value_problem
@@ -20,7 +20,12 @@ from ..errors import InputError, Problem, nearest
 from ..yamlio import Located, load_yaml
 from . import layout
 from .ir import Pack
-from .layout import PACK_ID, S
+from .layout import PACK_ID
+
+if TYPE_CHECKING:
+    from . import spec as S
+else:
+    from .layout import S  # pack/spec.py, imported when a pack is built
 
 
 def resolve_pack(name_or_path: str | Path | None) -> Path:
@@ -120,16 +125,16 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
     overrides = dict(sorted((parameters or {}).items()))
     if overrides:  # the values in effect and who set them: results name both (the files' hash is apart)
         digest.update(repr(overrides).encode() + b"\0" + set_by.encode())
-    key = (str(root.resolve()), digest.hexdigest())
-    if key not in _CACHE:
+    memo = (str(root.resolve()), digest.hexdigest())
+    if memo not in _CACHE:
         from ..cache import cached
         hexdigest = digest.hexdigest()
-        _CACHE[key] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
+        _CACHE[memo] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
                                       tuple(sorted((k, str(v)) for k, v in where.items()))),
                              lambda: _build(root, hexdigest, where, overrides, set_by, files_hash),
                              lambda found: isinstance(found, Pack) and found.hash == hexdigest
                              and getattr(found, "files_hash", None) == files_hash)
-    return _CACHE[key]
+    return _CACHE[memo]
 
 
 def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str, Any] | None = None,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..results import (
-    STATUS_LABEL, BudgetResult, BudgetScopeResult, Catalogue, Coverage, Evaluation, PowerResult, Round, RoundPlace, Status,
+    BudgetResult, BudgetScopeResult, Catalogue, Coverage, Evaluation, PowerResult, Round, RoundPlace, Status,
 )
 
 STATUS_COLOUR = {

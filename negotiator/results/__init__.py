@@ -33,6 +33,7 @@ from .base import (  # noqa: F401
     Truth3,
 )
 from .cases import CaseOutcome, CaseReport, ProblemInfo  # noqa: F401
+from .check import CheckOutcome, CheckReport, CheckSpace  # noqa: F401
 from .compare import (  # noqa: F401
     VERDICT_TITLE,
     Comparison,

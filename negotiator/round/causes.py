@@ -11,7 +11,7 @@ change about, or, changed back alone in the new state, it undoes it. Where no si
 (the change needs several together, none of them necessary alone), the smallest sets of changed inputs
 that bring it about are named together. Inputs that changed but make no difference are never named.
 
-The search re-evaluates the place with the plain-Python evaluator (proven equal to durable-rules) from
+The search re-evaluates the place with the plain-Python evaluator (tested equal to durable-rules) from
 the evaluations' own facts; it first checks that it reproduces both evaluations, and gives no causes
 (with a note saying why) where it cannot.
 """

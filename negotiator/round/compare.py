@@ -119,7 +119,7 @@ def check_file(now_root: Path) -> list[str]:
     spec, doc = _read(now_root)
     problems: list[Problem] = []
     checked = []
-    for i, pack_id in enumerate(spec.counterparts):
+    for pack_id in spec.counterparts:
         try:
             then = load_pack(resolve_pack(pack_id))
         except InputError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Optional, Union
@@ -88,7 +89,23 @@ def default_config(on: date) -> RoundConfig:
     return RoundConfig(name="Negotiation round", date=on)
 
 
+def resolve_config(ref: Path | str) -> Path:
+    """A round config: a file, or the name of a round of the workspace's rounds/ (`forerunner-2011`, or
+    `rounds/forerunner-2011.yaml` outside a checkout: the bundled round of that name)."""
+    path = Path(ref)
+    if os.path.lexists(path) or path.parent not in (Path("."), Path("rounds")):
+        return path  # a file, or something else there (a folder, a broken link) or a path: reading it says what
+    rounds = workspace.current().rounds
+    for candidate in (rounds / path.name, rounds / f"{path.name}.yaml"):
+        if candidate.is_file():
+            return candidate
+    names = sorted(f.stem for f in rounds.glob("*.yaml")) if rounds.is_dir() else []
+    raise InputError([Problem(str(ref), "no such round config: give a file, or the name of a round (negotiator "
+                              f"list rounds: {', '.join(names) or 'none'})", suggestion=nearest(path.stem, names))])
+
+
 def load_config(path: Path | str) -> tuple[RoundConfig, Located]:
+    path = resolve_config(path)
     doc = load_yaml(path, workspace.display(path))
     return validate_model(RoundConfig, doc), doc
 

@@ -5,7 +5,7 @@ is settled on its own. With `fast`, every place's facts as of the round's date
 become columns and every rule is settled for all places at once
 (engines/fast.py); each place's typed result, explanations included, is then
 built by the same Decision code as always, from those conclusions. The
-differential tests prove the conclusions identical.
+differential tests check the conclusions identical (on every bundled place and sampled profiles).
 
 Rounds of thousands of places build a great many small result objects that
 live until the reports are written; Python's cyclic garbage collector would

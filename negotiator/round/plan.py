@@ -124,7 +124,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     gates = {pid: from_evaluation(pack, ev) for pid, ev in evaluations.items()}
     sel = select(pack, config, ids, members, gates, population)
     special, not_eligible, undetermined = sel.special, sel.not_eligible, sel.undetermined
-    not_ready, why_not_ready, ranked, score = sel.not_ready, sel.why_not_ready, sel.ranked, sel.score
+    not_ready, why_not_ready, ranked = sel.not_ready, sel.why_not_ready, sel.ranked
     gate, capacity, capacity_note = sel.gate, sel.capacity, sel.capacity_note
     tranches, tranche_of, deferred_by = sel.tranches, sel.tranche_of, sel.deferred_by
     rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..bounds import MAX_NUMBER_TEXT, number_text_problem, value_problem
 from ..decide.decision import prerequisites
-from ..engines.fast import AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
 from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk

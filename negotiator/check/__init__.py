@@ -1,0 +1,1 @@
+"""Checks of a rule pack: the abstraction, static checks and properties, exhaustive and sampled."""

@@ -1,0 +1,1 @@
+"""Rule packs: their files validated into an immutable intermediate form."""

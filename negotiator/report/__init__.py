@@ -1,0 +1,1 @@
+"""Reports: one view model for Markdown and HTML, CSV, JSON, terminal text, charts."""

@@ -1,0 +1,1 @@
+"""The vocabulary: fact declarations, place profiles as dated histories, the whole-England set."""
