@@ -21,7 +21,7 @@ from .facts import census_year
 from .geo import geography
 from .judge import bare, council, judge, qualifying_rule
 from .results import Alternative, FootprintPlan, Unplaced
-from .search import Growth, threshold, units
+from .search import Growth, free_units, threshold
 
 MAX_UNITS = 8
 ALTERNATIVES = 3
@@ -34,11 +34,7 @@ def _qualifies(pack: Pack, members: frozenset[str], on: date) -> tuple[bool | No
 
 
 def candidates(pack: Pack, area: list[str], on: date, max_units: int = MAX_UNITS):
-    geo = geography()
-    year = census_year(on)
-    free, adjacent = units(tuple(sorted(area)), on)
-    by_id = {u.id: u for u in free}
-    people = {u.id: geo.people(u.members, year) for u in free}
+    _geo, free, adjacent, by_id, people = free_units(area, on)
     t = threshold(pack) or 1
     growth = Growth(free, adjacent, people, stop=2 * t, max_units=max_units, cap=2 * t)
     found = []

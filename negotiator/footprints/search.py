@@ -127,6 +127,17 @@ def minimal(ids: tuple[str, ...], adjacent: dict[str, frozenset[str]], people: d
     return True
 
 
+def free_units(area: list[str], on: date):
+    """The units of `area` not yet in an authority on `on`, with their adjacency, an index by id and the
+    people of each (the Census count nearest the date): what the search and the plan both start from."""
+    geo = geography()
+    year = census_year(on)
+    free, adjacent = units(tuple(sorted(area)), on)
+    by_id = {u.id: u for u in free}
+    people = {u.id: geo.people(u.members, year) for u in free}
+    return geo, free, adjacent, by_id, people
+
+
 def enumerate_footprints(pack: Pack, within: str, area: list[str], on: date, power: str | None = None,
                          limit: int = 10, max_units: int = MAX_UNITS) -> FootprintList:
     from ..decide.catalogue import pack_ref
@@ -136,11 +147,7 @@ def enumerate_footprints(pack: Pack, within: str, area: list[str], on: date, pow
         from ..errors import nearest
         raise InputError([Problem("--power", f"'{power}' is not a power of {pack.id}",
                                   suggestion=nearest(power, [p.id for p in pack.powers]))])
-    geo = geography()
-    year = census_year(on)
-    free, adjacent = units(tuple(sorted(area)), on)
-    by_id = {u.id: u for u in free}
-    people = {u.id: geo.people(u.members, year) for u in free}
+    geo, free, adjacent, by_id, people = free_units(area, on)
     stop = threshold(pack) or 1
     judged = []
     growth = Growth(free, adjacent, people, stop, max_units)
