@@ -29,7 +29,7 @@ def check(
     from ..check.run import CHECK_IDS, run_checks
     from ..errors import nearest
     from ..pack.load import load_pack
-    from ..report.text import render_check
+    from ..report.check_text import render_check
     pack = load_pack(rules)
     bad = [o for o in only or [] if o not in CHECK_IDS]
     if bad:

@@ -17,7 +17,7 @@ def diff(
 
     Example: negotiator diff out/before/round.json out/after/round.json
     """
-    from ..report.text import render_diff
+    from ..report.changes import render_diff
     from ..round.diff import diff_rounds, load_round
     old_round, new_round = collect((old, new), load_round)
     show(diff_rounds(old_round, new_round), as_json, render_diff)

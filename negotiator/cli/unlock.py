@@ -28,7 +28,7 @@ def unlock(
     """
     from ..options.unlock import unlock as run
     from ..pack.load import load_pack
-    from ..report.text import render_unlock
+    from ..report.changes import render_unlock
     from ..vocab.places import load_place, resolve_place
     if bool(power) == package:
         raise InputError([Problem("unlock", "give either --power ID or --package")])

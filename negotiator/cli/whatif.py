@@ -27,7 +27,7 @@ def whatif(
     """
     from ..options.whatif import whatif as run
     from ..pack.load import load_pack
-    from ..report.text import render_whatif
+    from ..report.changes import render_whatif
     from ..vocab.places import load_place, resolve_place
     if not sets:
         raise InputError([Problem("--set", "give at least one change, e.g. --set capacity.shared_services=true")])
