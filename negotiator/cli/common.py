@@ -125,10 +125,15 @@ def say(text: str) -> None:
         sys.stdout.write(safe)
 
 
-def line(text: str, err: bool = False) -> None:
-    """One line of plain text (stdout, or stderr for progress and summaries), made safe for a terminal."""
+def line(text: str, err: bool = False, wrap: bool = True) -> None:
+    """One line of plain text (stdout, or stderr for progress and summaries), made safe for a terminal and
+    wrapped, as all text for people, to the width of the stream it goes to at word boundaries (a path or
+    another word longer than the width stays whole). `wrap=False` keeps a command line to copy whole."""
+    from ..report.fit import fit_line
     from ..text import terminal_line
-    typer.echo(terminal_line(text), err=err)
+    safe = terminal_line(text)
+    for part in fit_line(safe, width(err)) if wrap else [safe]:
+        typer.echo(part, err=err)
 
 
 def show(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
@@ -140,14 +145,15 @@ def show(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:
         say(render(data))
 
 
-def width() -> int:
-    """The width text for people is wrapped to: COLUMNS when set, else the terminal's, else 80 (piped)."""
+def width(err: bool = False) -> int:
+    """The width text for people is wrapped to: COLUMNS when set, else the terminal's (stdout's, or stderr's
+    for `err`), else 80 (piped)."""
     import os
     import shutil
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return max(40, int(columns))
-    if sys.stdout.isatty():
+    if (sys.stderr if err else sys.stdout).isatty():
         return max(40, shutil.get_terminal_size((80, 24)).columns)
     return 80
 

@@ -54,4 +54,4 @@ def england(
              f"{', '.join(lo.name for lo in left_out)}", err=True)
     line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
          f"{workspace.display(ws.places)}/ they make the whole-England set:", err=True)
-    line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT")
+    line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT", wrap=False)  # a command to copy

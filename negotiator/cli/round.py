@@ -9,8 +9,7 @@ from typing import Any, Callable, List, Optional
 import typer
 
 from ..errors import InputError, Problem
-from .common import (ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets,
-                     width)
+from .common import (ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets)
 
 
 @app.command(name="round")
@@ -36,11 +35,9 @@ def round_(
     from .. import workspace
     from ..pack.load import load_pack
     from ..report.files import write_reports
-    from ..report.fit import fit_line
     from ..round.config import default_config, load_config
     from ..round.evaluate import paused_gc
     from ..round.plan import run_round
-    from ..text import terminal_line
     from ..vocab.places import load_places
     from ..vocab.timeline import on_date
     changes = parse_sets(sets or [])
@@ -63,13 +60,11 @@ def round_(
                f"{_count(len(first), 'place')}; {_count(len(data.tranches), 'tranche')}; "
                f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage "
                f"{cov.share * 100:.1f}% of {cov.base_name}; rule pack {pack.id} from {pack.root}")
-    for part in fit_line(terminal_line(summary), width()):  # wrapped like all text for people
-        typer.echo(part, err=True)
+    line(summary, err=True)
     if data.left_out:
         left_out = (f"{len(data.left_out)} place(s) left out, not existing on {data.round.date.isoformat()} (each "
                     f"with its reason in round.md): {', '.join(lo.name for lo in data.left_out)}")
-        for part in fit_line(terminal_line(left_out), width()):
-            typer.echo(part, err=True)
+        line(left_out, err=True)
     if not data.pack_in_force:
         line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)
     for path in written:

@@ -30,6 +30,7 @@ def validate(
     problems: list[Problem] = []
     checked: list[str] = []
     warnings: list[str] = []
+    absent: dict[str, list[str]] = {}  # per place file, the facts the pack reads that it does not state
     pack = load_pack(rules)
     needed = pack.facts_read
     for ref in paths:
@@ -68,22 +69,64 @@ def validate(
                     continue
                 lp = load_place(file, pack)
                 checked.append(f"place {lp.id} ({lp.doc.file})")
-                absent = [n for n in needed if not lp.profile.stated(n)]
-                if absent:
-                    warnings.append(f"{lp.doc.file}: {len(absent)} fact(s) that rule pack {pack.id} reads are not "
-                                    f"stated, so unknown: {', '.join(absent)}")
+                absent[str(lp.doc.file)] = [n for n in needed if not lp.profile.stated(n)]
                 bare = unsourced(lp.profile)
                 if bare:
-                    warnings.append(f"{lp.doc.file}: no source for {', '.join(bare)} (add a source to the dated value "
+                    warnings.append(f"{lp.doc.file}: no source for {grouped(bare)} (add a source to the dated value "
                                     "or a 'fact: source' line under sources:)")
             except InputError as exc:
                 problems.extend(exc.problems)
     for text in checked:
         line(f"ok: {text}")
-    for text in warnings:
-        line(f"Warning: {text}", err=True)
+    for text in _unstated(absent, pack.id) + warnings:
+        first, *more = text.split("\n")
+        line(f"Warning: {first}", err=True)
+        for detail in more:
+            line(f"  {detail}", err=True)
     if problems:
         raise InputError(problems)
+
+
+def _unstated(absent: dict[str, list[str]], pack_id: str) -> list[str]:
+    """Warnings for the facts places leave unknown, laid out for people: those no place states once, then each
+    place's others, grouped by what they are part of, one group a line."""
+    out = []
+    places = [file for file, names in absent.items() if names]
+    common = set.intersection(*(set(absent[f]) for f in places)) if len(places) > 1 else set()
+    if common:
+        names = [n for n in absent[places[0]] if n in common]
+        out.append(f"{_facts(len(names))} that rule pack {pack_id} reads {'is' if len(names) == 1 else 'are'} "
+                   f"stated by none of the {len(places)} places with facts missing, so unknown for each:\n"
+                   + grouped(names))
+    for file in places:
+        names = [n for n in absent[file] if n not in common]
+        if names:
+            also = " also" if common else ""
+            out.append(f"{file}: {_facts(len(names))} that rule pack {pack_id} reads {'is' if len(names) == 1 else 'are'}"
+                       f"{also} not stated, so unknown:\n" + grouped(names))
+    return out
+
+
+def _facts(n: int) -> str:
+    return f"{n} fact" if n == 1 else f"{n} facts"
+
+
+def grouped(names: list[str]) -> str:
+    """Fact names grouped by what they are part of, each part written once, one part a line, for people:
+    'capacity.conditions: governance, staff_alignment\nspend: rda_gbp_m' (a name alone in its part stays whole)."""
+    parts: dict[str, list[str]] = {}
+    for name in names:
+        head, _, tail = name.rpartition(".")
+        parts.setdefault(head, []).append(tail)
+    out = []
+    for head, tails in sorted(parts.items()):
+        if not head:
+            out += tails
+        elif len(tails) == 1:
+            out.append(f"{head}.{tails[0]}")
+        else:
+            out.append(f"{head}: {', '.join(tails)}")
+    return "\n".join(out)
 
 
 def _looks_like_round_config(path: Path) -> bool:
