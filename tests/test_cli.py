@@ -97,10 +97,24 @@ def test_version_and_list():
     assert cli("--version").stdout == f"negotiator {__version__}\n"
     packs = cli("list", "packs")
     assert "route-map-2010" in packs.stdout
-    places = cli("list", "places")
+    places = cli("list", "places", "--tsv")
     assert len(places.stdout.splitlines()) == len(PLACE_IDS)
-    powers = cli("list", "powers").stdout
+    powers = cli("list", "powers", "--tsv").stdout
     assert "single_place_budget\thigh_visibility" in powers
+
+
+def test_list_is_laid_out_for_people():
+    """Without --tsv: a heading with the count, then each id with its words beside it, every line within the
+    width, a tier in words; a fact's kind in words (no tab anywhere)."""
+    powers = cli("list", "powers", columns=80).stdout
+    lines = powers.splitlines()
+    assert lines[0] == "16 powers of rule pack route-map-2010 and the tier each needs:"
+    assert "\t" not in powers and max(len(x) for x in lines) <= 80
+    assert any(x.startswith("  single_place_budget ") for x in lines)
+    assert "needs tier 3 of 3, A single, directly elected, highly visible figure" in " ".join(powers.split())
+    facts = " ".join(cli("list", "facts", columns=120).stdout.split())
+    assert "capacity.peer_challenge Has taken part in sector peer challenge [yes or no]" in facts
+    assert "Birmingham's conditions" not in facts
 
 
 @pytest.mark.parametrize("kind", ["result", "round", "explanation", "diff"])

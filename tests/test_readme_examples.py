@@ -91,7 +91,7 @@ def test_every_readme_example_runs_in_order_on_a_fresh_copy(copy):
 
 def test_list_rounds_and_config_by_name(tmp_path):
     from helpers import cli
-    listed = cli("list", "rounds").stdout.splitlines()
+    listed = cli("list", "rounds", "--tsv").stdout.splitlines()
     assert "forerunner-2011\t2011-03-01\tFirst forerunner round" in listed
     by_name = cli("round", ROOT / "places", "--config", "forerunner-2011", "--out", tmp_path / "a", "--quiet")
     by_file = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out",

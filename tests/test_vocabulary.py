@@ -161,7 +161,7 @@ def test_every_power_can_be_asked_for_in_the_abstraction():
 def test_list_and_test_commands_work_on_the_test_pack():
     listed = cli("list", "powers", "--rules", TEST_PACK)
     assert listed.exit_code == 0 and "bus_franchising" in listed.stdout and "in force from 2023-01-01" in listed.stdout
-    facts = cli("list", "facts", "--rules", TEST_PACK)
+    facts = cli("list", "facts", "--rules", TEST_PACK, "--tsv")
     assert "police.force_area_aligned\tboolean" in facts.stdout
     ran = cli("test", TEST_PACK / "cases")
     assert ran.exit_code == 0, ran.stdout

@@ -16,12 +16,15 @@ _MARKER = re.compile(r"(\s*)((?:[-*•✓✗?=]|\d+\.|\[[ x]\])\s+)?")
 MIN_WIDTH = 30
 
 
-def fit_line(line: str, width: int) -> list[str]:
+def fit_line(line: str, width: int, hang: str | None = None) -> list[str]:
+    """One line wrapped to `width`; continuation lines start with `hang` when given (a column), else as
+    the module's docstring says."""
     if len(line) <= width or len(line.split()) <= 1:
         return [line]
-    m = _MARKER.match(line)
-    indent, marker = m.group(1), m.group(2) or ""
-    hang = indent + " " * (len(marker) if marker else 2)
+    if hang is None:
+        m = _MARKER.match(line)
+        indent, marker = m.group(1), m.group(2) or ""
+        hang = indent + " " * (len(marker) if marker else 2)
     if len(hang) > width // 2:  # deep indents: keep some room for words
         hang = " " * (width // 2)
     return textwrap.wrap(line, width=width, subsequent_indent=hang, break_long_words=False,
