@@ -158,3 +158,28 @@ def test_a_package_tier_tipping_point(tmp_path):
     [tip] = sweep.tipping["large_area_population"]
     assert (tip.place, tip.value, tip.side) == ("new-combined-authority", 700_000, "above")
     assert tip.package == ("level_3", "level_2") and not tip.changes
+
+
+def test_chart_ticks_fall_on_round_values_and_one_line_has_no_legend():
+    """Invariant: every y tick is a whole multiple of a step of 1, 2, 2.5 or 5 times a power of ten, the axis
+    reaches a tick at or above the highest value, counts have whole ticks; a chart of one line draws no legend
+    (its title says what it is), a chart of two a legend entry for each."""
+    import re
+
+    from negotiator.report.sweep import line_chart, nice_step, pct
+    share = [("all places", [(300_000, 0.0437), (500_000, 0.131), (800_000, 0.174)])]
+    svg = line_chart("Coverage of the first tranche", "x", share, yfmt=pct)
+    labels = re.findall(r'text-anchor="end">([^<]+)</text>', svg)
+    assert labels == ["0%", "5%", "10%", "15%", "20%"]
+    assert "all places" not in re.sub(r"<title>.*?</title>", "", svg)  # no legend: the label only in tooltips
+    xs = re.findall(r'text-anchor="middle">([^<]+)</text>', svg)[:-1]
+    assert xs == ["300,000", "400,000", "500,000", "600,000", "700,000", "800,000"]
+    counts = [("a=1", [(1, 3), (2, 13)]), ("a=2", [(1, 4), (2, 11)])]
+    svg = line_chart("Eligible places", "x", counts, counts=True)
+    assert re.findall(r'text-anchor="end">([^<]+)</text>', svg) == ["0", "5", "10", "15"]
+    assert svg.count('<rect x="70"') == 2 and ">a=1</text>" in svg and ">a=2</text>" in svg
+    for span in (0.001, 0.7, 3, 13.1, 47, 999, 123_456):
+        step = nice_step(span)
+        assert span / step <= 5 + 1e-9 and round(step / 10 ** __import__("math").floor(
+            __import__("math").log10(step)), 6) in (1, 2, 2.5, 5)
+        assert nice_step(span, whole=True) >= 1 and float(nice_step(span, whole=True)).is_integer()

@@ -114,7 +114,15 @@ def test_a_bad_profile_gives_the_command_lines_located_messages(client, tmp_path
     unknown = client.post("/api/evaluate", json={"place": "kentt"})
     assert unknown.status_code == 404 and "did you mean 'kent'" in unknown.json()["errors"][0]
     bad_date = client.post("/api/evaluate", json={"place": "kent", "as_of": "2011-02-30"})
-    assert bad_date.status_code == 422 and bad_date.json()["errors"][0].startswith("request: as_of:")
+    assert bad_date.status_code == 422
+    assert bad_date.json()["errors"] == ["request: as_of: '2011-02-30' is not a date like 2011-03-01"]
+    # in the command line's words wherever a date comes (a body, a query), whatever the parser objects to
+    for bad in ("03/01/2010", "2011-13-01", "yesterday"):
+        got = client.get(f"/api/evaluate/kent?as_of={bad}")
+        assert got.status_code == 422 and got.json()["errors"] == [f"request: as_of: '{bad}' is not a date like "
+                                                                   "2011-03-01"]
+    assert cli("evaluate", "kent", "--as-of", "2011-13-01").stderr == \
+        "Error: --as-of: '2011-13-01' is not a date like 2011-03-01\n"
 
 
 def test_oversized_bodies_are_refused_with_413(client):
@@ -218,8 +226,10 @@ def _choose(driver, place: str, as_of: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
     Select(driver.find_element(By.ID, "place")).select_by_value(place)
-    driver.execute_script("const d = document.getElementById('as-of'); d.value = arguments[0];"
-                          "d.dispatchEvent(new Event('change', {bubbles: true}));", as_of)
+    from selenium.webdriver.common.keys import Keys
+    box = driver.find_element(By.ID, "as-of")  # an ISO date typed as text: the box is not the locale's date picker
+    box.clear()
+    box.send_keys(as_of + Keys.TAB)
     WebDriverWait(driver, 15, poll_frequency=0.05).until(lambda d: d.execute_script(
         "const s = document.getElementById('summary').textContent;"
         "return s.includes('as of ' + arguments[0]) && s.includes('/' + arguments[1] + '.yaml')"
@@ -273,6 +283,15 @@ def test_the_page_reevaluates_live_interviews_and_saves(served, browser, tmp_pat
     for part in ("summary", "powers", "facts", "changes"):
         assert browser.find_element(By.ID, part).is_displayed(), part
     assert browser.find_element(By.ID, "eligibility").text.startswith("✓")
+
+    # the date is shown as an ISO date; a date in a locale's order is refused in words, and nothing changes
+    box = browser.find_element(By.ID, "as-of")
+    assert box.get_attribute("value") == "2011-05-01" and box.get_attribute("placeholder") == "YYYY-MM-DD"
+    from selenium.webdriver.common.keys import Keys
+    box.clear()
+    box.send_keys("01/05/2011" + Keys.TAB)
+    assert "YYYY-MM-DD" in box.get_attribute("validationMessage")
+    assert "as of 2011-05-01" in browser.find_element(By.ID, "summary").text
 
     # the interview asks first for the fact that settles most of an undetermined place
     _choose(browser, "west-midlands", "2011-03-01")

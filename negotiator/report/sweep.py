@@ -81,36 +81,59 @@ def _word(v: bool | None) -> str:
 
 # --- charts -------------------------------------------------------------------------------------------
 
+def nice_step(span: float, whole: bool = False, most: int = 5) -> float:
+    """The step between axis ticks: 1, 2, 2.5 or 5 times a power of ten, the smallest that needs at most `most`
+    steps over `span` (so ticks fall on round values: 0%, 5%, 10%, not 4.4%, 8.7%); at least 1 when `whole`."""
+    if span <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(span / most))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * power
+        if whole and (step < 1 or step != int(step)):
+            continue
+        if span / step <= most + 1e-9:
+            return step
+    return 10 * power if not whole else max(1.0, math.ceil(span / most))
+
+
+def ticks(start: float, end: float, step: float) -> list[float]:
+    """Multiples of `step` from `start` to `end` (both within), rounded so 0.1 + 0.2 prints as 0.3."""
+    count = int(math.floor((end - start) / step + 1e-9))
+    return [round(start + k * step, 10) for k in range(count + 1)]
+
+
 def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float, float]]]],
                yfmt=lambda v: fmt_value(round(v, 4)), base: float | None = None, counts: bool = False) -> str:
-    """An inline SVG line chart; every text escaped. With `counts`, the y axis's ticks are whole numbers."""
+    """An inline SVG line chart; every text escaped. Ticks at round values (`nice_step`); with `counts`, the y
+    axis's ticks are whole numbers. A legend only for more than one line."""
     width, height, left, right, top, bottom = 660, 260, 70, 40, 30, 44
     xs = [x for _l, pts in series for x, _y in pts]
     ys = [y for _l, pts in series for _x, y in pts]
     if not xs:
         return "<p>No points.</p>"
     x0, x1 = min(xs), max(xs)
-    y0, y1 = min(min(ys), 0), max(max(ys), 1e-9)
-    if counts:  # five ticks a quarter apart, each a whole number
-        y1 = max(4, math.ceil(y1 / 4) * 4)
+    ystep = nice_step(max(max(ys), 0) - min(min(ys), 0), whole=counts)
+    y0 = math.floor(min(min(ys), 0) / ystep) * ystep
+    y1 = max(math.ceil(max(ys) / ystep) * ystep, y0 + ystep)  # the axis ends at a tick above the highest value
     if x1 == x0:
         x1 = x0 + 1
+    legend = len(series) > 1  # one line needs no legend: the chart's title says what it is
+    extra = 18 * len(series) if legend else 0
 
     def sx(x):
         return left + (x - x0) / (x1 - x0) * (width - left - right)
 
     def sy(y):
         return top + (1 - (y - y0) / (y1 - y0)) * (height - top - bottom)
-    out = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 18 * len(series)}" '
-           f'viewBox="0 0 {width} {height + 18 * len(series)}" xmlns="http://www.w3.org/2000/svg">',
+    out = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + extra}" '
+           f'viewBox="0 0 {width} {height + extra}" xmlns="http://www.w3.org/2000/svg">',
            f'<text x="{left}" y="16" font-size="14" font-weight="600">{escape(title)}</text>']
-    for k in range(5):
-        y = y0 + (y1 - y0) * k / 4
+    for y in ticks(y0, y1, ystep):
         out.append(f'<line x1="{left}" y1="{sy(y):.1f}" x2="{width - right}" y2="{sy(y):.1f}" stroke="#eaeef2"/>')
         out.append(f'<text x="{left - 6}" y="{sy(y) + 4:.1f}" font-size="11" text-anchor="end">'
-                   f'{escape(yfmt(y))}</text>')
-    for k in range(5):
-        x = x0 + (x1 - x0) * k / 4
+                   f'{escape(yfmt(y).replace(".0%", "%"))}</text>')  # a round tick: 5%, not 5.0%
+    xstep = nice_step(x1 - x0)
+    for x in ticks(math.ceil(x0 / xstep - 1e-9) * xstep, x1, xstep):
         out.append(f'<text x="{sx(x):.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">'
                    f'{escape(fmt_value(round(x, 6)))}</text>')
     out.append(f'<text x="{(left + width - right) / 2:.1f}" y="{height - 6}" font-size="12" text-anchor="middle">'
@@ -126,6 +149,8 @@ def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float
             for x, y in pts:
                 out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{colour}"><title>'
                            f'{escape(label)} {escape(fmt_value(x))}: {escape(yfmt(y))}</title></circle>')
+        if not legend:
+            continue
         ly = height + 12 + 18 * i
         out.append(f'<rect x="{left}" y="{ly - 9}" width="12" height="4" fill="{colour}"/>'
                    f'<text x="{left + 18}" y="{ly}" font-size="12">{escape(label)}</text>')
@@ -184,9 +209,9 @@ def to_html(s: Sweep) -> str:
         "with; each parameter is moved alone, the others at their base values.</p>",
     ]
     if s.left_out:
-        parts.append(f'<p class="muted">Left out, not existing on {e(r.date.isoformat())} (the council register and '
-                     f"each place's dates): " + "; ".join(f"{e(lo.name)}: {e(lo.reason)}" for lo in s.left_out)
-                     + ".</p>")
+        parts.append(f'<details class="muted"><summary>{len(s.left_out)} places left out, not existing on '
+                     f"{e(r.date.isoformat())} (the council register and each place's dates)</summary><ul>"
+                     + "".join(f"<li>{e(lo.name)}: {e(lo.reason)}</li>" for lo in s.left_out) + "</ul></details>")
     parts += _routes_html(s)
     for k, axis in enumerate(axes):
         parts.append(f'<h2 id="{e(axis.name)}">{e(axis.name)}</h2><div class="charts">')

@@ -141,6 +141,19 @@ def _field(loc: tuple) -> str:
     return ".".join(parts)
 
 
+def _in_our_words(err: dict) -> str:
+    """A request's problem as the command line words it: a bad date as `--as-of` says it (pydantic's own
+    wording, such as "invalid character in year", is not shown); other problems as pydantic gives them."""
+    kind = str(err.get("type", ""))
+    if kind.startswith(("date_", "datetime_")):
+        given = err.get("input")
+        if not isinstance(given, (str, int, float)):
+            return f"a {'mapping' if isinstance(given, dict) else type(given).__name__} is not a date like 2011-03-01"
+        text = str(given)
+        return f"'{text if len(text) <= 40 else text[:40] + '...'}' is not a date like 2011-03-01"
+    return str(err.get("msg")).removeprefix("Value error, ")
+
+
 def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | None = None,
                rounds_dir: str | Path | None = None) -> FastAPI:
     """The application over some rule packs (names or folders; default: the workspace's) and a places folder."""
@@ -168,7 +181,7 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         lines = []
         for err in exc.errors():
             where = _field(tuple(err.get("loc", ())))
-            msg = str(err.get("msg")).removeprefix("Value error, ")
+            msg = _in_our_words(err)
             lines.append(f"request: {where}: {msg}" if where else f"request: {msg}")
         return _errors(lines, 422)
 

@@ -164,6 +164,17 @@ async function refresh() {
   updateUrl();
 }
 
+// Dates are shown and typed as ISO dates (YYYY-MM-DD), never in the browser's locale: a text box with a
+// pattern, not <input type="date">, whose display follows the locale (03/01/2010 for 1 March or 3 January).
+const ISO_INPUT = { type: "text", inputmode: "numeric", pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2}", placeholder: "YYYY-MM-DD",
+  size: "10", maxlength: "10" };
+const DATE_HINT = "write the date as YYYY-MM-DD, e.g. 2011-05-01";
+function isoDate(text) {
+  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
 function updateUrl() {
   const q = new URLSearchParams();
   if (S.pack) q.set("pack", S.pack);
@@ -207,7 +218,7 @@ function control(f, id, change) {
       Object.assign(attrs, { type: "number", step: t === "integer" ? "1" : "any", inputmode: "decimal" });
       if (f.minimum !== null && f.minimum !== undefined) attrs.min = f.minimum;
       if (f.maximum !== null && f.maximum !== undefined) attrs.max = f.maximum;
-    } else if (t === "date") attrs.type = "date";
+    } else if (t === "date") Object.assign(attrs, ISO_INPUT);
     else attrs.type = "text";
     const inp = h("input", attrs);
     let never = null;
@@ -225,6 +236,7 @@ function control(f, id, change) {
     });
     const problem = h("span", { class: "invalid", role: "status" });
     inp.addEventListener(t === "text" ? "change" : "input", () => {
+      if (t === "date") inp.setCustomValidity(inp.value === "" || isoDate(inp.value) ? "" : DATE_HINT);
       problem.textContent = inp.value !== "" && !inp.validity.valid ? `Not used: ${inp.validationMessage}` : "";
       const v = read();
       if (v !== undefined) { unk.checked = false; if (never) never.checked = false; change(v); }
@@ -759,7 +771,11 @@ async function start() {
     } catch (err) { showErrors(err.errors || [String(err)]); }
   });
   $("place").addEventListener("change", (e) => { if (e.target.value) choosePlace(e.target.value); });
-  $("as-of").addEventListener("change", (e) => { if (e.target.value) { S.asOf = e.target.value; schedule(); } });
+  $("as-of").addEventListener("change", (e) => {
+    const ok = isoDate(e.target.value);
+    e.target.setCustomValidity(ok ? "" : DATE_HINT);
+    if (ok) { S.asOf = e.target.value; schedule(); } else e.target.reportValidity();
+  });
   $("reset").addEventListener("click", () => { S.set = {}; schedule(); });
   $("start-interview").addEventListener("click", startInterview);
   $("new-place").addEventListener("click", openNewPlace);
