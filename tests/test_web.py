@@ -90,6 +90,32 @@ def test_a_whole_profile_can_be_sent_instead_of_a_place_id(client):
         client.post("/api/evaluate", json={"place": "cornwall"}).json()["powers"]
 
 
+
+def test_a_new_place_of_councils_has_its_census_population(client, tmp_path):
+    """A profile of member councils that states no population (the page's new place) is counted from the
+    bundled Census table as `england` counts an area, each count with its source; the saved YAML states it
+    and validates; a profile that states a population, or a member the table cannot count, keeps its own."""
+    from negotiator.vocab.councils import register
+    members = ["E06000052", "E06000053"]  # Cornwall and the Isles of Scilly
+    new = {"id": "cornwall-and-scilly", "name": "Cornwall and the Isles of Scilly", "members": members,
+           "sources": ["a page user"]}
+    got = client.post("/api/evaluate", json={"profile": new, "as_of": "2011-05-01"}).json()["facts"]["population"]
+    assert got["value"] == register().population_of(members, 2011) == 534_476 and got["measured"]
+    assert got["source"].startswith("ONS Census 2011, sum of the member councils")
+    saved = client.post("/api/save", json={"profile": new}).json()
+    path = tmp_path / "cornwall-and-scilly.yaml"
+    path.write_text(saved["yaml"])
+    assert cli("validate", path).exit_code == 0
+    assert cli_json("evaluate", path, "--as-of", "2022-01-01")["facts"]["population"]["value"] == \
+        register().population_of(members, 2021)
+    stated = client.post("/api/evaluate", json={"profile": {**new, "population": 1}}).json()
+    assert stated["facts"]["population"]["value"] == 1
+    # Aylesbury Vale and Chiltern, abolished in 2020 into a council covering two more: no count, so unknown
+    part = {**new, "members": ["E07000004", "E07000005"]}
+    assert client.post("/api/evaluate", json={"profile": part, "as_of": "2011-05-01"}).json()["facts"].get(
+        "population") is None
+
+
 # --- bad input: located messages, bounded work ---------------------------------------------------------
 
 def test_a_bad_profile_gives_the_command_lines_located_messages(client, tmp_path):

@@ -35,6 +35,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..census import Council, councils
 
@@ -276,3 +277,29 @@ def _dated_profile(reg, pid: str, name: str, kind: str | None, kind_source: str,
         lines.append("notes:")
         lines += [f"  - {_q(n)}" for n in notes]
     return "\n".join(lines) + "\n"
+
+
+def with_census(data: Any) -> Any:
+    """A profile's data (as written) with its Census populations stated when it states none and its members
+    are councils whose area the bundled table counts (each person once, as `england` counts them); otherwise
+    the data as it was. For a new place made of council names on the page, whose population would else be
+    unknown though the table is bundled. Each count says it is a sum of the member councils' counts."""
+    if not isinstance(data, dict) or "population" in data:
+        return data
+    members = data.get("members")
+    if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
+        return data
+    from .councils import register
+    reg = register()
+    counts = {y: reg.population_of(members, y) for y in (2011, 2021)}
+    if any(v is None for v in counts.values()):
+        return data
+    summed = ", sum of the member councils (the Census table bundled in negotiator/data)"
+    population = [{"value": counts[y], "from": day.isoformat(), "source": f"ONS Census {y}{summed}"}
+                  for y, day in ((2011, CENSUS_2011), (2021, CENSUS_2021))]
+    out: dict = {}
+    for key, value in data.items():  # stated where a person would write it: before the members
+        if key == "members":
+            out["population"] = population
+        out[key] = value
+    return out

@@ -395,8 +395,9 @@ class Service:
         if req.place is not None:
             lp = load_place(self.place_path(req.place), pack)
             return lp.profile, lp.doc.data
-        doc = Located("profile", req.profile, {})
-        return parse_profile(doc, profile_vocabulary(pack)), req.profile
+        from ..vocab.england import with_census
+        data = with_census(req.profile)  # a new place of councils: its Census population from the bundled table
+        return parse_profile(Located("profile", data, {}), profile_vocabulary(pack)), data
 
     def resolve(self, req: PlaceRequest) -> tuple[Pack, Profile, dict, dict]:
         """The pack (with any parameters set), the profile (with any facts set), and the two sets of changes."""
