@@ -117,6 +117,38 @@ def parse_yaml(text: str, name: str) -> Located:
         return _parse(text, name, yaml.SafeLoader, fallback=False)
 
 
+# What the parser found, in negotiator's words (never the parser's, which name its own states: "expected
+# <block end>, but found '-'"), each with what to do: (words in the parser's problem or context, ours).
+_MALFORMED = (
+    (("tab", "'\\t'"), "a tab: YAML indents with spaces only"),
+    (("escape",), "a backslash in double-quoted text that starts no escape: use single quotes, or write two "
+                  "backslashes for one"),
+    (("flow sequence", "',' or ']'"), "a list in [brackets] is not closed, or two of its items have no comma "
+                                      "between them"),
+    (("flow mapping", "',' or '}'"), "a mapping in {braces} is not closed, or two of its fields have no comma "
+                                     "between them"),
+    (("quoted scalar",), "a quoted text is not closed (a quote mark with no partner)"),
+    (("mapping values are not allowed",), "a ': ' where a value was expected: a field indented under a key that "
+                                          "already has a value, or a value holding ': ' that needs quotes"),
+    (("could not find expected ':'",), "a line that is neither 'key: value' nor a list item '- ...'"),
+    (("block end", "block mapping", "block collection"), "the indentation does not match the lines above (fields "
+                                                         "of one mapping start in one column, list items too)"),
+    (("block scalar",), "a block of text (after | or >) is not indented under its key"),
+    (("alias", "anchor"), "an anchor or alias (& or *) that is not written as YAML expects"),
+    (("node content",), "a value is missing where one is expected (after '- ', ': ' or a tag)"),
+    (("document",), "more text after the data where none is expected"),
+)
+
+
+def malformed_words(problem: str | None, context: str | None) -> str:
+    """What is wrong with text the YAML parser refuses, in our words with what to do (see _MALFORMED)."""
+    said = f"{problem or ''} {context or ''}"
+    for keys, words in _MALFORMED:
+        if any(k in said for k in keys):
+            return words
+    return "not YAML as written here: check this line's indentation, quotes and brackets, and the line before"
+
+
 class _ParserRefused(Exception):
     """The C parser stopped with an error of its own; read the text again with the pure-Python parser."""
 
@@ -140,12 +172,14 @@ def _parse(text: str, name: str, loader_class, fallback: bool = True) -> Located
             raise _ParserRefused from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {what}", line=line)]) from None
-    except yaml.YAMLError as exc:
+        where = f" (column {mark.column + 1})" if mark else ""
+        what = malformed_words(exc.problem, exc.context)
+        raise InputError(builder.problems + [Problem(name, f"malformed YAML{where}: {what}", line=line)]) from None
+    except yaml.YAMLError:
         if retry:
             raise _ParserRefused from None
-        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {exc}")]) from None
+        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {malformed_words(None, None)}")]) \
+            from None
     except RecursionError:  # the builder does not recurse; this guards copying and the parsers themselves
         raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None
     finally:

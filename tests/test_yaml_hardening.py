@@ -419,3 +419,26 @@ def test_the_command_refuses_a_device_as_round_config(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert run.stderr == "Error: /dev/zero: is not a regular file (a device)\n"
+
+
+# malformed YAML in negotiator's words --------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("id: x\nname: [X\nmembers: [E06000052]\n",
+     "f.yaml:3: malformed YAML (column 8): a list in [brackets] is not closed, or two of its items have no comma "
+     "between them"),
+    ("a: {b: 1\nc: 2\n", "f.yaml:2: malformed YAML (column 2): a mapping in {braces} is not closed, or two of its "
+                         "fields have no comma between them"),
+    ("id: x\n  name: X\n", "f.yaml:2: malformed YAML (column 7): a ': ' where a value was expected: a field indented "
+                           "under a key that already has a value, or a value holding ': ' that needs quotes"),
+    ('id: x\nname: "X\n', "f.yaml:3: malformed YAML (column 1): a quoted text is not closed (a quote mark with no "
+                          "partner)"),
+    ("a:\n\t- b\n", "f.yaml:2: malformed YAML (column 1): a tab: YAML indents with spaces only"),
+    ('a: "x\\q"\n', "f.yaml:1: malformed YAML (column 7): a backslash in double-quoted text that starts no escape: "
+                    "use single quotes, or write two backslashes for one"),
+    ("a:\n  - b\n c: 1\n", "f.yaml:3: malformed YAML (column 2): the indentation does not match the lines above "
+                           "(fields of one mapping start in one column, list items too)"),
+])
+def test_malformed_yaml_is_told_in_negotiators_words(text, expected):
+    """Whatever the parser objects to, the message is ours (what is wrong, where, and what to do), never
+    the parser's own wording of its states."""
+    assert errors(text) == [expected]
