@@ -131,3 +131,28 @@ def _relative(full: Path, bases: list[Path]) -> str:
         except ValueError:
             continue
     return str(full)
+
+
+def from_here(file: str) -> str:
+    """A file named in a message as `display` recorded it (relative to the workspace's folder), named as
+    seen from the current folder, for what is printed to a person: `../places/kent.yaml` when run in a
+    folder below the workspace, a path below the current folder relative to it, and an absolute path when
+    the current folder is outside the workspace. Anything that is not such a file (an option such as
+    `--as-of`, `request`, a path that is not there) is returned as it is."""
+    if not file or file.startswith("-") or os.path.isabs(file):
+        return file
+    try:
+        root, cwd = current().root.resolve(), Path.cwd().resolve()
+    except (OSError, RuntimeError):
+        return file
+    if root == cwd:
+        return file
+    full = root / file
+    try:
+        if not full.exists() or ((cwd / file).exists() and (cwd / file).resolve() == full.resolve()):
+            return file  # not a file of the workspace, or one the current folder names the same way
+    except (OSError, RuntimeError, ValueError):
+        return file
+    if cwd.is_relative_to(root) or full.is_relative_to(cwd):
+        return os.path.relpath(full, cwd)
+    return str(full)

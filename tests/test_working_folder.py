@@ -32,3 +32,24 @@ def test_a_round_from_three_working_folders_gives_the_same_bytes(tmp_path):
         first = (outs[0] / name).read_bytes()
         assert all((o / name).read_bytes() == first for o in outs[1:]), name
     assert b'"where":"rules/route-map-2010/rules.yaml:' in (outs[0] / "round.json").read_bytes()
+
+
+def test_messages_name_files_as_seen_from_the_current_folder(tmp_path, monkeypatch):
+    """Reports record files relative to the workspace (the same bytes anywhere), but a message to a person
+    names them from where the person is: `../bad.yaml` below the workspace, `ws/bad.yaml` above it, as given
+    when the file is not the workspace's; an option keeps its name."""
+    from helpers import cli
+    ws = tmp_path / "ws"
+    (ws / "sub").mkdir(parents=True)
+    import shutil
+    for name in ("rules", "places"):
+        shutil.copytree(ROOT / name, ws / name)
+    (ws / "bad.yaml").write_text("id: x\nname: [X\nmembers: [E06000052]\n")
+    where = {ws / "sub": "../bad.yaml", ws: "bad.yaml", tmp_path: "ws/bad.yaml"}
+    for cwd, shown in where.items():
+        monkeypatch.chdir(cwd)
+        result = cli("evaluate", os.path.relpath(ws / "bad.yaml", cwd))
+        assert result.exit_code == 2 and result.stderr.startswith(f"Error: {shown}:3: malformed YAML"), result.stderr
+    monkeypatch.chdir(ws / "sub")
+    assert cli("validate", "../places/kent.yaml").stdout == "ok: place kent (../places/kent.yaml)\n"
+    assert cli("evaluate", "kent", "--as-of", "x").stderr.startswith("Error: --as-of: ")

@@ -22,9 +22,12 @@ from ..errors import InputError, Problem
 
 def fail(exc: InputError) -> None:
     """Print each problem as one `Error:` line on stderr and exit 2."""
+    from dataclasses import replace
+
     from ..text import terminal_line
-    for problem in exc.problems:
-        typer.echo(f"Error: {terminal_line(str(problem))}", err=True)
+    from ..workspace import from_here
+    for problem in exc.problems:  # files named as seen from the current folder (`../places/kent.yaml`)
+        typer.echo(f"Error: {terminal_line(str(replace(problem, file=from_here(problem.file))))}", err=True)
     raise typer.Exit(2)
 
 

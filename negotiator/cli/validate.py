@@ -27,6 +27,7 @@ def validate(
     from ..pack.load import load_pack
     from ..vocab.places import expand, load_place
     from ..vocab.profile import unsourced
+    from ..workspace import from_here
     problems: list[Problem] = []
     checked: list[str] = []
     warnings: list[str] = []
@@ -68,11 +69,12 @@ def validate(
                     checked.append(f"round config '{cfg.name}' ({file})")
                     continue
                 lp = load_place(file, pack)
-                checked.append(f"place {lp.id} ({lp.doc.file})")
-                absent[str(lp.doc.file)] = [n for n in needed if not lp.profile.stated(n)]
+                shown = from_here(str(lp.doc.file))  # as seen from the current folder
+                checked.append(f"place {lp.id} ({shown})")
+                absent[shown] = [n for n in needed if not lp.profile.stated(n)]
                 bare = unsourced(lp.profile)
                 if bare:
-                    warnings.append(f"{lp.doc.file}: no source for {grouped(bare)} (add a source to the dated value "
+                    warnings.append(f"{shown}: no source for {grouped(bare)} (add a source to the dated value "
                                     "or a 'fact: source' line under sources:)")
             except InputError as exc:
                 problems.extend(exc.problems)
