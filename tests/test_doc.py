@@ -148,3 +148,23 @@ def test_the_html_rulebook_shows_command_names_as_code_not_backticks(site):
     assert "<code>negotiator test</code>" in pages["cases.html"]
     for name, command in (("index.html", "unlock"), ("index.html", "compare"), ("cases.html", "test")):
         assert f"`negotiator {command}`" not in pages[name], name
+
+
+def test_pack_text_for_people_has_no_markdown_backticks():
+    """Titles, descriptions, statements and notes of every bundled pack are plain words: they are shown as they
+    are on the page, by `list`, in reports and in the rulebook, so a backtick would show as a backtick.
+    (Comments in the YAML may use them.)"""
+    import yaml
+
+    def strings(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from strings(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                yield from strings(v, key)
+        elif isinstance(node, str):
+            yield key, node
+    found = [(f.relative_to(ROOT), key, text) for f in sorted((ROOT / "rules").glob("*/*.yaml"))
+             for key, text in strings(yaml.safe_load(f.read_text())) if "`" in text]
+    assert not found
