@@ -174,6 +174,26 @@ def test_out_writes_json_csv_and_a_self_contained_page_with_a_graph_each_the_sam
     rows = list(csv.DictReader((tmp_path / "a" / "footprints.csv").read_text("utf-8").splitlines()))
     assert [r["qualifies"] for r in rows] == ["yes", "no"]  # Southend and Thurrock share no boundary
 
+    # every council's name is drawn whole (a long one on two lines), and no two labels, nor a label and a circle,
+    # overlap, judged on boxes as wide as the text at 0.6 em a character
+    import re
+    from negotiator.footprints.page import place_labels
+    hampshire = page.split("<svg")[1]
+    drawn = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", hampshire))
+    for name in ("Isle of Wight", "Southampton", "Portsmouth", "New Forest"):
+        assert name in drawn
+    import math
+    for n in (1, 2, 5, 14, 40):
+        nodes = [((160 + 120 * math.cos(2 * math.pi * i / n), 160 + 120 * math.sin(2 * math.pi * i / n)),
+                  6 + (i * 7) % 14, f"Council with a long name {i}") for i in range(n)]
+        labels = place_labels(nodes, (160, 160))
+        circles = [(x - r, y - r, x + r, y + r) for (x, y), r, _ in nodes]
+        for i, a in enumerate(labels):
+            assert " ".join(a.lines) == nodes[i][2]
+            for b in labels[i + 1:] + circles:
+                box = b.box if hasattr(b, "box") else b
+                assert not (a.box[0] < box[2] and box[0] < a.box[2] and a.box[1] < box[3] and box[1] < a.box[3])
+
 
 def test_within_lists_groupings_each_contiguous_and_qualifying_first():
     r = cli("footprints", "--within", "East of England", "--as-of", "2025-02-05", "--json", "--limit", "20")
