@@ -90,6 +90,8 @@ def _md_parts(parts) -> str:
 
 
 def _md_ref(r: Ref) -> str:
+    if r.kind == "case":  # a policy case by its sentence: its id is the same words hyphenated, one long word
+        return md_text(r.title)
     return f"{md_text(r.title)} (`{r.id}`)" if r.shows_id else f"`{r.id}`"
 
 
@@ -107,7 +109,8 @@ def markdown(book: Book) -> str:
     for s in book.sections:
         out += [f"## {md_text(s.title)}", "", md_text(s.intro), ""]
         for e in s.entries:
-            out += [f"### {md_text(e.title)}", "", f"{KIND_WORD.get(e.kind, e.kind).capitalize()} `{e.id}`" +
+            named = "" if e.kind == "case" else f" `{e.id}`"  # a case's id is its title hyphenated: its file says it
+            out += [f"### {md_text(e.title)}", "", f"{KIND_WORD.get(e.kind, e.kind).capitalize()}{named}" +
                     (f", declared in `{e.declared}`" if e.declared else "") + "."]
             if e.text and e.text != e.title:
                 out += ["", md_text(e.text)]
