@@ -147,9 +147,10 @@ def template_cache() -> Any:
     """A Jinja2 bytecode cache in the cache folder (compiled report templates, checked against their source
     by Jinja2), or None where there is no usable cache folder. Entries are loaded only when the user's own and
     no one else can write them, as pickled packs are (marshalled code runs when loaded too)."""
-    where = folder()
-    if where is None or not _usable(where):
+    found = folder()
+    if found is None or not _usable(found):
         return None
+    where: Path = found
     from jinja2 import BytecodeCache
 
     class _Templates(BytecodeCache):
