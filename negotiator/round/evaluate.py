@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Callable, Iterator
 
-from ..decide.decision import Decision, Shared, decide
+from ..decide.decision import Decision, Shared, decide, facts_to_collect_many
 from ..engines import evaluator_for
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
@@ -50,10 +50,13 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
     out: dict[str, Evaluation] = {}
     shared = Shared()  # equal parts of the places' results are built once (decision.Shared)
     with paused_gc():
+        # every place's facts to collect at once: their trial profiles decided together, as columns
+        collect = dict(zip((lp.id for lp in loaded), facts_to_collect_many(pack, [(lp.profile, on) for lp in loaded])))
         if engine != "fast":
             evaluator = evaluator_for(pack, engine)
             for lp in loaded:
-                out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(with_catalogue=False)
+                out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(
+                    with_catalogue=False, collect=collect[lp.id])
                 if progress:
                     progress(lp.id)
             return out
@@ -65,7 +68,8 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
             facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in batch]
             truths = fast.truths_many([engine_facts(f) for f in facts], off=off)
             for lp, f, t in zip(batch, facts, truths):
-                out[lp.id] = Decision(pack, lp.profile, on, note, f, t, off, shared).evaluation(with_catalogue=False)
+                out[lp.id] = Decision(pack, lp.profile, on, note, f, t, off, shared).evaluation(
+                    with_catalogue=False, collect=collect[lp.id])
                 if progress:
                     progress(lp.id)
     return out
