@@ -10,7 +10,7 @@ from typing import Any
 
 from ..results import Catalogue, Diff
 from .fit import fit
-from .view import fmt, words
+from .view import existence_word, fmt, words
 
 def render_diff(d: Diff) -> str:
     lines = [f"Old: {d.old.round} ({d.old.date}) with {d.old.pack} v{d.old.version} ({d.old.hash[:12]})",
@@ -126,6 +126,8 @@ def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
 
 def render_whatif(w, cat: Catalogue | None = None) -> str:
     lines = [f"What if, for {w.place.name} ({w.place.id}) as of {w.as_of.isoformat()}, rule pack {w.pack.id}:"]
+    if w.place_exists_note:
+        lines.append(f"  {existence_word(w.place_exists_note)}: {w.place_exists_note}.")
     for s in w.settings:
         lines.append(f"  {s.kind} {s.name}: {_v(s.before)} -> {_v(s.after)}")
     lines.append("")

@@ -209,8 +209,8 @@ def to_html(s: Sweep) -> str:
         "with; each parameter is moved alone, the others at their base values.</p>",
     ]
     if s.left_out:
-        parts.append(f'<details class="muted"><summary>{len(s.left_out)} places left out, not existing on '
-                     f"{e(r.date.isoformat())} (the council register and each place's dates)</summary><ul>"
+        parts.append(f'<details class="muted"><summary>{len(s.left_out)} places left out, not existing or not known '
+                     f"to exist on {e(r.date.isoformat())} (the council register and each place's dates)</summary><ul>"
                      + "".join(f"<li>{e(lo.name)}: {e(lo.reason)}</li>" for lo in s.left_out) + "</ul></details>")
     parts += _routes_html(s)
     for k, axis in enumerate(axes):

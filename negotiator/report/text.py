@@ -15,7 +15,7 @@ from ..results import (
 )
 from ..vocab.facts import NEVER, months_between
 from .fit import fit
-from .view import fmt, gbp, mark_assumptions, models_text, scope_sentence, words
+from .view import existence_word, fmt, gbp, mark_assumptions, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
@@ -193,6 +193,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
                     f"{place.file}", "")
     if not ev.pack_in_force:
         lines += R.wrap(f"NOT IN FORCE: {ev.pack_in_force_note}.", "")
+    if ev.place_exists_note:
+        lines += R.wrap(f"{existence_word(ev.place_exists_note)}: {ev.place_exists_note}.", "")
     lines.append("")
     lines += R.wrap("In sum: " + summary(ev, cat), "")
     lines.append("")
@@ -316,6 +318,8 @@ def render_explanation(data: Explanation, width: int = 100) -> str:
     lines.append(f"  As of {data.as_of.isoformat()} ({data.as_of_note}); power {info.in_force}")
     if not data.pack_in_force:
         lines += wrap(f"NOT IN FORCE: {data.pack_in_force_note}.", "  ", width)
+    if data.place_exists_note:
+        lines += wrap(f"{existence_word(data.place_exists_note)}: {data.place_exists_note}.", "  ", width)
     tiers = {t.id: t for t in data.tiers}
     lines += wrap(f"{info.statement} Needs at least {_tier_of(tiers, info.tier)} on its own.", "  ", width)
     lines += wrap(f"source: {info.source} ({info.where})", "    ", width)
