@@ -157,7 +157,7 @@ def test_then_versus_now_for_greater_manchester():
     flat = " ".join(text.split())
     assert ("granted now, not offered then: A \"more for less\" single place budget across public services "
             "(single_place_budget) was available with stronger accountability; now Eligible to request an integrated "
-            "settlement (a single funding settlement across departments) available") in flat
+            "settlement (a single funding settlement across departments): available") in flat
     assert flat.index("In sum:") < flat.index("Why, power by power"), "the answer comes first"
 
 

@@ -135,10 +135,10 @@ _WORD = {Status.available: "available", Status.needs_stronger_accountability: "a
 
 
 def _row_summary(row: CounterpartRow) -> str:
-    now = "; ".join(f"{p.title} {_WORD[p.status]}" for p in row.now) or "nothing answers to it"
+    now = "; ".join(f"{p.title}: {_WORD[p.status]}" for p in row.now) or "nothing answers to it"
     if row.held_by_name:
-        held = "; ".join(f"{p.title} {_WORD[p.status]}" for p in row.held_by_now)
-        now += f" to the place itself; {row.held_by_name} ({row.held_by}) holds it: {held}"
+        held = "; ".join(f"{p.title}: {_WORD[p.status]}" for p in row.held_by_now)
+        now += f" to the place itself; {row.held_by_name} ({row.held_by}) holds it ({held})"
     title = VERDICT_TITLE[row.verdict] + (f" ({row.held_by_name})" if row.held_by_name else "")
     return f"{title}: {row.then.title} ({row.then.power}) was {_WORD[row.then.status]}; now {now}"
 
