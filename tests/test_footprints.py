@@ -295,3 +295,13 @@ def test_footprints_before_the_pack_takes_effect_say_it_was_not_in_force():
     assert "NOT IN FORCE: rule pack english-devolution-2026 takes effect on 2026-04-29" in before
     after = cli("footprints", "--check", "hampshire-and-the-solent", "--as-of", "2026-11-23").stdout
     assert "NOT IN FORCE" not in after
+
+
+def test_a_list_states_each_condition_once_then_each_footprints_marks():
+    """`--within` and `--plan` text: the conditions' statements and sources once, above the list; each footprint
+    gives its marks (a mark kept with its rule on a line) and, for --within, what it strands in words."""
+    text = cli("footprints", "--within", "East of England", "--as-of", "2025-02-05", columns=80).stdout
+    statement = "The footprint is one area"
+    assert " ".join(text.split()).count(statement) == 1
+    assert "✓\u00a0footprint.contiguous" in text and "Strands no council;" in text
+    assert text.index("Each footprint is judged on these conditions") < text.index("1. ")

@@ -17,10 +17,10 @@ def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
     lines = [f"{j.name}: {verdict}" + (f" (place {j.place})" if j.place else ""),
              f"  {len(j.members)} councils, {_n(j.population)} people ({j.population_year} Census): "
              + ", ".join(m.name for m in j.members)]
+    if brief:  # the conditions' statements are said once, above the list (conditions_lines)
+        return lines + ["  " + "; ".join(f"{MARK[c.met]}\u00a0{c.rule}" for c in j.conditions)]  # kept together
     for c in j.conditions:
         lines.append(f"  {MARK[c.met]} {c.rule}: {c.statement} [{c.source}]")
-    if brief:
-        return lines
     if len(j.parts) > 1:
         lines.append("  Separate parts: " + "; ".join(", ".join(p) for p in j.parts))
     for o in j.overlap:
@@ -69,6 +69,15 @@ def render_check(r: FootprintCheck) -> str:
     return _fit(head + body)
 
 
+def conditions_lines(footprints: list[Judgement]) -> list[str]:
+    """The conditions every footprint is judged on, each stated once with its source (a list then gives
+    only each footprint's marks)."""
+    if not footprints:
+        return []
+    return (["Each footprint is judged on these conditions (✓ met, ✗ not met, ? undetermined):"]
+            + [f"  {c.rule}: {c.statement} [{c.source}]" for c in footprints[0].conditions] + [""])
+
+
 def render_list(r: FootprintList) -> str:
     lines = [f"Contiguous groupings within {r.within} under {r.pack.id} as of {r.as_of}"
              + (f" giving {r.power}" if r.power else ""),
@@ -78,10 +87,14 @@ def render_list(r: FootprintList) -> str:
         lines.append(f"Every council of {r.within} is in a strategic authority on this date.")
     elif not r.footprints:
         lines.append("No grouping reaches the pack's conditions.")
+    lines += conditions_lines(r.footprints)
     for i, j in enumerate(r.footprints, 1):
         lines += [f"{i}. " + judgement_lines(j, brief=True)[0]] + judgement_lines(j, brief=True)[1:]
-        lines.append(f"   strands {len(j.islands)}; police {j.facts.get('footprint.police_whole_percent')}%, "
-                     f"fire {j.facts.get('footprint.fire_whole_percent')}% in whole areas")
+        stranded = len(j.islands)
+        lines.append(f"  Strands {f'{stranded} councils' if stranded > 1 else 'one council' if stranded else 'no council'}"
+                     "; of its people, "
+                     f"{j.facts.get('footprint.police_whole_percent')}% are in police force areas it holds whole, "
+                     f"{j.facts.get('footprint.fire_whole_percent')}% in fire and rescue areas")
         lines.append("")
     return _fit(lines)
 
@@ -92,6 +105,7 @@ def render_plan(r: FootprintPlan) -> str:
              + f". Objective: {r.objective}.",
              f"Covers {_n(r.people_covered)} of {_n(r.people_free)} people in councils not yet in an authority.",
              *_in_force(r), ""]
+    lines += conditions_lines(r.footprints)
     for i, j in enumerate(r.footprints, 1):
         lines += [f"{i}. " + judgement_lines(j, brief=True)[0]] + judgement_lines(j, brief=True)[1:] + [""]
     if r.unplaced:
