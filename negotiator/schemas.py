@@ -24,6 +24,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "footprints-check": ("negotiator.footprints.results", "FootprintCheck"),
     "footprints-within": ("negotiator.footprints.results", "FootprintList"),
     "footprints-plan": ("negotiator.footprints.results", "FootprintPlan"),
+    "errors": ("negotiator.results", "Errors"),
 }
 
 

@@ -201,12 +201,12 @@ def case_files(paths: list[str], rules: str | None = None) -> list[Path]:
         if p.is_dir():
             found = sorted(p.rglob("*.yaml"))
             if not found:
-                problems.append(Problem(ref, "folder holds no .yaml policy cases"))
+                problems.append(Problem(ref, "folder holds no .yaml policy cases", code="not_found"))
             out += found
         elif p.is_file():
             out.append(p)
         else:
-            problems.append(Problem(ref, "no such file or folder"))
+            problems.append(Problem(ref, "no such file or folder", code="not_found"))
     if problems:
         raise InputError(problems)
     return out

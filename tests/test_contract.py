@@ -59,6 +59,39 @@ def test_one_registry_of_kinds_serves_the_command_line_and_the_web():
     assert cli("schema", "nothing").exit_code == 2
 
 
+#: bad input given with --json, and the stable code of its problem
+BAD_INPUT = [
+    (["evaluate", "nowhere", "--json"], "not_found"),
+    (["evaluate", "kent", "--as-of", "2011-13-01", "--json"], "bad_date"),
+    (["whatif", "kent", "--set", "capacity.shared_servces=true", "--json"], "unknown_name"),
+    (["evaluate", "kent", "--engine", "nope", "--json"], "bad_value"),
+    (["explain", "--json"], "missing"),
+]
+
+
+@pytest.mark.parametrize("args,code", BAD_INPUT, ids=[c for _, c in BAD_INPUT])
+def test_bad_input_with_json_prints_its_problems_as_data_with_a_stable_code(args, code):
+    result = cli(*args)
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads(cli("schema", "errors").stdout))
+    assert [p["code"] for p in data["problems"]] == [code]
+    assert data["errors"] == [p["text"] for p in data["problems"]]
+    if code not in ("missing", "bad_value"):  # the parser's usage errors aside (its own lines), stderr says the same
+        assert [ln.removeprefix("Error: ") for ln in result.stderr.splitlines()] == data["errors"]
+    if code == "unknown_name":
+        assert data["problems"][0]["suggestion"] == "capacity.shared_services"
+
+
+def test_every_problem_code_is_one_of_the_documented_codes():
+    from negotiator.errors import CODES, Problem
+    assert Problem("f", "m", suggestion="x").code == "unknown_name"  # a suggestion means a misspelt name
+    with pytest.raises(ValueError):
+        Problem("f", "m", code="no-such-code")
+    schema = json.loads(cli("schema", "errors").stdout)
+    assert set(schema["$defs"]["ProblemCode"]["enum"]) == set(CODES)
+
+
 def test_negotiator_test_with_rules_runs_that_packs_own_cases_and_shows_a_failure(tmp_path):
     packs = tmp_path / "packs"
     shutil.copytree(TEST_PACK.parent, packs)

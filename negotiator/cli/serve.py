@@ -46,7 +46,7 @@ def serve(
         sock.bind(("127.0.0.1", port))
     except OSError as exc:
         sock.close()
-        raise InputError([Problem("--port", f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})")]) from None
+        raise InputError([Problem("--port", f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", code="file")]) from None
     # Listen before saying the address: a browser that connects at once then waits in the queue until
     # uvicorn accepts, rather than being refused while the app starts (uvicorn listens on it again).
     sock.listen(2048)

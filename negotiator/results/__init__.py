@@ -32,7 +32,7 @@ from .base import (  # noqa: F401
     TierInfo,
     Truth3,
 )
-from .cases import CaseOutcome, CaseReport, ProblemInfo  # noqa: F401
+from .cases import CaseOutcome, CaseReport  # noqa: F401
 from .check import CheckOutcome, CheckReport, CheckSpace  # noqa: F401
 from .compare import (  # noqa: F401
     VERDICT_TITLE,
@@ -72,6 +72,7 @@ from .evaluation import (  # noqa: F401
     Step,
     Upcoming,
 )
+from .problems import Errors, Problem, ProblemCode, ProblemInfo  # noqa: F401
 from .options import (  # noqa: F401
     FactToCollect,
     JoinOption,

@@ -55,7 +55,7 @@ class Service:
         ws = workspace.current()
         self.places_dir = Path(places_dir) if places_dir else ws.places
         if not self.places_dir.is_dir():
-            raise InputError([Problem(str(places_dir or ws.places), "no such folder of place profiles")])
+            raise InputError([Problem(str(places_dir or ws.places), "no such folder of place profiles", code="not_found")])
         self.rounds_dir = Path(rounds_dir) if rounds_dir else ws.rounds
         self.lock = threading.RLock()
         self._rounds: dict[tuple, Round] = {}
@@ -123,7 +123,7 @@ class Service:
         files = self._place_files()
         if place_id not in files:
             raise NotFound([Problem("place", f"no place with id '{place_id}' in {workspace.display(self.places_dir)}/",
-                                    suggestion=nearest(place_id, files))])
+                                    suggestion=nearest(place_id, files), code="not_found")])
         return files[place_id]
 
     def footprints(self, refs: list[str], as_of: date | None, pack_id: str | None):
@@ -224,7 +224,7 @@ class Service:
         from ..vocab.places import load_place, profile_vocabulary
         if (req.place is None) == (req.profile is None):
             raise InputError([Problem("request", "give either place (the id of a place) or profile (a whole "
-                                                 "profile), not both or neither")])
+                                                 "profile), not both or neither", code="request")])
         if req.place is not None:
             lp = load_place(self.place_path(req.place), pack)
             return lp.profile, lp.doc.data
@@ -275,7 +275,7 @@ class Service:
         from ..options.unlock import unlock
         with self.lock:
             if bool(req.power) == req.package:
-                raise InputError([Problem("request", "give either power (an id) or package: true")])
+                raise InputError([Problem("request", "give either power (an id) or package: true", code="request")])
             pack, profile, _f, _p = self.resolve(req)
             return unlock(pack, profile, req.as_of or pack.effective, req.power or "package", req.answers)
 
@@ -311,7 +311,7 @@ class Service:
         if req.config not in configs:
             raise NotFound([Problem("config", f"no round config '{req.config}' in "
                                               f"{workspace.display(self.rounds_dir)}/",
-                                    suggestion=nearest(req.config, configs))])
+                                    suggestion=nearest(req.config, configs), code="not_found")])
         path = configs[req.config]
         with self.lock:
             cfg, doc = load_config(path)
