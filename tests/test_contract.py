@@ -59,6 +59,71 @@ def test_one_registry_of_kinds_serves_the_command_line_and_the_web():
     assert cli("schema", "nothing").exit_code == 2
 
 
+#: Every command, the kind its --json prints, and arguments that make it print one ({tmp}: a fresh folder).
+#: A command added without an entry here fails the test below; each validates against its schema kind.
+EVERY_COMMAND = {
+    "evaluate": ("result", ["evaluate", "kent", "--json"]),
+    "explain": ("explanation", ["explain", "birmingham", "single_place_budget", "--json"]),
+    "whatif": ("whatif", ["whatif", "kent", "--set", "capacity.shared_services=true", "--json"]),
+    "unlock": ("unlock", ["unlock", "kent", "--power", "single_place_budget", "--json"]),
+    "footprints": ("footprints-check", ["footprints", "--check", "greater-essex", "--as-of", "2025-02-05", "--json"]),
+    "validate": ("validation", ["validate", ROOT / "places" / "kent.yaml", ROOT / "rounds", "--json"]),
+    "round": ("round", ["round", "--config", "forerunner-2011", "--out", "{tmp}/r", "-q", "--json"]),
+    "england": ("files", ["england", "--out", "{tmp}/e", "--as-of", "2011-03-01", "--json"]),
+    "sweep": ("sweep", ["sweep", "--param", "strategic_county_min_population=300000..800000:250000",
+                        "--out", "{tmp}/s", "--json"]),
+    "diff": ("diff", ["diff", "{tmp}/r/round.json", "{tmp}/r/round.json", "--json"]),
+    "compare": ("compare", ["compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of",
+                            "2026-11-23", "--json"]),
+    "check": ("check", ["check", "--rules", TEST_PACK, "--exhaustive", "--json"]),
+    "test": ("cases", ["test", "--rules", TEST_PACK, "--json"]),
+    "list": ("list", ["list", "powers", "--json"]),
+    "schema": (None, ["schema", "errors", "--json"]),  # a JSON Schema itself: checked against the metaschema
+    "doc": ("files", ["doc", "--rules", TEST_PACK, "--json"]),
+    "serve": ("serve", None),  # a server: started on its own below
+}
+
+
+def test_every_command_takes_json_and_each_prints_its_kind(tmp_path):
+    from typer.main import get_command
+
+    from negotiator.cli import app
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    assert set(commands) == set(EVERY_COMMAND)
+    for name, command in commands.items():
+        assert any("--json" in p.opts for p in command.params), name
+    for name, (kind, args) in EVERY_COMMAND.items():  # in order: round writes the round.json diff reads
+        if args is None:
+            continue
+        result = cli(*[str(a).replace("{tmp}", str(tmp_path)) for a in args])
+        assert result.exit_code == 0, (name, result.stderr)
+        data = json.loads(result.stdout)
+        if kind is None:
+            jsonschema.Draft202012Validator.check_schema(data)
+        else:
+            jsonschema.validate(data, json.loads(cli("schema", kind).stdout))
+    listed = json.loads(cli("list", "powers", "--json").stdout)
+    assert [i["id"] for i in listed["items"]] == [ln.split("\t")[0] for ln in cli("list", "powers").stdout.splitlines()]
+
+
+def test_serve_json_says_where_it_listens_on_one_line():
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "negotiator.cli", "serve", "--port", "0", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    with proc:  # closes the pipe after the wait
+        try:
+            first = proc.stdout.readline() if proc.stdout else ""
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    data = json.loads(first)
+    jsonschema.validate(data, json.loads(cli("schema", "serve").stdout))
+    assert data["address"].startswith("http://127.0.0.1:") and data["openapi"] == data["address"] + "openapi.json"
+
+
 #: bad input given with --json, and the stable code of its problem
 BAD_INPUT = [
     (["evaluate", "nowhere", "--json"], "not_found"),

@@ -34,6 +34,20 @@ from .base import (  # noqa: F401
 )
 from .cases import CaseOutcome, CaseReport  # noqa: F401
 from .check import CheckOutcome, CheckReport, CheckSpace  # noqa: F401
+from .commands import (  # noqa: F401
+    AloneStep,
+    Checked,
+    FilesWritten,
+    Listing,
+    ListItem,
+    Served,
+    SweepAxis,
+    SweepPoint,
+    SweepResult,
+    TippingPoint,
+    Validation,
+    ValidationWarning,
+)
 from .compare import (  # noqa: F401
     VERDICT_TITLE,
     Comparison,

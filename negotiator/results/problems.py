@@ -21,10 +21,10 @@ class Problem(_R):
     code: ProblemCode = Field(description="A stable code for the kind of problem: " + "; ".join(
         f"{code}: {what}" for code, what in CODES.items()))
     file: str = Field(description="The file, option (--set) or request part (request, place, pack) it is in")
-    line: Optional[int] = Field(None, description="The line in the file, when it has one")
-    field: Optional[str] = Field(None, description="The dotted field, when it is in one")
+    line: Optional[int] = Field(default=None, description="The line in the file, when it has one")
+    field: Optional[str] = Field(default=None, description="The dotted field, when it is in one")
     message: str = Field(description="What is wrong, for people (the wording may change; the code does not)")
-    suggestion: Optional[str] = Field(None, description="The name most like a misspelt one, if any is alike enough")
+    suggestion: Optional[str] = Field(default=None, description="The name most like a misspelt one, if any is alike enough")
     text: str = Field(description="The whole located line, as the command line prints it after 'Error: '")
 
     @classmethod
