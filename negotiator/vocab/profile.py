@@ -192,9 +192,8 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
     notes = _text_list(doc, "notes", False, problems)
     exists_from, exists_until, exists_source = _exists(doc, data.get("exists"), problems)
 
-    stated = vocab.stated()
+    stated, prefixes = vocab.stated_and_prefixes  # the same for every profile read with this vocabulary
     facts: dict[str, tuple[Entry, ...]] = {}
-    prefixes = {".".join(n.split(".")[:i]) for n in stated for i in range(1, n.count(".") + 1)}
     for key, value in data.items():
         if key in IDENTITY:
             continue
@@ -212,10 +211,10 @@ def _member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -
         problems.append(doc.problem(path, "expected a non-empty list of ONS council codes"))
         return []
     known = register().councils
-    by_name = {c.name.lower(): c.code for c in known.values()}
     out: list[str] = []
     for i, code in enumerate(raw):
         if not isinstance(code, str) or code not in known:
+            by_name = {c.name.lower(): c.code for c in known.values()}
             hint = by_name.get(str(code).lower()) or nearest(str(code), known)
             problems.append(doc.problem(path + (i,), f"'{code}' is not a council code of the register (the 2011/2021 "
                                                      "Census table and negotiator/data/councils.yaml)", hint))
@@ -283,7 +282,7 @@ def _exists(doc: Located, raw: Any, problems: list[Problem]) -> tuple[date | Non
     return found["from"], found["until"], source
 
 
-def _walk(doc: Located, path: tuple, value: Any, stated: dict[str, FactDecl], prefixes: set[str],
+def _walk(doc: Located, path: tuple, value: Any, stated: dict[str, FactDecl], prefixes: frozenset[str],
           facts: dict[str, tuple[Entry, ...]], problems: list[Problem]) -> None:
     if not all(isinstance(p, str) for p in path):
         problems.append(doc.problem(path, "a field name must be text"))
