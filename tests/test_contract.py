@@ -148,6 +148,20 @@ def test_bad_input_with_json_prints_its_problems_as_data_with_a_stable_code(args
         assert data["problems"][0]["suggestion"] == "capacity.shared_services"
 
 
+def test_validate_json_holds_each_problem_once_with_its_code(tmp_path):
+    text = (ROOT / "places" / "kent.yaml").read_text()
+    text = text.replace("value: 1463740", "value: -5", 1).replace("\nname:", "\nnmae:", 1)
+    (tmp_path / "kent.yaml").write_text(text)
+    result = cli("validate", tmp_path / "kent.yaml", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)  # one document: the validation holds the problems (no errors kind after it)
+    jsonschema.validate(data, json.loads(cli("schema", "validation").stdout))
+    assert not data["passed"] and data["checked"] == []
+    assert sorted(p["code"] for p in data["problems"]) == ["bad_value", "missing", "unknown_name"]
+    assert [ln.removeprefix("Error: ") for ln in result.stderr.splitlines() if ln.startswith("Error: ")] == \
+        [p["text"] for p in data["problems"]]
+
+
 def test_every_problem_code_is_one_of_the_documented_codes():
     from negotiator.errors import CODES, Problem
     assert Problem("f", "m", suggestion="x").code == "unknown_name"  # a suggestion means a misspelt name

@@ -381,15 +381,20 @@ def _fits(doc: Located, path: tuple, decl: FactDecl, value: Any, problems: list[
         for i, item in enumerate(value):
             found = decl.problem_with([item]) if isinstance(item, str) else ("expected an id (text)", None)
             if found:
-                problems.append(doc.problem(path + (i,), found[0], found[1]))
+                problems.append(doc.problem(path + (i,), found[0], found[1], code=_code(found)))
             elif value.index(item) != i:
                 problems.append(doc.problem(path + (i,), f"'{item}' is listed twice"))
         return len(problems) == before
     found = decl.problem_with(value)
     if found:
-        problems.append(doc.problem(path, found[0], found[1]))
+        problems.append(doc.problem(path, found[0], found[1], code=_code(found)))
         return False
     return True
+
+
+def _code(found: tuple[str, str | None]) -> str:
+    """A value that does not fit its fact: a misspelt choice (with a suggestion) or a bad value."""
+    return "unknown_name" if found[1] else "bad_value"
 
 
 def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]:
