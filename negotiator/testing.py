@@ -107,7 +107,7 @@ def run_case_file(path: Path, rules: str | None = None, engine: str = "durable")
     result = CaseResult(doc.file, str(name), engine=engine)
     unknown = sorted(set(case) - CASE_KEYS)
     if unknown:
-        raise InputError([doc.problem((k,), f"unknown case key '{k}'") for k in unknown])
+        raise InputError([doc.problem((k,), f"unknown case key '{k}'", code="unknown_name") for k in unknown])
     if not isinstance(name, str) or not name.strip():
         raise InputError([doc.problem(("name",), "a case needs a name: the sentence it shows")])
     if slug(name) != path.stem:

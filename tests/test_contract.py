@@ -162,6 +162,15 @@ def test_validate_json_holds_each_problem_once_with_its_code(tmp_path):
         [p["text"] for p in data["problems"]]
 
 
+def test_a_broken_case_file_with_json_is_one_report_holding_its_problem(tmp_path):
+    (tmp_path / "bad.yaml").write_text("name: a case with a key no case has\nnope: 1\n")
+    result = cli("test", tmp_path / "bad.yaml", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads(cli("schema", "cases").stdout))
+    assert [(p["code"], p["line"], p["field"]) for p in data["problems"]] == [("unknown_name", 2, "nope")]
+
+
 def test_every_problem_code_is_one_of_the_documented_codes():
     from negotiator.errors import CODES, Problem
     assert Problem("f", "m", suggestion="x").code == "unknown_name"  # a suggestion means a misspelt name
