@@ -33,11 +33,11 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, pr
         if key in seen:
             continue
         seen.add(key)
-        problems.append(doc.problem(loc, message, suggestion, code=_code(err["type"])))
+        problems.append(doc.problem(loc, message, suggestion, code=problem_code(err["type"])))
     return problems
 
 
-def _code(kind: str) -> str:
+def problem_code(kind: str) -> str:
     """The stable problem code (errors.CODES) of a pydantic error type."""
     if kind == "missing":
         return "missing"

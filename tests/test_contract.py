@@ -171,6 +171,29 @@ def test_a_broken_case_file_with_json_is_one_report_holding_its_problem(tmp_path
     assert [(p["code"], p["line"], p["field"]) for p in data["problems"]] == [("unknown_name", 2, "nope")]
 
 
+def test_the_web_apis_4xx_bodies_are_the_errors_kind_with_stable_codes():
+    from fastapi.testclient import TestClient
+
+    from negotiator.web import create_app
+    from negotiator.web.service import MAX_BODY
+    schema = json.loads(cli("schema", "errors").stdout)
+    with TestClient(create_app(), base_url="http://127.0.0.1:8000") as client:
+        answers = {
+            "not_found": client.post("/api/evaluate", json={"place": "atlantis"}),
+            "unknown_name": client.post("/api/evaluate", json={"place": "kent", "colour": "red"}),
+            "request": client.post("/api/evaluate", json={"place": "kent", "profile": {"id": "kent"}}),
+            "too_large": client.post("/api/evaluate", content=b"x" * (MAX_BODY + 1),
+                                     headers={"content-type": "application/json"}),
+            "bad_date": client.post("/api/evaluate", json={"place": "kent", "as_of": "2011-13-01"}),
+        }
+    for code, response in answers.items():
+        assert 400 <= response.status_code < 500, code
+        body = response.json()
+        jsonschema.validate(body, schema)
+        assert body["errors"] == [p["text"] for p in body["problems"]]
+        assert code in [p["code"] for p in body["problems"]], (code, body)
+
+
 def test_every_problem_code_is_one_of_the_documented_codes():
     from negotiator.errors import CODES, Problem
     assert Problem("f", "m", suggestion="x").code == "unknown_name"  # a suggestion means a misspelt name

@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import InputError, Problem
+from ..validation import problem_code
 from ..results import Errors, Evaluation, Explanation, PlaceChange, Round, Unlock, WhatIf
 from .service import (
     MAX_BODY, Council, DiffRequest, ExplainRequest, NotFound, PackInfo, PlaceDetail, PlaceRequest, PlaceSummary,
@@ -168,7 +169,8 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         for err in exc.errors():
             where = _field(tuple(err.get("loc", ())))
             msg = str(err.get("msg")).removeprefix("Value error, ")
-            problems.append(Problem("request", msg, field=where or None, code="request"))
+            code = problem_code(str(err.get("type", "")))  # missing, unknown_name, bad_date, bad_value as in files
+            problems.append(Problem("request", msg, field=where or None, code="request" if code == "input" else code))
         return _errors(problems, 422)
 
     @app.exception_handler(StarletteHTTPException)
