@@ -53,8 +53,8 @@ def england(
     written = write_set(folder, files, kind="england", inputs=inputs)
     notes = []
     if left_out:
-        notes.append(f"{len(left_out)} bundled place(s) not existing on {as_of}, left out of a round of that date: "
-                     f"{', '.join(lo.name for lo in left_out)}")
+        notes.append(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of "
+                     f"a round of that date: {', '.join(lo.name for lo in left_out)}")
     notes.append(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
                  f"{workspace.display(ws.places)}/ they make the whole-England set:")
     then = f"negotiator round {out} {workspace.display(ws.places)} --out OUT"
@@ -62,7 +62,8 @@ def england(
         from ..results import FilesWritten, LeftOutPlace
         from ..text import json_safe
         result = FilesWritten(command="england", folder=str(folder), files=[str(p) for p in written], notes=notes,
-                              next=then, left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason)
+                              next=then, left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason,
+                                                                existence_unknown=lo.unknown)
                                                    for lo in left_out])
         sys.stdout.write(json_safe(result.model_dump_json(indent=2)) + "\n")
         return

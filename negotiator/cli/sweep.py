@@ -52,9 +52,14 @@ def sweep(
         from ..round.sweep_typed import typed_sweep
         from ..text import json_safe
         sys.stdout.write(json_safe(typed_sweep(result, [str(p) for p in written]).model_dump_json(indent=2)) + "\n")
-    if result.left_out:
-        line(f"{len(result.left_out)} place(s) left out, not existing on {cfg.date.isoformat()} (each with its "
-             f"reason in sweep.html): {', '.join(lo.name for lo in result.left_out)}", err=True)
+    gone = [lo.name for lo in result.left_out if not lo.unknown]
+    unsure = [lo.name for lo in result.left_out if lo.unknown]
+    if gone:
+        line(f"{len(gone)} place(s) left out, not existing on {cfg.date.isoformat()} (each with its "
+             f"reason in sweep.html): {', '.join(gone)}", err=True)
+    if unsure:
+        line(f"{len(unsure)} place(s) left out, whose existence on {cfg.date.isoformat()} is unknown (no source "
+             f"found records them then; each with its reason in sweep.html): {', '.join(unsure)}", err=True)
     for axis in result.axes:
         alone = [len(pt.alone) for pt in result.points]
         line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "

@@ -41,6 +41,7 @@ def typed_sweep(result: Sweep, files: list[str]) -> SweepResult:
         alone_steps={name: [AloneStep(value=_plain(v), side=side, alone=int(n), gained=list(g), lost=list(lo))
                             for v, side, n, g, lo in rows] for name, rows in result.alone_steps.items()},
         routes={code: {"route": route, "places": list(places)} for code, (route, places) in result.routes.items()},
-        left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason) for lo in result.left_out],
+        left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason, existence_unknown=lo.unknown)
+                  for lo in result.left_out],
         files=files,
     )
