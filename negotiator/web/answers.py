@@ -64,9 +64,14 @@ class PlaceDetail(BaseModel):
 
 
 class Council(BaseModel):
+    """A council of the register existing on the date asked for: one a profile may name as a member."""
     code: str
     name: str
     county: str
+    kind: str = ""
+    start: Optional[date] = Field(default=None, description="The first day it exists, where the register gives one")
+    end: Optional[date] = Field(default=None,
+                                description="The first day it no longer exists, where it has ceased or will")
 
 
 class RoundConfigInfo(BaseModel):
