@@ -103,7 +103,7 @@ def test_every_command_takes_json_and_each_prints_its_kind(tmp_path):
         else:
             jsonschema.validate(data, json.loads(cli("schema", kind).stdout))
     listed = json.loads(cli("list", "powers", "--json").stdout)
-    assert [i["id"] for i in listed["items"]] == [ln.split("\t")[0] for ln in cli("list", "powers").stdout.splitlines()]
+    assert [i["id"] for i in listed["items"]] == [ln.split("\t")[0] for ln in cli("list", "powers", "--tsv").stdout.splitlines()]
 
 
 def test_serve_json_says_where_it_listens_on_one_line():
