@@ -17,7 +17,7 @@ import pytest
 from helpers import PACK, ROOT, TEST_PACK
 from negotiator.check import columns
 from negotiator.check.run import SINGLE_PROPERTIES, Outcome, outcome_of, run_checks
-from negotiator.check.space import Space
+from negotiator.compiled.space import Space
 from negotiator.engines.fast import STATUS_NAMES
 from negotiator.pack.load import load_pack
 from negotiator.results import Status

@@ -23,8 +23,8 @@ from negotiator.check.sampling import profiles
 from negotiator.decide import evaluate
 from negotiator.decide.decision import package_tiers, power_status, tier_met
 from negotiator.decide.readiness import readiness
-from negotiator.engines import evaluator_for
-from negotiator.engines.fast import STATUS_NAMES, fast_evaluator
+from negotiator.compiled import compiled
+from negotiator.engines.fast import STATUS_NAMES
 from negotiator.engines.semantics import engine_facts
 from negotiator.pack.load import load_pack
 from negotiator.vocab.places import load_places
@@ -51,9 +51,9 @@ def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_b
 
     The fast evaluator decides all cases as columns at once, and the first `one_by_one` one at a time too.
     """
-    durable = evaluator_for(pack, "durable") if with_durable else None
-    python = evaluator_for(pack, "python")
-    fast = fast_evaluator(pack)
+    durable = compiled(pack).evaluator("durable") if with_durable else None
+    python = compiled(pack).evaluator("python")
+    fast = compiled(pack).fast
     engine = [engine_facts(facts) for facts, _on in cases]
     on = np.array([d.toordinal() for _f, d in cases])
     cols = fast.columns(engine)
@@ -98,7 +98,7 @@ def test_every_bundled_place_at_every_date(name):
 def test_evaluate_with_the_fast_engine_gives_the_same_result(name):
     """`--engine fast` per place: the whole typed result, explanations included, is durable-rules'."""
     pack = PACKS[name]
-    durable, fast = evaluator_for(pack, "durable"), evaluator_for(pack, "fast")
+    durable, fast = compiled(pack).evaluator("durable"), compiled(pack).evaluator("fast")
     for lp in [lp for folder in PLACE_DIRS[name] for lp in load_places([str(folder)], pack)]:
         for on in (DATES[2], DATES[-1]):
             assert evaluate(pack, lp.profile, on, fast).model_dump() == \
@@ -129,7 +129,7 @@ def test_profiles_generated_from_the_vocabulary(name):
 def test_parameters_can_vary_by_column():
     """A sweep evaluates one parameter grid in one go: each column with its own threshold."""
     pack = load_pack(PACK)
-    fast = fast_evaluator(pack)
+    fast = compiled(pack).fast
     kent = load_places([str(ROOT / "places" / "kent.yaml")], pack)[0]
     facts = engine_facts(facts_at(kent.profile, pack.vocabulary, date(2011, 3, 1)))
     grid = np.array([1_000_000, 1_463_740, 1_463_741, 2_000_000])
@@ -138,7 +138,7 @@ def test_parameters_can_vary_by_column():
     assert rules["level.strategic_county"][0].tolist() == [True, True, False, False]
     for value, expected in zip(grid.tolist(), [True, True, False, False]):
         other = load_pack(PACK, {"strategic_county_min_population": value})
-        assert evaluator_for(other, "python").truths(facts)["level.strategic_county"] is expected
+        assert compiled(other).evaluator("python").truths(facts)["level.strategic_county"] is expected
 
 
 def test_generated_packs_with_rules_in_force_on_some_dates_only():
@@ -148,7 +148,7 @@ def test_generated_packs_with_rules_in_force_on_some_dates_only():
     import random
 
     from large_packs import base_pack, mixed, with_rules
-    from negotiator.check.space import Space
+    from negotiator.compiled.space import Space
     from negotiator.pack.ir import InForce
 
     base = base_pack()
@@ -157,7 +157,7 @@ def test_generated_packs_with_rules_in_force_on_some_dates_only():
     cuts = [date(2010, 1, 1), date(2011, 1, 1), date(2012, 1, 1)]
     rules = {rid: dataclasses.replace(r, in_force=InForce(rng.choice([None] + cuts[:2]), rng.choice([None, cuts[2]])))
              if rng.random() < 0.33 else r for rid, r in generated.rules.items()}
-    pack = dataclasses.replace(generated, rules=rules, hash=generated.hash + "-dated")
+    pack = dataclasses.replace(generated, rules=rules)
     space = Space(base)
     cases = []
     for _ in range(400):
@@ -177,7 +177,7 @@ def test_the_tier_of_any_model_even_one_no_rule_names():
     decl = dataclasses.replace(base.facts[base.model_fact], type="text", values=())
     vocab = dataclasses.replace(base.vocabulary, facts={**base.facts, base.model_fact: decl})
     for unlisted in ("unknown", base.tiers[1].id):
-        pack = dataclasses.replace(base, vocabulary=vocab, unlisted_models=unlisted, hash=base.hash + unlisted)
+        pack = dataclasses.replace(base, vocabulary=vocab, unlisted_models=unlisted)
         fast = FastEvaluator(pack)
         models = [m for t in pack.tiers for m in t.models] + ["a model of our own", None]
         cols = fast.columns([{pack.model_fact: m} for m in models])

@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, Conclusions, fast_evaluator
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, Conclusions
 from ..pack.ir import engine_value
 from ..results import Status
-from .space import Requests, Space
+from ..compiled import compiled
+from ..compiled.space import Requests, Space
 
 
 class Grid:
@@ -38,7 +39,7 @@ class Grid:
         self.space, self.facts, self.domains = space, facts, domains
         self.shape = tuple(len(d) for d in domains)
         self.size = int(np.prod(self.shape, dtype=np.int64)) if domains else 1
-        self.fast = fast_evaluator(space.pack)
+        self.fast = compiled(space.pack).fast
         index = np.indices(self.shape).reshape(len(self.shape), self.size) if domains else np.zeros((0, 1), int)
         self._grid: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for j, (fact, domain) in enumerate(zip(facts, domains)):

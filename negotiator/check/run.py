@@ -31,7 +31,8 @@ from ..decide.decision import package_tiers, power_status, prerequisites, requir
 from ..engines.semantics import engine_facts
 from ..pack.ir import Not, Pack, RuleRef, walk
 from ..results import Status
-from .space import Requests, Space
+from ..compiled import compiled
+from ..compiled.space import Requests, Space
 
 #: Largest abstraction `--exhaustive` decides whole, in columns (check/columns.py: the bundled pack's 8.4 million
 #: profiles take about 4 s and 250 MB); beyond it, properties are sampled.
@@ -89,7 +90,7 @@ class Checker:
 
     def __init__(self, pack: Pack, decide_fn: Callable | None = None):
         self.pack = pack
-        self.space = Space(pack)
+        self.space = compiled(pack).space
         self._decide = decide_fn or outcome_of
         #: a decision function given by the caller (tests break the engine on purpose) cannot be vectorised
         self.custom = decide_fn is not None
@@ -548,13 +549,12 @@ def _order_independent(checker: Checker, durable_check: bool) -> Check:
               how="rules and facts reversed and shuffled; durable-rules run twice")
     pack = checker.pack
     reversed_pack = dataclasses.replace(
-        pack, hash=pack.hash + "-reversed", rules=dict(reversed(list(pack.rules.items()))),
+        pack, rules=dict(reversed(list(pack.rules.items()))),
         strata=tuple(tuple(reversed(s)) for s in pack.strata))
     other = PythonEvaluator(reversed_pack)
     durable = None
     if durable_check:
-        from ..engines import evaluator_for
-        durable = evaluator_for(pack, "durable")
+        durable = compiled(pack).evaluator("durable")
     rng = random.Random(0)
     facts = space.status_facts
     domains, _ = space.space(facts)

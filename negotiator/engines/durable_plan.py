@@ -316,17 +316,7 @@ def _value_problem(value: Any) -> str | None:
 
 
 def compile_pack(pack: Pack) -> Plan:
-    """Compile a pack (or fetch its compiled plan): deciders, field names and rulesets per stratum."""
-    plan = _PLANS.get(pack.hash)
-    if plan is None:
-        plan = _PLANS[pack.hash] = _compile(pack)
-    return plan
-
-
-_PLANS: dict[str, Plan] = {}
-
-
-def _compile(pack: Pack) -> Plan:
+    """Compile a pack: deciders, field names and rulesets per stratum (kept with the pack: compiled(pack).plan)."""
     problems: list[Problem] = []
     order, cyclic = _rule_order(pack)
     for rid in cyclic:

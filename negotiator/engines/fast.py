@@ -132,7 +132,7 @@ class FastEvaluator:
         other = pack.tier_of_model("\0 a model no tier lists")
         table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
         self._model_rank = table
-        self._tables: dict[int, tuple[np.ndarray, Any]] = {}
+        self._tables: dict[Compare, tuple[np.ndarray, Any]] = {}
 
     # --- compiling -------------------------------------------------------------------------------
     def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
@@ -331,11 +331,10 @@ class _Context:
         else:
             if isinstance(literal, np.ndarray):
                 raise ValueError(f"parameter {node.param} of a test on {node.fact} cannot vary by column")
-            key = id(node)
-            cached = ev._tables.get(key)
+            cached = ev._tables.get(node)  # equal tests share a table; a parameter's override is checked
             if cached is None or cached[1] is not literal:
                 table = ev._table(node, engine_value(literal))
-                ev._tables[key] = cached = (table, literal, node)
+                ev._tables[node] = cached = (table, literal)
             index = self.index.get(node.fact)
             if index is None:  # made once per fact, shared by every test on it
                 index = self.index[node.fact] = vals.astype(np.intp) + _SHIFT
@@ -507,17 +506,3 @@ class Conclusions:
 
     def truths(self, i: int) -> dict[str, Truth]:
         return {rid: (True if t[i] else False if f[i] else None) for rid, (t, f) in self.rules.items()}
-
-
-_EVALUATORS: dict[tuple[str, int], FastEvaluator] = {}
-
-
-def fast_evaluator(pack: Pack) -> FastEvaluator:
-    """The compiled evaluator of a pack (compiled once per pack object)."""
-    key = (pack.hash, id(pack))
-    found = _EVALUATORS.get(key)
-    if found is None or found.pack is not pack:
-        if len(_EVALUATORS) > 32:
-            _EVALUATORS.clear()
-        found = _EVALUATORS[key] = FastEvaluator(pack)
-    return found

@@ -9,23 +9,17 @@ Conclusions are the negotiation level and each power's status.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
-from ..check.space import Space
+from ..compiled import compiled
+from ..compiled.space import Space
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_before, months_between
 from ..pack.ir import Pack
 from ..results import FactToCollect, Status
 from ..vocab.profile import Profile
 from .state import Outcome, decide_facts, facts_with
 
-_SPACES: dict[str, Space] = {}
-
-
 def space(pack: Pack) -> Space:
-    found = _SPACES.get(pack.hash)
-    if found is None:
-        found = _SPACES[pack.hash] = Space(pack)
-    return found
+    return compiled(pack).space
 
 
 def _open(out: Outcome) -> set[str]:
@@ -44,9 +38,7 @@ def _key(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-@lru_cache(maxsize=4096)
-def _collect_cached(pack_hash: str, on: date, items: tuple, limit: int) -> tuple:
-    pack = _PACKS[pack_hash]
+def _collect_cached(pack: Pack, on: date, items: tuple, limit: int) -> tuple:
     facts = {k: (list(v) if isinstance(v, tuple) else v) for k, v in items}
     base = decide_facts(pack, facts, on)
     opened = _open(base)
@@ -82,11 +74,9 @@ def _collect_cached(pack_hash: str, on: date, items: tuple, limit: int) -> tuple
     return tuple(ranked[:limit])
 
 
-_PACKS: dict[str, Pack] = {}
-
-
 def _collect(pack: Pack, on: date, items: tuple, limit: int) -> list[FactToCollect]:
-    _PACKS[pack.hash] = pack
+    found = compiled(pack).memo("facts to collect").get((on, items, limit),
+                                                         lambda: _collect_cached(pack, on, items, limit))
     return [FactToCollect(fact=name, title=pack.facts[name].title or name, settles=list(settles),
                           may_settle=list(maybe))
-            for name, settles, maybe in _collect_cached(pack.hash, on, items, limit)]
+            for name, settles, maybe in found]

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import workspace
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import Decision, decide, prerequisites, requirements_for
-from ..engines import evaluator_for
+from ..compiled import compiled
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack, Power, rules_in, show
 from ..pack.load import load_pack, resolve_pack
@@ -310,7 +310,7 @@ def compare(then: Pack, now: Pack, cp: Counterparts, places: list[LoadedPlace], 
             now_as_of: Optional[date], then_note: Optional[str] = None, now_note: Optional[str] = None,
             engine: str = "durable") -> Comparison:
     """Every place under both packs, each as of its own date (default: the pack's date of effect)."""
-    then_eval, now_eval = evaluator_for(then, engine), evaluator_for(now, engine)
+    then_eval, now_eval = compiled(then).evaluator(engine), compiled(now).evaluator(engine)
     by_id = {lp.id: lp for lp in places}
     out = []
     for lp in places:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Callable, Iterator
 
 from ..decide.decision import Decision, Shared, decide
-from ..engines import evaluator_for
+from ..compiled import compiled
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
 from ..results import Evaluation
@@ -51,14 +51,13 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
     shared = Shared()  # equal parts of the places' results are built once (decision.Shared)
     with paused_gc():
         if engine != "fast":
-            evaluator = evaluator_for(pack, engine)
+            evaluator = compiled(pack).evaluator(engine)
             for lp in loaded:
                 out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(with_catalogue=False)
                 if progress:
                     progress(lp.id)
             return out
-        from ..engines.fast import fast_evaluator
-        fast = fast_evaluator(pack)
+        fast = compiled(pack).fast
         off = frozenset(pack.rules) - pack.rules_in_force(on)
         for start in range(0, len(loaded), BATCH):
             batch = loaded[start:start + BATCH]

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 
 from ..bounds import MAX_NUMBER_TEXT, number_text_problem, value_problem
+from ..compiled import compiled
 from ..decide.decision import prerequisites
-from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns
 from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk
@@ -232,7 +233,7 @@ class _Places:
     """The places' facts as of the round's date, as columns, with what planning needs."""
 
     def __init__(self, pack: Pack, loaded: list[LoadedPlace], on: date):
-        self.fast = fast_evaluator(pack)
+        self.fast = compiled(pack).fast
         self.ids = [lp.id for lp in loaded]
         facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in loaded]
         self.facts = facts

@@ -1,4 +1,4 @@
-"""The finite abstraction of a pack that `negotiator check` reasons over.
+"""The finite abstraction of a pack that `negotiator check` and the advice (facts to collect) reason over.
 
 Each fact is split into the classes of values the pack cannot tell apart:
 numbers and dates cut at the thresholds the pack compares them with (with a
@@ -35,9 +35,9 @@ Requests = tuple[str, ...] | None  # None: the profile does not say what the pla
 class Space:
     """Value classes of a pack's facts and requests, computed once and kept."""
 
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, evaluator: PythonEvaluator | None = None):
         self.pack = pack
-        self.evaluator = PythonEvaluator(pack)
+        self.evaluator = evaluator or PythonEvaluator(pack)
         self._classes: dict[tuple[str, frozenset[str] | None], list[Any]] = {}
         self._cones: dict[frozenset[str], list[str]] = {}
 
