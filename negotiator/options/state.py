@@ -35,7 +35,13 @@ class Outcome:
 def facts_with(pack: Pack, profile: Profile, on: date, overrides: dict[str, Any]) -> dict[str, Any]:
     """The pack's facts for a profile as of `on`, with some facts replaced (and their computed facts kept in step)."""
     facts = facts_at(profile, pack.vocabulary, on)
-    facts.update(overrides)
+    facts.update(changes_with(pack, overrides, on))
+    return facts
+
+
+def changes_with(pack: Pack, overrides: dict[str, Any], on: date) -> dict[str, Any]:
+    """What `facts_with` changes in the place's facts as of `on`: the overrides and the facts computed from them."""
+    facts = dict(overrides)
     for name, value in overrides.items():
         months = name + MONTHS_SUFFIX
         if months in pack.facts:

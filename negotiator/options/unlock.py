@@ -17,19 +17,12 @@ from datetime import date
 
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import Decision, failed_tests, prerequisites
-from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Move, Pack
 from ..results import MoveRef, Status, Unlock, UnlockAnswer, UnlockLine
 from ..vocab.profile import Profile
-from .state import (
-    Outcome,
-    apply_moves,
-    decide_facts,
-    evaluator,
-    facts_with,
-    finish_months,
-)
+from .batch import apply_many, decide_many, truths_many
+from .state import Outcome, decide_facts, facts_with, finish_months
 
 MAX_MOVES = 14  # 16,384 subsets (most refused at once by a move's requires)
 
@@ -47,48 +40,62 @@ def _reached(target: str, out: Outcome, requested: list[str]) -> bool:
 
 def search(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3) -> tuple[list[UnlockAnswer], Outcome]:
     """Minimal unlocking sets of moves, cheapest first."""
+    answers, base = search_many(pack, profile, on, [target], limit)
+    return answers[target], base
+
+
+def _subsets(moves: list[Move], smallest: int = 1) -> list[tuple[Move, ...]]:
+    return [combo for k in range(smallest, len(moves) + 1) for combo in itertools.combinations(moves, k)]
+
+
+def search_many(pack: Pack, profile: Profile, on: date, targets: list[str], limit: int = 3
+                ) -> tuple[dict[str, list[UnlockAnswer]], Outcome]:
+    """`search` for several targets of one place: every set of moves is made and decided once, for them all.
+
+    The sets' trial profiles are decided in one batch (batch.py: as columns when there are many). Which
+    sets unlock a target, and so which are minimal, is read from those decisions in the order of the sets
+    (smallest first), exactly as trying them one after another would."""
     base_facts = facts_with(pack, profile, on, {})
     base = decide_facts(pack, base_facts, on)
     requested = [p.id for p in pack.powers if base_facts.get(f"requested.{p.id}")]
     moves = list(pack.moves)[:MAX_MOVES]
-    found: list[tuple[tuple, list[Move], Outcome]] = []
-    for k in range(1, len(moves) + 1):
-        for combo in itertools.combinations(moves, k):
+    combos = _subsets(moves)
+    applied = apply_many(pack, profile, on, combos)
+    made = [i for i, a in enumerate(applied) if a is not None]
+    decided = dict(zip(made, decide_many(pack, [applied[i] for i in made])))  # type: ignore[misc]
+    by_id = {m.id: m for m in moves}
+    out: dict[str, list[UnlockAnswer]] = {}
+    for target in targets:
+        found: list[tuple[tuple, list[str], Outcome]] = []
+        for i in made:
+            combo = combos[i]
             ids = {m.id for m in combo}
             if any(set(f[1]) <= ids for f in found):
                 continue  # a smaller set already unlocks: this one is not minimal
-            applied = apply_moves(pack, profile, on, list(combo))
-            if applied is None:
-                continue
-            facts, later = applied
-            out = decide_facts(pack, facts, later)
-            if _reached(target, out, requested):
+            result = decided[i].outcome(pack)
+            if _reached(target, result, requested):
                 cost = sum(m.cost for m in combo)
                 months = finish_months(pack, list(combo))  # side by side, but after the waits before them
-                found.append(((cost, months, k, sorted(ids)), sorted(ids), out))
-    found.sort(key=lambda f: f[0])
-    by_id = {m.id: m for m in moves}
-    answers = []
-    for (cost, months, _k, _ids), ids, out in found[:limit]:
-        changed = {p: [base.statuses[p], s] for p, s in out.statuses.items() if s != base.statuses[p]}
-        answers.append(UnlockAnswer(
-            moves=[move_ref(by_id[i]) for i in sorted(ids, key=lambda i: moves.index(by_id[i]))],
-            cost=cost, months=months, outcome=changed,
-            eligible=[base.eligible, out.eligible] if out.eligible != base.eligible else None))
-    return answers, base
+                found.append(((cost, months, len(combo), sorted(ids)), sorted(ids), result))
+        found.sort(key=lambda f: f[0])
+        answers = []
+        for (cost, months, _k, _ids), ids_, result in found[:limit]:
+            changed = {p: [base.statuses[p], s] for p, s in result.statuses.items() if s != base.statuses[p]}
+            answers.append(UnlockAnswer(
+                moves=[move_ref(by_id[i]) for i in sorted(ids_, key=lambda i: moves.index(by_id[i]))],
+                cost=cost, months=months, outcome=changed,
+                eligible=[base.eligible, result.eligible] if result.eligible != base.eligible else None))
+        out[target] = answers
+    return out, base
 
 
 def _feasible(pack: Pack, profile: Profile, on: date) -> list[tuple[list[Move], dict, date]]:
     """Every consistent set of the declared moves (the empty set first), with the facts and date it leads to:
     sets whose moves can all be made (each `requires` holding before it) and set no fact two ways."""
     moves = list(pack.moves)[:MAX_MOVES]
-    out = []
-    for k in range(len(moves) + 1):
-        for combo in itertools.combinations(moves, k):
-            applied = apply_moves(pack, profile, on, list(combo))
-            if applied is not None:
-                out.append((list(combo), *applied))
-    return out
+    combos = _subsets(moves, 0)
+    return [(list(combo), {**a[0], **a[1]}, a[2]) for combo, a in zip(combos, apply_many(pack, profile, on, combos))
+            if a is not None]
 
 
 def _reads(pack: Pack, rid: str, seen: set[str] | None = None) -> set[str]:
@@ -112,19 +119,26 @@ _RANK = {Status.available: 0, Status.needs_stronger_accountability: 1, Status.un
          Status.not_available: 3, Status.not_in_force: 4}
 
 
-def why_not(pack: Pack, profile: Profile, on: date, target: str) -> tuple[list[str], list[str]]:
+def _states(pack: Pack, profile: Profile, on: date) -> list[tuple]:
+    """Every consistent set of moves with its facts, date, rules' conclusions (decided in one batch) and Decision."""
+    feasible = _feasible(pack, profile, on)
+    states = []
+    every = truths_many(pack, [(facts, later) for _combo, facts, later in feasible])
+    for (combo, facts, later), truths in zip(feasible, every):
+        off = frozenset(pack.rules) - pack.rules_in_force(later)
+        states.append((combo, facts, later, truths, Decision(pack, profile, later, "with these moves made", facts,
+                                                             truths, off)))
+    return states
+
+
+def why_not(pack: Pack, profile: Profile, on: date, target: str, states: list[tuple] | None = None
+            ) -> tuple[list[str], list[str]]:
     """Why no set of declared moves unlocks the target, explained only by sets of moves that can be made
     together (never by moves that contradict each other): for each rule it needs, whether any consistent set
     makes it true (if none does, why it is false on the place as it is, and which moves touch what it reads);
     rules that hold in different sets but in none together; and, in the best consistent set, what still
     stands in the way (the tier, or the facts to collect)."""
-    feasible = _feasible(pack, profile, on)
-    states = []
-    for combo, facts, later in feasible:
-        off = frozenset(pack.rules) - pack.rules_in_force(later)
-        truths = evaluator(pack).truths(engine_facts(facts), off)
-        states.append((combo, facts, later, truths, Decision(pack, profile, later, "with these moves made", facts,
-                                                             truths, off)))
+    states = _states(pack, profile, on) if states is None else states
     base = states[0][4]
     powers = [p.id for p in pack.powers if base.requested(p.id)] if target == "package" else [target]
     reasons: list[str] = []
@@ -204,15 +218,17 @@ def unlock_lines(pack: Pack, profile: Profile, on: date, requested: list[str], s
                  ) -> list[UnlockLine]:
     """For each power asked for and not available: the cheapest moves, in a line for a deal sheet."""
     out = []
-    for pid in requested:
-        if statuses[pid] in (Status.available, Status.not_in_force):
-            continue
-        answers, _ = search(pack, profile, on, pid, limit=1)
+    wanted = [pid for pid in requested if statuses[pid] not in (Status.available, Status.not_in_force)]
+    found = search_many(pack, profile, on, wanted, limit=1)[0] if wanted else {}
+    states = None  # the consistent sets of moves, worked out once for every power that none unlocks
+    for pid in wanted:
+        answers = found[pid]
         if answers:
             a = answers[0]
             text = " + ".join(m.title.lower() for m in a.moves) + f" (cost {a.cost:g}, about {a.months:g} months)"
             out.append(UnlockLine(power=pid, moves=[m.id for m in a.moves], cost=a.cost, months=a.months, text=text))
         else:
-            reasons, _missing = why_not(pack, profile, on, pid)
+            states = _states(pack, profile, on) if states is None else states
+            reasons, _missing = why_not(pack, profile, on, pid, states)
             out.append(UnlockLine(power=pid, text="no declared move unlocks it: " + "; ".join(reasons)))
     return out

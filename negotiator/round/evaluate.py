@@ -20,13 +20,17 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Callable, Iterator
 
-from ..decide.decision import Decision, Shared, decide
+from ..decide.decision import Decision, Shared, decide, facts_to_collect_many
 from ..compiled import compiled
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
 from ..results import Evaluation
 from ..vocab.places import LoadedPlace
 from ..vocab.profile import facts_at
+
+#: Places evaluated one at a time between collections of the youngest generation of garbage (only objects
+#: made since the last: the results already built are not scanned again).
+SWEEP_EVERY = 256
 
 #: Places decided per batch on the fast path (bounds the columns' memory, not the result).
 BATCH = 4096
@@ -50,10 +54,15 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
     out: dict[str, Evaluation] = {}
     shared = Shared()  # equal parts of the places' results are built once (decision.Shared)
     with paused_gc():
+        # every place's facts to collect at once: their trial profiles decided together, as columns
+        collect = dict(zip((lp.id for lp in loaded), facts_to_collect_many(pack, [(lp.profile, on) for lp in loaded])))
         if engine != "fast":
             evaluator = compiled(pack).evaluator(engine)
-            for lp in loaded:
-                out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(with_catalogue=False)
+            for i, lp in enumerate(loaded):
+                out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(
+                    with_catalogue=False, collect=collect[lp.id])
+                if i % SWEEP_EVERY == SWEEP_EVERY - 1:
+                    gc.collect(0)  # durable-rules leaves cycles behind each session: free them as we go
                 if progress:
                     progress(lp.id)
             return out
@@ -64,7 +73,8 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
             facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in batch]
             truths = fast.truths_many([engine_facts(f) for f in facts], off=off)
             for lp, f, t in zip(batch, facts, truths):
-                out[lp.id] = Decision(pack, lp.profile, on, note, f, t, off, shared).evaluation(with_catalogue=False)
+                out[lp.id] = Decision(pack, lp.profile, on, note, f, t, off, shared).evaluation(
+                    with_catalogue=False, collect=collect[lp.id])
                 if progress:
                     progress(lp.id)
     return out
