@@ -213,3 +213,23 @@ def test_the_tier_of_any_model_even_one_no_rule_names():
         cols = fast.columns([{pack.model_fact: m} for m in models])
         expected = [-1 if pack.tier_of_model(m) is None else pack.tier_of_model(m).rank for m in models]
         assert fast.current_rank(cols).tolist() == expected
+
+
+def test_columns_from_dicts_read_each_fact_as_one_at_a_time(england):
+    """Columns read from many dicts at once (what a place asks for read together, each distinct combination
+    encoded once) hold what encoding each fact's values one profile at a time gives, also where dicts leave
+    facts out (unknown) or state them as None."""
+    pack = load_pack(PACK)
+    fast = fast_evaluator(pack)
+    on = date(2011, 3, 1)
+    full = [engine_facts(facts_at(lp.profile, pack.vocabulary, on)) for lp in england]
+    rng = np.random.default_rng(5)
+    sparse = [{k: v for k, v in f.items() if rng.random() < 0.6} for f in full]
+    for dicts in (full, sparse, sparse[:10]):
+        cols = fast.columns(dicts)
+        assert cols.n == len(dicts)
+        for name in fast.facts:
+            values, known = fast.encode(name, [d.get(name) for d in dicts])
+            assert np.array_equal(cols.known[name], known), name
+            assert np.array_equal(cols.values[name][known], values[known]), name
+            assert cols.values[name].dtype == values.dtype, name
