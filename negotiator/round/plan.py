@@ -29,7 +29,7 @@ from ..vocab.timeline import on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
-from .gate import GateInput, from_evaluation
+from .gate import GateInput, from_evaluation, tranche_movers
 
 TIE_BREAK = ("Places are ranked by the lowest readiness score any completion of their unknown facts gives, the "
              "score that is safe (highest first); ties go to the larger population "
@@ -128,6 +128,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     gate, capacity, capacity_note = sel.gate, sel.capacity, sel.capacity_note
     tranches, tranche_of, deferred_by = sel.tranches, sel.tranche_of, sel.deferred_by
     rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
+    unsettled = [pid for pid in list(sel.depends) + list(undetermined) if pid not in devolved and pid not in special]
+    movers = tranche_movers(ranked, sel.score, tranche_of, gates, unsettled)
 
     # The timetable: each tranche takes as long as one negotiation, and the next starts when it concludes.
     start = config.negotiations_start or config.date
@@ -160,6 +162,11 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                         "which rank higher")
             elif t > 1:
                 why += "; earlier tranches are full"
+            if pid in movers:
+                others = [q for q in movers[pid] if q != pid]
+                why += ("; its tranche number (not its standing) may still move as "
+                        + " and ".join(([f"the unknown facts of {', '.join(others)}"] if others else [])
+                                       + (["its own readiness"] if pid in movers[pid] else [])) + " settle")
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -248,7 +255,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         pack_in_force_note=pack_in_force_note(pack, config.date), engine=engine,
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
-                        score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid])
+                        score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid],
+                        tranche_may_move_with=movers.get(pid, []))
                  for pid in ranked],
         already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
         depends_on_unknowns=sel.depends,
