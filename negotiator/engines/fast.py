@@ -132,7 +132,7 @@ class FastEvaluator:
         other = pack.tier_of_model("\0 a model no tier lists")
         table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
         self._model_rank = table
-        self._tables: dict[int, tuple[np.ndarray, Any]] = {}
+        self._tables: dict[int, tuple[np.ndarray, Any, Any]] = {}  # (table, literal, the node: keeps its id taken)
 
     # --- compiling -------------------------------------------------------------------------------
     def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
@@ -372,7 +372,7 @@ def _rule(rt: Mapping[str, Pair], rid: str, n: int) -> Pair:
 def tier_bounds(pack: Pack, rt: Mapping[str, Pair], base: int | np.ndarray, requirements, n: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """decision.tier_bounds: the required tier rank if no undetermined requirement holds, and if all do."""
-    low = np.full(n, base, dtype=np.int16) if np.isscalar(base) else base.astype(np.int16)
+    low = base.astype(np.int16) if isinstance(base, np.ndarray) else np.full(n, base, dtype=np.int16)
     high = low.copy()
     # Ranks are never negative, so "raise to `rank` where the rule holds" is a maximum with rank * holds
     # (integer arithmetic on the masks: no masked writes, no branches).

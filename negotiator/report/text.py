@@ -281,8 +281,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
 
 
     if ev.negotiation.special_case:
-        sc = ev.negotiation.special_case
-        lines += R.wrap(f"Special case ({sc.title}): {sc.text}", "")
+        case = ev.negotiation.special_case
+        lines += R.wrap(f"Special case ({case.title}): {case.text}", "")
         lines.append("")
 
     if ev.upcoming:
@@ -530,8 +530,8 @@ def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
              c.readiness_rules)):
         value = getattr(c, key)
         if value is not None:
-            shown = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (_v(value[0]), _v(value[1]))
-            lines.append(f"  {label}: {shown[0]} -> {shown[1]}")
+            old, new = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (_v(value[0]), _v(value[1]))
+            lines.append(f"  {label}: {old} -> {new}")
             lines += _why(causes, rules)
     for key, (x, y) in c.budget.items():
         lines.append(f"  budget, {_budget_key(key, cat)}: {words(_v(x))} -> {words(_v(y))}")

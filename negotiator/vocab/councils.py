@@ -295,6 +295,7 @@ class Register:
             r = self._created.get(code)
             how = f" ({r.title}, {r.status.replace('_', ' ')}: {short(r.sources[0])})" if r else ""
             return f"{c.name} ({code}) comes into being on {c.start.isoformat()}{how}"
+        assert c.end is not None  # it has begun and does not exist: it has ended
         r = self._ended.get(code)
         succ = self.successors(code, day)
         names = ", ".join(f"{self.name(s)} ({s})" for s in succ)
