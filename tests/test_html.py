@@ -49,6 +49,7 @@ def test_the_html_report_renders_tables_and_charts_without_console_errors(browse
     browser.save_screenshot(str(tmp_path / "round.png"))
 
 
+@pytest.mark.slow  # a round over the whole-England set, opened in a browser
 @pytest.mark.parametrize("pack, config", [("route-map-2010", "forerunner-2011.yaml"),
                                           ("english-devolution-2026", "programme-2026.yaml")])
 def test_the_england_round_page_is_under_1_mb_collapsed_and_findable(england_dir, browser, tmp_path, pack, config):

@@ -182,6 +182,7 @@ def test_a_pack_at_the_guards_loads_and_is_within_the_engine_limits(tmp_path):
     assert engine_limits(pack) == []
 
 
+@pytest.mark.slow
 def test_a_condition_nested_hundreds_deep_is_an_error_line_not_a_crash(tmp_path):
     """PyYAML reads nesting recursively: far past the guard, the file itself cannot be read."""
     from helpers import cli
