@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,30 @@ def display(path: Path | str) -> str:
         full = p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return str(p)
+    return _relative(full, _bases())
+
+
+def displayer() -> Callable[[Path | str], str]:
+    """`display` for many paths in a row (a folder of place files): the workspace, the current folder and each
+    folder of the paths resolved once, not once a path."""
+    bases = _bases()
+    folders: dict[str, Path] = {}
+
+    def show(path: Path | str) -> str:
+        p = Path(path)
+        if p.name in ("", ".", ".."):
+            return display(p)
+        parent = folders.get(str(p.parent))
+        if parent is None:
+            try:
+                parent = folders[str(p.parent)] = p.parent.resolve()
+            except (OSError, RuntimeError):
+                return str(p)
+        return _relative(parent / p.name, bases)
+    return show
+
+
+def _bases() -> list[Path]:
     bases = []
     try:
         bases.append(current().root.resolve())
@@ -94,6 +119,10 @@ def display(path: Path | str) -> str:
         bases.append(Path.cwd().resolve())
     except OSError:
         pass
+    return bases
+
+
+def _relative(full: Path, bases: list[Path]) -> str:
     for base in bases:
         if base == Path(base.anchor):
             continue

@@ -124,6 +124,7 @@ def test_unlock_and_deal_sheet_lines_are_the_same_from_columns_and_one_at_a_time
 
     def run(fast_from):
         monkeypatch.setattr(batch, "FAST_FROM", fast_from)
+        monkeypatch.setattr(batch, "FAST_FROM_COLD", fast_from)
         out = []
         for on in DATES[pack.id][1:2] if big else DATES[pack.id][:2]:
             for profile in places:

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..atomic import write_set
+from ..cache import template_cache
 from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
@@ -90,15 +91,16 @@ def _md_finalize(value: object) -> object:
 
 @lru_cache(maxsize=2)
 def _env(kind: str) -> Environment:
+    compiled = template_cache()  # the templates compiled once, not on every run (about 70 ms)
     if kind == "md":
         env = Environment(loader=PackageLoader("negotiator.report", "templates"), autoescape=False,
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                          undefined=StrictUndefined, finalize=_md_finalize)
+                          undefined=StrictUndefined, finalize=_md_finalize, bytecode_cache=compiled)
     else:
         env = Environment(loader=PackageLoader("negotiator.report", "templates"),
                           autoescape=select_autoescape(["html", "j2"], default=True),
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                          undefined=StrictUndefined)
+                          undefined=StrictUndefined, bytecode_cache=compiled)
     env.globals.update(fmt=fmt, pct=pct, gbp=gbp, label=STATUS_LABEL, readiness_range=readiness_range)
     return env
 
@@ -122,7 +124,7 @@ def markdown_chunks(r: Round, context: dict | None = None) -> Iterator[str]:
     """round.md as the template renders it, with runs of blank lines closed up to one and a single newline
     at the end; streamed, so a round of any size is never held whole in memory."""
     pending = 0  # newlines seen and not yet written: a run is written, at most two of it, when text follows
-    for chunk in _env("md").get_template("round.md.j2").generate(**(context or _context(r))):
+    for chunk in _gathered(_env("md").get_template("round.md.j2").generate(**(context or _context(r)))):
         out = []
         for part in _NEWLINES.split(chunk):
             if not part:
@@ -137,6 +139,24 @@ def markdown_chunks(r: Round, context: dict | None = None) -> Iterator[str]:
         if out:
             yield "".join(out)
     yield "\n"
+
+
+#: A template's many small pieces are gathered into strings of about this length before they are processed.
+GATHER = 1 << 16
+
+
+def _gathered(pieces: Iterator[str]) -> Iterator[str]:
+    """The same text in fewer, longer strings (each about GATHER characters): per-piece work done once a run."""
+    run: list[str] = []
+    size = 0
+    for piece in pieces:
+        run.append(piece)
+        size += len(piece)
+        if size >= GATHER:
+            yield "".join(run)
+            run, size = [], 0
+    if run:
+        yield "".join(run)
 
 
 def _chip(status: str) -> Markup:
@@ -174,8 +194,8 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
         chip_styles=chip_styles(), open_sheets=len(view.deals) <= 12,
         compact=len(r.places) > MATRIX_CHART_MAX,  # a big round: a budget scope that covers nothing says only so
     )
-    for chunk in _env("html").get_template("round.html.j2").generate(**ctx):
-        yield html_safe(chunk)
+    for chunk in _gathered(_env("html").get_template("round.html.j2").generate(**ctx)):
+        yield html_safe(chunk)  # character by character, so the same on the template's pieces or on runs of them
 
 
 CSV_COLUMNS = ["place", "place_name", "as_of", "eligible", "standing", "settled_by", "tranche", "rank", "readiness", "power", "power_title",
@@ -208,6 +228,7 @@ def csv_chunks(r: Round) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     cat = r.catalogue
     assumed = {n for n, info in cat.parameters.items() if info.assumption}
+    cells: dict[str, str] = {}  # a string as a safe cell (the same strings recur on every place's rows)
     for p in r.places:
         ev = p.evaluation
         read = _parameters_read(ev.steps)
@@ -225,7 +246,8 @@ def csv_chunks(r: Round) -> Iterator[str]:
                 power.required_tier, basis, ev.accountability.current_tier or "unknown", " ".join(power.missing),
                 " ".join(power.failed), " ".join(marks),
             ]
-            writer.writerow([csv_cell(terminal_line(v)) if isinstance(v, str) else v for v in row])
+            writer.writerow([(cells.get(v) or cells.setdefault(v, csv_cell(terminal_line(v)))) if isinstance(v, str)
+                             else v for v in row])
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()

@@ -28,6 +28,10 @@ from ..results import Evaluation
 from ..vocab.places import LoadedPlace
 from ..vocab.profile import facts_at
 
+#: Places evaluated one at a time between collections of the youngest generation of garbage (only objects
+#: made since the last: the results already built are not scanned again).
+SWEEP_EVERY = 256
+
 #: Places decided per batch on the fast path (bounds the columns' memory, not the result).
 BATCH = 4096
 
@@ -54,9 +58,11 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
         collect = dict(zip((lp.id for lp in loaded), facts_to_collect_many(pack, [(lp.profile, on) for lp in loaded])))
         if engine != "fast":
             evaluator = evaluator_for(pack, engine)
-            for lp in loaded:
+            for i, lp in enumerate(loaded):
                 out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(
                     with_catalogue=False, collect=collect[lp.id])
+                if i % SWEEP_EVERY == SWEEP_EVERY - 1:
+                    gc.collect(0)  # durable-rules leaves cycles behind each session: free them as we go
                 if progress:
                     progress(lp.id)
             return out

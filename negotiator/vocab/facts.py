@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 
@@ -158,6 +159,12 @@ class Vocabulary:
         out = {n: d for n, d in self.foreign.items() if not d.computed}
         out.update({n: d for n, d in self.facts.items() if not d.computed})
         return out
+
+    @cached_property
+    def stated_and_prefixes(self) -> tuple[dict[str, FactDecl], frozenset[str]]:
+        """`stated()` and every dotted prefix of its names (`a`, `a.b` of `a.b.c`), worked out once (read only)."""
+        stated = self.stated()
+        return stated, frozenset(".".join(n.split(".")[:i]) for n in stated for i in range(1, n.count(".") + 1))
 
 
 def computed_facts(power_ids: list[str], requests: str | None) -> dict[str, FactDecl]:

@@ -153,9 +153,10 @@ def load_places(refs: list[str], pack) -> list[LoadedPlace]:
     """Load many profiles, reporting every problem in every file; ids must be unique."""
     loaded, problems = [], []
     vocab = profile_vocabulary(pack)
+    display = workspace.displayer()  # each folder resolved once, not once a file
     for path in expand(refs):
         try:
-            doc = load_yaml(path, workspace.display(path))
+            doc = load_yaml(path, display(path))
             loaded.append(LoadedPlace(parse_profile(doc, vocab), doc))
         except InputError as exc:
             problems.extend(exc.problems)
