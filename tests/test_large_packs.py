@@ -1,7 +1,7 @@
 """Packs far larger than the bundled one: durable-rules still agrees with the reference semantics.
 
 durable-rules' C core has fixed limits; past them it aborts the process, hangs, or
-fails with an error code . durable_engine.py splits
+fails with an error code. negotiator/engines/durable_plan.py splits
 conditions and rulesets to stay inside them. Each generated pack (tests/large_packs.py)
 is evaluated in a child process, so that a native abort or hang fails the tests
 instead of killing pytest.
