@@ -218,6 +218,11 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
                    exists_source, history, last_seen)
 
 
+def member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -> list[str]:
+    """A list of member council codes, each a council of the register, each once (for policy cases too)."""
+    return _member_list(doc, path, raw, problems)
+
+
 def _member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -> list[str]:
     """A list of member council codes, each a council of the register, each once."""
     from .councils import register

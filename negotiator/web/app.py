@@ -215,9 +215,10 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         return service.vocabulary(pack)
 
     @app.get("/api/councils", response_model=list[Council], tags=["what there is"])
-    def councils() -> list[Council]:
-        """The councils of the 2011/2021 Census table, by ONS code: the members a profile may name."""
-        return service.councils()
+    def councils(as_of: Optional[date] = None, pack: Optional[str] = None) -> list[Council]:
+        """The councils of the register (the Census table and negotiator/data/councils.yaml) that exist on
+        `as_of` (default: the pack's date of effect), by code: the members a profile may name on that date."""
+        return service.councils(as_of, pack)
 
     @app.get("/api/rounds", response_model=list[RoundConfigInfo], tags=["what there is"])
     def rounds(pack: Optional[str] = Query(None, description="Only the configs dated in this pack's time")

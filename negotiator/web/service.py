@@ -181,9 +181,13 @@ class PlaceDetail(BaseModel):
 
 
 class Council(BaseModel):
+    """A council of the register existing on the date asked for: one a profile may name as a member."""
     code: str
     name: str
     county: str
+    kind: str = ""
+    start: Optional[date] = Field(None, description="The first day it exists, where the register gives one")
+    end: Optional[date] = Field(None, description="The first day it no longer exists, where it has ceased or will")
 
 
 class RoundConfigInfo(BaseModel):
@@ -334,10 +338,12 @@ class Service:
             return PlaceDetail(id=lp.id, name=lp.profile.name, file=lp.doc.file, members=list(lp.profile.members),
                                profile=_jsonable(lp.doc.data))
 
-    def councils(self) -> list[Council]:
-        from ..census import councils
-        return [Council(code=c.code, name=c.name, county=c.county) for c in
-                sorted(councils().values(), key=lambda c: c.name)]
+    def councils(self, as_of: date | None = None, pack_id: str | None = None) -> list[Council]:
+        """The member councils of the register existing on `as_of` (default: the pack's date of effect)."""
+        from ..vocab.councils import register
+        on = as_of or self.pack(pack_id).effective
+        return [Council(code=c.code, name=c.name, county=c.county_name, kind=c.kind, start=c.start, end=c.end)
+                for c in sorted(register().councils_on(on, tier="lower"), key=lambda c: (c.name, c.code))]
 
     def vocabulary(self, pack_id: str | None = None) -> Vocabulary:
         from ..decide.catalogue import pack_ref
