@@ -70,6 +70,10 @@ class Unlock(_R):
     facts_to_collect: list[str] = Field(default_factory=list)
     join: list[JoinOption] = Field(default_factory=list)
     join_move: Optional[MoveRef] = None
+    sets_tried: Optional[int] = Field(None, description="Consistent sets of declared moves the search examined")
+    incomplete: Optional[str] = Field(
+        None, description="Set when the search stopped at its limit before trying every consistent set of moves: "
+                          "where it stopped and the moves no tried set holds (absent: every set was tried)")
 
 
 class UnlockLine(_R):
