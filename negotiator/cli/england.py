@@ -50,7 +50,8 @@ def england(
         files = england_files(members, on)
     write_set(folder, files, kind="england", inputs=inputs)
     if left_out:
-        line(f"{len(left_out)} bundled place(s) not existing on {as_of}, left out of a round of that date: "
+        line(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of a "
+             f"round of that date: "
              f"{', '.join(lo.name for lo in left_out)}", err=True)
     line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
          f"{workspace.display(ws.places)}/ they make the whole-England set:", err=True)

@@ -65,10 +65,15 @@ def round_(
                f"{cov.share * 100:.1f}% of {cov.base_name}; rule pack {pack.id} from {pack.root}")
     for part in fit_line(terminal_line(summary), width()):  # wrapped like all text for people
         typer.echo(part, err=True)
-    if data.left_out:
-        left_out = (f"{len(data.left_out)} place(s) left out, not existing on {data.round.date.isoformat()} (each "
-                    f"with its reason in round.md): {', '.join(lo.name for lo in data.left_out)}")
-        for part in fit_line(terminal_line(left_out), width()):
+    day = data.round.date.isoformat()
+    gone = [lo.name for lo in data.left_out if not lo.existence_unknown]
+    unsure = [lo.name for lo in data.left_out if lo.existence_unknown]
+    notes = ([f"{len(gone)} place(s) left out, not existing on {day} (each with its reason in round.md): "
+              f"{', '.join(gone)}"] if gone else []) + \
+        ([f"{len(unsure)} place(s) left out, whose existence on {day} is unknown (no source found records them "
+          f"then; each with its reason in round.md): {', '.join(unsure)}"] if unsure else [])
+    for note in notes:
+        for part in fit_line(terminal_line(note), width()):
             typer.echo(part, err=True)
     if not data.pack_in_force:
         line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)

@@ -46,9 +46,14 @@ def sweep(
     loaded = load_places(places or [str(workspace.current().places)], pack)
     result = run_sweep(pack, loaded, cfg, doc, specs)
     written = write_set(folder, sweep_files(result), kind="sweep", inputs=inputs)
-    if result.left_out:
-        line(f"{len(result.left_out)} place(s) left out, not existing on {cfg.date.isoformat()} (each with its "
-             f"reason in sweep.html): {', '.join(lo.name for lo in result.left_out)}", err=True)
+    gone = [lo.name for lo in result.left_out if not lo.unknown]
+    unsure = [lo.name for lo in result.left_out if lo.unknown]
+    if gone:
+        line(f"{len(gone)} place(s) left out, not existing on {cfg.date.isoformat()} (each with its "
+             f"reason in sweep.html): {', '.join(gone)}", err=True)
+    if unsure:
+        line(f"{len(unsure)} place(s) left out, whose existence on {cfg.date.isoformat()} is unknown (no source "
+             f"found records them then; each with its reason in sweep.html): {', '.join(unsure)}", err=True)
     for axis in result.axes:
         alone = [len(pt.alone) for pt in result.points]
         line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "

@@ -23,6 +23,7 @@ from ..results import (
 )
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
+from ..vocab.timeline import existence_note
 from .catalogue import catalogue, pack_in_force_note, pack_ref, place_ref
 from .readiness import readiness
 
@@ -386,9 +387,11 @@ class Decision:
             if asked and pack.moves:
                 unlock = unlock_lines(pack, self.profile, self.as_of, asked, {p.id: p.status for p in powers})
         before_effect = pack_in_force_note(pack, self.as_of)
+        exists, exists_note = existence_note(self.profile, self.as_of)
         return Evaluation(
             as_of=self.as_of, as_of_note=self.as_of_note, pack=self._share("pack", pack.hash, lambda: pack_ref(pack)),
             pack_in_force=before_effect is None, pack_in_force_note=before_effect,
+            place_exists=exists, place_exists_note=exists_note,
             place=place_ref(self.profile),
             facts=self.fact_values(),
             steps={rid: self.step(rid) for rid in sorted(pack.rules)},

@@ -9,6 +9,7 @@ from ..engines.semantics import truth
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import All, Any_, Compare, Cond, Not, RuleRef, rules_in
 from ..results import CondNode, Explanation, FactValue, RuleChain, Truth3
+from ..vocab.timeline import existence_note
 from .catalogue import catalogue, pack_in_force_note, pack_ref, place_ref
 from .decision import Decision, prerequisites, requirements_for
 
@@ -62,9 +63,11 @@ def explain_power(decision: Decision, power_id: str) -> Explanation:
     model = decision.fact_values().get(pack.model_fact)
     current = decision.current_tier
     before_effect = pack_in_force_note(pack, decision.as_of)
+    exists, exists_note = existence_note(decision.profile, decision.as_of)
     return Explanation(
         as_of=decision.as_of, as_of_note=decision.as_of_note, pack=pack_ref(pack), place=place_ref(decision.profile),
         pack_in_force=before_effect is None, pack_in_force_note=before_effect,
+        place_exists=exists, place_exists_note=exists_note,
         power=decision.power(power), power_info=cat.powers[power_id],
         prerequisites=[rule_chain(decision, r) for r in prerequisites(pack, power)],
         requirements=[rule_chain(decision, req.rule, tier=req.tier) for req in requirements_for(pack, power_id)],

@@ -67,5 +67,5 @@ def whatif(pack: Pack, profile: Profile, settings: dict[str, Any], on: date | No
     change = place_change(profile.id, profile.name, before, after, state_of(pack, before),
                           state_of(changed_pack, after), pack_loader(pack, "--set"))
     unchanged = not (change.model_dump(exclude_defaults=True).keys() - {"place", "name"})
-    return WhatIf(as_of=before.as_of, pack=pack_ref(pack), place=place_ref(profile), settings=shown, change=change,
-                  unchanged=unchanged)
+    return WhatIf(as_of=before.as_of, pack=pack_ref(pack), place=place_ref(profile),
+                  place_exists_note=before.place_exists_note, settings=shown, change=change, unchanged=unchanged)

@@ -19,7 +19,7 @@ from ..results import (
 )
 from ..text import html_safe
 from .files import _env
-from .view import STATUS_COLOUR, models_text, words
+from .view import STATUS_COLOUR, existence_word, models_text, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 VERDICT_COLOUR = {
@@ -68,7 +68,8 @@ def side_text(s: SideSummary) -> str:
     model = words(s.model) if s.model else "unknown"
     since = f" since {s.model_since.isoformat()}" if s.model_since else ""
     tier = s.current_tier_title or "unknown tier"
-    return (f"{s.pack.id} v{s.pack.version} as of {s.as_of.isoformat()} ({s.as_of_note}): {word}"
+    warn = f"{existence_word(s.place_exists_note)}: {s.place_exists_note}. " if s.place_exists_note else ""
+    return (warn + f"{s.pack.id} v{s.pack.version} as of {s.as_of.isoformat()} ({s.as_of_note}): {word}"
             + (f" ({'; '.join(held)})" if held else "") + f"; model {model}{since}: {tier}")
 
 

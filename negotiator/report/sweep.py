@@ -184,8 +184,8 @@ def to_html(s: Sweep) -> str:
         "with; each parameter is moved alone, the others at their base values.</p>",
     ]
     if s.left_out:
-        parts.append(f'<p class="muted">Left out, not existing on {e(r.date.isoformat())} (the council register and '
-                     f"each place's dates): " + "; ".join(f"{e(lo.name)}: {e(lo.reason)}" for lo in s.left_out)
+        parts.append(f'<p class="muted">Left out, not existing or not known to exist on {e(r.date.isoformat())} '
+                     f"(the council register and each place's dates): " + "; ".join(f"{e(lo.name)}: {e(lo.reason)}" for lo in s.left_out)
                      + ".</p>")
     parts += _routes_html(s)
     for k, axis in enumerate(axes):

@@ -16,7 +16,7 @@ from ..results import (
 )
 from ..vocab.facts import NEVER, months_between
 from .fit import fit
-from .view import fmt, gbp, mark_assumptions, models_text, scope_sentence, words
+from .view import existence_word, fmt, gbp, mark_assumptions, models_text, scope_sentence, words
 
 MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
@@ -194,6 +194,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
                     f"{place.file}", "")
     if not ev.pack_in_force:
         lines += R.wrap(f"NOT IN FORCE: {ev.pack_in_force_note}.", "")
+    if ev.place_exists_note:
+        lines += R.wrap(f"{existence_word(ev.place_exists_note)}: {ev.place_exists_note}.", "")
     lines.append("")
     lines += R.wrap("In sum: " + summary(ev, cat), "")
     lines.append("")
@@ -317,6 +319,8 @@ def render_explanation(data: Explanation, width: int = 100) -> str:
     lines.append(f"  As of {data.as_of.isoformat()} ({data.as_of_note}); power {info.in_force}")
     if not data.pack_in_force:
         lines += wrap(f"NOT IN FORCE: {data.pack_in_force_note}.", "  ", width)
+    if data.place_exists_note:
+        lines += wrap(f"{existence_word(data.place_exists_note)}: {data.place_exists_note}.", "  ", width)
     tiers = {t.id: t for t in data.tiers}
     lines += wrap(f"{info.statement} Needs at least {_tier_of(tiers, info.tier)} on its own.", "  ", width)
     lines += wrap(f"source: {info.source} ({info.where})", "    ", width)
@@ -555,6 +559,8 @@ def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
 
 def render_whatif(w, cat: Catalogue | None = None) -> str:
     lines = [f"What if, for {w.place.name} ({w.place.id}) as of {w.as_of.isoformat()}, rule pack {w.pack.id}:"]
+    if w.place_exists_note:
+        lines.append(f"  {existence_word(w.place_exists_note)}: {w.place_exists_note}.")
     for s in w.settings:
         lines.append(f"  {s.kind} {s.name}: {_v(s.before)} -> {_v(s.after)}")
     lines.append("")

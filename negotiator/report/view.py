@@ -310,3 +310,8 @@ def round_view(r: Round) -> RoundView:
                         f"{_assumed(params, 'retention_share')} of the saving")
         view.budget_terms = ", ".join(bits) if bits else None
     return view
+
+
+def existence_word(note: str) -> str:
+    """The heading of a place-existence note (vocab/timeline.existence_note): unknown or not existing."""
+    return "EXISTENCE UNKNOWN" if ": whether it exists on " in note else "NOT EXISTING"

@@ -87,6 +87,8 @@ class SideSummary(_R):
     pack: PackRef
     as_of: date
     as_of_note: str
+    place_exists_note: Optional[str] = Field(default=None, description=(
+        "Set when the place does not exist, or is not known to exist, on this side's date, naming its dates"))
     eligible: Optional[bool]
     negotiation_rule: str
     decisive: list[RuleBehind]

@@ -174,6 +174,10 @@ class Evaluation(_R):
     pack_in_force: bool = Field(default=True, description="False when the as-of date is before the pack's date "
                                 "of effect: its conclusions are then what it would give, not what was law")
     pack_in_force_note: Optional[str] = None
+    place_exists: Optional[bool] = Field(default=True, description=(
+        "False when the place does not exist on the as-of date (its exists dates), None when whether it exists "
+        "then is unknown (after its last_seen date): what follows is what the pack would conclude for it"))
+    place_exists_note: Optional[str] = None
     place: PlaceRef
     facts: dict[str, FactValue]
     steps: dict[str, Step]
@@ -226,6 +230,10 @@ class Explanation(_R):
     pack: PackRef
     pack_in_force: bool = True
     pack_in_force_note: Optional[str] = None
+    place_exists: Optional[bool] = Field(default=True, description=(
+        "False when the place does not exist on the as-of date (its exists dates), None when whether it exists "
+        "then is unknown (after its last_seen date): what follows is what the pack would conclude for it"))
+    place_exists_note: Optional[str] = None
     place: PlaceRef
     power: PowerResult
     power_info: PowerInfo

@@ -26,6 +26,8 @@ class WhatIf(_R):
     as_of: date
     pack: PackRef
     place: PlaceRef
+    place_exists_note: Optional[str] = Field(default=None, description=(
+        "Set when the place does not exist, or is not known to exist, on the as-of date, naming its dates"))
     settings: list[Setting]
     change: "PlaceChange"
     unchanged: bool

@@ -113,10 +113,13 @@ class RoundPlace(_R):
 
 class LeftOutPlace(_R):
     """A place left out of a round, sweep or England set because it, or its member councils, did not exist on
-    the date."""
+    the date, or because whether it existed then is unknown."""
     id: str
     name: str
     reason: str
+    existence_unknown: bool = Field(False, description=(
+        "True when the place is left out because whether it exists on the date is unknown (no source records it "
+        "after its last_seen date, and none gives its end), not because it did not exist"))
 
 
 class Round(_R):

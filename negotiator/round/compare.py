@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import workspace
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import Decision, decide, prerequisites, requirements_for
+from ..vocab.timeline import existence_note
 from ..engines import evaluator_for
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack, Power, rules_in, show
@@ -253,7 +254,8 @@ def side_summary(d: Decision) -> SideSummary:
     tier = d.current_tier
     powers = [d.power(p) for p in d.pack.powers]
     missing = sorted({m for p in powers for m in p.missing} | set(neg.missing))
-    return SideSummary(pack=pack_ref(d.pack), as_of=d.as_of, as_of_note=d.as_of_note, eligible=neg.eligible,
+    return SideSummary(pack=pack_ref(d.pack), as_of=d.as_of, as_of_note=d.as_of_note,
+                       place_exists_note=existence_note(d.profile, d.as_of)[1], eligible=neg.eligible,
                        negotiation_rule=neg.rule, decisive=[rule_behind(d, x) for x in rules], model=d.model,
                        model_since=model_entry.start if model_entry is not None else None,
                        current_tier=tier.id if tier else None, current_tier_title=tier.title if tier else None,

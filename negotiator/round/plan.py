@@ -255,7 +255,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         not_eligible=not_eligible, eligibility_undetermined=undetermined,
         coverage=covered, coverage_with_devolved=with_devolved, budgets_in_first_tranche_a_year=budgets,
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
-        left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason) for lo in left_out],
+        left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason, existence_unknown=lo.unknown)
+                  for lo in left_out],
         catalogue=catalogue(pack),
     )
 

@@ -18,7 +18,10 @@ unknown, never false.
 
 A place lives in time. `exists: {from: DATE, until: DATE, source: TEXT}`
 gives the first day it exists and the first day it no longer does (either may
-be left out: it existed before the register begins, or still exists); a round,
+be left out: it existed before the register begins, or still exists);
+`last_seen: DATE` is the last day a source records it existing, where no end
+is sourced: after that day (and before `until`, if given) whether it exists is
+unknown, and a round or an evaluation of such a date says so; a round,
 a sweep or the England set on another date leaves the place out and says why
 (vocab/timeline.py). `members` is a list of council codes, or a history of
 lists (`- {value: [E07...], from: DATE, source: TEXT}`), the list in force on a
@@ -43,7 +46,7 @@ from ..yamlio import Located
 from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe, months_between
 
 IDENTITY = ("id", "name", "members", "sources", "notes", "exists")
-EXISTS_KEYS = ("from", "until", "source", "note")
+EXISTS_KEYS = ("from", "until", "last_seen", "source", "note")
 ENTRY_KEYS = ("value", "from", "source", "note")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID = 80
@@ -75,11 +78,21 @@ class Profile:
     exists_until: date | None = None
     exists_source: str = ""
     member_history: tuple[Entry, ...] = ()   # dated member lists (value: a tuple of codes); () when undated
+    exists_last_seen: date | None = None     # the last day a source records it existing (None: no such bound)
 
     def exists(self, on: date) -> bool:
-        """Whether the place exists on `on` (from its `exists` dates; always, when it states none)."""
-        return (self.exists_from is None or self.exists_from <= on) and \
-            (self.exists_until is None or on < self.exists_until)
+        """Whether the place is known to exist on `on` (from its `exists` dates; always, when it states none)."""
+        return self.existence(on) is True
+
+    def existence(self, on: date) -> bool | None:
+        """True when the place exists on `on`, False when it does not, None when that is unknown (after the
+        last day a source records it, with no sourced end)."""
+        if (self.exists_from is not None and on < self.exists_from) or \
+                (self.exists_until is not None and on >= self.exists_until):
+            return False
+        if self.exists_last_seen is not None and on > self.exists_last_seen:
+            return None
+        return True
 
     def members_at(self, on: date) -> tuple[str, ...]:
         """The member list in force on `on` (before the first dated list: the first list)."""
@@ -123,7 +136,7 @@ class Profile:
                 facts[name] = (Entry(value, start, "changed by the user"),)
         history = () if members is not self.members else self.member_history
         return Profile(self.id, self.name, members, self.sources, self.notes, facts, self.file,
-                       self.exists_from, self.exists_until, self.exists_source, history)
+                       self.exists_from, self.exists_until, self.exists_source, history, self.exists_last_seen)
 
 
 def _slug_problem(value: Any, what: str) -> str | None:
@@ -190,7 +203,7 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
         members = _member_list(doc, ("members",), raw_members, problems)
     sources = _text_list(doc, "sources", True, problems)
     notes = _text_list(doc, "notes", False, problems)
-    exists_from, exists_until, exists_source = _exists(doc, data.get("exists"), problems)
+    exists_from, exists_until, exists_source, last_seen = _exists(doc, data.get("exists"), problems)
 
     stated, prefixes = vocab.stated_and_prefixes  # the same for every profile read with this vocabulary
     facts: dict[str, tuple[Entry, ...]] = {}
@@ -201,7 +214,7 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
     if problems:
         raise InputError(problems)
     return Profile(pid, name, tuple(members), sources, notes, facts, doc.file, exists_from, exists_until,
-                   exists_source, history)
+                   exists_source, history, last_seen)
 
 
 def _member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -> list[str]:
@@ -250,26 +263,29 @@ def _member_history(doc: Located, raw: list, problems: list[Problem]) -> tuple[E
     return tuple(entries) if len(problems) == before else ()
 
 
-def _exists(doc: Located, raw: Any, problems: list[Problem]) -> tuple[date | None, date | None, str]:
-    """`exists: {from, until, source}`: the first day the place exists and the first day it no longer does."""
+def _exists(doc: Located, raw: Any,
+            problems: list[Problem]) -> tuple[date | None, date | None, str, date | None]:
+    """`exists: {from, until, last_seen, source}`: the first day the place exists, the first day it no longer
+    does, and the last day a source records it (after which, with no sourced end, its existence is unknown)."""
     if raw is None:
-        return None, None, ""
+        return None, None, "", None
     if not isinstance(raw, dict):
-        problems.append(doc.problem(("exists",), "expected a mapping: {from: DATE, until: DATE, source: TEXT}"))
-        return None, None, ""
+        problems.append(doc.problem(("exists",), "expected a mapping: {from: DATE, until: DATE, last_seen: DATE, "
+                                                 "source: TEXT}"))
+        return None, None, "", None
     before = len(problems)
     for k in raw:
         if k not in EXISTS_KEYS:
             problems.append(doc.problem(("exists", k), f"unknown field '{k}' in exists", nearest(str(k), EXISTS_KEYS)))
     found: dict[str, date | None] = {}
-    for k in ("from", "until"):
+    for k in ("from", "until", "last_seen"):
         value = as_date(raw.get(k))
         if value is not None and not isinstance(value, date):
             problems.append(doc.problem(("exists", k), f"expected a date like 2024-05-07, got {describe(value)}"))
             value = None
         found[k] = value
-    if found["from"] is None and found["until"] is None and len(problems) == before:
-        problems.append(doc.problem(("exists",), "give from, until or both"))
+    if found["from"] is None and found["until"] is None and found["last_seen"] is None and len(problems) == before:
+        problems.append(doc.problem(("exists",), "give from, until, last_seen or more than one"))
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         problems.append(doc.problem(("exists", "source"), "the dates a place exists need a source (text)"))
@@ -277,9 +293,17 @@ def _exists(doc: Located, raw: Any, problems: list[Problem]) -> tuple[date | Non
     if found["from"] and found["until"] and found["from"] >= found["until"]:
         problems.append(doc.problem(("exists", "until"), "until (the first day the place no longer exists) must be "
                                                          "after from"))
+    seen = found["last_seen"]
+    if seen and found["from"] and seen < found["from"]:
+        problems.append(doc.problem(("exists", "last_seen"), "last_seen (the last day a source records the place) "
+                                                             "must not be before from"))
+    if seen and found["until"] and seen >= found["until"]:
+        problems.append(doc.problem(("exists", "last_seen"), "last_seen (the last day a source records the place) "
+                                                             "must be before until (the first day it no longer "
+                                                             "exists)"))
     if len(problems) != before:
-        return None, None, ""
-    return found["from"], found["until"], source
+        return None, None, "", None
+    return found["from"], found["until"], source, seen
 
 
 def _walk(doc: Located, path: tuple, value: Any, stated: dict[str, FactDecl], prefixes: frozenset[str],

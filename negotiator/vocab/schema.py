@@ -67,8 +67,11 @@ def place_schema(vocab: Vocabulary, pack_id: str) -> dict[str, Any]:
             "exists": {"type": "object", "additionalProperties": False, "required": ["source"],
                        "properties": {"from": {"type": "string", "format": "date"},
                                       "until": {"type": "string", "format": "date"},
+                                      "last_seen": {"type": "string", "format": "date"},
                                       "source": {"type": "string", "minLength": 1}, "note": {"type": "string"}},
-                       "description": "The first day the place exists and the first day it no longer does"},
+                       "description": "The first day the place exists, the first day it no longer does, and the "
+                                      "last day a source records it (after which, with no sourced end, whether it "
+                                      "exists is unknown)"},
             "sources": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
             "notes": {"type": "array", "items": {"type": "string"}},
         },

@@ -8,6 +8,12 @@ not yet created as its predecessors, where they cover the same area); the
 kept place's profile carries those members, so councils' kinds and
 populations follow the register. Every place left out comes back with the
 reason, in a sentence naming the change and its source.
+
+A place whose existence on the date is unknown (after the last day a source
+records it, with no sourced end: `exists.last_seen`) is never taken as
+existing: it is left out too, marked `unknown`, with the last day it is
+recorded and the source, so a round says its existence is unknown rather
+than ranking it or counting it.
 """
 
 from __future__ import annotations
@@ -26,16 +32,45 @@ class LeftOut:
     id: str
     name: str
     reason: str
+    unknown: bool = False   # True: whether it exists on the date is unknown (not that it does not)
 
 
 def why_absent(lp: LoadedPlace, on: date) -> str:
-    """Why the place does not exist on `on` ('' when it does)."""
+    """Why the place is not known to exist on `on` ('' when it is)."""
     p = lp.profile
     if p.exists_from is not None and on < p.exists_from:
         return f"exists from {p.exists_from.isoformat()} ({short(p.exists_source)})"
     if p.exists_until is not None and on >= p.exists_until:
         return f"ceased on {p.exists_until.isoformat()} ({short(p.exists_source)})"
+    if p.existence(on) is None:
+        return unknown_reason(p, on)
     return ""
+
+
+def unknown_reason(p, on: date) -> str:
+    """Why a place's existence on `on` is unknown: the last day a source records it, and its source."""
+    seen = p.exists_last_seen.isoformat() if p.exists_last_seen else "?"
+    gone = f", and none says it had ended before {p.exists_until.isoformat()}" if p.exists_until else ""
+    return (f"whether it exists on {on.isoformat()} is unknown: the last day a source records it is {seen} "
+            f"({short(p.exists_source)}); no source found records it after that, or says when it ended{gone}")
+
+
+def existence_note(profile, on: date) -> tuple[bool | None, str | None]:
+    """Whether the place exists on `on` (True, False or None for unknown) and, unless it does, a sentence
+    naming its dates, for an evaluation of that date."""
+    state = profile.existence(on)
+    if state is True:
+        return True, None
+    if state is None:
+        return None, f"{profile.name}: " + unknown_reason(profile, on) + \
+            "; what follows is what the pack would conclude for it, were it there"
+    dates = []
+    if profile.exists_from is not None:
+        dates.append(f"from {profile.exists_from.isoformat()}")
+    if profile.exists_until is not None:
+        dates.append(f"until {profile.exists_until.isoformat()} (the first day it no longer exists)")
+    return False, (f"{profile.name} does not exist on {on.isoformat()}: it exists {' '.join(dates)} "
+                   f"({short(profile.exists_source)}); what follows is what the pack would conclude for it")
 
 
 def on_date(loaded: list[LoadedPlace], on: date) -> tuple[list[LoadedPlace], list[LeftOut]]:
@@ -52,7 +87,7 @@ def on_date(loaded: list[LoadedPlace], on: date) -> tuple[list[LoadedPlace], lis
             elif members != lp.profile.members:
                 lp = LoadedPlace(replace(lp.profile, members=members), lp.doc)
         if reason:
-            left.append(LeftOut(lp.id, lp.profile.name, reason))
+            left.append(LeftOut(lp.id, lp.profile.name, reason, lp.profile.existence(on) is None))
         else:
             kept.append(lp)
     return kept, left

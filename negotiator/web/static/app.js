@@ -379,6 +379,7 @@ function renderSummary() {
       h("span", { class: "mark", "aria-hidden": "true" }, verdict[1]),
       h("div", {}, h("strong", {}, verdict[2] + (ev.pack_in_force === false ? ", were the pack in force" : "")), reasons)),
     ev.pack_in_force === false ? h("p", { class: "special", id: "pack-not-in-force" }, h("strong", {}, "Not in force: "), `${ev.pack_in_force_note}.`) : null,
+    ev.place_exists_note ? h("p", { class: "special", id: "place-not-existing" }, h("strong", {}, ev.place_exists === false ? "Not existing: " : "Existence unknown: "), `${ev.place_exists_note}.`) : null,
     h("dl", { class: "facts-line" }, items.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
     acc.models.length ? h("p", {}, `To meet the package's tier: ${acc.models.map((m) => show(acc.fact, m)).join("; ")}.`) : null,
     neg.special_case ? h("p", { class: "special" }, h("strong", {}, `${neg.special_case.title}: `), neg.special_case.text) : null,
