@@ -49,6 +49,10 @@ def england(
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
         files = england_files(members, on)
     write_set(folder, files, kind="england", inputs=inputs)
+    if as_of is not None:
+        from ..vocab.councils import register
+        for change in register().pending_on(on):
+            line(f"Decided, not applied: {change.sentence()}.", err=True)
     if left_out:
         line(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of a "
              f"round of that date: "
