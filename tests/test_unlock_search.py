@@ -87,3 +87,27 @@ def test_unlock_on_the_command_line_says_how_many_sets_it_tried_and_that_the_sea
     data = json.loads(cli("unlock", "cheshire-and-warrington", "--power", "integrated_settlement", "--rules",
                           "english-devolution-2026", "--as-of", "2026-11-23", "--json").stdout)
     assert data["sets_tried"] > 0 and data.get("incomplete") is None
+
+
+def test_unlock_names_a_reorganisation_ahead_and_the_answers_done_only_after_it():
+    """Surrey ceases on 1 April 2027 (its councils replaced by East Surrey and West Surrey): unlock as of November
+    2026 says so, and marks a set of moves that would take a year as done only after it; Norfolk and Suffolk's
+    councils are to be replaced on 1 April 2028 (decided, not applied); Kent has nothing ahead."""
+    from negotiator.options.unlock import _caveats, changes_ahead
+    from negotiator.results import MoveRef, UnlockAnswer
+    on = date(2026, 11, 23)
+    surrey = load_place(ROOT / "places" / "surrey.yaml", NOW).profile
+    ahead = changes_ahead(surrey, on)
+    assert [d for d, _s in ahead] == [date(2027, 4, 1), date(2027, 4, 1)]
+    assert "East Surrey and West Surrey" in ahead[1][1] and "decided" in ahead[1][1]
+    year = UnlockAnswer(moves=[MoveRef(id="m", title="M", cost=1, months=12, note="")], cost=1, months=12, outcome={})
+    month = UnlockAnswer(moves=[MoveRef(id="m", title="M", cost=1, months=1, note="")], cost=1, months=1, outcome={})
+    said = _caveats(surrey, on, [month, year])
+    assert all("set 2 would be done only after it" in s for s in said) and not any("set 1" in s for s in said)
+    nands = load_place(ROOT / "places" / "norfolk-and-suffolk.yaml", NOW).profile
+    assert [d for d, _s in changes_ahead(nands, on)] == [date(2028, 4, 1), date(2028, 4, 1)]
+    assert changes_ahead(nands, date(2028, 4, 1)) == []
+    assert changes_ahead(load_place(ROOT / "places" / "kent.yaml", NOW).profile, on) == []
+    data = json.loads(cli("unlock", "surrey", "--power", "transport_and_local_infrastructure", "--rules",
+                          "english-devolution-2026", "--as-of", "2026-11-23", "--json").stdout)
+    assert any("ceases to exist on 2027-04-01" in s for s in data["changes_ahead"])

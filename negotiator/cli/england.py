@@ -39,6 +39,7 @@ def england(
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
     left_out: list[Any] = []
+    pending: list[Any] = []
     if as_of is None:
         files = england_files({lp.id: lp.profile.members for lp in bundled})
     else:
@@ -48,11 +49,11 @@ def england(
         kept, left_out = on_date(bundled, on)
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
         files = england_files(members, on)
-    write_set(folder, files, kind="england", inputs=inputs)
-    if as_of is not None:
         from ..vocab.councils import register
-        for change in register().pending_on(on):
-            line(f"Decided, not applied: {change.sentence()}.", err=True)
+        pending = register().pending_on(on)
+    write_set(folder, files, kind="england", inputs=inputs)
+    for change in pending:
+        line(f"Decided, not applied: {change.sentence()}.", err=True)
     if left_out:
         line(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of a "
              f"round of that date: "

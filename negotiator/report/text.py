@@ -612,6 +612,8 @@ def render_unlock(u, width: int = 100, cat: Catalogue | None = None) -> str:
             lines.append(f"    - {reason}")
     if u.incomplete:
         lines.append(f"  Not a complete search: {u.incomplete}.")
+    for change in u.changes_ahead:
+        lines.append(f"  Ahead: {change}.")
     if u.join:
         lines.append("")
         lines.append(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "
