@@ -33,8 +33,21 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, pr
         if key in seen:
             continue
         seen.add(key)
-        problems.append(doc.problem(loc, message, suggestion))
+        problems.append(doc.problem(loc, message, suggestion, code=problem_code(err["type"])))
     return problems
+
+
+def problem_code(kind: str) -> str:
+    """The stable problem code (errors.CODES) of a pydantic error type."""
+    if kind == "missing":
+        return "missing"
+    if kind in ("extra_forbidden", "literal_error"):
+        return "unknown_name"
+    if kind.startswith("date_"):
+        return "bad_date"
+    if kind.endswith(("_type", "_parsing", "_from_float")) or kind.startswith(("greater_than", "less_than")):
+        return "bad_value"
+    return "input"  # a validator's own message (with a suggestion: unknown_name, see errors.Problem)
 
 
 _ABSENT = object()

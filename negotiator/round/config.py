@@ -101,7 +101,7 @@ def resolve_config(ref: Path | str) -> Path:
             return candidate
     names = sorted(f.stem for f in rounds.glob("*.yaml")) if rounds.is_dir() else []
     raise InputError([Problem(str(ref), "no such round config: give a file, or the name of a round (negotiator "
-                              f"list rounds: {', '.join(names) or 'none'})", suggestion=nearest(path.stem, names))])
+                              f"list rounds: {', '.join(names) or 'none'})", suggestion=nearest(path.stem, names), code="not_found")])
 
 
 def load_config(path: Path | str) -> tuple[RoundConfig, Located]:

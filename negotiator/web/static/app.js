@@ -669,9 +669,13 @@ function choosePlace(id) {
 async function openNewPlace() {
   const dlg = $("new-dialog");
   $("new-errors").hidden = true;
-  if (!S.councils) {
+  const q = new URLSearchParams();  // the councils existing on the page's date (else the pack's date of effect)
+  if (S.pack) q.set("pack", S.pack);
+  if (S.asOf) q.set("as_of", S.asOf);
+  if (!S.councils || S.councilsQuery !== q.toString()) {
     try {
-      S.councils = await api("GET", "/api/councils");
+      S.councilsQuery = q.toString();
+      S.councils = await api("GET", "/api/councils?" + q);
       $("councils").replaceChildren(...S.councils.map((c) => h("option", { value: c.name }, `${c.code} (${c.county || "unitary"})`)));
     } catch (e) { S.councils = []; }
   }
