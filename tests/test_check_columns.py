@@ -99,3 +99,24 @@ def test_single_properties_in_columns_flag_what_the_per_profile_test_flags(prop,
                           out.eligible_values()[i], {p.id: int(out.power_low[k, i]) for k, p in enumerate(pack.powers)},
                           int(out.package_low[i]))
         assert bool(flagged[i]) == (prop.violation(space, outcome, requested) is not None)
+
+
+@pytest.mark.parametrize("which", ["bundled", "test pack"])
+def test_a_grid_reusing_what_it_settled_decides_as_afresh(which):
+    """A grid takes rules that read no request, and whose dated rules are in force alike, from an earlier
+    request class or date: on every date and request class, it concludes what deciding afresh concludes."""
+    pack = load_pack(PACK if which == "bundled" else TEST_PACK)
+    space = Space(pack)
+    grid = columns.Grid(space, space.status_facts, space.space(space.status_facts)[0])
+    classes = space.request_classes if which == "test pack" else [space.request_classes[0], None]
+    for on in space.epochs:
+        for requested in classes:
+            out = grid.decide(requested, on, keep=True)
+            fresh = grid.fast.decide(grid.columns(requested), on)
+            for name in ("statuses", "power_low", "power_high", "package_low", "package_high", "score", "best"):
+                assert np.array_equal(getattr(out, name), getattr(fresh, name)), (name, on, requested)
+            assert all(np.array_equal(a, b) for a, b in zip(out.meets, fresh.meets))
+            for rid in pack.rules:
+                assert all(np.array_equal(a, b) for a, b in zip(out.rules[rid], fresh.rules[rid])), rid
+            assert np.array_equal(grid.statuses(requested, on), fresh.statuses)
+    assert grid._settled  # something was reused
