@@ -107,7 +107,7 @@ def run_case_file(path: Path, rules: str | None = None, engine: str = "durable")
     result = CaseResult(doc.file, str(name), engine=engine)
     unknown = sorted(set(case) - CASE_KEYS)
     if unknown:
-        raise InputError([doc.problem((k,), f"unknown case key '{k}'") for k in unknown])
+        raise InputError([doc.problem((k,), f"unknown case key '{k}'", code="unknown_name") for k in unknown])
     if not isinstance(name, str) or not name.strip():
         raise InputError([doc.problem(("name",), "a case needs a name: the sentence it shows")])
     if slug(name) != path.stem:
@@ -209,12 +209,12 @@ def case_files(paths: list[str], rules: str | None = None) -> list[Path]:
         if p.is_dir():
             found = sorted(p.rglob("*.yaml"))
             if not found:
-                problems.append(Problem(ref, "folder holds no .yaml policy cases"))
+                problems.append(Problem(ref, "folder holds no .yaml policy cases", code="not_found"))
             out += found
         elif p.is_file():
             out.append(p)
         else:
-            problems.append(Problem(ref, "no such file or folder"))
+            problems.append(Problem(ref, "no such file or folder", code="not_found"))
     if problems:
         raise InputError(problems)
     return out

@@ -135,7 +135,8 @@ class FastEvaluator:
         other = pack.tier_of_model("\0 a model no tier lists")
         table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
         self._model_rank = table
-        self._tables: dict[int, tuple[np.ndarray, Any]] = {}
+        # (table, literal, the node: keeps its id taken, how to test it)
+        self._tables: dict[int, tuple[np.ndarray, Any, Any, tuple[str, tuple[int, ...]]]] = {}
 
     # --- compiling -------------------------------------------------------------------------------
     def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
@@ -179,12 +180,14 @@ class FastEvaluator:
 
     # --- rules ------------------------------------------------------------------------------------
     def rule_truths(self, cols: Columns, on: date | np.ndarray | None = None, off: Iterable[str] = (),
-                    params: Mapping[str, Any] | None = None) -> dict[str, Pair]:
+                    params: Mapping[str, Any] | None = None, given: Mapping[str, Pair] | None = None
+                    ) -> dict[str, Pair]:
         """Every rule's (known true, known false) for every column.
 
         `on` (a date, or day numbers per column) switches off rules not in force; `off` names rules to
         treat as false everywhere (as the per-profile evaluators take them); `params` replaces parameter
-        values (a number, or an array with one value per column).
+        values (a number, or an array with one value per column); `given` holds rules' truths the caller
+        has already settled for these columns (as they would be settled here), taken as they are.
         """
         n = cols.n
         off = frozenset(off)
@@ -194,6 +197,9 @@ class FastEvaluator:
         ctx = _Context(self, cols, derived, params or {}, none)
         for rid in self._order:
             rule = self.pack.rules[rid]
+            if given is not None and rid in given:
+                derived[rid] = given[rid]
+                continue
             if rid in off:
                 derived[rid] = (none, every)
                 continue
@@ -242,33 +248,35 @@ class FastEvaluator:
     BLOCK = 16_384
 
     def decide(self, cols: Columns, on: date | np.ndarray, params: Mapping[str, Any] | None = None,
-               rules: dict[str, Pair] | None = None, block: int | None = None) -> "Conclusions":
+               rules: dict[str, Pair] | None = None, block: int | None = None,
+               given: Mapping[str, Pair] | None = None) -> "Conclusions":
         """Rules, then every power's status and tiers, the package's tier, eligibility and readiness.
 
         Columns are decided `block` (default BLOCK) at a time; the conclusions are the same whatever the size
-        of the blocks, since each profile is decided from its own column entries only."""
+        of the blocks, since each profile is decided from its own column entries only. `given`: as in
+        rule_truths."""
         n = cols.n
         block = block or self.BLOCK
         if n <= block:
-            return self._decide(cols, on, params, rules)
+            return self._decide(cols, on, params, rules, given)
         out: Conclusions | None = None
         for start in range(0, n, block):
             stop = min(n, start + block)
             part = self._decide(
                 cols.slice(start, stop), _cut(on, start, stop),
                 None if params is None else {k: _cut(v, start, stop) for k, v in params.items()},
-                None if rules is None else {r: (t[start:stop], f[start:stop]) for r, (t, f) in rules.items()})
+                None if rules is None else {r: (t[start:stop], f[start:stop]) for r, (t, f) in rules.items()},
+                None if given is None else {r: (t[start:stop], f[start:stop]) for r, (t, f) in given.items()})
             if out is None:
                 out = _allocate(part, n, rules)
             out.put(part, start, stop, rules is None)
         assert out is not None
-        out.requested = self.requested(cols)
         return out
 
     def _decide(self, cols: Columns, on: date | np.ndarray, params: Mapping[str, Any] | None,
-                rules: dict[str, Pair] | None) -> "Conclusions":
+                rules: dict[str, Pair] | None, given: Mapping[str, Pair] | None = None) -> "Conclusions":
         pack = self.pack
-        rt = rules if rules is not None else self.rule_truths(cols, on=on, params=params)
+        rt = rules if rules is not None else self.rule_truths(cols, on=on, params=params, given=given)
         current = self.current_rank(cols)
         n = cols.n
         statuses = np.empty((len(pack.powers), n), dtype=np.int8)

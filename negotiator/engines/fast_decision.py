@@ -55,7 +55,8 @@ def _allocate(part: "Conclusions", n: int, rules: dict[str, Pair] | None) -> "Co
         return np.empty(a.shape[:-1] + (n,), dtype=a.dtype)
     return Conclusions(part.pack, joined, like(part.statuses), like(part.power_low), like(part.power_high),
                        like(part.package_low), like(part.package_high), (like(part.meets[0]), like(part.meets[1])),
-                       like(part.current), like(part.score), like(part.best), {})
+                       like(part.current), like(part.score), like(part.best),
+                       {pid: like(asked) for pid, asked in part.requested.items()})
 
 
 # --- the decision procedure, column-wise (mirrors decide/decision.py one for one) -----------------------
@@ -280,5 +281,7 @@ class Conclusions:
             getattr(self, name)[..., start:stop] = getattr(part, name)
         self.meets[0][start:stop] = part.meets[0]
         self.meets[1][start:stop] = part.meets[1]
+        for pid, asked in part.requested.items():
+            self.requested[pid][start:stop] = asked
 
 

@@ -147,6 +147,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     for pid in ids:
         ev = evaluations[pid]
         if pid in special:
+            assert ev.negotiation.special_case is not None  # the gate found it one
             placement[pid] = f"a special case: {ev.negotiation.special_case.text}"
             if pid in devolved:
                 placement[pid] += "; already covered by a devolved arrangement (round config: already_devolved)"
@@ -204,7 +205,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     budgets = None
     spend = []
     for pid in first:
-        scopes = evaluations[pid].budget.scopes if evaluations[pid].budget else []
+        budget = evaluations[pid].budget
+        scopes = budget.scopes if budget else []
         known = [s.baseline_a_year for s in scopes if s.status == Status.available and s.baseline_a_year is not None]
         if known:
             spend.append(max(known))  # the widest scope on offer; scopes overlap, so they are not added
@@ -213,7 +215,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     # The wording is the pack's (round.yaml: envelope) and the figure the round config's, never this code's.
     envelope = config.financial_envelope_gbp_m
     if policy.envelope_text:
-        envelope_note = f"{policy.envelope_text.rstrip('.')} ({pack.sources.get(policy.envelope_source, '')})"
+        envelope_note = f"{policy.envelope_text.rstrip('.')} ({pack.sources.get(policy.envelope_source or '', '')})"
         envelope_note += (f": this round's is GBP {envelope:,.0f}m a year (round config)." if envelope is not None
                           else "; this round config states none.")
     else:
@@ -419,8 +421,9 @@ def _readiness_note(pack: Pack) -> str:
             f"(readiness.yaml): {', '.join(w.rule for w in assumed)}.")
 
 
-def _named(param: Mapping, name: str) -> str:
+def _named(param: Mapping, name: str | None) -> str:
     """A parameter's name, marked as an assumption where the pack (or a round config) gives it no source."""
+    assert name is not None, "called only where the pack names the parameter"
     return f"{name}, an assumption" if param[name].assumption else name
 
 
@@ -479,9 +482,9 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
         for code in members[pid]:
             by_council.setdefault(code, []).append(pid)
     groups: dict[tuple[str, ...], list[str]] = {}
-    for code, pids in by_council.items():
-        if len(pids) > 1:
-            groups.setdefault(tuple(sorted(set(pids))), []).append(code)
+    for code, sharers in by_council.items():
+        if len(sharers) > 1:
+            groups.setdefault(tuple(sorted(set(sharers))), []).append(code)
     out = []
     for pids, shared in sorted(groups.items(), key=lambda item: (sorted(item[1]), item[0])):
         shared = sorted(shared)
