@@ -23,6 +23,7 @@ path's conclusions (the sweep), so a sweep's grid point and a round agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from ..pack.ir import Pack
 from ..results import Evaluation, Status, Truth3
@@ -104,8 +105,8 @@ def settling(gate: GateInput, aspects: list[str]) -> list[str]:
     return list(dict.fromkeys(f for a in aspects for f in gate.facts.get(a, [])))
 
 
-def tranche_movers(ranked: list[str], score: dict[str, float], tranche_of: dict[str, int],
-                   gates: dict[str, GateInput], unsettled: list[str]) -> dict[str, list[str]]:
+def tranche_movers(ranked: list[str], score: Mapping[str, float], tranche_of: Mapping[str, int],
+                   gates: Mapping[str, GateInput], unsettled: list[str]) -> dict[str, list[str]]:
     """For each place in a tranche, the places whose unknown facts, as they settle, could still change its
     tranche number (its standing, in a tranche, does not change: the gate is decided over every completion).
 
