@@ -56,7 +56,8 @@ RULESET_PATHS = 48
 #: Fields of one asserted fact, `t` and `sid` excluded (the C limit is 255 properties).
 RULESET_FIELDS = 200
 #: Rulesets of one pack: each costs about half a MiB, and the C library holds at most 131,072
-#: ruleset handles in one process (MAX_HANDLES). The size guards of negotiator/pack/load.py keep real packs far below.
+#: ruleset handles in one process (MAX_HANDLES). The size guards of negotiator/pack/build.py (limits in
+#: pack/layout.py) keep real packs far below.
 PACK_RULESETS = 20_000
 
 _NEGATE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte"}

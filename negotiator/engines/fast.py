@@ -137,7 +137,8 @@ class FastEvaluator:
         other = pack.tier_of_model("\0 a model no tier lists")
         table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
         self._model_rank = table
-        self._tables: dict[int, tuple[np.ndarray, Any]] = {}
+        # (table, literal, the node: keeps its id taken, how to test it)
+        self._tables: dict[int, tuple[np.ndarray, Any, Any, tuple[str, tuple[int, ...]]]] = {}
         #: coded facts with the same codes (value, its type, code), read and encoded together by `columns`
         same: dict[tuple, list[str]] = {}
         for name in self.facts:
