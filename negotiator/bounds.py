@@ -67,17 +67,17 @@ def parse_date(text: str, where: str, field: str | None = None) -> date:
     try:
         value = date.fromisoformat(str(text).strip())
     except ValueError:
-        raise InputError([Problem(where, f"'{raw}' is not a date like 2011-03-01", field=field)]) from None
+        raise InputError([Problem(where, f"'{raw}' is not a date like 2011-03-01", field=field, code="bad_date")]) from None
     problem = date_problem(value)
     if problem:
-        raise InputError([Problem(where, problem, field=field)])
+        raise InputError([Problem(where, problem, field=field, code="bad_date")])
     return value
 
 
 def check_date(value: date, where: str, field: str | None = None) -> date:
     problem = date_problem(value)
     if problem:
-        raise InputError([Problem(where, problem, field=field)])
+        raise InputError([Problem(where, problem, field=field, code="bad_date")])
     return value
 
 
@@ -86,7 +86,7 @@ def add_months(start: date, months: float, where: str, field: str | None = None)
     from datetime import timedelta
     if not math.isfinite(months) or abs(months) > 12 * (DATE_MAX.year - DATE_MIN.year + 1):
         raise InputError([Problem(where, f"{months:g} months from {start.isoformat()} leaves the calendar "
-                                         f"negotiator reads ({CALENDAR})", field=field)])
+                                         f"negotiator reads ({CALENDAR})", field=field, code="bad_date")])
     whole = int(months)
     year, month = divmod(start.year * 12 + start.month - 1 + whole, 12)
     try:
@@ -95,7 +95,7 @@ def add_months(start: date, months: float, where: str, field: str | None = None)
         out = None
     if out is None or date_problem(out):
         raise InputError([Problem(where, f"{months:g} months from {start.isoformat()} leaves the calendar "
-                                         f"negotiator reads ({CALENDAR})", field=field)])
+                                         f"negotiator reads ({CALENDAR})", field=field, code="bad_date")])
     return out
 
 
@@ -145,24 +145,24 @@ def set_value(item: str, where: str = "--set") -> tuple[str, Any]:
     file would be: tags, dates and numbers bounded), after refusing an empty value, more than MAX_TEXT
     characters, nesting (a single value is expected) and over-long number text, all before conversion."""
     if "=" not in item:
-        raise InputError([Problem(where, f"'{_clip(item)}' is not NAME=VALUE")])
+        raise InputError([Problem(where, f"'{_clip(item)}' is not NAME=VALUE", code="bad_value")])
     name, raw = item.split("=", 1)
     name = name.strip()
     if not name:
-        raise InputError([Problem(where, f"'{_clip(item)}' names nothing before '='")])
+        raise InputError([Problem(where, f"'{_clip(item)}' names nothing before '='", code="bad_value")])
     text = raw.strip()
     if not text:
-        raise InputError([Problem(where, "is empty: give a value (null makes a fact unknown)", field=name)])
+        raise InputError([Problem(where, "is empty: give a value (null makes a fact unknown)", field=name, code="missing")])
     if len(text) > MAX_TEXT:
         raise InputError([Problem(where, f"a value of {len(text):,} characters is longer than {MAX_TEXT:,}",
-                                  field=name)])
+                                  field=name, code="bad_value")])
     if any(c in raw for c in "\n\r\x85\u2028\u2029"):
-        raise InputError([Problem(where, "a value is one line", field=name)])
+        raise InputError([Problem(where, "a value is one line", field=name, code="bad_value")])
     if text[0] in "[{":
-        raise InputError([Problem(where, "give a single value, not a list or a mapping", field=name)])
+        raise InputError([Problem(where, "give a single value, not a list or a mapping", field=name, code="bad_value")])
     long_number = number_text_problem(text)
     if long_number:
-        raise InputError([Problem(where, long_number, field=name)])
+        raise InputError([Problem(where, long_number, field=name, code="bad_value")])
     from .yamlio import parse_yaml
     try:
         value = parse_yaml(f"v: {text}\n", where).data
@@ -170,10 +170,10 @@ def set_value(item: str, where: str = "--set") -> tuple[str, Any]:
     except InputError:
         value = text  # not YAML as written (a colon, a quote, an impossible date): the text as given
     if isinstance(value, (dict, list)):
-        raise InputError([Problem(where, "give a single value, not a list or a mapping", field=name)])
+        raise InputError([Problem(where, "give a single value, not a list or a mapping", field=name, code="bad_value")])
     problem = value_problem(value)
     if problem:
-        raise InputError([Problem(where, problem, field=name)])
+        raise InputError([Problem(where, problem, field=name, code="bad_value")])
     return name, value
 
 
@@ -255,20 +255,20 @@ def read_bytes(path: Path | str, name: str, limit: int, expected: str = "a file"
     problem = file_problem(path, expected)
     if problem:
         raise InputError([Problem(name, problem)])
-    too_big = Problem(name, f"is larger than {_size(limit)}")
+    too_big = Problem(name, f"is larger than {_size(limit)}", code="file")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise InputError([Problem(name, "is a symbolic link loop")]) from None
+            raise InputError([Problem(name, "is a symbolic link loop", code="file")]) from None
         if exc.errno == errno.EISDIR:
-            raise InputError([Problem(name, f"is a folder, expected {expected}")]) from None
-        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
+            raise InputError([Problem(name, f"is a folder, expected {expected}", code="file")]) from None
+        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})", code="file")]) from None
     try:
         info = os.fstat(fd)  # the kind again, of what was opened (the name may have changed meanwhile)
         pipe = stat.S_ISFIFO(info.st_mode) and _is_fd_path(str(path))
         if not stat.S_ISREG(info.st_mode) and not pipe:
-            raise InputError([Problem(name, f"is not a regular file ({_kind(info.st_mode)})")])
+            raise InputError([Problem(name, f"is not a regular file ({_kind(info.st_mode)})", code="file")])
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise InputError([too_big])
         parts, total = [], 0
@@ -276,7 +276,7 @@ def read_bytes(path: Path | str, name: str, limit: int, expected: str = "a file"
             if pipe:
                 ready, _w, _x = select.select([fd], [], [], PIPE_WAIT_SECONDS)
                 if not ready:
-                    raise InputError([Problem(name, f"the pipe sent nothing for {PIPE_WAIT_SECONDS} s")])
+                    raise InputError([Problem(name, f"the pipe sent nothing for {PIPE_WAIT_SECONDS} s", code="file")])
             try:
                 chunk = os.read(fd, min(1 << 20, limit + 1 - total))
             except BlockingIOError:
@@ -286,7 +286,7 @@ def read_bytes(path: Path | str, name: str, limit: int, expected: str = "a file"
             parts.append(chunk)
             total += len(chunk)
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})")]) from None
+        raise InputError([Problem(name, f"cannot be read ({exc.strerror or exc})", code="file")]) from None
     finally:
         os.close(fd)
     if total > limit:

@@ -143,3 +143,44 @@ def _store(where: Path, path: Path, value: Any) -> None:
             tmp.unlink(missing_ok=True)  # type: ignore[possibly-undefined]
         except Exception:  # noqa: BLE001
             pass
+
+
+def template_cache() -> Any:
+    """A Jinja2 bytecode cache in the cache folder (compiled report templates, checked against their source
+    by Jinja2), or None where there is no usable cache folder. Entries are loaded only when the user's own and
+    no one else can write them, as pickled packs are (marshalled code runs when loaded too)."""
+    found = folder()
+    if found is None or not _usable(found):
+        return None
+    where: Path = found
+    from jinja2 import BytecodeCache
+
+    class _Templates(BytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                with open(where / f"template-{bucket.key}.jinja", "rb") as f:
+                    if untrusted(os.fstat(f.fileno())):
+                        return
+                    bucket.load_bytecode(f)
+            except FileNotFoundError:
+                pass
+            except Exception:  # noqa: BLE001 - a damaged entry: compile instead (and replace it)
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            path = where / f"template-{bucket.key}.jinja"
+            tmp = where / f".{path.name}.{secrets.token_hex(4)}.tmp"
+            try:
+                where.mkdir(mode=0o700, parents=True, exist_ok=True)
+                if untrusted(os.stat(where)):
+                    return
+                with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), "wb") as f:
+                    bucket.write_bytecode(f)
+                os.replace(tmp, path)
+            except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, not an error
+                try:
+                    tmp.unlink(missing_ok=True)
+                except Exception:  # noqa: BLE001
+                    pass
+
+    return _Templates()

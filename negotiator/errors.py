@@ -7,6 +7,22 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+#: The stable codes of problems, for programs reading `--json` errors and the web API's 4xx bodies (the
+#: message is for people and may change; a code does not). Every `Problem` carries one of these.
+CODES: dict[str, str] = {
+    "input": "bad input of a kind not named below",
+    "unknown_name": "a name that is not one the pack, workspace or command knows (with the nearest as suggestion)",
+    "missing": "a required field, argument or file is not given",
+    "not_found": "a file, folder, place, pack, round config, page or schema that is not there",
+    "bad_value": "a value of the wrong type or outside its bounds",
+    "bad_date": "a date that is not a date like 2011-03-01 or lies outside the calendar negotiator reads",
+    "yaml": "a file that is not readable YAML or JSON (malformed, not UTF-8, too deep, too large once expanded)",
+    "file": "a file or folder that cannot be read or written, or is refused as --out",
+    "engine_limit": "a value or a pack that the engine of record cannot represent",
+    "request": "a web request the API does not accept (its body, query or path)",
+    "too_large": "a web request body larger than the server accepts",
+}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,8 +33,15 @@ class Problem:
     line: int | None = None
     field: str | None = None
     suggestion: str | None = None
-    #: A stable code for the kind of problem, for programs reading `--json` errors (the text may change).
+    #: A stable code for the kind of problem (one of CODES), for programs reading `--json` errors (the text may
+    #: change). A problem with a suggestion is a misspelt name: `unknown_name` unless another code is given.
     code: str = "input"
+
+    def __post_init__(self) -> None:
+        if self.code == "input" and self.suggestion is not None:
+            object.__setattr__(self, "code", "unknown_name")
+        if self.code not in CODES:
+            raise ValueError(f"problem code {self.code!r} is not one of negotiator.errors.CODES")
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -24,6 +24,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "footprints-check": ("negotiator.footprints.results", "FootprintCheck"),
     "footprints-within": ("negotiator.footprints.results", "FootprintList"),
     "footprints-plan": ("negotiator.footprints.results", "FootprintPlan"),
+    "validation": ("negotiator.results", "Validation"),
+    "list": ("negotiator.results", "Listing"),
+    "sweep": ("negotiator.results", "SweepResult"),
+    "files": ("negotiator.results", "FilesWritten"),
+    "serve": ("negotiator.results", "Served"),
+    "errors": ("negotiator.results", "Errors"),
 }
 
 

@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from . import workspace
-from .census import councils
 from .decide.decision import decide
 from .errors import InputError, Problem
 from .pack.load import load_pack
 from .vocab.places import load_place, profile_vocabulary, resolve_place
-from .vocab.profile import parse_profile
+from .vocab.councils import register
+from .vocab.profile import member_list, parse_profile
 from .yamlio import Located, load_yaml
 
 CASE_KEYS = {"name", "place", "profile", "rules", "as_of", "change", "expect", "rules_true", "rules_false", "at"}
@@ -107,7 +107,7 @@ def run_case_file(path: Path, rules: str | None = None, engine: str = "durable")
     result = CaseResult(doc.file, str(name), engine=engine)
     unknown = sorted(set(case) - CASE_KEYS)
     if unknown:
-        raise InputError([doc.problem((k,), f"unknown case key '{k}'") for k in unknown])
+        raise InputError([doc.problem((k,), f"unknown case key '{k}'", code="unknown_name") for k in unknown])
     if not isinstance(name, str) or not name.strip():
         raise InputError([doc.problem(("name",), "a case needs a name: the sentence it shows")])
     if slug(name) != path.stem:
@@ -125,12 +125,10 @@ def run_case_file(path: Path, rules: str | None = None, engine: str = "durable")
         raise InputError([doc.problem(("place",), "a case names a place or gives a profile")])
     changes = case.get("change") or {}
     stated = profile_vocabulary(pack).stated()
-    problems = []
+    problems: list[Problem] = []
     for fact, value in changes.items():
-        if fact == "members":
-            known = councils()
-            if not isinstance(value, list) or not value or any(c not in known for c in value):
-                problems.append(doc.problem(("change", fact), "members: a non-empty list of ONS council codes"))
+        if fact == "members":  # codes of the council register, each once (as in a profile)
+            member_list(doc, ("change", fact), value, problems)
             continue
         decl = stated.get(fact)
         if decl is None:
@@ -140,6 +138,16 @@ def run_case_file(path: Path, rules: str | None = None, engine: str = "durable")
     if problems:
         raise InputError(problems)
     profile = profile.with_changes(changes)
+    if "members" in changes:  # the councils must exist, or have successors or predecessors, on each date checked
+        days = [item.get("as_of") for item in case["at"] if isinstance(item, dict)] if isinstance(case.get("at"),
+                                                                                                    list) else []
+        for day in [d for d in days if isinstance(d, date)] or [case.get("as_of") or pack.effective]:
+            if isinstance(day, date):
+                _, why = register().members_on(profile.members_at(day), day)
+                problems += [doc.problem(("change", "members"), f"on {day.isoformat()}: {w} (the council register, "
+                                                                "negotiator/data/councils.yaml)") for w in why]
+        if problems:
+            raise InputError(problems)
     checks = [(("",), case)]
     if "at" in case:
         if not isinstance(case["at"], list) or not case["at"]:
@@ -201,12 +209,12 @@ def case_files(paths: list[str], rules: str | None = None) -> list[Path]:
         if p.is_dir():
             found = sorted(p.rglob("*.yaml"))
             if not found:
-                problems.append(Problem(ref, "folder holds no .yaml policy cases"))
+                problems.append(Problem(ref, "folder holds no .yaml policy cases", code="not_found"))
             out += found
         elif p.is_file():
             out.append(p)
         else:
-            problems.append(Problem(ref, "no such file or folder"))
+            problems.append(Problem(ref, "no such file or folder", code="not_found"))
     if problems:
         raise InputError(problems)
     return out

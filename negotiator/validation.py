@@ -7,6 +7,7 @@ import typing
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import InputError, Problem, nearest
 from .yamlio import Located
@@ -33,8 +34,21 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located, pr
         if key in seen:
             continue
         seen.add(key)
-        problems.append(doc.problem(loc, message, suggestion))
+        problems.append(doc.problem(loc, message, suggestion, code=problem_code(err["type"])))
     return problems
+
+
+def problem_code(kind: str) -> str:
+    """The stable problem code (errors.CODES) of a pydantic error type."""
+    if kind == "missing":
+        return "missing"
+    if kind in ("extra_forbidden", "literal_error"):
+        return "unknown_name"
+    if kind.startswith("date_"):
+        return "bad_date"
+    if kind.endswith(("_type", "_parsing", "_from_float")) or kind.startswith(("greater_than", "less_than")):
+        return "bad_value"
+    return "input"  # a validator's own message (with a suggestion: unknown_name, see errors.Problem)
 
 
 _ABSENT = object()
@@ -82,7 +96,7 @@ def _clean_loc(loc: tuple, data: Any = _ABSENT, missing: bool = False) -> list:
     return out
 
 
-def _describe(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:
+def _describe(err: ErrorDetails, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:
     kind = err["type"]
     given = err.get("input")
     if kind == "extra_forbidden":
@@ -123,7 +137,7 @@ def _split_suggestion(msg: str) -> tuple[str, str | None]:
     return msg, None
 
 
-def _literal_choices(err: dict) -> list[str]:
+def _literal_choices(err: ErrorDetails) -> list[str]:
     expected = err.get("ctx", {}).get("expected", "")
     return [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",") if part.strip()]
 

@@ -59,13 +59,14 @@ class Located:
                 return None
             path = path[:-1]
 
-    def problem(self, path: PathKey, message: str, suggestion: str | None = None) -> Problem:
+    def problem(self, path: PathKey, message: str, suggestion: str | None = None, code: str = "input") -> Problem:
         return Problem(
             file=self.file,
             line=self.line_of(path),
             field=dotted(path) or None,
             message=message,
             suggestion=suggestion,
+            code=code,
         )
 
 
@@ -91,7 +92,7 @@ def load_yaml(path: Path | str, display: str | None = None) -> Located:
         before = data[:exc.start].decode("utf-8")
         line = _line_at(before, len(before))
         raise InputError([Problem(name, f"not UTF-8 text (byte 0x{data[exc.start]:02X}: {exc.reason}); "
-                                        "save the file as UTF-8", line=line)]) from None
+                                        "save the file as UTF-8", line=line, code="yaml")]) from None
     return parse_yaml(text, name)
 
 
@@ -141,13 +142,13 @@ def _parse(text: str, name: str, loader_class, fallback: bool = True) -> Located
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "invalid YAML"
-        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {what}", line=line)]) from None
+        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {what}", line=line, code="yaml")]) from None
     except yaml.YAMLError as exc:
         if retry:
             raise _ParserRefused from None
-        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {exc}")]) from None
+        raise InputError(builder.problems + [Problem(name, f"malformed YAML: {exc}", code="yaml")]) from None
     except RecursionError:  # the builder does not recurse; this guards copying and the parsers themselves
-        raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep")]) from None
+        raise InputError([Problem(name, f"nested more than {MAX_DEPTH} levels deep", code="yaml")]) from None
     finally:
         if collecting:
             gc.enable()
@@ -156,7 +157,7 @@ def _parse(text: str, name: str, loader_class, fallback: bool = True) -> Located
     if builder.empty:
         only_comments = bool(text.strip().lstrip("\ufeff"))
         raise InputError([Problem(name, "holds only comments, no data" if only_comments else "the file is empty",
-                                  line=1)])
+                                  line=1, code="yaml")])
     if builder.problems:
         raise InputError(builder.problems)
     return doc
@@ -175,11 +176,11 @@ def _line_at(text: str, index: int) -> int:
 def _bad_character(text: str, name: str) -> Problem:
     found = _NON_PRINTABLE.search(text)
     if found is None:
-        return Problem(name, "contains a character that YAML does not allow")
+        return Problem(name, "contains a character that YAML does not allow", code="yaml")
     char = found.group()
     what = "a control character" if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F else "a character"
     return Problem(name, f"contains {what} (U+{ord(char):04X}) that YAML does not allow",
-                   line=_line_at(text, found.start()))
+                   line=_line_at(text, found.start()), code="yaml")
 
 
 class _Fatal(Exception):
@@ -257,10 +258,10 @@ class _Builder:
     def problem(self, path: PathKey, line: int, message: str) -> None:
         if self.dropping:  # inside a list or mapping used as a key, which is reported as a whole
             return
-        self.problems.append(Problem(self.doc.file, message, line=line, field=dotted(path) or None))
+        self.problems.append(Problem(self.doc.file, message, line=line, field=dotted(path) or None, code="yaml"))
 
     def fatal(self, line: int, message: str) -> _Fatal:
-        return _Fatal(Problem(self.doc.file, message, line=line))
+        return _Fatal(Problem(self.doc.file, message, line=line, code="yaml"))
 
     def mark(self, path: PathKey, line: int, record: bool) -> None:
         if record:

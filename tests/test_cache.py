@@ -98,3 +98,29 @@ def test_an_entry_that_others_can_write_or_own_is_never_loaded(tmp_path, monkeyp
         entry.chmod(0o644)
         compiled.clear()
         assert load.load_pack(PACK) == built and not marker.exists()
+
+
+def test_report_templates_are_compiled_once_and_an_entry_others_can_write_is_never_loaded(tmp_path, monkeypatch):
+    """The compiled report templates are kept in the cache folder (private entries) and give the same text
+    when loaded; an entry anyone else can write is ignored, as a pickled pack is."""
+    from jinja2 import DictLoader, Environment
+    from jinja2.bccache import Bucket
+
+    monkeypatch.setenv("NEGOTIATOR_CACHE", str(tmp_path / "cache"))
+    source = {"t.j2": "{% for x in xs %}{{ x }};{% endfor %}"}
+    first = Environment(loader=DictLoader(source), bytecode_cache=cache.template_cache())
+    assert first.get_template("t.j2").render(xs=[1, 2]) == "1;2;"
+    [entry] = (tmp_path / "cache").glob("template-*.jinja")
+    assert entry.stat().st_mode & 0o777 == 0o600
+    again = Environment(loader=DictLoader(source), bytecode_cache=cache.template_cache())
+    assert again.get_template("t.j2").render(xs=[3]) == "3;"
+
+    def loaded() -> bool:
+        compiled = cache.template_cache()
+        bucket = Bucket(again, compiled.get_cache_key("t.j2"), compiled.get_source_checksum(source["t.j2"]))
+        compiled.load_bytecode(bucket)
+        return bucket.code is not None
+
+    assert loaded()
+    entry.chmod(0o666)
+    assert not loaded()

@@ -59,6 +59,150 @@ def test_one_registry_of_kinds_serves_the_command_line_and_the_web():
     assert cli("schema", "nothing").exit_code == 2
 
 
+#: Every command, the kind its --json prints, and arguments that make it print one ({tmp}: a fresh folder).
+#: A command added without an entry here fails the test below; each validates against its schema kind.
+EVERY_COMMAND = {
+    "evaluate": ("result", ["evaluate", "kent", "--json"]),
+    "explain": ("explanation", ["explain", "birmingham", "single_place_budget", "--json"]),
+    "whatif": ("whatif", ["whatif", "kent", "--set", "capacity.shared_services=true", "--json"]),
+    "unlock": ("unlock", ["unlock", "kent", "--power", "single_place_budget", "--json"]),
+    "footprints": ("footprints-check", ["footprints", "--check", "greater-essex", "--as-of", "2025-02-05", "--json"]),
+    "validate": ("validation", ["validate", ROOT / "places" / "kent.yaml", ROOT / "rounds", "--json"]),
+    "round": ("round", ["round", "--config", "forerunner-2011", "--out", "{tmp}/r", "-q", "--json"]),
+    "england": ("files", ["england", "--out", "{tmp}/e", "--as-of", "2011-03-01", "--json"]),
+    "sweep": ("sweep", ["sweep", "--param", "strategic_county_min_population=300000..800000:250000",
+                        "--out", "{tmp}/s", "--json"]),
+    "diff": ("diff", ["diff", "{tmp}/r/round.json", "{tmp}/r/round.json", "--json"]),
+    "compare": ("compare", ["compare", "greater-manchester", "--then-as-of", "2011-05-01", "--now-as-of",
+                            "2026-11-23", "--json"]),
+    "check": ("check", ["check", "--rules", TEST_PACK, "--exhaustive", "--json"]),
+    "test": ("cases", ["test", "--rules", TEST_PACK, "--json"]),
+    "list": ("list", ["list", "powers", "--json"]),
+    "schema": (None, ["schema", "errors", "--json"]),  # a JSON Schema itself: checked against the metaschema
+    "doc": ("files", ["doc", "--rules", TEST_PACK, "--json"]),
+    "serve": ("serve", None),  # a server: started on its own below
+}
+
+
+def test_every_command_takes_json_and_each_prints_its_kind(tmp_path):
+    from typer.main import get_command
+
+    from negotiator.cli import app
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    assert set(commands) == set(EVERY_COMMAND)
+    for name, command in commands.items():
+        assert any("--json" in p.opts for p in command.params), name
+    for name, (kind, args) in EVERY_COMMAND.items():  # in order: round writes the round.json diff reads
+        if args is None:
+            continue
+        result = cli(*[str(a).replace("{tmp}", str(tmp_path)) for a in args])
+        assert result.exit_code == 0, (name, result.stderr)
+        data = json.loads(result.stdout)
+        if kind is None:
+            jsonschema.Draft202012Validator.check_schema(data)
+        else:
+            jsonschema.validate(data, json.loads(cli("schema", kind).stdout))
+    listed = json.loads(cli("list", "powers", "--json").stdout)
+    assert [i["id"] for i in listed["items"]] == [ln.split("\t")[0] for ln in cli("list", "powers").stdout.splitlines()]
+
+
+def test_serve_json_says_where_it_listens_on_one_line():
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "negotiator.cli", "serve", "--port", "0", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    with proc:  # closes the pipe after the wait
+        try:
+            first = proc.stdout.readline() if proc.stdout else ""
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    data = json.loads(first)
+    jsonschema.validate(data, json.loads(cli("schema", "serve").stdout))
+    assert data["address"].startswith("http://127.0.0.1:") and data["openapi"] == data["address"] + "openapi.json"
+
+
+#: bad input given with --json, and the stable code of its problem
+BAD_INPUT = [
+    (["evaluate", "nowhere", "--json"], "not_found"),
+    (["evaluate", "kent", "--as-of", "2011-13-01", "--json"], "bad_date"),
+    (["whatif", "kent", "--set", "capacity.shared_servces=true", "--json"], "unknown_name"),
+    (["evaluate", "kent", "--engine", "nope", "--json"], "bad_value"),
+    (["explain", "--json"], "missing"),
+]
+
+
+@pytest.mark.parametrize("args,code", BAD_INPUT, ids=[c for _, c in BAD_INPUT])
+def test_bad_input_with_json_prints_its_problems_as_data_with_a_stable_code(args, code):
+    result = cli(*args)
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads(cli("schema", "errors").stdout))
+    assert [p["code"] for p in data["problems"]] == [code]
+    assert data["errors"] == [p["text"] for p in data["problems"]]
+    if code not in ("missing", "bad_value"):  # the parser's usage errors aside (its own lines), stderr says the same
+        assert [ln.removeprefix("Error: ") for ln in result.stderr.splitlines()] == data["errors"]
+    if code == "unknown_name":
+        assert data["problems"][0]["suggestion"] == "capacity.shared_services"
+
+
+def test_validate_json_holds_each_problem_once_with_its_code(tmp_path):
+    text = (ROOT / "places" / "kent.yaml").read_text()
+    text = text.replace("value: 1463740", "value: -5", 1).replace("\nname:", "\nnmae:", 1)
+    (tmp_path / "kent.yaml").write_text(text)
+    result = cli("validate", tmp_path / "kent.yaml", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)  # one document: the validation holds the problems (no errors kind after it)
+    jsonschema.validate(data, json.loads(cli("schema", "validation").stdout))
+    assert not data["passed"] and data["checked"] == []
+    assert sorted(p["code"] for p in data["problems"]) == ["bad_value", "missing", "unknown_name"]
+    assert [ln.removeprefix("Error: ") for ln in result.stderr.splitlines() if ln.startswith("Error: ")] == \
+        [p["text"] for p in data["problems"]]
+
+
+def test_a_broken_case_file_with_json_is_one_report_holding_its_problem(tmp_path):
+    (tmp_path / "bad.yaml").write_text("name: a case with a key no case has\nnope: 1\n")
+    result = cli("test", tmp_path / "bad.yaml", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads(cli("schema", "cases").stdout))
+    assert [(p["code"], p["line"], p["field"]) for p in data["problems"]] == [("unknown_name", 2, "nope")]
+
+
+def test_the_web_apis_4xx_bodies_are_the_errors_kind_with_stable_codes():
+    from fastapi.testclient import TestClient
+
+    from negotiator.web import create_app
+    from negotiator.web.service import MAX_BODY
+    schema = json.loads(cli("schema", "errors").stdout)
+    with TestClient(create_app(), base_url="http://127.0.0.1:8000") as client:
+        answers = {
+            "not_found": client.post("/api/evaluate", json={"place": "atlantis"}),
+            "unknown_name": client.post("/api/evaluate", json={"place": "kent", "colour": "red"}),
+            "request": client.post("/api/evaluate", json={"place": "kent", "profile": {"id": "kent"}}),
+            "too_large": client.post("/api/evaluate", content=b"x" * (MAX_BODY + 1),
+                                     headers={"content-type": "application/json"}),
+            "bad_date": client.post("/api/evaluate", json={"place": "kent", "as_of": "2011-13-01"}),
+        }
+    for code, response in answers.items():
+        assert 400 <= response.status_code < 500, code
+        body = response.json()
+        jsonschema.validate(body, schema)
+        assert body["errors"] == [p["text"] for p in body["problems"]]
+        assert code in [p["code"] for p in body["problems"]], (code, body)
+
+
+def test_every_problem_code_is_one_of_the_documented_codes():
+    from negotiator.errors import CODES, Problem
+    assert Problem("f", "m", suggestion="x").code == "unknown_name"  # a suggestion means a misspelt name
+    with pytest.raises(ValueError):
+        Problem("f", "m", code="no-such-code")
+    schema = json.loads(cli("schema", "errors").stdout)
+    assert set(schema["$defs"]["ProblemCode"]["enum"]) == set(CODES)
+
+
 def test_negotiator_test_with_rules_runs_that_packs_own_cases_and_shows_a_failure(tmp_path):
     packs = tmp_path / "packs"
     shutil.copytree(TEST_PACK.parent, packs)

@@ -152,3 +152,82 @@ def test_the_web_api_gives_the_warning_with_the_evaluation():
     assert body["place_exists"] is False and "from 2016-04-01" in body["place_exists_note"]
     script = (ROOT / "negotiator" / "web" / "static" / "app.js").read_text(encoding="utf-8")
     assert 'id: "place-not-existing"' in script and "place_exists_note" in script
+
+
+def test_the_council_list_of_the_api_is_the_register_as_of_a_date():
+    from fastapi.testclient import TestClient
+
+    from negotiator.web.app import create_app
+    with TestClient(create_app([str(ROOT / "rules" / "route-map-2010")], ROOT / "places", ROOT / "rounds"),
+                    base_url="http://127.0.0.1") as client:
+        in_2011 = {c["code"]: c for c in client.get("/api/councils", params={"as_of": "2011-03-01"}).json()}
+        in_2027 = {c["code"]: c for c in client.get("/api/councils", params={"as_of": "2027-04-01"}).json()}
+        default = {c["code"] for c in client.get("/api/councils").json()}
+        bad = client.get("/api/councils", params={"as_of": "someday"})
+    # Christchurch until 2019, Bournemouth, Christchurch and Poole from then; East Surrey from 1 April 2027
+    assert "E07000048" in in_2011 and "E06000058" not in in_2011
+    assert in_2011["E07000048"]["end"] == "2019-04-01"
+    assert "E06000058" in in_2027 and "E07000048" not in in_2027
+    assert "east-surrey" in in_2027 and "east-surrey" not in in_2011
+    assert "E07000048" in default and "E06000058" not in default  # the pack's date of effect, 2010-03-01
+    assert bad.status_code == 422
+    script = (ROOT / "negotiator" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+    assert '"/api/councils?" + q' in script and 'q.set("as_of", S.asOf)' in script
+
+
+def _case(tmp_path, name, body):
+    from negotiator.testing import slug
+    path = tmp_path / f"{slug(name)}.yaml"
+    path.write_text(f"name: {name}\n" + body, encoding="utf-8")
+    return path
+
+
+def test_a_policy_case_changing_members_names_councils_of_the_register_as_of_its_date(tmp_path):
+    from negotiator.testing import run_case_file
+    ok = _case(tmp_path, "Christchurch with Bournemouth and Poole is a grouping in 2011",
+               "place: pennine-lancashire\nas_of: 2011-03-01\nchange:\n  members: [E07000048, E06000028, E06000029]\n"
+               "expect:\n  place.members: [E07000048, E06000028, E06000029]\n")
+    assert run_case_file(ok).failures == []
+    ceased = _case(tmp_path, "Christchurch alone after 2019",
+                   "place: pennine-lancashire\nas_of: 2020-01-01\nchange:\n  members: [E07000048, E06000008]\n"
+                   "expect:\n  negotiation.eligible: true\n")
+    with pytest.raises(InputError) as caught:
+        run_case_file(ceased)
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "change.members" in text and "on 2020-01-01" in text and "Christchurch" in text
+    typo = _case(tmp_path, "A council by name", "place: pennine-lancashire\nchange:\n  members: [Christchurch]\n"
+                 "expect:\n  negotiation.eligible: true\n")
+    with pytest.raises(InputError) as caught:
+        run_case_file(typo)
+    problem = caught.value.problems[0]
+    assert "is not a council code of the register" in str(problem) and "E07000048" in str(problem)
+
+
+def test_a_tranche_number_may_move_only_where_another_place_could_come_to_rank_above_it():
+    """Invariant: a place's tranche number is said to be settled only when no place whose facts are unsettled
+    could reach its score (nor its own, after the first tranche, rise); the standing is never what moves."""
+    from negotiator.round.gate import GateInput, tranche_movers
+
+    def g(lowest, highest):
+        return GateInput(True, False, lowest, lowest, highest, True)
+    gates = {"a": g(5, 5), "b": g(1, 3), "c": g(1, 1), "d": g(0, 4), "e": g(0, 0)}
+    ranked = ["a", "b", "c"]
+    score = {p: gates[p].lowest for p in gates}
+    movers = tranche_movers(ranked, score, {"a": 1, "b": 1, "c": 2}, gates, ["d", "e"])
+    assert "a" not in movers                      # nothing unsettled reaches 5
+    assert movers["b"] == ["d"]                   # d (0 to 4) may come to rank above b (1)
+    assert movers["c"] == ["d"]                   # c's own readiness is settled (1 to 1); b is above it already
+    assert "e" not in {q for qs in movers.values() for q in qs}   # e can reach 0 at most
+
+
+def test_the_2026_round_says_which_tranche_numbers_may_still_move(programme_2026):
+    out, _ = programme_2026
+    data = json.loads((out / "round.json").read_text(encoding="utf-8"))
+    ranking = {x["place"]: x for x in data["ranking"]}
+    # York and North Yorkshire, tranche 2, readiness 1 to 7: its own facts and others' may move it
+    assert "york-and-north-yorkshire" in ranking["york-and-north-yorkshire"]["tranche_may_move_with"]
+    assert "east-midlands" in ranking["kent"]["tranche_may_move_with"]  # ready or not depending on its facts
+    md = (out / "round.md").read_text(encoding="utf-8")
+    assert "Tranche numbers that may still move" in md
+    assert "tranche number (not its standing) may still move" in md
+    assert 'id="tranche-may-move"' in (out / "round.html").read_text(encoding="utf-8")

@@ -57,7 +57,7 @@ def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_b
     engine = [engine_facts(facts) for facts, _on in cases]
     on = np.array([d.toordinal() for _f, d in cases])
     cols = fast.columns(engine)
-    out = fast.decide(cols, on)
+    out = fast.decide(cols, on, block=7)  # several blocks even for few cases (see test_blocks_decide_alike)
     for i, ((facts, day), ef) in enumerate(zip(cases, engine)):
         off = frozenset(pack.rules) - pack.rules_in_force(day)
         truths = python.truths(ef, off)
@@ -141,6 +141,36 @@ def test_parameters_can_vary_by_column():
         assert compiled(other).evaluator("python").truths(facts)["level.strategic_county"] is expected
 
 
+def same_conclusions(a, b) -> None:
+    """Every array of two fast conclusions equal, rule truths included."""
+    for name in ("statuses", "power_low", "power_high", "package_low", "package_high", "current", "score", "best"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert all(np.array_equal(x, y) for x, y in zip(a.meets, b.meets))
+    assert list(a.rules) == list(b.rules)
+    for rid in a.rules:
+        assert np.array_equal(a.rules[rid][0], b.rules[rid][0]) and np.array_equal(a.rules[rid][1], b.rules[rid][1])
+    assert {p: v.tolist() for p, v in a.requested.items()} == {p: v.tolist() for p, v in b.requested.items()}
+
+
+def test_blocks_decide_alike(england):
+    """Columns are decided a block at a time: whatever the size of the blocks (one profile, a few, one block
+    for all), with dates, parameters or rule truths per column, every conclusion is the same."""
+    pack = load_pack(PACK)
+    fast = compiled(pack).fast
+    days = [date(2010, 3, 1), date(2011, 3, 1), date(2013, 4, 1)]
+    cases = [(facts_at(lp.profile, pack.vocabulary, on), on) for lp in england for on in days]
+    cols = fast.columns([engine_facts(f) for f, _on in cases])
+    on = np.array([d.toordinal() for _f, d in cases])
+    params = {"strategic_county_min_population": np.linspace(100_000, 2_000_000, cols.n)}
+    whole = fast.decide(cols, on, params, block=cols.n)
+    for block in (1, 5, 64, cols.n - 1):
+        same_conclusions(fast.decide(cols, on, params, block=block), whole)
+    rules = fast.rule_truths(cols, on=on, params=params)
+    same_conclusions(fast.decide(cols, on, rules=rules, block=100), whole)
+    one_day = fast.decide(cols, days[1], block=cols.n)
+    same_conclusions(fast.decide(cols, days[1], block=33), one_day)
+
+
 def test_generated_packs_with_rules_in_force_on_some_dates_only():
     """Hundreds of random rules (all, any, not, rule references, every operator), a third of them in force
     only between two dates, on profiles of the pack's value classes at dates either side."""
@@ -183,3 +213,23 @@ def test_the_tier_of_any_model_even_one_no_rule_names():
         cols = fast.columns([{pack.model_fact: m} for m in models])
         expected = [-1 if pack.tier_of_model(m) is None else pack.tier_of_model(m).rank for m in models]
         assert fast.current_rank(cols).tolist() == expected
+
+
+def test_columns_from_dicts_read_each_fact_as_one_at_a_time(england):
+    """Columns read from many dicts at once (what a place asks for read together, each distinct combination
+    encoded once) hold what encoding each fact's values one profile at a time gives, also where dicts leave
+    facts out (unknown) or state them as None."""
+    pack = load_pack(PACK)
+    fast = compiled(pack).fast
+    on = date(2011, 3, 1)
+    full = [engine_facts(facts_at(lp.profile, pack.vocabulary, on)) for lp in england]
+    rng = np.random.default_rng(5)
+    sparse = [{k: v for k, v in f.items() if rng.random() < 0.6} for f in full]
+    for dicts in (full, sparse, sparse[:10]):
+        cols = fast.columns(dicts)
+        assert cols.n == len(dicts)
+        for name in fast.facts:
+            values, known = fast.encode(name, [d.get(name) for d in dicts])
+            assert np.array_equal(cols.known[name], known), name
+            assert np.array_equal(cols.values[name][known], values[known]), name
+            assert cols.values[name].dtype == values.dtype, name

@@ -103,7 +103,12 @@ def test_a_bad_profile_gives_the_command_lines_located_messages(client, tmp_path
     with TestClient(create_app([str(PACK)], places), base_url=LOCAL) as other:
         response = other.post("/api/evaluate", json={"place": "kent"})
     assert response.status_code == 422
-    assert response.json() == {"errors": expected}
+    assert response.json()["errors"] == expected
+    # the body is the command line's --json answer to the same input: one Problem model for both
+    printed = cli("evaluate", places / "kent.yaml", "--json")
+    assert printed.exit_code == 2
+    assert response.json() == json.loads(printed.stdout)
+    assert [p["text"] for p in response.json()["problems"]] == expected
 
     sent = client.post("/api/evaluate", json={"profile": {"id": "x", "name": "X", "members": ["E06000052"],
                                                           "sources": ["s"], "population": "many"}})

@@ -7,7 +7,15 @@ profile is its place in the per-profile loop of run.py. engines/fast.py
 decides every profile of the grid at once (rules, then every power's status
 and tier, the package's tier, eligibility). A one-fact change is then a move
 along one axis: "before" and "after" are two slices of the same status array,
-and a pair property's `worse` becomes a 5 x 5 table over status codes.
+and a pair property's `worse` becomes a 5 x 5 table over status codes,
+read as boolean masks of where each status is.
+
+A grid is decided once per date and request class, but most rules read no
+request and are in force alike on several dates: the grid settles each such
+rule once per combination of its dated rules being in force, and gives it to
+later decisions as settled; the statuses of the request classes the search for
+reachable powers reads are kept for it (tests check both against deciding
+afresh).
 
 Only the first violations in the per-profile order are turned into reports,
 and each is rebuilt, exactly as run.py builds it, from the per-profile
@@ -25,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, Conclusions
-from ..pack.ir import engine_value
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, Conclusions, Pair
+from ..pack.ir import engine_value, facts_in
 from ..results import Status
 from ..compiled import compiled
 from ..compiled.space import Requests, Space
@@ -50,24 +58,93 @@ class Grid:
             values, known = self.fast.encode(fact, raw)
             self._grid[fact] = (values[index[j]], known[index[j]])
 
+        pack = space.pack
+        dated = {rid for rid, rule in pack.rules.items() if rule.in_force.start or rule.in_force.end}
+        #: rules whose truth on the grid does not depend on the request class, each with the dated rules it
+        #: reads: such a rule is settled once per combination of those rules being in force, and reused
+        self._reusable: dict[str, list[str]] = {}
+        for rid in pack.rules:
+            cone = space.cone_rules([rid])
+            if not any(space.is_request(f) for r in cone for f in facts_in(pack.rules[r].when)):
+                self._reusable[rid] = [r for r in cone if r in dated]
+        self._settled: dict[tuple, Pair] = {}
+        self._statuses: dict[tuple, np.ndarray] = {}
+
     def columns(self, requested: Requests) -> Columns:
         base = {name: engine_value(v) for name, v in self.space.complete({}, requested).items()}
         values, known = {}, {}
         for name in self.fast.facts:
             if name in self._grid:
                 values[name], known[name] = self._grid[name]
-            else:
+            else:  # the same for every profile of the grid: one value, broadcast (read only, no copy)
                 v, k = self.fast.encode(name, [base.get(name)])
-                values[name], known[name] = np.repeat(v, self.size), np.repeat(k, self.size)
+                values[name], known[name] = np.broadcast_to(v, (self.size,)), np.broadcast_to(k, (self.size,))
         return Columns(self.size, values, known)
 
-    def decide(self, requested: Requests, on: date) -> Conclusions:
-        return self.fast.decide(self.columns(requested), on)
+    def decide(self, requested: Requests, on: date, keep: bool = False) -> Conclusions:
+        """The grid decided for a request class on a date; rules that neither read requests nor change with
+        the date since an earlier call are taken from it, as they were settled (the same columns). With
+        `keep`, the powers' statuses are kept for `statuses` (within KEEP_STATUSES)."""
+        given: dict[str, Pair] = {}
+        new: dict[str, tuple] = {}
+        for rid, dated in self._reusable.items():
+            key = (rid, tuple(self.space.pack.rules[r].in_force.holds(on) for r in dated))
+            found = self._settled.get(key)
+            if found is None:
+                new[rid] = key
+            else:
+                given[rid] = found
+        out = self.fast.decide(self.columns(requested), on, given=given)
+        for rid, key in new.items():
+            self._settled[key] = out.rules[rid]
+        if keep and out.statuses.nbytes * (len(self._statuses) + 1) <= KEEP_STATUSES:
+            self._statuses[(on, requested)] = out.statuses
+        return out
+
+    def statuses(self, requested: Requests, on: date) -> np.ndarray:
+        """Every power's status over the grid: as an earlier decide left them, or decided now."""
+        found = self._statuses.get((on, requested))
+        return found if found is not None else self.decide(requested, on).statuses
 
     def combo(self, flat: int) -> tuple:
         """The class values of the profile at a flat index."""
         at = np.unravel_index(flat, self.shape) if self.shape else ()
         return tuple(d[int(i)] for d, i in zip(self.domains, at))
+
+
+#: Bytes of decided statuses a grid keeps for later checks (the search for reachable powers reads them again).
+KEEP_STATUSES = 128 * 2**20
+
+
+def grid_of(checker, facts: list[str], domains: list[list[Any]]) -> Grid:
+    """The checker's grid of these facts, made once: what one check decides, the next reuses."""
+    grids = checker.__dict__.setdefault("_grids", {})
+    key = tuple(facts)
+    if key not in grids:
+        grids[key] = Grid(checker.space, facts, domains)
+    return grids[key]
+
+
+class _StatusMasks:
+    """Where each power status is, over a decided grid, made once per status or set of statuses."""
+
+    def __init__(self, statuses: np.ndarray):
+        self.statuses = statuses
+        self._equal: dict[int, np.ndarray] = {}
+
+    def equal(self, code: int) -> np.ndarray:
+        found = self._equal.get(code)
+        if found is None:
+            found = self._equal[code] = self.statuses == code
+        return found
+
+    def among(self, codes: list[int]) -> np.ndarray:
+        """Where the status is one of `codes` (read as "not any other" when that is shorter)."""
+        others = [c for c in range(len(STATUS_NAMES)) if c not in codes]
+        if len(others) < len(codes):
+            return ~np.logical_or.reduce([self.equal(c) for c in others]) if others else \
+                np.ones(self.statuses.shape, dtype=bool)
+        return np.logical_or.reduce([self.equal(c) for c in codes])
 
 
 def _worse_table(prop) -> np.ndarray:
@@ -80,7 +157,7 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
     from .run import Check, pair_failure  # run.py imports this module lazily; no cycle at import time
 
     space = checker.space
-    grid = Grid(space, facts, domains)
+    grid = grid_of(checker, facts, domains)
     index = {f: i for i, f in enumerate(facts)}
     results = {p.id: Check(p.id, "property", p.statement, how="exhaustive over the abstraction, on every date "
                            "the pack's law changes", by_construction=p.by_construction) for p in pairs + singles}
@@ -94,37 +171,46 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
             moves[(prop.id, fact)] = [[_position(domain, v) for f, v in prop.moves(space, {fact: value}) if f == fact]
                                       for value in domain]
     pair_requests = requests if space.requests_matter_for_powers else requests[:1]
+    reach_requests = pair_requests  # the classes the search for reachable powers reads (reachable below)
     evaluated = 0
     for on, requested in itertools.product(space.epochs, requests):
         active_pairs = pairs if requested in pair_requests else []
         if not active_pairs and not singles:
             continue
-        out = grid.decide(requested, on)
+        out = grid.decide(requested, on, keep=requested in reach_requests)
         evaluated += grid.size
         statuses = out.statuses.reshape((out.statuses.shape[0],) + grid.shape)
+        masks = _StatusMasks(statuses)
         for prop in active_pairs:
             check = results[prop.id]
             found: list[tuple[int, int, int]] = []  # (flat index, fact position, target position)
+            # worse[before, after] as masks: for each status before, where it is and where the status after is
+            # one the table calls worse (both over every profile of the grid)
+            rows = [(masks.equal(b), masks.among(np.flatnonzero(worse[prop.id][b]).tolist()))
+                    for b in range(len(STATUS_NAMES)) if worse[prop.id][b].any()]
             for k, fact in enumerate(move_facts[prop.id]):
                 j = index[fact]
                 for a, targets in enumerate(moves[(prop.id, fact)]):
                     check.checked += (grid.size // grid.shape[j]) * len(targets)
                     if check.failed and len(check.failures) >= 3:
                         continue
-                    before = np.take(statuses, a, axis=1 + j)
+                    at_a = (slice(None),) * (1 + j) + (a,)
                     for t, b in enumerate(targets):
-                        after = np.take(statuses, b, axis=1 + j)
-                        bad = worse[prop.id][before, after].any(axis=0)
+                        at_b = (slice(None),) * (1 + j) + (b,)
+                        hits = [was[at_a] & now[at_b] for was, now in rows]
+                        if not any(h.any() for h in hits):
+                            continue
+                        bad = np.logical_or.reduce(hits).any(axis=0)
                         if bad.any():
                             at = list(np.nonzero(bad))
                             at.insert(j, np.full(len(at[0]), a))
-                            flat = np.ravel_multi_index(tuple(at), grid.shape)
-                            found += [(int(x), k, t) for x in flat[:3]]
-            for flat, k, t in sorted(found):
+                            cells = np.ravel_multi_index(tuple(at), grid.shape)
+                            found += [(int(x), k, t) for x in cells[:3]]
+            for cell, k, t in sorted(found):
                 if len(check.failures) >= 3:
                     break
                 fact = move_facts[prop.id][k]
-                combo = grid.combo(flat)
+                combo = grid.combo(cell)
                 new = domains[index[fact]][moves[(prop.id, fact)][combo_index(domains, index[fact], combo)][t]]
                 full = space.complete(dict(zip(facts, combo)), requested)
                 failure = pair_failure(checker, prop, full, requested, on, fact, new)
@@ -141,10 +227,10 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
                     prop.violation(space, checker.outcome(space.complete(dict(zip(facts, grid.combo(i))), requested),
                                                           requested, on), requested) is not None
                     for i in range(grid.size)], dtype=bool)
-            for flat in np.nonzero(flagged)[0]:
+            for hit in np.nonzero(flagged)[0]:
                 if len(check.failures) >= 3:
                     break
-                full = space.complete(dict(zip(facts, grid.combo(int(flat)))), requested)
+                full = space.complete(dict(zip(facts, grid.combo(int(hit)))), requested)
                 found_one = prop.violation(space, checker.outcome(full, requested, on), requested)
                 if found_one:
                     found_one["as_of"] = on.isoformat()
@@ -193,14 +279,14 @@ def reachable(checker, facts: list[str], domains: list[list[Any]], requests: lis
     powers = [p.id for p in checker.pack.powers]
     pending = set(powers)
     requests = requests if space.requests_matter_for_powers else requests[:1]
-    grid = Grid(space, facts, domains)
+    grid = grid_of(checker, facts, domains)
     for on in space.epochs:
         for requested in requests:
-            out = grid.decide(requested, on)
+            statuses = grid.statuses(requested, on)
             first = {}
             for k, pid in enumerate(powers):
                 if pid in pending:
-                    hits = np.flatnonzero(out.statuses[k] == AVAILABLE)
+                    hits = np.flatnonzero(statuses[k] == AVAILABLE)
                     if len(hits):
                         first[pid] = int(hits[0])
             if set(first) == pending:

@@ -20,26 +20,62 @@ from .. import __version__
 from ..errors import InputError, Problem
 
 
-def fail(exc: InputError) -> None:
-    """Print each problem as one `Error:` line on stderr and exit 2."""
+def fail(exc: InputError, as_json: bool = False) -> None:
+    """Print each problem as one `Error:` line on stderr and exit 2; with --json, the problems also as data on
+    stdout (schema kind `errors`), unless the command printed its own result holding them (`Reported`)."""
     from ..text import terminal_line
+    if as_json and not isinstance(exc, Reported):
+        from ..results import Errors
+        from ..text import json_safe
+        sys.stdout.write(json_safe(Errors.of(exc.problems).model_dump_json(indent=2)) + "\n")
     for problem in exc.problems:
         typer.echo(f"Error: {terminal_line(str(problem))}", err=True)
     raise typer.Exit(2)
+
+
+#: The parser's usage error (typer ships its own copy of click's classes; found from the one typer exports).
+_UsageError: type[Exception] = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
+
+
+class Reported(InputError):
+    """Bad input that the command has already printed as part of its `--json` result (validate, test)."""
 
 
 class Commands(TyperGroup):
     """The command group, with the one error boundary around every command (and the options' callbacks)."""
 
     def invoke(self, ctx: Any) -> Any:
+        args = [*getattr(ctx, "_protected_args", []), *ctx.args]  # click empties them as it goes on
+        ctx.meta["negotiator.json"] = "--json" in (args[: args.index("--")] if "--" in args else args)
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            fail(exc)
+            fail(exc, _asked_json(ctx))
+        except _UsageError as exc:  # an option or argument the parser refused: with --json, as data too
+            if _asked_json(ctx):
+                from ..results import Errors
+                from ..text import json_safe
+                where = exc.ctx.command_path if exc.ctx is not None else "negotiator"  # type: ignore[attr-defined]
+                param = getattr(exc, "param", None)
+                if param is not None:
+                    where = param.opts[0] if param.param_type_name == "option" else (param.metavar or param.name)
+                kinds = {k.__name__ for k in type(exc).__mro__}
+                code = "missing" if "MissingParameter" in kinds else "unknown_name" if "NoSuchOption" in kinds \
+                    else "bad_value" if "BadParameter" in kinds else "input"
+                problem = Problem(where, exc.format_message(), code=code)  # type: ignore[attr-defined]
+                sys.stdout.write(json_safe(Errors.of([problem]).model_dump_json(indent=2)) + "\n")
+            raise
         except OSError as exc:  # files that cannot be written (or read): the path and the reason
             if isinstance(exc, BrokenPipeError):
                 raise  # stdout closed by the reader (`| head`): click ends quietly
-            fail(InputError([Problem(str(exc.filename or "output"), exc.strerror or str(exc))]))
+            fail(InputError([Problem(str(exc.filename or "output"), exc.strerror or str(exc), code="file")]),
+                 _asked_json(ctx))
+
+
+def _asked_json(ctx: Any) -> bool:
+    """Whether the command line asked for --json (seen in its arguments before the command's options are read,
+    so an error while reading them is JSON too)."""
+    return bool(ctx.meta.get("negotiator.json"))
 
 
 app = typer.Typer(
@@ -78,8 +114,10 @@ ConfigOption = typer.Option(None, "--config", "-c", metavar="ROUND",
 
 
 def json_option(what: str) -> Any:
-    """`--json`: print the typed result as JSON instead of text for people."""
-    return typer.Option(False, "--json", help=f"Print {what} as JSON.")
+    """`--json`: print the typed result as JSON instead of text for people (bad input too: schema kind
+    `errors` on stdout, exit 2; the boundary sees --json among the arguments)."""
+    return typer.Option(False, "--json", help=f"Print {what} as JSON (bad input as JSON too: negotiator schema "
+                                                "errors).")
 
 
 class Engine(str, Enum):
@@ -168,10 +206,10 @@ def out_folder(text: str, kind: str, inputs: Any = ()) -> Path:
     and none of its `inputs` (atomic.check_out raises RefusedFolder, an OSError, otherwise)."""
     from ..atomic import check_out
     if not text.strip():
-        raise InputError([Problem("--out", "is empty: name a folder for the files")])
+        raise InputError([Problem("--out", "is empty: name a folder for the files", code="missing")])
     out = Path(text)
     if out.exists() and not out.is_dir():
-        raise InputError([Problem(text, "--out must be a folder, but a file is there")])
+        raise InputError([Problem(text, "--out must be a folder, but a file is there", code="file")])
     check_out(out, kind, [str(i) for i in inputs if i is not None])
     return out
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Optional
 
 import typer
 
 
-from .common import RulesOption, app, line, out_folder, out_option, parse_date
+from .common import RulesOption, app, json_option, line, out_folder, out_option, parse_date
 
 
 @app.command()
@@ -17,6 +18,7 @@ def england(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help="Only the councils and county areas that exist on this date (the "
                                              "council register); default: the councils of the Census table."),
+    as_json: bool = json_option("the files written and what to run next (schema kind files)"),
 ) -> None:
     """Generate a whole-England place set: every English council and county area, from the bundled Census table.
 
@@ -39,6 +41,7 @@ def england(
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
     left_out: list[Any] = []
+    pending: list[Any] = []
     if as_of is None:
         files = england_files({lp.id: lp.profile.members for lp in bundled})
     else:
@@ -48,11 +51,25 @@ def england(
         kept, left_out = on_date(bundled, on)
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
         files = england_files(members, on)
-    write_set(folder, files, kind="england", inputs=inputs)
+        from ..vocab.councils import register
+        pending = register().pending_on(on)
+    written = write_set(folder, files, kind="england", inputs=inputs)
+    notes = [f"Decided, not applied: {change.sentence()}." for change in pending]
     if left_out:
-        line(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of a "
-             f"round of that date: "
-             f"{', '.join(lo.name for lo in left_out)}", err=True)
-    line(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
-         f"{workspace.display(ws.places)}/ they make the whole-England set:", err=True)
-    line(f"negotiator round {out} {workspace.display(ws.places)} --out OUT")
+        notes.append(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of "
+                     f"a round of that date: {', '.join(lo.name for lo in left_out)}")
+    notes.append(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
+                 f"{workspace.display(ws.places)}/ they make the whole-England set:")
+    then = f"negotiator round {out} {workspace.display(ws.places)} --out OUT"
+    if as_json:
+        from ..results import FilesWritten, LeftOutPlace
+        from ..text import json_safe
+        result = FilesWritten(command="england", folder=str(folder), files=[str(p) for p in written], notes=notes,
+                              next=then, left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason,
+                                                                existence_unknown=lo.unknown)
+                                                   for lo in left_out])
+        sys.stdout.write(json_safe(result.model_dump_json(indent=2)) + "\n")
+        return
+    for note in notes:
+        line(note, err=True)
+    line(then)

@@ -9,8 +9,8 @@ from typing import Any, Callable, List, Optional
 import typer
 
 from ..errors import InputError, Problem
-from .common import (ENGINE_HELP, ConfigOption, Engine, RulesOption, app, line, out_folder, out_option, parse_sets,
-                     width)
+from .common import (ENGINE_HELP, ConfigOption, Engine, RulesOption, app, json_option, line, out_folder, out_option,
+                     parse_sets, width)
 
 
 @app.command(name="round")
@@ -27,6 +27,8 @@ def round_(
                                    help="Change a setting of the round config (capacity, date, ...) or a parameter "
                                         "of the pack (repeatable)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = json_option("the round, as round.json holds it (schema kind round), instead of the files' "
+                                "names"),
 ) -> None:
     """Run a negotiation round: rank places, assign tranches, count coverage, write deal sheets.
 
@@ -77,6 +79,10 @@ def round_(
             typer.echo(part, err=True)
     if not data.pack_in_force:
         line(f"NOT IN FORCE: {data.pack_in_force_note}.", err=True)
+    if as_json:
+        from ..text import json_safe
+        sys.stdout.write(json_safe(data.model_dump_json(indent=2)) + "\n")
+        return
     for path in written:
         line(str(path))
 

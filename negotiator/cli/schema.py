@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from ..schemas import KINDS
-from .common import RulesOption, app
+from .common import RulesOption, app, json_option
 
 #: place, then every kind of the registry (negotiator/schemas.py), which the web's /api/schema serves too.
 SchemaKind = Enum("SchemaKind", {name: name for name in ["place", *KINDS]}, type=str)  # type: ignore[misc]
@@ -21,6 +21,7 @@ def schema(
     kind: SchemaKind = typer.Argument(..., help="place (for a pack's vocabulary), or the result of a command: "
                                                 + ", ".join(KINDS) + "."),
     rules: Optional[str] = RulesOption,
+    as_json: bool = json_option("the schema (always JSON: a JSON Schema, 2020-12)"),
 ) -> None:
     """Print a JSON Schema: of place profiles (for a pack's vocabulary), or of the results the commands print.
 

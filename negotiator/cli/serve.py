@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..errors import InputError, Problem
-from .common import app, line
+from .common import app, json_option, line
 
 
 @app.command()
@@ -20,6 +21,7 @@ def serve(
                                           help="Folder of place profiles (default: the workspace's places/)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, metavar="N",
                              help="Port on 127.0.0.1 (0: any free port)."),
+    as_json: bool = json_option("the address, once listening, on one line (schema kind serve)"),
 ) -> None:
     """A local web page for live what-if, and a JSON API (on 127.0.0.1 only; Ctrl-C stops it).
 
@@ -46,13 +48,20 @@ def serve(
         sock.bind(("127.0.0.1", port))
     except OSError as exc:
         sock.close()
-        raise InputError([Problem("--port", f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})")]) from None
+        raise InputError([Problem("--port", f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})", code="file")]) from None
     # Listen before saying the address: a browser that connects at once then waits in the queue until
     # uvicorn accepts, rather than being refused while the app starts (uvicorn listens on it again).
     sock.listen(2048)
     address = f"http://127.0.0.1:{sock.getsockname()[1]}/"
     service = web.state.service
-    line(f"negotiator serve: {address} (the API is described at {address}openapi.json)")
+    if as_json:  # one line, so a program that started the server can read it and go on
+        from ..results import Served
+        served = Served(address=address, openapi=f"{address}openapi.json", packs=list(service.pack_roots),
+                        places=workspace.display(service.places_dir))
+        typer.echo(served.model_dump_json(), nl=True)
+        sys.stdout.flush()
+    else:
+        line(f"negotiator serve: {address} (the API is described at {address}openapi.json)")
     line(f"rule packs: {', '.join(service.pack_roots)}; places: "
          f"{workspace.display(service.places_dir)}; Ctrl-C stops it", err=True)
     server = uvicorn.Server(uvicorn.Config(web, log_level="warning", access_log=False))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 
-from .common import RulesOption, app, collect, line, out_folder, out_option
+from .common import RulesOption, app, collect, json_option, line, out_folder, out_option
 
 
 @app.command()
@@ -20,6 +21,7 @@ def sweep(
     rules: Optional[str] = RulesOption,
     config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="ROUND.yaml",
                                           help="Round config (date, capacity, base parameters, coverage base)."),
+    as_json: bool = json_option("the grid's points, tipping points and routes (schema kind sweep)"),
 ) -> None:
     """Run a round at every point of a parameter grid (fast path), and find each place's exact tipping points.
 
@@ -46,6 +48,10 @@ def sweep(
     loaded = load_places(places or [str(workspace.current().places)], pack)
     result = run_sweep(pack, loaded, cfg, doc, specs)
     written = write_set(folder, sweep_files(result), kind="sweep", inputs=inputs)
+    if as_json:
+        from ..round.sweep_typed import typed_sweep
+        from ..text import json_safe
+        sys.stdout.write(json_safe(typed_sweep(result, [str(p) for p in written]).model_dump_json(indent=2)) + "\n")
     gone = [lo.name for lo in result.left_out if not lo.unknown]
     unsure = [lo.name for lo in result.left_out if lo.unknown]
     if gone:
@@ -59,5 +65,6 @@ def sweep(
         line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "
              f"{fmt_value(axis.values[-1])}; {len(result.tipping[axis.name])} tipping points; "
              f"councils that could negotiate alone: {min(alone)} to {max(alone)}", err=True)
-    for path in written:
-        line(str(path))
+    if not as_json:
+        for path in written:
+            line(str(path))

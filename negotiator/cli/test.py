@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import InputError
-from .common import Engine, RulesOption, app, json_option, line
+from .common import Engine, Reported, RulesOption, app, json_option, line
 
 
 @app.command()
@@ -40,6 +40,6 @@ def test(
                     line(f"    {f}")
         typer.echo(f"{report.passed} of {len(results)} cases passed"
                    + (f"; {len(problems)} case file problem(s)" if problems else ""))
-    if problems:
-        raise InputError(problems)
+    if problems:  # with --json the report holds them: Error: lines on stderr only
+        raise (Reported if as_json else InputError)(problems)
     raise typer.Exit(1 if report.failed else 0)

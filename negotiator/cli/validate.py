@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..errors import InputError, Problem
-from .common import RulesOption, app, line
+from .common import Reported, RulesOption, app, json_option, line
 
 
 @app.command()
@@ -16,6 +17,7 @@ def validate(
     paths: List[str] = typer.Argument(..., metavar="PATH...",
                                       help="Place profiles, folders of them, round configs, or rule pack folders."),
     rules: Optional[str] = RulesOption,
+    as_json: bool = json_option("what was read, the warnings and the problems (schema kind validation)"),
 ) -> None:
     """Check place profiles, round configs and rule packs, reporting every problem (not just the first).
 
@@ -24,12 +26,14 @@ def validate(
     does not state, and stated facts without a source.
     Example: negotiator validate places/ rounds/ rules/route-map-2010
     """
+    from ..decide.catalogue import pack_ref
     from ..pack.load import load_pack
+    from ..results import Checked, Problem as TypedProblem, Validation, ValidationWarning
     from ..vocab.places import expand, load_place
     from ..vocab.profile import unsourced
     problems: list[Problem] = []
-    checked: list[str] = []
-    warnings: list[str] = []
+    checked: list[Checked] = []
+    warnings: list[ValidationWarning] = []
     pack = load_pack(rules)
     needed = pack.facts_read
     for ref in paths:
@@ -41,18 +45,20 @@ def validate(
                 limits = engine_limits(other)
                 if limits:
                     raise InputError(limits)
-                checked.append(f"rule pack {other.id} v{other.version}: {len(other.rules)} rules, "
-                               f"{len(other.powers)} powers, {sum(1 for d in other.facts.values() if not d.computed)} "
-                               f"facts ({ref})")
+                checked.append(Checked(kind="rule pack", id=other.id, file=ref, text=(
+                    f"rule pack {other.id} v{other.version}: {len(other.rules)} rules, {len(other.powers)} powers, "
+                    f"{sum(1 for d in other.facts.values() if not d.computed)} facts ({ref})")))
                 folder = path if path.is_dir() else path.parent
                 from ..round.compare import FILE, check_file
                 if (folder / FILE).is_file():
-                    checked += check_file(folder)
+                    checked += [Checked(kind="counterparts", id=other.id, file=str(folder / FILE), text=text)
+                                for text in check_file(folder)]
             except InputError as exc:
                 problems.extend(exc.problems)
             continue
         if path.is_dir() and (path / "facts.yaml").is_file() and not (path / "pack.yaml").is_file():
-            checked.append(f"shared vocabulary ({ref}), read by the packs that use it")
+            checked.append(Checked(kind="shared vocabulary", file=ref,
+                                   text=f"shared vocabulary ({ref}), read by the packs that use it"))
             continue
         try:
             files = expand([ref])
@@ -64,26 +70,38 @@ def validate(
                 if _looks_like_round_config(file):
                     from ..round.config import load_config
                     cfg, _doc = load_config(file)
-                    checked.append(f"round config '{cfg.name}' ({file})")
+                    checked.append(Checked(kind="round config", id=cfg.name, file=str(file),
+                                           text=f"round config '{cfg.name}' ({file})"))
                     continue
                 lp = load_place(file, pack)
-                checked.append(f"place {lp.id} ({lp.doc.file})")
+                checked.append(Checked(kind="place", id=lp.id, file=lp.doc.file, text=f"place {lp.id} ({lp.doc.file})"))
                 absent = [n for n in needed if not lp.profile.stated(n)]
                 if absent:
-                    warnings.append(f"{lp.doc.file}: {len(absent)} fact(s) that rule pack {pack.id} reads are not "
-                                    f"stated, so unknown: {', '.join(absent)}")
+                    warnings.append(ValidationWarning(
+                        kind="not_stated", file=lp.doc.file, facts=absent,
+                        text=f"{lp.doc.file}: {len(absent)} fact(s) that rule pack {pack.id} reads are not stated, so "
+                             f"unknown: {', '.join(absent)}"))
                 bare = unsourced(lp.profile)
                 if bare:
-                    warnings.append(f"{lp.doc.file}: no source for {', '.join(bare)} (add a source to the dated value "
-                                    "or a 'fact: source' line under sources:)")
+                    warnings.append(ValidationWarning(
+                        kind="no_source", file=lp.doc.file, facts=list(bare),
+                        text=f"{lp.doc.file}: no source for {', '.join(bare)} (add a source to the dated value or a "
+                             "'fact: source' line under sources:)"))
             except InputError as exc:
                 problems.extend(exc.problems)
-    for text in checked:
-        line(f"ok: {text}")
-    for text in warnings:
-        line(f"Warning: {text}", err=True)
-    if problems:
-        raise InputError(problems)
+    found = InputError(problems).problems  # sorted and each once, as the Error: lines are
+    if as_json:
+        from ..text import json_safe
+        result = Validation(pack=pack_ref(pack), checked=checked, warnings=warnings,
+                            problems=[TypedProblem.of(p) for p in found], passed=not found)
+        sys.stdout.write(json_safe(result.model_dump_json(indent=2)) + "\n")
+    else:
+        for item in checked:
+            line(f"ok: {item.text}")
+    for warning in warnings:
+        line(f"Warning: {warning.text}", err=True)
+    if found:
+        raise (Reported if as_json else InputError)(found)
 
 
 def _looks_like_round_config(path: Path) -> bool:

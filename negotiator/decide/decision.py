@@ -11,6 +11,7 @@ is reported as such. Every conclusion points to the rules behind it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -43,7 +44,7 @@ def requirements_for(pack: Pack, power_id: str | None) -> tuple:
     return pack.requirements_by_power[power_id]
 
 
-def tier_bounds(pack: Pack, truths: Truths, base: Tier, requirements: list) -> tuple[Tier, Tier]:
+def tier_bounds(pack: Pack, truths: Truths, base: Tier, requirements: Sequence) -> tuple[Tier, Tier]:
     """The required tier if no undetermined requirement holds, and if all of them do."""
     low = high = base
     for req in requirements:

@@ -56,7 +56,8 @@ RULESET_PATHS = 48
 #: Fields of one asserted fact, `t` and `sid` excluded (the C limit is 255 properties).
 RULESET_FIELDS = 200
 #: Rulesets of one pack: each costs about half a MiB, and the C library holds at most 131,072
-#: ruleset handles in one process (MAX_HANDLES). The size guards of negotiator/pack/load.py keep real packs far below.
+#: ruleset handles in one process (MAX_HANDLES). The size guards of negotiator/pack/build.py (limits in
+#: pack/layout.py) keep real packs far below.
 PACK_RULESETS = 20_000
 
 _NEGATE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte"}
@@ -321,7 +322,7 @@ def compile_pack(pack: Pack) -> Plan:
     order, cyclic = _rule_order(pack)
     for rid in cyclic:
         file, line = _where(pack, rid)
-        problems.append(Problem(file, f"rule {rid} is in, or reads, a cycle of rules and cannot be decided", line))
+        problems.append(Problem(file, f"rule {rid} is in, or reads, a cycle of rules and cannot be decided", line, code="engine_limit"))
     real = {rid: k for k, rid in enumerate(order + cyclic)}
     # a rule reference outside the pack never has a conclusion (undetermined), as in engines/semantics.py
     unknown = {r for rid in real for r in rules_in(pack.rules[rid].when) if r not in real}
@@ -339,7 +340,7 @@ def compile_pack(pack: Pack) -> Plan:
                 for v in values:
                     bad = _value_problem(v)
                     if bad:
-                        problems.append(Problem(file, f"rule {rid}: fact {node.fact}: {bad}", line))
+                        problems.append(Problem(file, f"rule {rid}: fact {node.fact}: {bad}", line, code="engine_limit"))
         before = len(compiler.aux)
         compiler.origin = rid
         true, false = compiler.build(_nnf(pack.rules[rid].when, True, key_of))
@@ -385,7 +386,7 @@ def compile_pack(pack: Pack) -> Plan:
                 what = f"rule {named}" if d.rule else f"a part of rule {named}"
                 problems.append(Problem(file, f"{what} needs {d.paths} alpha paths and {len(d.fields)} fields, "
                                         f"more than one durable-rules ruleset holds ({RULESET_PATHS - 1} paths, "
-                                        f"{RULESET_FIELDS} fields)", line))
+                                        f"{RULESET_FIELDS} fields)", line, code="engine_limit"))
                 continue
             for rs in open_sets:
                 if rs.paths + d.paths <= RULESET_PATHS and len(rs.fields | d.fields) <= RULESET_FIELDS:
@@ -402,7 +403,7 @@ def compile_pack(pack: Pack) -> Plan:
     if count > PACK_RULESETS:
         file = next(iter(pack.rules.values())).where.file if pack.rules else pack.root
         problems.append(Problem(file, f"the pack compiles to {count:,} durable-rules rulesets (at most "
-                                f"{PACK_RULESETS:,}): too many tests in all; long in-lists cost the most"))
+                                f"{PACK_RULESETS:,}): too many tests in all; long in-lists cost the most", code="engine_limit"))
 
     by_field = {v: ("f", n) for n, v in fact_field.items()} | {v: ("r", n) for n, v in rule_field.items()}
     for stratum in strata:

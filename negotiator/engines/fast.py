@@ -13,7 +13,7 @@ stratum by stratum; a rule not in force on a column's date is false there.
 Then the decision procedure of decide/decision.py is applied column-wise:
 required tier bounds, whether a tier is met, every power's status (with
 not_in_force), the package's tier, eligibility and readiness. The functions
-below mirror `tier_bounds`, `tier_met`, `power_status` and `package_tiers`
+of fast_decision.py mirror `tier_bounds`, `tier_met`, `power_status` and `package_tiers`
 one for one; tests/test_fast_engine.py checks them equal to the per-profile
 functions and to durable-rules on every bundled place and on sampled generated profiles.
 
@@ -33,20 +33,18 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, engine_value, walk
+from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, RuleRef, engine_value, walk
 from ..vocab.facts import MONTHS_SUFFIX
 
-Truth = bool | None
-Pair = tuple[np.ndarray, np.ndarray]  # (known true, known false)
-
-#: Power statuses as small integers, in the order of results.Status.
-STATUS_NAMES = ("available", "needs_stronger_accountability", "not_available", "undetermined", "not_in_force")
-AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, UNDETERMINED, NOT_IN_FORCE = range(5)
+from .fast_decision import (  # noqa: F401  (re-exported: the column-wise decisions)
+    AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, UNDETERMINED, Conclusions, Pair, Truth,
+    _allocate, _cut, _in_force, package_tiers, power_status, prerequisites, readiness, tier_bounds, tier_met,
+)
 
 #: Codes of named values: unknown, and a value no test of the pack names.
 UNKNOWN_CODE, OTHER_CODE = -1, -2
@@ -74,6 +72,11 @@ class Columns:
         return Columns(len(index), {k: v[index] for k, v in self.values.items()},
                        {k: v[index] for k, v in self.known.items()})
 
+    def slice(self, start: int, stop: int) -> "Columns":
+        """The profiles from `start` to `stop` (views, no copy)."""
+        return Columns(stop - start, {k: v[start:stop] for k, v in self.values.items()},
+                       {k: v[start:stop] for k, v in self.known.items()})
+
 
 class _Encoding:
     """How one fact becomes a column: numbers as int64/float64, anything else as codes."""
@@ -92,10 +95,12 @@ class _Encoding:
         """Engine values (None for unknown) as a values array and a known mask."""
         n = len(raw)
         if self.kind == "num":
-            known = np.fromiter((v is not None for v in raw), dtype=bool, count=n)
+            known = np.fromiter(map(operator.is_not, raw, repeat(None)), dtype=bool, count=n)
             if known.all():
                 return np.asarray(raw, dtype=self.dtype).reshape(n), known
-            return np.fromiter((0 if v is None else v for v in raw), dtype=self.dtype, count=n), known
+            held = np.array(raw, dtype=object).reshape(n)
+            held[~known] = 0
+            return held.astype(self.dtype), known
         codes = np.fromiter(map(self._lookup.get, raw, repeat(OTHER_CODE)), dtype=np.int16, count=n)
         return codes, codes != UNKNOWN_CODE
 
@@ -132,7 +137,15 @@ class FastEvaluator:
         other = pack.tier_of_model("\0 a model no tier lists")
         table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
         self._model_rank = table
-        self._tables: dict[Compare, tuple[np.ndarray, Any]] = {}
+        # (table, literal, the node: keeps its id taken, how to test it)
+        self._tables: dict[int, tuple[np.ndarray, Any, Any, tuple[str, tuple[int, ...]]]] = {}
+        #: coded facts with the same codes (value, its type, code), read and encoded together by `columns`
+        same: dict[tuple, list[str]] = {}
+        for name in self.facts:
+            enc = self.encodings[name]
+            if enc.kind == "code":
+                same.setdefault(tuple((type(v), v, c) for v, c in enc.codes.items()), []).append(name)
+        self._together = [tuple(names) for names in same.values() if len(names) > 1]
 
     # --- compiling -------------------------------------------------------------------------------
     def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
@@ -164,11 +177,28 @@ class FastEvaluator:
 
     # --- columns --------------------------------------------------------------------------------
     def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
-        """Columns from per-profile fact dicts (engine values, None or absent for unknown)."""
+        """Columns from per-profile fact dicts (engine values, None or absent for unknown).
+
+        Each fact is read from every dict in one pass (a C-level getter); coded facts that share one
+        encoding (the booleans, most of them) are read and encoded together, in one pass over the dicts."""
+        n = len(profiles)
         values, known = {}, {}
+        for names in self._together:
+            lookup = self.encodings[names[0]]._lookup
+            try:
+                flat = np.fromiter(map(lookup.get, chain.from_iterable(map(operator.itemgetter(*names), profiles)),
+                                       repeat(OTHER_CODE)), dtype=np.int16, count=n * len(names))
+            except (KeyError, TypeError):  # a profile without one of the facts: read them the slow way
+                rows = [tuple(map(p.get, names)) for p in profiles]
+                flat = np.fromiter(map(lookup.get, chain.from_iterable(rows), repeat(OTHER_CODE)), dtype=np.int16,
+                                   count=n * len(names))
+            table = flat.reshape(n, len(names)).T.copy()
+            for k, name in enumerate(names):
+                values[name], known[name] = table[k], table[k] != UNKNOWN_CODE
         for name in self.facts:
-            values[name], known[name] = self.encodings[name].encode([p.get(name) for p in profiles])
-        return Columns(len(profiles), values, known)
+            if name not in values:
+                values[name], known[name] = self.encodings[name].encode(_read(profiles, name))
+        return Columns(n, values, known)
 
     def encode(self, name: str, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """One fact's engine values as a column."""
@@ -176,12 +206,14 @@ class FastEvaluator:
 
     # --- rules ------------------------------------------------------------------------------------
     def rule_truths(self, cols: Columns, on: date | np.ndarray | None = None, off: Iterable[str] = (),
-                    params: Mapping[str, Any] | None = None) -> dict[str, Pair]:
+                    params: Mapping[str, Any] | None = None, given: Mapping[str, Pair] | None = None
+                    ) -> dict[str, Pair]:
         """Every rule's (known true, known false) for every column.
 
         `on` (a date, or day numbers per column) switches off rules not in force; `off` names rules to
         treat as false everywhere (as the per-profile evaluators take them); `params` replaces parameter
-        values (a number, or an array with one value per column).
+        values (a number, or an array with one value per column); `given` holds rules' truths the caller
+        has already settled for these columns (as they would be settled here), taken as they are.
         """
         n = cols.n
         off = frozenset(off)
@@ -191,6 +223,9 @@ class FastEvaluator:
         ctx = _Context(self, cols, derived, params or {}, none)
         for rid in self._order:
             rule = self.pack.rules[rid]
+            if given is not None and rid in given:
+                derived[rid] = given[rid]
+                continue
             if rid in off:
                 derived[rid] = (none, every)
                 continue
@@ -234,18 +269,48 @@ class FastEvaluator:
                 out[p.id] = np.zeros(cols.n, dtype=bool)
         return out
 
+    #: Profiles decided in one block: longer columns are decided block by block, so that every intermediate
+    #: array of a block stays in the processor's cache (one block of 100,000 profiles is markedly slower).
+    BLOCK = 16_384
+
     def decide(self, cols: Columns, on: date | np.ndarray, params: Mapping[str, Any] | None = None,
-               rules: dict[str, Pair] | None = None) -> "Conclusions":
-        """Rules, then every power's status and tiers, the package's tier, eligibility and readiness."""
+               rules: dict[str, Pair] | None = None, block: int | None = None,
+               given: Mapping[str, Pair] | None = None) -> "Conclusions":
+        """Rules, then every power's status and tiers, the package's tier, eligibility and readiness.
+
+        Columns are decided `block` (default BLOCK) at a time; the conclusions are the same whatever the size
+        of the blocks, since each profile is decided from its own column entries only. `given`: as in
+        rule_truths."""
+        n = cols.n
+        block = block or self.BLOCK
+        if n <= block:
+            return self._decide(cols, on, params, rules, given)
+        out: Conclusions | None = None
+        for start in range(0, n, block):
+            stop = min(n, start + block)
+            part = self._decide(
+                cols.slice(start, stop), _cut(on, start, stop),
+                None if params is None else {k: _cut(v, start, stop) for k, v in params.items()},
+                None if rules is None else {r: (t[start:stop], f[start:stop]) for r, (t, f) in rules.items()},
+                None if given is None else {r: (t[start:stop], f[start:stop]) for r, (t, f) in given.items()})
+            if out is None:
+                out = _allocate(part, n, rules)
+            out.put(part, start, stop, rules is None)
+        assert out is not None
+        return out
+
+    def _decide(self, cols: Columns, on: date | np.ndarray, params: Mapping[str, Any] | None,
+                rules: dict[str, Pair] | None, given: Mapping[str, Pair] | None = None) -> "Conclusions":
         pack = self.pack
-        rt = rules if rules is not None else self.rule_truths(cols, on=on, params=params)
+        rt = rules if rules is not None else self.rule_truths(cols, on=on, params=params, given=given)
         current = self.current_rank(cols)
         n = cols.n
         statuses = np.empty((len(pack.powers), n), dtype=np.int8)
         low = np.empty((len(pack.powers), n), dtype=np.int16)
         high = np.empty((len(pack.powers), n), dtype=np.int16)
+        shared: dict = {}  # what powers with the same prerequisites, tier or dates have in common, made once
         for i, power in enumerate(pack.powers):
-            statuses[i], low[i], high[i] = power_status(pack, rt, current, power, on, n)
+            statuses[i], low[i], high[i] = power_status(pack, rt, current, power, on, n, shared)
         requested = self.requested(cols)
         pkg_low, pkg_high = package_tiers(pack, rt, requested, n, (low, high))
         meets = tier_met(pack, current, pkg_low, pkg_high)
@@ -257,28 +322,20 @@ class FastEvaluator:
         pass
 
 
+def _read(profiles: Sequence[Mapping[str, Any]], name: str) -> list:
+    """Each profile's value of a fact, None where a profile does not state it."""
+    try:
+        return list(map(operator.itemgetter(name), profiles))
+    except (KeyError, TypeError):  # a profile without the fact (or not a dict): read it the slow way
+        return [p.get(name) for p in profiles]
+
+
 def _holds(op: str, value: Any, literal: Any) -> bool:
     if op == "in":
         return value in literal
     if op == "not_in":
         return value not in literal
     return bool(_ORDER_OPS[op](value, literal))
-
-
-def _in_force(in_force, on: date | np.ndarray | None):
-    """True, False, or a mask per column (day numbers), for a rule's or power's dates of force."""
-    if on is None:
-        return True
-    if isinstance(on, date):
-        return in_force.holds(on)
-    if in_force.start is None and in_force.end is None:
-        return True
-    mask = np.ones(len(on), dtype=bool)
-    if in_force.start is not None:
-        mask &= on >= in_force.start.toordinal()
-    if in_force.end is not None:
-        mask &= on < in_force.end.toordinal()
-    return mask
 
 
 class _Context:
@@ -331,15 +388,39 @@ class _Context:
         else:
             if isinstance(literal, np.ndarray):
                 raise ValueError(f"parameter {node.param} of a test on {node.fact} cannot vary by column")
-            cached = ev._tables.get(node)  # equal tests share a table; a parameter's override is checked
+            key = id(node)
+            cached = ev._tables.get(key)
             if cached is None or cached[1] is not literal:
                 table = ev._table(node, engine_value(literal))
-                ev._tables[node] = cached = (table, literal)
-            index = self.index.get(node.fact)
-            if index is None:  # made once per fact, shared by every test on it
-                index = self.index[node.fact] = vals.astype(np.intp) + _SHIFT
-            hit = cached[0][index]
+                ev._tables[key] = cached = (table, literal, node, _plan(table))
+            side, codes = cached[3]
+            if side == "table":
+                index = self.index.get(node.fact)
+                if index is None:  # made once per fact, shared by every test on it
+                    index = self.index[node.fact] = vals.astype(np.intp) + _SHIFT
+                hit = cached[0][index]
+                return known & hit, known & ~hit
+            # a few codes compared for equality: cheaper than a look-up in the table, and the same truth
+            found = (vals == codes[0]) if codes else self.none
+            for code in codes[1:]:
+                found = found | (vals == code)
+            return (found, known & ~found) if side == "true" else (known & ~found, found)
         return known & hit, known & ~hit
+
+
+#: A test on a coded fact is read by comparing codes for equality when at most this many codes decide it.
+_EQUALITIES = 4
+
+
+def _plan(table: np.ndarray) -> tuple[str, tuple[int, ...]]:
+    """How to read a test from its truth table: ("true", codes where it holds), ("false", codes where it fails),
+    or ("table", ()) to look each column up. Unknown (code -1) is neither; a value no test names is code -2."""
+    codes = [OTHER_CODE] + list(range(len(table) - _SHIFT))
+    true = tuple(c for c in codes if table[c + _SHIFT])
+    false = tuple(c for c in codes if not table[c + _SHIFT])
+    if min(len(true), len(false)) > _EQUALITIES:
+        return "table", ()
+    return ("true", true) if len(true) <= len(false) else ("false", false)
 
 
 def unpack(pairs: Mapping[str, Pair], n: int, order: Iterable[str]) -> list[dict[str, Truth]]:
@@ -351,158 +432,3 @@ def unpack(pairs: Mapping[str, Pair], n: int, order: Iterable[str]) -> list[dict
     for i in range(n):
         out.append({rid: word[codes[rid][i]] for rid in order})
     return out
-
-
-# --- the decision procedure, column-wise (mirrors decide/decision.py one for one) -----------------------
-
-def prerequisites(pack: Pack, power: Power) -> list[str]:
-    """decision.prerequisites: the negotiation rule first, then the power's own."""
-    return [pack.negotiation_rule] + [r for r in power.requires if r != pack.negotiation_rule]
-
-
-def _rule(rt: Mapping[str, Pair], rid: str, n: int) -> Pair:
-    found = rt.get(rid)
-    if found is None:
-        none = np.zeros(n, dtype=bool)
-        return none, none
-    return found
-
-
-def tier_bounds(pack: Pack, rt: Mapping[str, Pair], base: int | np.ndarray, requirements, n: int
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """decision.tier_bounds: the required tier rank if no undetermined requirement holds, and if all do."""
-    low = np.full(n, base, dtype=np.int16) if np.isscalar(base) else base.astype(np.int16)
-    high = low.copy()
-    # Ranks are never negative, so "raise to `rank` where the rule holds" is a maximum with rank * holds
-    # (integer arithmetic on the masks: no masked writes, no branches).
-    for req in requirements:
-        t, f = _rule(rt, req.rule, n)
-        rank = np.int16(pack.tier(req.tier).rank)
-        np.maximum(low, t * rank, out=low)
-        np.maximum(high, ~f * rank, out=high)
-    return low, np.maximum(high, low)
-
-
-def tier_met(pack: Pack, current: np.ndarray, low: np.ndarray, high: np.ndarray) -> Pair:
-    """decision.tier_met: whether the tier of rank `current` (-1 unknown) meets one between low and high."""
-    weakest = high == pack.tiers[0].rank
-    known = current >= 0
-    yes = weakest | (known & (current >= high))
-    no = ~weakest & known & (current < high) & (current < low)
-    return yes, no
-
-
-def power_status(pack: Pack, rt: Mapping[str, Pair], current: np.ndarray, power: Power,
-                 on: date | np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """decision.power_status: the status code of a power for every column, with its required tier bounds."""
-    low, high = tier_bounds(pack, rt, pack.tier(power.tier).rank, pack.requirements_by_power[power.id], n)
-    force = _in_force(power.in_force, on)
-    if force is False:
-        return np.full(n, NOT_IN_FORCE, dtype=np.int8), low, high
-    any_false = np.zeros(n, dtype=bool)
-    any_known = np.ones(n, dtype=bool)
-    for rid in prerequisites(pack, power):
-        t, f = _rule(rt, rid, n)
-        any_false |= f
-        any_known &= t | f
-    met_yes, met_no = tier_met(pack, current, low, high)
-    # One look-up in a table of the 32 combinations instead of five masked writes.
-    index = any_false.view(np.uint8) << 3
-    index |= (~any_known).view(np.uint8) << 2
-    index |= met_yes.view(np.uint8) << 1
-    index |= met_no.view(np.uint8)
-    if force is not True:
-        index |= (~force).view(np.uint8) << 4
-    return _STATUS_TABLE[index], low, high
-
-
-def _status(out_of_force: int, any_false: int, any_unknown: int, met_yes: int, met_no: int) -> int:
-    """decision.power_status for one combination of its five conditions (the order of precedence)."""
-    if out_of_force:
-        return NOT_IN_FORCE
-    if any_false:
-        return NOT_AVAILABLE
-    if any_unknown:
-        return UNDETERMINED
-    if met_yes:
-        return AVAILABLE
-    return NEEDS_STRONGER if met_no else UNDETERMINED
-
-
-#: power_status's table: index bits, high to low, are out of force, a prerequisite false, one unknown, the
-#: tier met, the tier not met.
-_STATUS_TABLE = np.array([_status(*((i >> b) & 1 for b in (4, 3, 2, 1, 0))) for i in range(32)], dtype=np.int8)
-
-
-def package_tiers(pack: Pack, rt: Mapping[str, Pair], requested: Mapping[str, np.ndarray], n: int,
-                  power_tiers: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """decision.package_tiers: the tier the requested powers need together, raised by package requirements."""
-    weakest = pack.tiers[0].rank
-    low = np.full(n, weakest, dtype=np.int16)
-    high = low.copy()
-    rows = [i for i, power in enumerate(pack.powers)
-            if (asked := requested.get(power.id)) is not None and asked.any()]
-    if rows:
-        # the strongest tier among the requested powers: ranks are never negative, so a maximum over
-        # rank * asked (one array operation over every requested power at once)
-        asked_rows = np.stack([requested[pack.powers[i].id] for i in rows])
-        if power_tiers is not None:
-            p_low, p_high = power_tiers[0][rows], power_tiers[1][rows]
-        else:
-            bounds = [tier_bounds(pack, rt, pack.tier(pack.powers[i].tier).rank,
-                                  pack.requirements_by_power[pack.powers[i].id], n) for i in rows]
-            p_low, p_high = np.stack([b[0] for b in bounds]), np.stack([b[1] for b in bounds])
-        np.maximum(low, (p_low * asked_rows).max(axis=0), out=low)
-        np.maximum(high, (p_high * asked_rows).max(axis=0), out=high)
-    pkg_low, pkg_high = tier_bounds(pack, rt, low, pack.requirements_by_power[None], n)
-    return pkg_low, np.where(pkg_high > high, pkg_high, high).astype(np.int16)
-
-
-def readiness(pack: Pack, rt: Mapping[str, Pair], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """decide/readiness.py: the score and the score if every undetermined positive rule held (same sums, same order)."""
-    score = np.zeros(n, dtype=np.float64)
-    best = np.zeros(n, dtype=np.float64)
-    for w in pack.readiness:
-        t, f = _rule(rt, w.rule, n)
-        weight = float(w.weight)
-        score += t * weight
-        # a positive weight counts where the rule is true or unknown, i.e. not false (t and f never both hold)
-        best += (~f if w.weight > 0 else t) * weight
-    return score, best
-
-
-@dataclass
-class Conclusions:
-    """What a pack decides for columns of profiles."""
-
-    pack: Pack
-    rules: dict[str, Pair]
-    statuses: np.ndarray          # (powers, n) status codes (STATUS_NAMES)
-    power_low: np.ndarray         # (powers, n) required tier rank
-    power_high: np.ndarray        # (powers, n) required tier rank if undetermined requirements apply
-    package_low: np.ndarray       # (n,)
-    package_high: np.ndarray      # (n,)
-    meets: Pair                   # the place's tier meets the package's
-    current: np.ndarray           # (n,) tier rank of the model, -1 unknown
-    score: np.ndarray             # (n,) readiness score
-    best: np.ndarray              # (n,) readiness score if unknowns hold
-    requested: dict[str, np.ndarray]
-
-    @property
-    def n(self) -> int:
-        return self.statuses.shape[1]
-
-    @property
-    def eligible(self) -> Pair:
-        return self.rules[self.pack.negotiation_rule]
-
-    def eligible_values(self) -> list[Truth]:
-        t, f = self.eligible
-        return [True if a else False if b else None for a, b in zip(t.tolist(), f.tolist())]
-
-    def status_names(self, i: int) -> dict[str, str]:
-        """Power id -> status name for column i."""
-        return {p.id: STATUS_NAMES[self.statuses[k, i]] for k, p in enumerate(self.pack.powers)}
-
-    def truths(self, i: int) -> dict[str, Truth]:
-        return {rid: (True if t[i] else False if f[i] else None) for rid, (t, f) in self.rules.items()}

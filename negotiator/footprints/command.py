@@ -39,10 +39,10 @@ def write(data: FootprintCheck | FootprintList | FootprintPlan, folder: Path) ->
     from ..text import html_safe, json_safe
     from .page import csv_text, html_page
     if folder.exists() and not folder.is_dir():
-        raise InputError([Problem(str(folder), "--out must be a folder, but a file is there")])
+        raise InputError([Problem(str(folder), "--out must be a folder, but a file is there", code="file")])
     try:
         write_set(folder, {"footprints.json": json_safe(data.model_dump_json(indent=2)) + "\n",
                            "footprints.csv": csv_text(data), "footprints.html": html_safe(html_page(data))},
                   kind="footprints")
     except OSError as exc:
-        raise InputError([Problem(str(folder), f"cannot write the reports ({exc.strerror or exc})")]) from None
+        raise InputError([Problem(str(folder), f"cannot write the reports ({exc.strerror or exc})", code="file")]) from None

@@ -79,7 +79,7 @@ def facts_to_collect_many(pack: Pack, places: Sequence[tuple[Profile, date]], li
         opened, plan = plans[i]
         ranked = []
         for name, begin, end in plan:
-            settled, maybe = set(opened), set()
+            settled, maybe = set(opened), set[str]()
             for summary in decided[begin:end]:
                 now = opened - opens(summary)
                 settled &= now
@@ -104,7 +104,7 @@ def _candidates(pack: Pack, facts: dict[str, Any], on: date) -> list[tuple[str, 
             continue
         months = name + MONTHS_SUFFIX
         if months in pack.facts:  # a date read through months_since: one date per class of months
-            values = [months_before(on, m) for m in sp.classes(months) if m is not None and m < NEVER_MONTHS]
+            values: list[Any] = [months_before(on, m) for m in sp.classes(months) if m is not None and m < NEVER_MONTHS]
             values += [NEVER] if decl.never else []
         else:
             values = [v for v in sp.classes(name) if v is not None]

@@ -37,7 +37,8 @@ def split_settings(pack: Pack, settings: dict[str, Any], origin: str = "--set") 
             if decl.type == "list" and isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
             if value is not None and (found := decl.problem_with(value)):
-                problems.append(Problem(origin, found[0], field=name, suggestion=found[1]))
+                problems.append(Problem(origin, found[0], field=name, suggestion=found[1],
+                                        code="unknown_name" if found[1] else "bad_value"))
             else:
                 facts[name] = value
         elif name in pack.parameters:

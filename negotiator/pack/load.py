@@ -38,7 +38,7 @@ def resolve_pack(name_or_path: str | Path | None) -> Path:
     path = Path(name_or_path)
     if path.is_dir():
         if not (path / "pack.yaml").is_file():
-            raise InputError([Problem(str(path), "is not a rule pack: it has no pack.yaml")])
+            raise InputError([Problem(str(path), "is not a rule pack: it has no pack.yaml", code="not_found")])
         return path
     if path.name == "pack.yaml" and path.is_file():
         return path.parent
@@ -47,14 +47,14 @@ def resolve_pack(name_or_path: str | Path | None) -> Path:
         return ws.rules / text
     names = ws.packs()
     raise InputError([Problem(text, f"no such rule pack folder or pack name (in {ws.describe()}: "
-                                    f"{', '.join(names) or 'none'})", suggestion=nearest(text, names))])
+                                    f"{', '.join(names) or 'none'})", suggestion=nearest(text, names), code="not_found")])
 
 
 def default_pack(ws: workspace.Workspace) -> str:
     """The pack used when none is named: the one whose pack.yaml says `default: true`, or the only one."""
     names = ws.packs()
     if not names:
-        raise InputError([Problem(str(ws.rules), "no rule pack found (a folder with a pack.yaml)")])
+        raise InputError([Problem(str(ws.rules), "no rule pack found (a folder with a pack.yaml)", code="not_found")])
     marked = []
     for name in names:
         try:
@@ -68,7 +68,7 @@ def default_pack(ws: workspace.Workspace) -> str:
     if len(names) == 1:
         return names[0]
     raise InputError([Problem(str(ws.rules), f"name a rule pack with --rules ({', '.join(names)}): "
-                              + ("several say default: true" if marked else "none says default: true in its pack.yaml"))])
+                              + ("several say default: true" if marked else "none says default: true in its pack.yaml"), code="missing")])
 
 
 def _vocabulary_dir(name: str, pack_root: Path) -> Path | None:
@@ -197,7 +197,7 @@ def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str,
     for name in S.FILES:
         if name not in where:
             if name in S.REQUIRED:
-                problems.append(Problem(workspace.display(root / name), "required file of a rule pack is missing"))
+                problems.append(Problem(workspace.display(root / name), "required file of a rule pack is missing", code="missing"))
             continue
         try:
             doc = load_yaml(where[name], workspace.display(where[name]))
@@ -245,22 +245,22 @@ def _override(params: S.ParamsFile | None, overrides: dict[str, Any], set_by: st
         old = spec.value
         number = isinstance(old, (int, float)) and not isinstance(old, bool)
         if number and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            problems.append(Problem(set_by, f"expected a number, got {value!r}", field=name))
+            problems.append(Problem(set_by, f"expected a number, got {value!r}", field=name, code="bad_value"))
             continue
         if number and value != value or value in (float("inf"), float("-inf")):
-            problems.append(Problem(set_by, f"{value!r} is not a finite number", field=name))
+            problems.append(Problem(set_by, f"{value!r} is not a finite number", field=name, code="bad_value"))
             continue
         if not number and type(value) is not type(old):
-            problems.append(Problem(set_by, f"expected {type(old).__name__}, got {value!r}", field=name))
+            problems.append(Problem(set_by, f"expected {type(old).__name__}, got {value!r}", field=name, code="bad_value"))
             continue
         beyond = value_problem(value)
         if beyond:
-            problems.append(Problem(set_by, beyond, field=name))
+            problems.append(Problem(set_by, beyond, field=name, code="bad_value"))
             continue
         if number and ((spec.min is not None and value < spec.min) or (spec.max is not None and value > spec.max)):
             bounds = " and ".join(b for b in (f"at least {spec.min}" if spec.min is not None else "",
                                               f"at most {spec.max}" if spec.max is not None else "") if b)
-            problems.append(Problem(set_by, f"{value!r} is impossible: must be {bounds}", field=name))
+            problems.append(Problem(set_by, f"{value!r} is impossible: must be {bounds}", field=name, code="bad_value"))
             continue
         if isinstance(old, int) and isinstance(value, float) and value.is_integer():
             value = int(value)

@@ -283,8 +283,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
 
 
     if ev.negotiation.special_case:
-        sc = ev.negotiation.special_case
-        lines += R.wrap(f"Special case ({sc.title}): {sc.text}", "")
+        case = ev.negotiation.special_case
+        lines += R.wrap(f"Special case ({case.title}): {case.text}", "")
         lines.append("")
 
     if ev.upcoming:
@@ -534,8 +534,8 @@ def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
              c.readiness_rules)):
         value = getattr(c, key)
         if value is not None:
-            shown = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (_v(value[0]), _v(value[1]))
-            lines.append(f"  {label}: {shown[0]} -> {shown[1]}")
+            old, new = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (_v(value[0]), _v(value[1]))
+            lines.append(f"  {label}: {old} -> {new}")
             lines += _why(causes, rules)
     for key, (x, y) in c.budget.items():
         lines.append(f"  budget, {_budget_key(key, cat)}: {words(_v(x))} -> {words(_v(y))}")
@@ -606,9 +606,14 @@ def render_unlock(u, width: int = 100, cat: Catalogue | None = None) -> str:
             if shown:
                 lines.append("         then: " + "; ".join(shown))
     else:
-        lines.append("  No set of the pack's declared moves unlocks it, because:")
+        lines.append("  No set of the pack's declared moves " + ("that was tried " if u.incomplete else "")
+                     + "unlocks it, because:")
         for reason in u.why_not:
             lines.append(f"    - {reason}")
+    if u.incomplete:
+        lines.append(f"  Not a complete search: {u.incomplete}.")
+    for change in u.changes_ahead:
+        lines.append(f"  Ahead: {change}.")
     if u.join:
         lines.append("")
         lines.append(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "

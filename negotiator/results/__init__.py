@@ -32,8 +32,22 @@ from .base import (  # noqa: F401
     TierInfo,
     Truth3,
 )
-from .cases import CaseOutcome, CaseReport, ProblemInfo  # noqa: F401
+from .cases import CaseOutcome, CaseReport  # noqa: F401
 from .check import CheckOutcome, CheckReport, CheckSpace  # noqa: F401
+from .commands import (  # noqa: F401
+    AloneStep,
+    Checked,
+    FilesWritten,
+    Listing,
+    ListItem,
+    Served,
+    SweepAxis,
+    SweepPoint,
+    SweepResult,
+    TippingPoint,
+    Validation,
+    ValidationWarning,
+)
 from .compare import (  # noqa: F401
     VERDICT_TITLE,
     Comparison,
@@ -72,6 +86,7 @@ from .evaluation import (  # noqa: F401
     Step,
     Upcoming,
 )
+from .problems import Errors, Problem, ProblemCode, ProblemInfo  # noqa: F401
 from .options import (  # noqa: F401
     FactToCollect,
     JoinOption,

@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
-
 from pydantic import Field
 
 from .base import FORMAT_VERSION, _R
-
-
-class ProblemInfo(_R):
-    """One problem with an input, located: what `Error:` lines say, as data."""
-
-    code: str = Field(description="A stable code for the kind of problem (e.g. input, unknown_name, yaml)")
-    file: str
-    line: Optional[int] = None
-    field: Optional[str] = None
-    message: str
-    suggestion: Optional[str] = None
-
-    @classmethod
-    def of(cls, problem: Any) -> "ProblemInfo":
-        """From a `negotiator.errors.Problem`."""
-        return cls(code=problem.code, file=problem.file, line=problem.line, field=problem.field,
-                   message=problem.message, suggestion=problem.suggestion)
+from .problems import ProblemInfo
 
 
 class CaseOutcome(_R):

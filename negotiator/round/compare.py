@@ -164,8 +164,7 @@ def _fact_line(d: Decision, name: str) -> str:
     """'name = value (since date)' for a fact a rule read, or 'months since X = N (X = date)'."""
     if name.endswith(MONTHS_SUFFIX):
         base = name[: -len(MONTHS_SUFFIX)]
-        decl = d.pack.facts[base]
-        entry = d.profile.entry_at(decl, d.as_of)
+        entry = d.profile.entry_at(d.pack.facts[base], d.as_of)
         if entry is None or entry.value is None:
             return f"months since {base} = unknown"
         if entry.value == NEVER:
@@ -296,7 +295,7 @@ def compare_place(cp: Counterparts, then_d: Decision, now_d: Decision,
         mine = [now_sides[t] for t in targets]
         row = CounterpartRow(then=then_side, now=mine, note=note, verdict=verdict(then_side, mine))
         theirs = [host_sides[t] for t in targets] if host else []
-        if row.verdict == Verdict.lost and any(s.status == Status.available for s in theirs):
+        if host is not None and row.verdict == Verdict.lost and any(s.status == Status.available for s in theirs):
             row = row.model_copy(update={"verdict": Verdict.held_by_authority, "held_by": host[0].profile.id,
                                          "held_by_name": host[1], "held_by_now": theirs})
         rows.append(row)

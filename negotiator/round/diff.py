@@ -41,22 +41,22 @@ def load_round(path: str) -> Round:
     file = Path(path)
     try:
         if not file.is_file():
-            raise InputError([Problem(path, "no such file" if not file.exists() else "not a round.json file")])
+            raise InputError([Problem(path, "no such file" if not file.exists() else "not a round.json file", code="not_found")])
         if file.stat().st_size > MAX_BYTES:
-            raise InputError([Problem(path, f"is larger than {MAX_BYTES >> 20} MB; not a round.json file")])
+            raise InputError([Problem(path, f"is larger than {MAX_BYTES >> 20} MB; not a round.json file", code="file")])
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError([Problem(path, "not UTF-8 text; not a round.json file")]) from None
+        raise InputError([Problem(path, "not UTF-8 text; not a round.json file", code="yaml")]) from None
     except OSError as exc:
-        raise InputError([Problem(path, f"cannot be read ({exc.strerror})")]) from None
+        raise InputError([Problem(path, f"cannot be read ({exc.strerror})", code="file")]) from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(path, f"malformed JSON: {exc.msg}", line=exc.lineno)]) from None
+        raise InputError([Problem(path, f"malformed JSON: {exc.msg}", line=exc.lineno, code="yaml")]) from None
     except RecursionError:
-        raise InputError([Problem(path, "malformed JSON: nested too deeply")]) from None
+        raise InputError([Problem(path, "malformed JSON: nested too deeply", code="yaml")]) from None
     except ValueError:  # an integer of more than 4,300 digits (Python's limit on converting one)
-        raise InputError([Problem(path, "malformed JSON: a number too long to read")]) from None
+        raise InputError([Problem(path, "malformed JSON: a number too long to read", code="yaml")]) from None
     if not isinstance(raw, dict) or "places" not in raw or "round" not in raw:
         raise InputError([Problem(path, "not a round.json written by 'negotiator round'")])
     version = raw.get("format_version")
@@ -69,7 +69,7 @@ def load_round(path: str) -> Round:
         problems = []
         for err in exc.errors(include_url=False)[:5]:
             where = ".".join(str(p) for p in err["loc"])
-            problems.append(Problem(path, f"not a valid round.json: {err['msg']}", field=where))
+            problems.append(Problem(path, f"not a valid round.json: {err['msg']}", field=where, code="bad_value"))
         raise InputError(problems) from None
 
 

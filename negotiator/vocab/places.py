@@ -107,18 +107,18 @@ def resolve_place(ref: str) -> Path:
     if path.is_file():
         return path
     if path.exists() and not path.is_dir():
-        raise InputError([Problem(ref, "is not a regular file; give a place profile (a .yaml file)")])
+        raise InputError([Problem(ref, "is not a regular file; give a place profile (a .yaml file)", code="file")])
     if path.suffix in (".yaml", ".yml") or "/" in ref:
         if path.is_dir():
-            raise InputError([Problem(ref, "is a folder; give one place profile (a .yaml file) or a place id")])
-        raise InputError([Problem(ref, "no such file")])
+            raise InputError([Problem(ref, "is a folder; give one place profile (a .yaml file) or a place id", code="file")])
+        raise InputError([Problem(ref, "no such file", code="not_found")])
     ws = workspace.current()
     candidate = ws.places / f"{ref}.yaml"
     if candidate.is_file():
         return candidate
     ids = sorted(p.stem for p in ws.places.glob("*.yaml"))
     raise InputError([Problem(ref, f"no such file, and no place with that id in {workspace.display(ws.places)}/",
-                              suggestion=nearest(ref, ids))])
+                              suggestion=nearest(ref, ids), code="not_found")])
 
 
 PACK_FILES = ("rules.yaml", "powers.yaml", "accountability.yaml", "parameters.yaml")
@@ -137,7 +137,7 @@ def expand(refs: list[str]) -> list[Path]:
         elif path.is_dir():
             files = sorted(list(path.glob("*.yaml")) + list(path.glob("*.yml")))
             if not files:
-                problems.append(Problem(ref, "folder holds no .yaml place profiles"))
+                problems.append(Problem(ref, "folder holds no .yaml place profiles", code="not_found"))
             out.extend(files)
         else:
             try:

@@ -110,10 +110,10 @@ class Profile:
         if not history:
             return None
         if decl.measured:
-            dated = [e for e in history if e.start is not None]
+            dated = [(e.start, e) for e in history if e.start is not None]
             if not dated:
                 return history[-1]
-            return min(dated, key=lambda e: (abs((e.start - as_of).days), e.start))
+            return min(dated, key=lambda d: (abs((d[0] - as_of).days), d[0]))[1]
         current = None
         for entry in history:
             if entry.start is None or entry.start <= as_of:
@@ -153,7 +153,7 @@ def _text_list(doc: Located, key: str, required: bool, problems: list[Problem]) 
     value = doc.data.get(key)
     if value is None:
         if required:
-            problems.append(doc.problem((key,), "required field is missing"))
+            problems.append(doc.problem((key,), "required field is missing", code="missing"))
         return ()
     if not isinstance(value, list):
         problems.append(doc.problem((key,), f"expected a list of text, got {describe(value)}"))
@@ -178,12 +178,12 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
 
     pid = data.get("id")
     if pid is None:
-        problems.append(doc.problem(("id",), "required field is missing"))
+        problems.append(doc.problem(("id",), "required field is missing", code="missing"))
     elif (msg := _slug_problem(pid, "id")):
         problems.append(doc.problem(("id",), msg))
     name = data.get("name")
     if name is None:
-        problems.append(doc.problem(("name",), "required field is missing"))
+        problems.append(doc.problem(("name",), "required field is missing", code="missing"))
     elif not isinstance(name, str) or not name.strip():
         problems.append(doc.problem(("name",), "expected a name (text that is not blank)"))
     elif len(name) > 1000:
@@ -193,7 +193,7 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
     history: tuple[Entry, ...] = ()
     raw_members = data.get("members")
     if raw_members is None:
-        problems.append(doc.problem(("members",), "required field is missing"))
+        problems.append(doc.problem(("members",), "required field is missing", code="missing"))
     elif not isinstance(raw_members, list) or not raw_members:
         problems.append(doc.problem(("members",), "expected a non-empty list of ONS council codes"))
     elif all(_is_entry(item) for item in raw_members):
@@ -213,8 +213,14 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
         _walk(doc, (key,), value, stated, prefixes, facts, problems)
     if problems:
         raise InputError(problems)
+    assert isinstance(pid, str) and isinstance(name, str)  # else a problem was recorded above
     return Profile(pid, name, tuple(members), sources, notes, facts, doc.file, exists_from, exists_until,
                    exists_source, history, last_seen)
+
+
+def member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -> list[str]:
+    """A list of member council codes, each a council of the register, each once (for policy cases too)."""
+    return _member_list(doc, path, raw, problems)
 
 
 def _member_list(doc: Located, path: tuple, raw: Any, problems: list[Problem]) -> list[str]:
@@ -256,7 +262,7 @@ def _member_history(doc: Located, raw: list, problems: list[Problem]) -> tuple[E
             problems.append(doc.problem(("members", i, "source"), "each dated member list needs a source (text)"))
         codes = _member_list(doc, ("members", i, "value"), item.get("value"), problems)
         entries.append(Entry(tuple(codes), start, item.get("source"), item.get("note"), doc.line_of(("members", i))))
-    starts = [e.start for e in entries]
+    starts = [e.start for e in entries if e.start is not None]  # all of them when no problem was recorded
     if len(problems) == before and starts != sorted(set(starts)):
         problems.append(doc.problem(("members",), "the dates of a member history must be in increasing order, "
                                                   "each once"))
@@ -281,7 +287,7 @@ def _exists(doc: Located, raw: Any,
     for k in ("from", "until", "last_seen"):
         value = as_date(raw.get(k))
         if value is not None and not isinstance(value, date):
-            problems.append(doc.problem(("exists", k), f"expected a date like 2024-05-07, got {describe(value)}"))
+            problems.append(doc.problem(("exists", k), f"expected a date like 2024-05-07, got {describe(value)}", code="bad_date"))
             value = None
         found[k] = value
     if found["from"] is None and found["until"] is None and found["last_seen"] is None and len(problems) == before:
@@ -376,7 +382,7 @@ def _history(doc: Located, path: tuple, value: Any, decl: FactDecl, problems: li
             ok = False
         start = as_date(item.get("from"))
         if start is not None and not (isinstance(start, date)):
-            problems.append(doc.problem(where + ("from",), f"expected a date like 2011-04-01, got {describe(start)}"))
+            problems.append(doc.problem(where + ("from",), f"expected a date like 2011-04-01, got {describe(start)}", code="bad_date"))
             ok = False
             start = None
         if start is None and len(raw) > 1:
@@ -405,15 +411,20 @@ def _fits(doc: Located, path: tuple, decl: FactDecl, value: Any, problems: list[
         for i, item in enumerate(value):
             found = decl.problem_with([item]) if isinstance(item, str) else ("expected an id (text)", None)
             if found:
-                problems.append(doc.problem(path + (i,), found[0], found[1]))
+                problems.append(doc.problem(path + (i,), found[0], found[1], code=_code(found)))
             elif value.index(item) != i:
                 problems.append(doc.problem(path + (i,), f"'{item}' is listed twice"))
         return len(problems) == before
     found = decl.problem_with(value)
     if found:
-        problems.append(doc.problem(path, found[0], found[1]))
+        problems.append(doc.problem(path, found[0], found[1], code=_code(found)))
         return False
     return True
+
+
+def _code(found: tuple[str, str | None]) -> str:
+    """A value that does not fit its fact: a misspelt choice (with a suggestion) or a bad value."""
+    return "unknown_name" if found[1] else "bad_value"
 
 
 def facts_at(profile: Profile, vocab: Vocabulary, as_of: date) -> dict[str, Any]:

@@ -5,8 +5,9 @@ prints (`Evaluation`, `Explanation`, `WhatIf`, `Unlock`, `Round`, `PlaceChange`)
 describes them from the same classes. Results are written with `model_dump_json`, as the CLI writes
 them, so `POST /api/evaluate` and `negotiator evaluate --json` give the same JSON.
 
-Bad input gets a 4xx JSON body `{"errors": [...]}` with the CLI's located messages (404 for a place,
-pack, round config or schema the server does not have; 413 for a body over `MAX_BODY`; 422 otherwise).
+Bad input gets a 4xx JSON body of schema kind `errors` (`negotiator --json` prints the same on bad input):
+`errors`, the CLI's located lines, and `problems`, the same as data with stable codes (404 for a place, pack,
+round config or schema the server does not have; 413 for a body over `MAX_BODY`; 422 otherwise).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import InputError
-from ..results import Evaluation, Explanation, PlaceChange, Round, Unlock, WhatIf
+from ..errors import InputError, Problem
+from ..validation import problem_code
+from ..results import Errors, Evaluation, Explanation, PlaceChange, Round, Unlock, WhatIf
 from .service import (
     MAX_BODY, Council, DiffRequest, ExplainRequest, NotFound, PackInfo, PlaceDetail, PlaceRequest, PlaceSummary,
     RoundConfigInfo, RoundRequest, SavedProfile, SaveRequest, Service, UnlockRequest, Vocabulary,
@@ -51,12 +53,6 @@ def _doc_policy(page: str) -> str:
                       for m in re.findall(r"<script>(.*?)</script>", page, flags=re.S))
     return ("default-src 'none'; style-src 'unsafe-inline'; script-src " + (hashes or "'none'") + "; "
             "base-uri 'none'; form-action 'none'")
-
-
-class Errors(BaseModel):
-    """Bad input: one line per problem, naming file (or request field), line and field, as the CLI does."""
-
-    errors: list[str]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -114,7 +110,8 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(send, status: int, message: str) -> None:
-        body = json.dumps({"errors": [message]}).encode()
+        problem = Problem("request", message.removeprefix("request: "), code="too_large" if status == 413 else "request")
+        body = _body([problem])
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
@@ -129,11 +126,14 @@ class SafeJSON(JSONResponse):
         return json_safe(json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))).encode()
 
 
-def _errors(lines: list[str], status: int, headers: Any = None) -> Response:
-    """{"errors": [...]} with every character outside ASCII escaped: request text echoed in a message (a
-    lone surrogate, a bidi override) is shown, never obeyed, and never fails to encode."""
-    return Response(json.dumps({"errors": lines}), status_code=status, media_type="application/json",
-                    headers=headers)
+def _body(problems: list[Problem]) -> bytes:
+    """An `Errors` body with every character outside ASCII escaped: request text echoed in a message (a lone
+    surrogate, a bidi override) is shown, never obeyed, and never fails to encode."""
+    return json.dumps(Errors.of(problems).model_dump(mode="json")).encode()
+
+
+def _errors(problems: list[Problem], status: int, headers: Any = None) -> Response:
+    return Response(_body(problems), status_code=status, media_type="application/json", headers=headers)
 
 
 def _field(loc: tuple) -> str:
@@ -161,20 +161,22 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
 
     @app.exception_handler(InputError)
     async def _input_error(_request: Request, exc: InputError):
-        return _errors([str(p) for p in exc.problems], 404 if isinstance(exc, NotFound) else 422)
+        return _errors(exc.problems, 404 if isinstance(exc, NotFound) else 422)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_request: Request, exc: RequestValidationError):
-        lines = []
+        problems = []
         for err in exc.errors():
             where = _field(tuple(err.get("loc", ())))
             msg = str(err.get("msg")).removeprefix("Value error, ")
-            lines.append(f"request: {where}: {msg}" if where else f"request: {msg}")
-        return _errors(lines, 422)
+            code = problem_code(str(err.get("type", "")))  # missing, unknown_name, bad_date, bad_value as in files
+            problems.append(Problem("request", msg, field=where or None, code="request" if code == "input" else code))
+        return _errors(problems, 422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException):
-        return _errors([f"request: {exc.detail}"], exc.status_code, getattr(exc, "headers", None))
+        problem = Problem("request", str(exc.detail), code="not_found" if exc.status_code == 404 else "request")
+        return _errors([problem], exc.status_code, getattr(exc, "headers", None))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):
@@ -215,9 +217,10 @@ def create_app(packs: list[str | Path] | None = None, places_dir: str | Path | N
         return service.vocabulary(pack)
 
     @app.get("/api/councils", response_model=list[Council], tags=["what there is"])
-    def councils() -> list[Council]:
-        """The councils of the 2011/2021 Census table, by ONS code: the members a profile may name."""
-        return service.councils()
+    def councils(as_of: Optional[date] = None, pack: Optional[str] = None) -> list[Council]:
+        """The councils of the register (the Census table and negotiator/data/councils.yaml) that exist on
+        `as_of` (default: the pack's date of effect), by code: the members a profile may name on that date."""
+        return service.councils(as_of, pack)
 
     @app.get("/api/rounds", response_model=list[RoundConfigInfo], tags=["what there is"])
     def rounds(pack: Optional[str] = Query(None, description="Only the configs dated in this pack's time")

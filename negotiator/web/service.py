@@ -14,190 +14,23 @@ import copy
 import threading
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Optional
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Any
 
 from .. import workspace
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..pack.load import load_pack
-from ..results import PackRef, PlaceChange, Round
+from ..results import PlaceChange, Round
 from ..vocab.profile import SLUG, Profile, parse_profile
 from ..yamlio import Located
-
-#: Largest request body accepted, in bytes (a place profile is a few kilobytes).
-MAX_BODY = 1 << 20
-#: Most sets of moves an unlock request may ask for.
-MAX_ANSWERS = 10
-#: Text the page writes as the source of a fact set by hand, unless the user gives another.
-DEFAULT_SOURCE = "set by hand in negotiator serve"
-
-
-class _Request(BaseModel):
-    """A request body: as strict as the command line. Text with a lone surrogate (not Unicode text) and
-    nesting deeper than MAX_NESTING are refused with the field they are in; a value set (`set`) is
-    bounded as `--set` is (bounds.value_problem); dates lie within the calendar (bounds)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _strict(cls, data: Any) -> Any:
-        _check_raw(data, ())
-        if isinstance(data, dict) and isinstance(data.get("set"), dict):
-            from ..bounds import value_problem
-            for name, value in data["set"].items():
-                problem = value_problem(value) if not isinstance(value, (dict, list)) else \
-                    "give a single value, not a list or a mapping"
-                if problem:
-                    raise ValueError(f"set.{name}: {problem}")
-        return data
-
-    @field_validator("as_of", check_fields=False)
-    @classmethod
-    def _in_calendar(cls, value: Any) -> Any:
-        from ..bounds import date_problem
-        problem = date_problem(value) if value is not None else None
-        if problem:
-            raise ValueError(problem)
-        return value
-
-
-#: Deepest nesting of lists and mappings a request may carry (a profile needs about 4).
-MAX_NESTING = 20
-
-
-def _check_raw(value: Any, path: tuple) -> None:
-    if len(path) > MAX_NESTING:
-        raise ValueError(f"{'.'.join(map(str, path[:5]))}...: nested deeper than {MAX_NESTING} levels")
-    if isinstance(value, str):
-        if any("\ud800" <= c <= "\udfff" for c in value):
-            where = ".".join(map(str, path)) or "request"
-            raise ValueError(f"{where}: not Unicode text (a lone surrogate, such as \\ud800)")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _check_raw(k, path)
-            _check_raw(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _check_raw(v, path + (i,))
-
-
-class PlaceRequest(_Request):
-    """A place, as of a date, under a pack, with some facts or parameters changed."""
-
-    pack: Optional[str] = Field(None, description="Id of a rule pack the server offers (default: the first)")
-    place: Optional[str] = Field(None, description="Id of a place in the server's places folder (or give profile)")
-    profile: Optional[dict[str, Any]] = Field(
-        None, description="A whole place profile, the same shape as a YAML profile (or give place)")
-    as_of: Optional[date] = Field(None, description="Evaluate as of this date (default: the pack's date of effect)")
-    set: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Facts of the place or parameters of the pack to change, as with --set (null: unknown)")
-    engine: Literal["durable", "python"] = "durable"
-
-
-class ExplainRequest(PlaceRequest):
-    power: str = Field(description="A power id of the pack")
-
-
-class UnlockRequest(PlaceRequest):
-    power: Optional[str] = Field(None, description="The power to unlock (or package: true)")
-    package: bool = Field(False, description="Unlock every power the place asked for, together")
-    answers: int = Field(3, ge=1, le=MAX_ANSWERS, description="How many sets of moves to give")
-
-
-class DiffRequest(_Request):
-    before: PlaceRequest
-    after: PlaceRequest
-
-
-class RoundRequest(_Request):
-    config: str = Field(description="A round config of the workspace, by name (rounds/NAME.yaml)")
-    pack: Optional[str] = None
-    engine: Literal["durable", "python"] = "durable"
-
-
-class SaveRequest(PlaceRequest):
-    id: Optional[str] = Field(None, description="A new id for the saved profile (default: the place's)")
-    name: Optional[str] = Field(None, description="A new name for the saved profile (default: the place's)")
-    fact_source: str = Field(DEFAULT_SOURCE, min_length=1, max_length=1000,
-                             description="The source written on each fact set in the request")
-
-
-# --- answers that are not results of the library ----------------------------------------------------
-
-class PackInfo(BaseModel):
-    id: str
-    title: str
-    version: str
-    effective: date
-    default: bool
-
-
-class Choice(BaseModel):
-    value: str
-    title: str
-
-
-class FormFact(BaseModel):
-    """One fact of a pack's vocabulary, as the page needs it to build a form control."""
-
-    name: str
-    group: str
-    title: str
-    description: str = ""
-    type: str
-    unit: Optional[str] = None
-    values: list[Choice] = Field(default_factory=list)
-    ordered: bool = False
-    minimum: Optional[float] = None
-    maximum: Optional[float] = None
-    never: bool = False
-    measured: bool = False
-
-
-class Vocabulary(BaseModel):
-    pack: PackRef
-    model_fact: str
-    requests: Optional[str]
-    facts: list[FormFact]
-
-
-class PlaceSummary(BaseModel):
-    id: str
-    name: str
-    file: str
-    errors: list[str] = Field(default_factory=list, description="Why the profile cannot be read, if it cannot")
-
-
-class PlaceDetail(BaseModel):
-    id: str
-    name: str
-    file: str
-    members: list[str]
-    profile: dict[str, Any] = Field(description="The profile as written, the same shape as the YAML")
-
-
-class Council(BaseModel):
-    code: str
-    name: str
-    county: str
-
-
-class RoundConfigInfo(BaseModel):
-    id: str
-    name: str
-    date: date
-    file: str
-
-
-class SavedProfile(BaseModel):
-    id: str
-    file_name: str
-    yaml: str
-    warnings: list[str] = Field(default_factory=list)
+from .answers import (  # noqa: F401 - the API's answers, re-exported for app.py
+    Choice, Council, FormFact, PackInfo, PlaceDetail, PlaceSummary, RoundConfigInfo, SavedProfile, Vocabulary,
+)
+from .requests import (  # noqa: F401 - the API's requests, re-exported for app.py
+    DEFAULT_SOURCE, MAX_ANSWERS, MAX_BODY, MAX_NESTING, DiffRequest, ExplainRequest, PlaceRequest, RoundRequest,
+    SaveRequest, UnlockRequest,
+)
+from .saving import _comment, _Dumper, _plain, _put
 
 
 class NotFound(InputError):
@@ -222,7 +55,7 @@ class Service:
         ws = workspace.current()
         self.places_dir = Path(places_dir) if places_dir else ws.places
         if not self.places_dir.is_dir():
-            raise InputError([Problem(str(places_dir or ws.places), "no such folder of place profiles")])
+            raise InputError([Problem(str(places_dir or ws.places), "no such folder of place profiles", code="not_found")])
         self.rounds_dir = Path(rounds_dir) if rounds_dir else ws.rounds
         self.lock = threading.RLock()
         self._rounds: dict[tuple, Round] = {}
@@ -290,7 +123,7 @@ class Service:
         files = self._place_files()
         if place_id not in files:
             raise NotFound([Problem("place", f"no place with id '{place_id}' in {workspace.display(self.places_dir)}/",
-                                    suggestion=nearest(place_id, files))])
+                                    suggestion=nearest(place_id, files), code="not_found")])
         return files[place_id]
 
     def footprints(self, refs: list[str], as_of: date | None, pack_id: str | None):
@@ -334,10 +167,12 @@ class Service:
             return PlaceDetail(id=lp.id, name=lp.profile.name, file=lp.doc.file, members=list(lp.profile.members),
                                profile=_jsonable(lp.doc.data))
 
-    def councils(self) -> list[Council]:
-        from ..census import councils
-        return [Council(code=c.code, name=c.name, county=c.county) for c in
-                sorted(councils().values(), key=lambda c: c.name)]
+    def councils(self, as_of: date | None = None, pack_id: str | None = None) -> list[Council]:
+        """The member councils of the register existing on `as_of` (default: the pack's date of effect)."""
+        from ..vocab.councils import register
+        on = as_of or self.pack(pack_id).effective
+        return [Council(code=c.code, name=c.name, county=c.county_name, kind=c.kind, start=c.start, end=c.end)
+                for c in sorted(register().councils_on(on, tier="lower"), key=lambda c: (c.name, c.code))]
 
     def vocabulary(self, pack_id: str | None = None) -> Vocabulary:
         from ..decide.catalogue import pack_ref
@@ -391,7 +226,7 @@ class Service:
         from ..vocab.places import load_place, profile_vocabulary
         if (req.place is None) == (req.profile is None):
             raise InputError([Problem("request", "give either place (the id of a place) or profile (a whole "
-                                                 "profile), not both or neither")])
+                                                 "profile), not both or neither", code="request")])
         if req.place is not None:
             lp = load_place(self.place_path(req.place), pack)
             return lp.profile, lp.doc.data
@@ -442,7 +277,7 @@ class Service:
         from ..options.unlock import unlock
         with self.lock:
             if bool(req.power) == req.package:
-                raise InputError([Problem("request", "give either power (an id) or package: true")])
+                raise InputError([Problem("request", "give either power (an id) or package: true", code="request")])
             pack, profile, _f, _p = self.resolve(req)
             return unlock(pack, profile, req.as_of or pack.effective, req.power or "package", req.answers)
 
@@ -478,7 +313,7 @@ class Service:
         if req.config not in configs:
             raise NotFound([Problem("config", f"no round config '{req.config}' in "
                                               f"{workspace.display(self.rounds_dir)}/",
-                                    suggestion=nearest(req.config, configs))])
+                                    suggestion=nearest(req.config, configs), code="not_found")])
         path = configs[req.config]
         with self.lock:
             cfg, doc = load_config(path)
@@ -563,68 +398,3 @@ class Service:
             if bare:
                 warnings.append(f"no source for {', '.join(bare)}")
             return SavedProfile(id=pid, file_name=f"{pid}.yaml", yaml=text, warnings=warnings)
-
-
-def _comment(text: Any) -> str:
-    from ..text import terminal_line
-    return terminal_line(text).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _put(data: dict, parts: list[str], value: Any) -> None:
-    """Set (or, for None, remove) a dotted fact in nested profile data, pruning emptied mappings."""
-    head, rest = parts[0], parts[1:]
-    if not rest:
-        if value is None:
-            data.pop(head, None)
-        else:
-            data[head] = value
-        return
-    child = data.get(head)
-    if not isinstance(child, dict):
-        if value is None:
-            return
-        child = {}
-        data[head] = child
-    _put(child, rest, value)
-    if not child:
-        data.pop(head, None)
-
-
-class _Flow(dict):
-    """A dated value, written on one line: {value: ..., from: ..., source: ...}."""
-
-
-class _FlowList(list):
-    """A list of ids (members, powers), written on one line."""
-
-
-def _dumper():
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(),
-                                                                     flow_style=True))
-    Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v,
-                                                                        flow_style=True))
-    return Dumper
-
-
-_Dumper = _dumper()
-
-
-def _plain(value: Any, key: Any = None) -> Any:
-    """Data laid out as the bundled profiles are: a dated value and a list of ids on one line, text in a
-    list one item a line; a date a JSON profile gives as text in `from` is written as a date."""
-    from ..vocab.profile import as_date
-    if isinstance(value, dict):
-        out = {k: _plain(v, k) for k, v in value.items()}
-        return _Flow(out) if "value" in value else out
-    if isinstance(value, list):
-        items = [_plain(v) for v in value]
-        ids = all(isinstance(v, (str, int, float, bool)) and not (isinstance(v, str) and " " in v) for v in value)
-        return _FlowList(items) if ids else items
-    if key == "from":
-        return as_date(value)
-    return value

@@ -621,6 +621,8 @@ async function unlock(powerId) {
       parts.push(h("p", {}, "No set of the pack's declared moves unlocks it, because:"),
         h("ul", {}, u.why_not.map((r) => h("li", {}, r))));
     }
+    if (u.incomplete) parts.push(h("p", { class: "warn" }, `Not a complete search: ${u.incomplete}.`));
+    for (const change of u.changes_ahead || []) parts.push(h("p", { class: "warn" }, `Ahead: ${change}.`));
     if (u.join.length) {
       parts.push(h("p", {}, `Below the negotiation level, it could ${u.join_move.title.toLowerCase()}. Groupings that would reach it:`),
         h("ul", {}, u.join.map((o) => h("li", {}, `${o.how}: ${o.names.join(", ")}; population ${o.population ? o.population.toLocaleString("en-GB") : "unknown"} (${o.population_year} Census)`))));
@@ -667,9 +669,13 @@ function choosePlace(id) {
 async function openNewPlace() {
   const dlg = $("new-dialog");
   $("new-errors").hidden = true;
-  if (!S.councils) {
+  const q = new URLSearchParams();  // the councils existing on the page's date (else the pack's date of effect)
+  if (S.pack) q.set("pack", S.pack);
+  if (S.asOf) q.set("as_of", S.asOf);
+  if (!S.councils || S.councilsQuery !== q.toString()) {
     try {
-      S.councils = await api("GET", "/api/councils");
+      S.councilsQuery = q.toString();
+      S.councils = await api("GET", "/api/councils?" + q);
       $("councils").replaceChildren(...S.councils.map((c) => h("option", { value: c.name }, `${c.code} (${c.county || "unitary"})`)));
     } catch (e) { S.councils = []; }
   }
