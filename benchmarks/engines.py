@@ -16,8 +16,9 @@ import random
 import resource
 import time
 
-from negotiator.check.space import Space
-from negotiator.engines import ENGINES, evaluator_for
+from negotiator.compiled.space import Space
+from negotiator.compiled import compiled
+from negotiator.engines import ENGINES
 from negotiator.engines.semantics import engine_facts
 from negotiator.pack.load import load_pack
 
@@ -38,7 +39,7 @@ def main() -> None:
     print(f"{pack!r}: {len(profiles):,} profiles")
     results = {}
     for engine in ENGINES:
-        evaluator = evaluator_for(pack, engine)
+        evaluator = compiled(pack).evaluator(engine)
         evaluator.truths(profiles[0])  # compile and register outside the timing
         start = time.perf_counter()
         results[engine] = [evaluator.truths(p) for p in profiles]

@@ -93,10 +93,10 @@ class Figures:
 def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
     import numpy as np
 
-    from negotiator.check.space import Space
+    from negotiator.compiled.space import Space
     from negotiator.decide.decision import package_tiers, power_status, tier_met
-    from negotiator.engines import evaluator_for
-    from negotiator.engines.fast import STATUS_NAMES, fast_evaluator
+    from negotiator.compiled import compiled
+    from negotiator.engines.fast import STATUS_NAMES
     from negotiator.engines.semantics import engine_facts
     from negotiator.pack.load import load_pack
 
@@ -111,7 +111,7 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
     sample = sorted(random.Random(7).sample(range(profiles_n), min(durable_n, profiles_n)))
     on = pack.effective
     off = frozenset(pack.rules) - pack.rules_in_force(on)
-    durable, python, fast = evaluator_for(pack, "durable"), evaluator_for(pack, "python"), fast_evaluator(pack)
+    durable, python, fast = compiled(pack).evaluator("durable"), compiled(pack).evaluator("python"), compiled(pack).fast
     durable.truths(profiles[0], off)  # compile and register outside the timing
 
     durable_rates, python_rates, from_dicts_rates, decide_rates = [], [], [], []

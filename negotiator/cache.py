@@ -37,8 +37,10 @@ from .text import terminal_line
 
 MAX_ENTRIES = 64
 #: Modules whose code decides what a built pack (or vocabulary) holds.
-_SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "vocab/facts.py", "vocab/declare.py",
-            "vocab/places.py", "cache.py", "__init__.py")
+#: (yamlio.py gives the line numbers baked into every location of a built pack; workspace.py how paths are shown.)
+_SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "pack/build.py", "pack/conditions.py",
+            "vocab/facts.py", "vocab/declare.py", "vocab/places.py", "vocab/profile.py", "yamlio.py", "bounds.py",
+            "errors.py", "validation.py", "workspace.py", "cache.py", "__init__.py")
 
 
 def folder() -> Path | None:

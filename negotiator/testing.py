@@ -168,8 +168,8 @@ def run_case_file(path: Path, rules: str | None = None, engine: str = "durable")
 
 
 def _check(pack, profile, as_of, case: dict, result: CaseResult, prefix: str) -> None:
-    from .engines import evaluator_for
-    decision = decide(pack, profile, as_of, evaluator_for(pack, result.engine),
+    from .compiled import compiled
+    decision = decide(pack, profile, as_of, compiled(pack).evaluator(result.engine),
                       as_of_note="the case's date" if as_of else None)
     data = decision.evaluation(with_catalogue=False).model_dump(mode="json")
     failures = []

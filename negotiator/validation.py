@@ -7,6 +7,7 @@ import typing
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import InputError, Problem, nearest
 from .yamlio import Located
@@ -95,7 +96,7 @@ def _clean_loc(loc: tuple, data: Any = _ABSENT, missing: bool = False) -> list:
     return out
 
 
-def _describe(err: dict, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:
+def _describe(err: ErrorDetails, model: type[BaseModel], loc: tuple) -> tuple[str, str | None]:
     kind = err["type"]
     given = err.get("input")
     if kind == "extra_forbidden":
@@ -136,7 +137,7 @@ def _split_suggestion(msg: str) -> tuple[str, str | None]:
     return msg, None
 
 
-def _literal_choices(err: dict) -> list[str]:
+def _literal_choices(err: ErrorDetails) -> list[str]:
     expected = err.get("ctx", {}).get("expected", "")
     return [part.strip().strip("'") for part in expected.replace(" or ", ", ").split(",") if part.strip()]
 

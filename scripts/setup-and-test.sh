@@ -36,7 +36,9 @@ fi
 .venv/bin/mypy
 .venv/bin/lint-imports
 
-.venv/bin/pytest -n auto "$@"   # every core (pytest-xdist); with the policy cases of every pack, on every engine
+# The whole suite: slow tests too (a bare `pytest` leaves them out), on every core (pytest-xdist), with the policy
+# cases of every pack on every engine.
+.venv/bin/pytest -n auto -m "slow or not slow" "$@"
 
 # Standard packaging: build both, install each in a fresh environment, run from /.
 dist=$(mktemp -d)

@@ -12,4 +12,4 @@ rm -rf .venv-latest
 .venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager ".[test]"
 .venv-latest/bin/python -m pip list --disable-pip-version-check --format=freeze >&2
-.venv-latest/bin/pytest -n auto "$@"
+.venv-latest/bin/pytest -n auto -m "slow or not slow" "$@"   # the whole suite, slow tests too

@@ -14,7 +14,6 @@ vacuous).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import random
 import sys
@@ -89,8 +88,7 @@ def with_rules(base: Pack, extra: dict[str, Cond], tag: str) -> Pack:
     rules = dict(base.rules)
     for rid, cond in extra.items():
         rules[rid] = Rule(rid, f"generated rule {rid}", SOURCE, cond, Where("generated", None))
-    return dataclasses.replace(base, rules=rules, strata=strata(rules),
-                               hash=hashlib.sha256(f"{base.hash}/{tag}".encode()).hexdigest())
+    return dataclasses.replace(base, rules=rules, strata=strata(rules))
 
 
 def strata(rules: dict[str, Rule]) -> tuple[tuple[str, ...], ...]:

@@ -112,6 +112,7 @@ def test_making_many_sets_of_moves_at_once_gives_what_making_each_alone_gives(pa
         assert [None if g is None else ({**g[0], **g[1]}, g[2]) for g in got] == expected
 
 
+@pytest.mark.slow  # unlock's whole search twice for every bundled place
 @pytest.mark.parametrize("pack", [ROUTE_MAP, DEVOLUTION_2026], ids=lambda p: p.id)
 def test_unlock_and_deal_sheet_lines_are_the_same_from_columns_and_one_at_a_time(pack, monkeypatch):
     """For bundled places on each date, every power and the package: unlock's answers, reasons and facts to

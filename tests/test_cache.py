@@ -6,13 +6,13 @@ import pickle
 import shutil
 
 from helpers import PACK, ROOT
-from negotiator import cache
+from negotiator import cache, compiled
 from negotiator.pack import load
 
 
 def _fresh(monkeypatch, folder):
     monkeypatch.setenv("NEGOTIATOR_CACHE", str(folder))
-    load._CACHE.clear()
+    compiled.clear()
 
 
 def test_a_cached_pack_is_the_built_one_and_a_changed_file_is_a_new_entry(tmp_path, monkeypatch):
@@ -23,12 +23,12 @@ def test_a_cached_pack_is_the_built_one_and_a_changed_file_is_a_new_entry(tmp_pa
     built = load.load_pack(copy / "route-map-2010")
     entries = list((tmp_path / "cache").glob("pack-*.pickle"))
     assert len(entries) == 1
-    load._CACHE.clear()
+    compiled.clear()
     again = load.load_pack(copy / "route-map-2010")
     assert again is not built and again == built and again.hash == built.hash
     rules = copy / "route-map-2010" / "parameters.yaml"
     rules.write_text(rules.read_text().replace("value: 500000", "value: 400000", 1))
-    load._CACHE.clear()
+    compiled.clear()
     changed = load.load_pack(copy / "route-map-2010")
     assert changed.hash != built.hash and len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 2
     assert load.load_pack(copy / "route-map-2010", {"grouping_min_population": 1}).hash != changed.hash
@@ -39,11 +39,11 @@ def test_a_damaged_entry_is_rebuilt_and_the_cache_can_be_off(tmp_path, monkeypat
     built = load.load_pack(PACK)
     [entry] = (tmp_path / "cache").glob("pack-*.pickle")
     entry.write_bytes(b"not a pickle")
-    load._CACHE.clear()
+    compiled.clear()
     assert load.load_pack(PACK) == built
     assert pickle.loads(entry.read_bytes()) == built, "the damaged entry is replaced"
     entry.write_bytes(pickle.dumps({"not": "a pack"}))
-    load._CACHE.clear()
+    compiled.clear()
     assert load.load_pack(PACK) == built
     _fresh(monkeypatch, "off")
     assert cache.folder() is None
@@ -74,7 +74,7 @@ def test_a_cache_folder_others_can_write_is_never_loaded_from(tmp_path, monkeypa
     _plant(folder, marker)
     folder.chmod(0o777)
     cache._WARNED.clear()
-    load._CACHE.clear()
+    compiled.clear()
     assert load.load_pack(PACK) == built
     assert not marker.exists(), "the planted entry was not loaded"
     err = capsys.readouterr().err
@@ -90,13 +90,13 @@ def test_an_entry_that_others_can_write_or_own_is_never_loaded(tmp_path, monkeyp
     _plant(folder, marker)
     [entry] = folder.glob("pack-*.pickle")
     entry.chmod(0o666)
-    load._CACHE.clear()
+    compiled.clear()
     assert load.load_pack(PACK) == built and not marker.exists()
     if os.geteuid() == 0:  # an entry someone else owns (only root can give a file away)
         _plant(folder, marker)
         os.chown(entry, 65534, 65534)
         entry.chmod(0o644)
-        load._CACHE.clear()
+        compiled.clear()
         assert load.load_pack(PACK) == built and not marker.exists()
 
 

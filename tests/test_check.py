@@ -18,7 +18,7 @@ import yaml
 
 from helpers import PACK, ROOT, TEST_PACK, cli
 from negotiator.check.run import PAIR_PROPERTIES, SINGLE_PROPERTIES, OTHER_PROPERTIES, STATIC, outcome_of, run_checks
-from negotiator.check.space import Space
+from negotiator.compiled.space import Space
 from negotiator.pack.load import load_pack
 from negotiator.results import Status
 

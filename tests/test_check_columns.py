@@ -8,6 +8,7 @@ and broken so that properties fail, and (fast) on the bundled pack's recorded fi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -17,7 +18,7 @@ import pytest
 from helpers import PACK, ROOT, TEST_PACK
 from negotiator.check import columns
 from negotiator.check.run import SINGLE_PROPERTIES, Outcome, outcome_of, run_checks
-from negotiator.check.space import Space
+from negotiator.compiled.space import Space
 from negotiator.engines.fast import STATUS_NAMES
 from negotiator.pack.load import load_pack
 from negotiator.results import Status
@@ -57,6 +58,7 @@ def test_columns_and_the_per_profile_loop_give_the_same_report(tmp_path, variant
         assert variant in [c["id"] for c in failed] and all(c["failures"] for c in failed), fast
 
 
+@pytest.mark.slow  # the whole abstraction of the bundled pack, millions of profiles
 def test_the_bundled_pack_exhaustively_in_columns():
     report = run_checks(load_pack(PACK), exhaustive=True, durable_check=False)
     assert report["mode"] == "exhaustive" and report["passed"]
@@ -70,14 +72,22 @@ def test_the_bundled_pack_exhaustively_in_columns():
     assert by_id["monotone"]["notes"] == ["11,757,312 abstract profiles evaluated"]
 
 
-@pytest.mark.parametrize("prop", SINGLE_PROPERTIES, ids=lambda p: p.id)
-def test_single_properties_in_columns_flag_what_the_per_profile_test_flags(prop):
-    """Decided columns doctored at random (a broken engine would give such outcomes) are judged alike."""
+@pytest.fixture(scope="module")
+def bundled_grid():
+    """The bundled pack's abstraction decided in columns for its widest request, once for the module (each test
+    doctors its own copy of the statuses and package tiers)."""
     pack = load_pack(PACK)
     space = Space(pack)
     grid = columns.Grid(space, space.status_facts, space.space(space.status_facts)[0])
     requested = max((r for r in space.request_classes if r is not None), key=len)
-    out = grid.decide(requested, pack.effective)
+    return pack, space, requested, grid.decide(requested, pack.effective)
+
+
+@pytest.mark.parametrize("prop", SINGLE_PROPERTIES, ids=lambda p: p.id)
+def test_single_properties_in_columns_flag_what_the_per_profile_test_flags(prop, bundled_grid):
+    """Decided columns doctored at random (a broken engine would give such outcomes) are judged alike."""
+    pack, space, requested, decided = bundled_grid
+    out = dataclasses.replace(decided, statuses=decided.statuses.copy(), package_low=decided.package_low.copy())
     rng = np.random.default_rng(1)
     pick = rng.choice(out.n, 120, replace=False)
     out.statuses[:, pick] = rng.integers(0, len(STATUS_NAMES), (out.statuses.shape[0], len(pick)))

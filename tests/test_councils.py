@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from helpers import cli
 from negotiator.census import councils as census
 from negotiator.vocab.councils import KINDS, build, register
 
@@ -97,9 +98,32 @@ def test_members_of_a_place_follow_the_register_through_its_changes():
 
 def test_proposals_are_recorded_and_change_no_date():
     reg = register()
-    assert {p.id for p in reg.proposals} >= {"norfolk", "suffolk", "west-sussex"}
+    assert {p.id for p in reg.proposals} >= {"essex-southend-and-thurrock", "west-sussex"}
     assert all(p.sources for p in reg.proposals)
-    assert reg.exists("E10000020", date(2040, 1, 1))  # Norfolk County Council: no decided end
+    assert reg.exists("E10000012", date(2040, 1, 1))  # Essex County Council: no decided end
+
+
+def test_decisions_that_split_districts_are_recorded_with_their_vesting_day_and_applied_to_no_date():
+    """Norfolk and Suffolk (decided 25 March 2026, from 1 April 2028): their new councils' areas split districts,
+    so the register keeps the councils as they are and names the decision for every date from its vesting day."""
+    reg = register()
+    assert {p.id for p in reg.pending} == {"norfolk-2028", "suffolk-2028"}
+    assert not {"norfolk", "suffolk"} & {p.id for p in reg.proposals}  # decided: no longer proposals
+    after = date(2028, 4, 1)
+    assert reg.exists("E10000020", date(2040, 1, 1)) and reg.exists("E07000148", after)  # Norwich: not applied
+    assert reg.pending_on(date(2028, 3, 31)) == []
+    assert [p.id for p in reg.pending_on(after)] == ["norfolk-2028", "suffolk-2028"]
+    assert [p.id for p in reg.pending_on(after, ["E07000202"])] == ["suffolk-2028"]  # Ipswich
+    assert reg.pending_on(after, ["E07000066"]) == []  # Basildon: Essex's decision was not found
+    for p in reg.pending:
+        assert p.sources and p.decided < p.day and all(reg.exists(c, p.day) for c in p.councils)
+        assert "not applied" in p.sentence() and p.day.isoformat() in p.sentence()
+
+
+def test_england_on_a_date_after_a_decision_not_applied_says_so(tmp_path):
+    out = cli("england", "--as-of", "2028-06-01", "--out", tmp_path / "england")
+    assert out.exit_code == 0
+    assert "Decided, not applied: West Norfolk, East Norfolk and Greater Norwich City" in " ".join(out.stderr.split())
 
 
 def test_every_council_and_change_has_a_source_and_a_known_kind():

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from helpers import PACK, ROOT, TEST_PACK
 from negotiator.check.sampling import profiles
 from negotiator.decide import evaluate
-from negotiator.engines import evaluator_for
+from negotiator.compiled import compiled
 from negotiator.engines.semantics import engine_facts
 from negotiator.pack.load import load_pack
 from negotiator.vocab.places import load_places
@@ -31,7 +31,7 @@ DATES = [date(2009, 1, 1), date(2011, 3, 1), date(2011, 5, 1), date(2024, 6, 1)]
 @pytest.mark.parametrize("name", sorted(PACKS))
 def test_the_engines_agree_on_every_bundled_place_at_every_date(name):
     pack = PACKS[name]
-    durable, python = evaluator_for(pack, "durable"), evaluator_for(pack, "python")
+    durable, python = compiled(pack).evaluator("durable"), compiled(pack).evaluator("python")
     for loaded in load_places([str(PLACE_DIRS[name])], pack):
         for on in DATES:
             a = evaluate(pack, loaded.profile, on, durable).model_dump()
@@ -44,7 +44,7 @@ def test_the_engines_agree_on_every_rule_for_any_profile(name):
     """For any profile the pack's vocabulary allows, on any date, every rule is true, false or undetermined
     alike in both engines."""
     pack = PACKS[name]
-    durable, python = evaluator_for(pack, "durable"), evaluator_for(pack, "python")
+    durable, python = compiled(pack).evaluator("durable"), compiled(pack).evaluator("python")
 
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(profiles(pack), st.dates(date(2000, 1, 1), date(2030, 12, 31)))

@@ -11,7 +11,7 @@ import pytest
 
 from helpers import ROOT, cli, without_own_script
 from negotiator.check.run import EXHAUSTIVE_LIMIT, run_checks
-from negotiator.engines import evaluator_for
+from negotiator.compiled import compiled
 from negotiator.pack.load import load_pack
 from negotiator.results import Comparison
 from negotiator.vocab.places import load_places
@@ -73,7 +73,7 @@ def test_the_pack_validates_and_its_checks_pass():
 
 def test_the_engines_agree_on_todays_places():
     pack = load_pack(PACK)
-    durable, python = evaluator_for(pack, "durable"), evaluator_for(pack, "python")
+    durable, python = compiled(pack).evaluator("durable"), compiled(pack).evaluator("python")
     from negotiator.engines.semantics import engine_facts
     for lp in load_places([str(ROOT / "places")], pack):
         facts = engine_facts(facts_at(lp.profile, pack.vocabulary, date(2026, 11, 23)))

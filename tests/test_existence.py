@@ -201,3 +201,33 @@ def test_a_policy_case_changing_members_names_councils_of_the_register_as_of_its
         run_case_file(typo)
     problem = caught.value.problems[0]
     assert "is not a council code of the register" in str(problem) and "E07000048" in str(problem)
+
+
+def test_a_tranche_number_may_move_only_where_another_place_could_come_to_rank_above_it():
+    """Invariant: a place's tranche number is said to be settled only when no place whose facts are unsettled
+    could reach its score (nor its own, after the first tranche, rise); the standing is never what moves."""
+    from negotiator.round.gate import GateInput, tranche_movers
+
+    def g(lowest, highest):
+        return GateInput(True, False, lowest, lowest, highest, True)
+    gates = {"a": g(5, 5), "b": g(1, 3), "c": g(1, 1), "d": g(0, 4), "e": g(0, 0)}
+    ranked = ["a", "b", "c"]
+    score = {p: gates[p].lowest for p in gates}
+    movers = tranche_movers(ranked, score, {"a": 1, "b": 1, "c": 2}, gates, ["d", "e"])
+    assert "a" not in movers                      # nothing unsettled reaches 5
+    assert movers["b"] == ["d"]                   # d (0 to 4) may come to rank above b (1)
+    assert movers["c"] == ["d"]                   # c's own readiness is settled (1 to 1); b is above it already
+    assert "e" not in {q for qs in movers.values() for q in qs}   # e can reach 0 at most
+
+
+def test_the_2026_round_says_which_tranche_numbers_may_still_move(programme_2026):
+    out, _ = programme_2026
+    data = json.loads((out / "round.json").read_text(encoding="utf-8"))
+    ranking = {x["place"]: x for x in data["ranking"]}
+    # York and North Yorkshire, tranche 2, readiness 1 to 7: its own facts and others' may move it
+    assert "york-and-north-yorkshire" in ranking["york-and-north-yorkshire"]["tranche_may_move_with"]
+    assert "east-midlands" in ranking["kent"]["tranche_may_move_with"]  # ready or not depending on its facts
+    md = (out / "round.md").read_text(encoding="utf-8")
+    assert "Tranche numbers that may still move" in md
+    assert "tranche number (not its standing) may still move" in md
+    assert 'id="tranche-may-move"' in (out / "round.html").read_text(encoding="utf-8")

@@ -23,8 +23,8 @@ from negotiator.check.sampling import profiles
 from negotiator.decide import evaluate
 from negotiator.decide.decision import package_tiers, power_status, tier_met
 from negotiator.decide.readiness import readiness
-from negotiator.engines import evaluator_for
-from negotiator.engines.fast import STATUS_NAMES, fast_evaluator
+from negotiator.compiled import compiled
+from negotiator.engines.fast import STATUS_NAMES
 from negotiator.engines.semantics import engine_facts
 from negotiator.pack.load import load_pack
 from negotiator.vocab.places import load_places
@@ -51,9 +51,9 @@ def agree(pack, cases: list[tuple[dict, date]], with_durable: bool = True, one_b
 
     The fast evaluator decides all cases as columns at once, and the first `one_by_one` one at a time too.
     """
-    durable = evaluator_for(pack, "durable") if with_durable else None
-    python = evaluator_for(pack, "python")
-    fast = fast_evaluator(pack)
+    durable = compiled(pack).evaluator("durable") if with_durable else None
+    python = compiled(pack).evaluator("python")
+    fast = compiled(pack).fast
     engine = [engine_facts(facts) for facts, _on in cases]
     on = np.array([d.toordinal() for _f, d in cases])
     cols = fast.columns(engine)
@@ -98,7 +98,7 @@ def test_every_bundled_place_at_every_date(name):
 def test_evaluate_with_the_fast_engine_gives_the_same_result(name):
     """`--engine fast` per place: the whole typed result, explanations included, is durable-rules'."""
     pack = PACKS[name]
-    durable, fast = evaluator_for(pack, "durable"), evaluator_for(pack, "fast")
+    durable, fast = compiled(pack).evaluator("durable"), compiled(pack).evaluator("fast")
     for lp in [lp for folder in PLACE_DIRS[name] for lp in load_places([str(folder)], pack)]:
         for on in (DATES[2], DATES[-1]):
             assert evaluate(pack, lp.profile, on, fast).model_dump() == \
@@ -129,7 +129,7 @@ def test_profiles_generated_from_the_vocabulary(name):
 def test_parameters_can_vary_by_column():
     """A sweep evaluates one parameter grid in one go: each column with its own threshold."""
     pack = load_pack(PACK)
-    fast = fast_evaluator(pack)
+    fast = compiled(pack).fast
     kent = load_places([str(ROOT / "places" / "kent.yaml")], pack)[0]
     facts = engine_facts(facts_at(kent.profile, pack.vocabulary, date(2011, 3, 1)))
     grid = np.array([1_000_000, 1_463_740, 1_463_741, 2_000_000])
@@ -138,7 +138,7 @@ def test_parameters_can_vary_by_column():
     assert rules["level.strategic_county"][0].tolist() == [True, True, False, False]
     for value, expected in zip(grid.tolist(), [True, True, False, False]):
         other = load_pack(PACK, {"strategic_county_min_population": value})
-        assert evaluator_for(other, "python").truths(facts)["level.strategic_county"] is expected
+        assert compiled(other).evaluator("python").truths(facts)["level.strategic_county"] is expected
 
 
 def same_conclusions(a, b) -> None:
@@ -156,7 +156,7 @@ def test_blocks_decide_alike(england):
     """Columns are decided a block at a time: whatever the size of the blocks (one profile, a few, one block
     for all), with dates, parameters or rule truths per column, every conclusion is the same."""
     pack = load_pack(PACK)
-    fast = fast_evaluator(pack)
+    fast = compiled(pack).fast
     days = [date(2010, 3, 1), date(2011, 3, 1), date(2013, 4, 1)]
     cases = [(facts_at(lp.profile, pack.vocabulary, on), on) for lp in england for on in days]
     cols = fast.columns([engine_facts(f) for f, _on in cases])
@@ -178,7 +178,7 @@ def test_generated_packs_with_rules_in_force_on_some_dates_only():
     import random
 
     from large_packs import base_pack, mixed, with_rules
-    from negotiator.check.space import Space
+    from negotiator.compiled.space import Space
     from negotiator.pack.ir import InForce
 
     base = base_pack()
@@ -187,7 +187,7 @@ def test_generated_packs_with_rules_in_force_on_some_dates_only():
     cuts = [date(2010, 1, 1), date(2011, 1, 1), date(2012, 1, 1)]
     rules = {rid: dataclasses.replace(r, in_force=InForce(rng.choice([None] + cuts[:2]), rng.choice([None, cuts[2]])))
              if rng.random() < 0.33 else r for rid, r in generated.rules.items()}
-    pack = dataclasses.replace(generated, rules=rules, hash=generated.hash + "-dated")
+    pack = dataclasses.replace(generated, rules=rules)
     space = Space(base)
     cases = []
     for _ in range(400):
@@ -207,9 +207,29 @@ def test_the_tier_of_any_model_even_one_no_rule_names():
     decl = dataclasses.replace(base.facts[base.model_fact], type="text", values=())
     vocab = dataclasses.replace(base.vocabulary, facts={**base.facts, base.model_fact: decl})
     for unlisted in ("unknown", base.tiers[1].id):
-        pack = dataclasses.replace(base, vocabulary=vocab, unlisted_models=unlisted, hash=base.hash + unlisted)
+        pack = dataclasses.replace(base, vocabulary=vocab, unlisted_models=unlisted)
         fast = FastEvaluator(pack)
         models = [m for t in pack.tiers for m in t.models] + ["a model of our own", None]
         cols = fast.columns([{pack.model_fact: m} for m in models])
         expected = [-1 if pack.tier_of_model(m) is None else pack.tier_of_model(m).rank for m in models]
         assert fast.current_rank(cols).tolist() == expected
+
+
+def test_columns_from_dicts_read_each_fact_as_one_at_a_time(england):
+    """Columns read from many dicts at once (what a place asks for read together, each distinct combination
+    encoded once) hold what encoding each fact's values one profile at a time gives, also where dicts leave
+    facts out (unknown) or state them as None."""
+    pack = load_pack(PACK)
+    fast = compiled(pack).fast
+    on = date(2011, 3, 1)
+    full = [engine_facts(facts_at(lp.profile, pack.vocabulary, on)) for lp in england]
+    rng = np.random.default_rng(5)
+    sparse = [{k: v for k, v in f.items() if rng.random() < 0.6} for f in full]
+    for dicts in (full, sparse, sparse[:10]):
+        cols = fast.columns(dicts)
+        assert cols.n == len(dicts)
+        for name in fast.facts:
+            values, known = fast.encode(name, [d.get(name) for d in dicts])
+            assert np.array_equal(cols.known[name], known), name
+            assert np.array_equal(cols.values[name][known], values[known]), name
+            assert cols.values[name].dtype == values.dtype, name

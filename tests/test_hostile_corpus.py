@@ -44,6 +44,7 @@ def replace_once(path: Path, old: str, new: str, tmp: Path) -> None:
     path.write_text(text.replace(old, fill(new, tmp), 1), encoding="utf-8")
 
 
+@pytest.mark.slow  # a process each (with a time limit, so a hang or a native abort fails the case): 0.4 s of CPU each
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_a_hostile_input_ends_in_one_located_error_or_a_correct_answer(case, tmp_path):
     spec = yaml.safe_load(case.read_text(encoding="utf-8"))

@@ -20,11 +20,9 @@ def browser(tmp_path_factory):
     yield from headless_chromium(tmp_path_factory.mktemp("chromium-profile"), "1280,2000")
 
 
-def test_the_html_report_renders_tables_and_charts_without_console_errors(browser, tmp_path):
+def test_the_html_report_renders_tables_and_charts_without_console_errors(browser, forerunner_dir, tmp_path):
     from selenium.webdriver.common.by import By
-    result = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", tmp_path, "--quiet")
-    assert result.exit_code == 0, result.stderr
-    browser.get((tmp_path / "round.html").as_uri())
+    browser.get((forerunner_dir / "round.html").as_uri())
     assert "First forerunner round" in browser.title
     svgs = browser.find_elements(By.TAG_NAME, "svg")
     assert len(svgs) >= 3, "coverage, readiness and matrix charts"
@@ -49,6 +47,7 @@ def test_the_html_report_renders_tables_and_charts_without_console_errors(browse
     browser.save_screenshot(str(tmp_path / "round.png"))
 
 
+@pytest.mark.slow  # a round over the whole-England set, opened in a browser
 @pytest.mark.parametrize("pack, config", [("route-map-2010", "forerunner-2011.yaml"),
                                           ("english-devolution-2026", "programme-2026.yaml")])
 def test_the_england_round_page_is_under_1_mb_collapsed_and_findable(england_dir, browser, tmp_path, pack, config):

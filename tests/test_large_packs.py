@@ -1,7 +1,7 @@
 """Packs far larger than the bundled one: durable-rules still agrees with the reference semantics.
 
 durable-rules' C core has fixed limits; past them it aborts the process, hangs, or
-fails with an error code . durable_engine.py splits
+fails with an error code. negotiator/engines/durable_plan.py splits
 conditions and rulesets to stay inside them. Each generated pack (tests/large_packs.py)
 is evaluated in a child process, so that a native abort or hang fails the tests
 instead of killing pytest.
@@ -182,6 +182,7 @@ def test_a_pack_at_the_guards_loads_and_is_within_the_engine_limits(tmp_path):
     assert engine_limits(pack) == []
 
 
+@pytest.mark.slow
 def test_a_condition_nested_hundreds_deep_is_an_error_line_not_a_crash(tmp_path):
     """PyYAML reads nesting recursively: far past the guard, the file itself cannot be read."""
     from helpers import cli

@@ -1,19 +1,23 @@
 """No command ever deletes what it did not write: every command with --out refuses a folder holding
 anything but an earlier set of its own, and a folder that is (or holds) one of its inputs.
 
-Each case runs the installed command in a subprocess and checks both the one-line error (exit 2)
-and that every file in the folder is still there, byte for byte.
+Each case runs the command (in-process, through the app and its error boundary, in the folder given: a
+process each would cost most of this module's time in start-up alone) and checks both the one-line error
+(exit 2) and that every file in the folder is still there, byte for byte. The last two tests run the installed
+command in a subprocess, so the console script is seen to refuse and replace the same way.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, cli
 
 EXE = str(Path(sys.executable).parent / "negotiator")
 CONFIG = ROOT / "rounds" / "forerunner-2011.yaml"
@@ -31,6 +35,18 @@ COMMANDS = {
 
 
 def run(*args, cwd=ROOT):
+    """`negotiator ARGS` in-process in folder `cwd`: its exit code, stdout and stderr."""
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = cli(*args)
+    finally:
+        os.chdir(here)
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+def run_installed(*args, cwd=ROOT):
+    """The installed command in a subprocess."""
     return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
@@ -91,13 +107,13 @@ def test_an_input_inside_the_out_folder_is_refused(tmp_path):
     (tmp_path / "cfg").mkdir()
     config = tmp_path / "cfg" / "round.yaml"
     config.write_text(CONFIG.read_text())
-    assert_refused(run("round", "places/", "--config", config, "--out", tmp_path / "cfg"), "round.yaml")
+    assert_refused(run_installed("round", "places/", "--config", config, "--out", tmp_path / "cfg"), "round.yaml")
     assert config.read_text() == CONFIG.read_text()
 
 
 def test_the_same_command_replaces_its_own_earlier_set(tmp_path):
     out = tmp_path / "c"
     for _ in range(2):
-        result = run(*COMMANDS["compare"], out)
+        result = run_installed(*COMMANDS["compare"], out)
         assert result.returncode == 0, result.stderr
     assert sorted(snapshot(out)) == ["compare.html", "compare.json", "compare.md"]

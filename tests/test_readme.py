@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from helpers import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -33,6 +35,16 @@ def test_ci_runs_the_readmes_test_command():
     assert "bash scripts/setup-and-test.sh" in ci
 
 
+def test_the_test_commands_run_the_whole_suite_slow_tests_included():
+    """A bare `pytest` leaves out tests marked slow; the README's test command (and the latest-releases script)
+    must not."""
+    for script in ("setup-and-test.sh", "test-latest.sh"):
+        text = (ROOT / "scripts" / script).read_text()
+        assert '-m "slow or not slow"' in text, script
+    assert "-m 'not slow'" in (ROOT / "pyproject.toml").read_text()
+
+
+@pytest.mark.slow  # a virtualenv and an install of the package
 def test_the_readmes_main_command_runs_a_round_on_a_fresh_copy(tmp_path):
     files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
                            text=True, check=True).stdout.split()

@@ -74,6 +74,7 @@ def copy(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow  # some thirty commands, each a process of its own
 def test_every_readme_example_runs_in_order_on_a_fresh_copy(copy):
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
     env["PYTHONPATH"] = str(copy)

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import ROOT
 from negotiator.decide import evaluate
-from negotiator.engines import evaluator_for
+from negotiator.compiled import compiled
 from negotiator.pack.load import load_pack
 from negotiator.report.files import csv_chunks, html_chunks, json_chunks, to_csv, to_html, to_json
 from negotiator.round.config import load_config
@@ -39,7 +39,7 @@ def test_a_fast_round_is_the_durable_round(rounds):
 
 def test_each_place_in_a_round_is_evaluated_as_it_would_be_alone(rounds):
     pack, cfg, loaded, by_engine = rounds
-    python = evaluator_for(pack, "python")
+    python = compiled(pack).evaluator("python")
     r = by_engine["fast"]
     kept, _left = on_date(loaded, cfg.date)  # the round takes the places of its date, members as of that date
     assert len(kept) == len(r.places)

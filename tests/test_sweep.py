@@ -10,7 +10,7 @@ import pytest
 
 from helpers import ROOT, cli
 from negotiator.decide.decision import decide
-from negotiator.engines import evaluator_for
+from negotiator.compiled import compiled
 from negotiator.errors import InputError
 from negotiator.pack.load import load_pack
 from negotiator.results import Status
@@ -71,7 +71,7 @@ def test_tipping_points_are_exact(setup):
             outcome = []
             for value in (before_at, after_at):
                 other = load_pack(None, {**cfg.parameters, name: value}, set_by="test")
-                d = decide(other, by_id[tp.place].profile, cfg.date, evaluator_for(other, "python"))
+                d = decide(other, by_id[tp.place].profile, cfg.date, compiled(other).evaluator("python"))
                 outcome.append(d.truths[other.negotiation_rule])
             assert tuple(outcome) == tp.eligible, (name, tp)
             checked += 1

@@ -152,7 +152,7 @@ def test_check_reports_a_check_that_examined_nothing_as_such(tmp_path):
 
 
 def test_every_power_can_be_asked_for_in_the_abstraction():
-    from negotiator.check.space import Space
+    from negotiator.compiled.space import Space
     space = Space(load_pack(PACK))
     asked = {p for r in space.request_classes if r is not None for p in r}
     assert asked == {p.id for p in load_pack(PACK).powers}

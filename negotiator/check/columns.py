@@ -33,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from ..engines.fast import (AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, Conclusions, Pair,
-                            fast_evaluator)
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, Conclusions, Pair
 from ..pack.ir import engine_value, facts_in
 from ..results import Status
-from .space import Requests, Space
+from ..compiled import compiled
+from ..compiled.space import Requests, Space
 
 
 class Grid:
@@ -47,7 +47,7 @@ class Grid:
         self.space, self.facts, self.domains = space, facts, domains
         self.shape = tuple(len(d) for d in domains)
         self.size = int(np.prod(self.shape, dtype=np.int64)) if domains else 1
-        self.fast = fast_evaluator(space.pack)
+        self.fast = compiled(space.pack).fast
         index = np.indices(self.shape).reshape(len(self.shape), self.size) if domains else np.zeros((0, 1), int)
         self._grid: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for j, (fact, domain) in enumerate(zip(facts, domains)):
@@ -204,13 +204,13 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
                         if bad.any():
                             at = list(np.nonzero(bad))
                             at.insert(j, np.full(len(at[0]), a))
-                            flat = np.ravel_multi_index(tuple(at), grid.shape)
-                            found += [(int(x), k, t) for x in flat[:3]]
-            for flat, k, t in sorted(found):
+                            cells = np.ravel_multi_index(tuple(at), grid.shape)
+                            found += [(int(x), k, t) for x in cells[:3]]
+            for cell, k, t in sorted(found):
                 if len(check.failures) >= 3:
                     break
                 fact = move_facts[prop.id][k]
-                combo = grid.combo(flat)
+                combo = grid.combo(cell)
                 new = domains[index[fact]][moves[(prop.id, fact)][combo_index(domains, index[fact], combo)][t]]
                 full = space.complete(dict(zip(facts, combo)), requested)
                 failure = pair_failure(checker, prop, full, requested, on, fact, new)
@@ -227,10 +227,10 @@ def exhaustive(checker, facts: list[str], domains: list[list[Any]], requests: li
                     prop.violation(space, checker.outcome(space.complete(dict(zip(facts, grid.combo(i))), requested),
                                                           requested, on), requested) is not None
                     for i in range(grid.size)], dtype=bool)
-            for flat in np.nonzero(flagged)[0]:
+            for hit in np.nonzero(flagged)[0]:
                 if len(check.failures) >= 3:
                     break
-                full = space.complete(dict(zip(facts, grid.combo(int(flat)))), requested)
+                full = space.complete(dict(zip(facts, grid.combo(int(hit)))), requested)
                 found_one = prop.violation(space, checker.outcome(full, requested, on), requested)
                 if found_one:
                     found_one["as_of"] = on.isoformat()

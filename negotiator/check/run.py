@@ -16,8 +16,9 @@ for it to look at; not counted as a pass).
 
 Properties are checked with the plain-Python evaluator, profile by profile, or
 (exhaustive mode and the search for reachable powers) with the vectorised
-evaluator over whole grids of the abstraction at once (columns.py); the test
-suite proves both equal to durable-rules.
+evaluator over whole grids of the abstraction at once (columns.py); the
+differential tests find both equal to durable-rules on every bundled place and
+on sampled profiles (evidence, not a proof).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from ..decide.decision import package_tiers, power_status, prerequisites, requir
 from ..engines.semantics import engine_facts
 from ..pack.ir import Not, Pack, RuleRef, walk
 from ..results import Status
-from .space import Requests, Space
+from ..compiled import compiled
+from ..compiled.space import Requests, Space
 
 #: Largest abstraction `--exhaustive` decides whole, in columns (check/columns.py: the bundled pack's 11.8 million
 #: profiles take about 2.5 s and 280 MB of CPU time and memory); beyond it, properties are sampled.
@@ -89,7 +91,7 @@ class Checker:
 
     def __init__(self, pack: Pack, decide_fn: Callable | None = None):
         self.pack = pack
-        self.space = Space(pack)
+        self.space = compiled(pack).space
         self._decide = decide_fn or outcome_of
         #: a decision function given by the caller (tests break the engine on purpose) cannot be vectorised
         self.custom = decide_fn is not None
@@ -168,7 +170,7 @@ def _stronger_models(space: Space, fact: str, value: Any) -> list[Any]:
     if tier is None:
         return []
     classes = [v for v in space.classes(fact, space.status_rules) if v is not None]
-    return [v for v in classes if space.pack.tier_of_model(v) and space.pack.tier_of_model(v).rank > tier.rank]
+    return [v for v in classes if (t := space.pack.tier_of_model(v)) is not None and t.rank > tier.rank]
 
 
 def _directed_facts(space: Space) -> list[str]:
@@ -423,9 +425,10 @@ def _contradictions(checker: Checker) -> Check:
     for rule in checker.pack.rules.values():
         for node in walk(rule.when):
             if hasattr(node, "items"):
-                grant = [r for item in node.items for r in _positive_refs(item)]
-                deny = [item.item.rule for item in node.items if isinstance(item, Not) and isinstance(item.item, RuleRef)]
-                pairs |= {(rule.id, g, d) for g in grant for d in deny}
+                grants = [r for item in node.items for r in _positive_refs(item)]
+                denies = [item.item.rule for item in node.items
+                          if isinstance(item, Not) and isinstance(item.item, RuleRef)]
+                pairs |= {(rule.id, g, d) for g in grants for d in denies}
     on = checker.pack.effective
     plans = []
     for owner, grant, deny in sorted(pairs):
@@ -467,7 +470,7 @@ def _exhaustive(checker: Checker, facts: list[str], domains: list[list[Any]], re
     results = {p.id: Check(p.id, "property", p.statement, how="exhaustive over the abstraction, on every date "
                            "the pack's law changes", by_construction=p.by_construction) for p in pairs + singles}
     move_facts = {p.id: [f for f in p.facts(space) if f in index] for p in pairs}
-    better = {}  # (property, fact, value) -> values to move to
+    better: dict[tuple[str, str, Any], list[Any]] = {}  # (property, fact, value) -> values to move to
     # Power statuses do not depend on requests unless a rule they read does: then the pair properties
     # need one request class only, and the single properties see every class.
     pair_requests = requests if space.requests_matter_for_powers else requests[:1]
@@ -497,11 +500,11 @@ def _exhaustive(checker: Checker, facts: list[str], domains: list[list[Any]], re
                             failure = pair_failure(checker, prop, full, requested, on, fact, new)
                             if failure:
                                 check.fail(failure)
-            for prop in singles:
-                check = results[prop.id]
+            for single in singles:
+                check = results[single.id]
                 check.checked += 1
                 if len(check.failures) < 3:
-                    found = prop.violation(space, base, requested)
+                    found = single.violation(space, base, requested)
                     if found:
                         full = space.complete(dict(zip(facts, combo)), requested)
                         found["as_of"] = on.isoformat()
@@ -548,13 +551,12 @@ def _order_independent(checker: Checker, durable_check: bool) -> Check:
               how="rules and facts reversed and shuffled; durable-rules run twice")
     pack = checker.pack
     reversed_pack = dataclasses.replace(
-        pack, hash=pack.hash + "-reversed", rules=dict(reversed(list(pack.rules.items()))),
+        pack, rules=dict(reversed(list(pack.rules.items()))),
         strata=tuple(tuple(reversed(s)) for s in pack.strata))
     other = PythonEvaluator(reversed_pack)
     durable = None
     if durable_check:
-        from ..engines import evaluator_for
-        durable = evaluator_for(pack, "durable")
+        durable = compiled(pack).evaluator("durable")
     rng = random.Random(0)
     facts = space.status_facts
     domains, _ = space.space(facts)

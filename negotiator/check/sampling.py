@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import AbstractSet, Any, Callable
 
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
@@ -51,22 +51,24 @@ def fact_strategy(decl: FactDecl, cuts: list[Any], pack: Pack) -> st.SearchStrat
         if decl.pattern:
             # As the validator reads patterns (RE2: \d, \w, \s are ASCII), so every value drawn is one it accepts.
             from ..bounds import full_match
-            return st.from_regex(re.compile(decl.pattern, re.ASCII), fullmatch=True).filter(
-                lambda v, p=decl.pattern: v.strip() != "" and full_match(p, v))
+            pattern = decl.pattern
+            return st.from_regex(re.compile(pattern, re.ASCII), fullmatch=True).filter(
+                lambda v: v.strip() != "" and full_match(pattern, v))
         literals = [v for v in cuts if isinstance(v, str)]
         return st.one_of(st.sampled_from(literals), st.just("other")) if literals else st.just("text")
     if t == "date":
         months = [m for m in thresholds(pack).get(decl.name + MONTHS_SUFFIX, [])]
         near = [c + timedelta(days=d) for c in cuts for d in (-1, 0, 1)]
         near += [pack.effective - timedelta(days=int(m * 30.44) + d) for m in months for d in (-20, 20)]
-        base = st.dates(date(1990, 1, 1), date(2040, 12, 31))
-        strat = st.one_of(st.sampled_from(near), base) if near else base
+        days = st.dates(date(1990, 1, 1), date(2040, 12, 31))
+        strat = st.one_of(st.sampled_from(near), days) if near else days
         return st.one_of(strat, st.just(NEVER)) if decl.never else strat
     low = decl.minimum if decl.minimum is not None else 0
     if decl.exclusive_minimum:
         low += 1 if t == "integer" else 0.001
     high = decl.maximum if decl.maximum is not None else 10**9
     near = [c + d for c in cuts for d in (-1, 0, 1) if low <= c + d <= high]
+    base: st.SearchStrategy[Any]
     if t == "integer":
         base = st.integers(int(low), int(high))
         near = [int(n) for n in near]
@@ -161,12 +163,15 @@ def sampled(checker, examples: int, pairs, singles) -> list:
                     return fact, value
             return None
         try:
-            case = find(cases, lambda c, fv=first_violation: fv(c) is not None, settings=opts)
+            # find and _forget call these at once, in this iteration: the loop's variables are the ones meant
+            case = find(cases, lambda c: first_violation(c) is not None, settings=opts)
             fact, value = first_violation(case)
             facts, requested, on = case
-            facts = _forget(checker, facts, lambda f, prop=prop, fact=fact, value=value, r=requested, on=on:
-                            pair_failure(checker, prop, f, r, on, fact, value) is not None, keep={fact})
-            check.fail(pair_failure(checker, prop, facts, requested, on, fact, value))
+            facts = _forget(checker, facts, lambda f: pair_failure(checker, prop, f, requested, on, fact, value)
+                            is not None, keep={fact})
+            failure = pair_failure(checker, prop, facts, requested, on, fact, value)
+            assert failure is not None  # _forget keeps only what still fails
+            check.fail(failure)
         except NoSuchExample:
             pass
         check.checked = counter["n"]
@@ -181,9 +186,9 @@ def sampled(checker, examples: int, pairs, singles) -> list:
             facts, requested, on = case
             return prop.violation(space, checker.outcome(facts, requested, on), requested)
         try:
-            case = find(cases, lambda c, v=violation: v(c) is not None, settings=opts)
+            case = find(cases, lambda c: violation(c) is not None, settings=opts)
             facts, requested, on = case
-            facts = _forget(checker, facts, lambda f, v=violation, r=requested, on=on: v((f, r, on)) is not None)
+            facts = _forget(checker, facts, lambda f: violation((f, requested, on)) is not None)
             found = violation((facts, requested, on))
             found["as_of"] = on.isoformat()
             found["profile"] = space.valid_profile(facts, requested, on)
@@ -195,7 +200,7 @@ def sampled(checker, examples: int, pairs, singles) -> list:
     return out
 
 
-def _forget(checker, facts: dict, still_fails: Callable[[dict], bool], keep: set[str] = frozenset()) -> dict:
+def _forget(checker, facts: dict, still_fails: Callable[[dict], bool], keep: AbstractSet[str] = frozenset()) -> dict:
     """Shrink a counterexample further: make each fact unknown where the failure survives without it."""
     facts = dict(facts)
     for name in sorted(facts):

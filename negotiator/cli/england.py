@@ -41,6 +41,7 @@ def england(
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
     left_out: list[Any] = []
+    pending: list[Any] = []
     if as_of is None:
         files = england_files({lp.id: lp.profile.members for lp in bundled})
     else:
@@ -50,8 +51,10 @@ def england(
         kept, left_out = on_date(bundled, on)
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
         files = england_files(members, on)
+        from ..vocab.councils import register
+        pending = register().pending_on(on)
     written = write_set(folder, files, kind="england", inputs=inputs)
-    notes = []
+    notes = [f"Decided, not applied: {change.sentence()}." for change in pending]
     if left_out:
         notes.append(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of "
                      f"a round of that date: {', '.join(lo.name for lo in left_out)}")

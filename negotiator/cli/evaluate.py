@@ -23,14 +23,14 @@ def evaluate(
     Example: negotiator evaluate greater-manchester --as-of 2011-05-01
     """
     from ..decide import evaluate as run
-    from ..engines import evaluator_for
+    from ..compiled import compiled
     from ..pack.load import load_pack
     from ..report.text import render_evaluation
     from ..vocab.places import load_place, resolve_place
     pack = load_pack(rules)
     on = parse_date(as_of)
     loaded = collect(places, lambda ref: load_place(resolve_place(ref), pack))
-    evaluator = evaluator_for(pack, engine.value)
+    evaluator = compiled(pack).evaluator(engine.value)
     results = [run(pack, lp.profile, on, evaluator, "given with --as-of" if on else None) for lp in loaded]
     if as_json:
         from ..text import json_safe

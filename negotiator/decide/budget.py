@@ -12,6 +12,7 @@ apply to that. Every figure says whether it is a year's or the horizon's.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..results import (
@@ -55,7 +56,7 @@ def budget_result(decision: "Decision", powers: list[PowerResult]) -> BudgetResu
                                            # the pack's basis for the value, whoever set it (the setter
                                            # gives no source): an assumption stays one
                                            assumption=p.assumption is not None)
-    baselines: dict[str, tuple[float, object] | None] = {}
+    baselines: dict[str, tuple[float, date | None] | None] = {}
     for c in spec.components:
         entry = decision.profile.entry_at(pack.facts[c.baseline_fact], decision.as_of) if c.baseline_fact else None
         baselines[c.id] = (float(entry.value), entry.start) if entry is not None and entry.value is not None else None
@@ -77,9 +78,9 @@ def budget_result(decision: "Decision", powers: list[PowerResult]) -> BudgetResu
         result = BudgetScopeResult(id=sc.id, title=sc.title, power=sc.power, status=power.status,
                                    requested=power.requested, components=comps, in_scope=[c.id for c in in_scope],
                                    unknown_baselines=[c.id for c in in_scope if c.baseline is None])
-        known = [c.baseline for c in in_scope if c.baseline is not None]
-        if known:
-            base = round(sum(known), 1)
+        figures = [c.baseline for c in in_scope if c.baseline is not None]
+        if figures:
+            base = round(sum(figures), 1)
             result.baseline_a_year = base
             result.envelope_a_year = round(base * (1 - reduction / 100), 1)
             result.saving_a_year = round(base * reduction / 100, 1)

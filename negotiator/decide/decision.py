@@ -11,10 +11,12 @@ is reported as such. Every conclusion points to the rules behind it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from ..engines import Evaluator, evaluator_for
+from ..compiled import compiled
+from ..engines import Evaluator
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in
 from ..results import (
@@ -42,7 +44,7 @@ def requirements_for(pack: Pack, power_id: str | None) -> tuple:
     return pack.requirements_by_power[power_id]
 
 
-def tier_bounds(pack: Pack, truths: Truths, base: Tier, requirements: list) -> tuple[Tier, Tier]:
+def tier_bounds(pack: Pack, truths: Truths, base: Tier, requirements: Sequence) -> tuple[Tier, Tier]:
     """The required tier if no undetermined requirement holds, and if all of them do."""
     low = high = base
     for req in requirements:
@@ -419,7 +421,7 @@ def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: E
     if as_of is None:
         as_of = pack.effective
         as_of_note = as_of_note or "the rule pack's date of effect; --as-of chooses another"
-    evaluator = evaluator or evaluator_for(pack)
+    evaluator = evaluator or compiled(pack).evaluator()
     facts = facts_at(profile, pack.vocabulary, as_of)
     off = frozenset(pack.rules) - pack.rules_in_force(as_of)
     truths = evaluator.truths(engine_facts(facts), off)

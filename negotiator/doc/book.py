@@ -270,12 +270,12 @@ class _Builder:
             out.append(e)
         rp = self.pack.round_policy
         lines: list[Line] = []
-        for label, name in (("least readiness to go in a tranche", rp.min_readiness_param),
-                            ("months a negotiation takes", rp.negotiation_months_param),
-                            ("other negotiations under way", rp.other_count_param),
-                            ("share of capacity they use", rp.other_share_param)):
-            if name:
-                lines.append(Line(0, (f"{label}: ", self.param_ref(name))))
+        for label, param in (("least readiness to go in a tranche", rp.min_readiness_param),
+                             ("months a negotiation takes", rp.negotiation_months_param),
+                             ("other negotiations under way", rp.other_count_param),
+                             ("share of capacity they use", rp.other_share_param)):
+            if param:
+                lines.append(Line(0, (f"{label}: ", self.param_ref(param))))
         if rp.needs_an_offer:
             lines.append(Line(0, ("a place goes in a tranche only with something that can be decided now",)))
         for w in self.pack.readiness:
@@ -285,10 +285,10 @@ class _Builder:
         if lines:
             e = Entry("round", "round", "How a round chooses who goes first", rp.other_title or "",
                       self.source_ref(rp.timetable_source), lines=lines, lines_title="The round's policy")
-            for name in (rp.min_readiness_param, rp.negotiation_months_param, rp.other_count_param,
-                         rp.other_share_param):
-                if name:
-                    self.use(("parameter", name), "used by", e.ref)
+            for param in (rp.min_readiness_param, rp.negotiation_months_param, rp.other_count_param,
+                          rp.other_share_param):
+                if param:
+                    self.use(("parameter", param), "used by", e.ref)
             for w in self.pack.readiness:
                 self.use(("rule", w.rule), "weighs readiness in", e.ref)
             out.append(e)

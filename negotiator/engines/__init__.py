@@ -4,14 +4,13 @@ All three implement the three-valued semantics of semantics.py over the same
 validated pack; tests check that they agree on every bundled place and on
 generated profiles. The vectorised evaluator (fast.py, numpy) also decides
 columns of profiles at once, for `check`, sweeps and `--engine fast`. An evaluator maps a place's facts (as the engines see
-them: see `semantics.engine_facts`) to a conclusion for every rule.
+them: see `semantics.engine_facts`) to a conclusion for every rule. A pack's evaluators are made once and kept
+with it: `negotiator.compiled.compiled(pack).evaluator(engine)`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping, Protocol
-
-from ..pack.ir import Pack
 
 Truth = bool | None
 
@@ -22,16 +21,3 @@ class Evaluator(Protocol):
     name: str
 
     def truths(self, facts: Mapping[str, Any], off: frozenset[str] = frozenset()) -> dict[str, Truth]: ...
-
-
-def evaluator_for(pack: Pack, engine: str = "durable") -> Evaluator:
-    if engine == "durable":
-        from .durable import DurableEvaluator
-        return DurableEvaluator(pack)
-    if engine == "python":
-        from .python import PythonEvaluator
-        return PythonEvaluator(pack)
-    if engine == "fast":
-        from .fast import fast_evaluator
-        return fast_evaluator(pack)
-    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")

@@ -32,6 +32,7 @@ asserted fact, and durable-rules matches no test on an absent field.
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import Any, Mapping
 
 from ..pack.ir import Cond, Pack, RuleRef, walk
@@ -121,38 +122,38 @@ def _keep_freed_heap() -> None:
 
 
 class DurableEvaluator:
-    """Decides every rule of a pack for one place's facts with durable-rules."""
+    """Decides every rule of a pack for one place's facts with durable-rules.
+
+    Each evaluator registers the pack's plan on a host of its own, with a sink of its own where the
+    actions record conclusions; one session runs at a time (a lock), so an evaluator may be shared by
+    threads. Kept with the pack (`compiled(pack).durable`): make one directly only for a pack of your own.
+    """
 
     name = "durable-rules"
-    _hosts: dict[str, Any] = {}
-    _sid = itertools.count(1)
 
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, plan: Plan | None = None):
         self.pack = pack
-        self.plan = compile_pack(pack)
+        self.plan = plan if plan is not None else compile_pack(pack)
         if self.plan.problems:
             raise EngineError("this pack exceeds what durable-rules can evaluate:\n"
                               + "\n".join(str(p) for p in self.plan.problems))
         self._order = list(dict.fromkeys([r for s in pack.strata for r in s] + list(pack.rules)))
-        self.host = self._host()
-
-    def _host(self):
-        host = self._hosts.get(self.pack.hash)
-        if host is None:
-            host = self._hosts[self.pack.hash] = self._register(self.plan)
-        return host
+        self._sid = itertools.count(1)
+        self._lock = threading.Lock()
+        self.sink = _Sink()
+        self.host = self._register(self.plan, self.sink)
 
     @staticmethod
-    def _register(plan: Plan):
+    def _register(plan: Plan, sink: "_Sink"):
         try:
-            return DurableEvaluator._register_all(plan)
+            return DurableEvaluator._register_all(plan, sink)
         except EngineError:
             raise
         except Exception as exc:  # durable-rules reports a ruleset it cannot create as an error code
             raise EngineError(f"durable-rules could not register the pack's rulesets: {exc}") from exc
 
     @staticmethod
-    def _register_all(plan: Plan):
+    def _register_all(plan: Plan, sink: "_Sink"):
         host = _new_host()
         for rs in plan.rulesets:
             rules: dict[str, Any] = {}
@@ -161,9 +162,9 @@ class DurableEvaluator:
                     if dnf:
                         rules[f"r{d.key}{'T' if want else 'F'}"] = {
                             "all": [{"m": _pattern(dnf, plan.fact_field, plan.rule_field)}],
-                            "run": _collector(d.key, want),
+                            "run": _collector(sink, d.key, want),
                         }
-            rules["sink"] = {"all": [{"m": {"t": _PLACE}}], "run": _collector(None, False)}
+            rules["sink"] = {"all": [{"m": {"t": _PLACE}}], "run": _collector(sink, None, False)}
             # register_rulesets mutates its argument (upstream #254): give it a fresh dict
             host.register_rulesets({rs.name: rules})
         return host
@@ -171,34 +172,33 @@ class DurableEvaluator:
     def truths(self, facts: Mapping[str, Any], off: frozenset[str] = frozenset()) -> dict[str, Truth]:
         """Every rule's conclusion for facts given as the engines see them; rules in `off` (not in force) are false."""
         plan = self.plan
-        if self.host is None:
-            self.host = self._host()
         real = plan.real
         forced = {real[rid]: False for rid in off}
         values: dict[int, bool] = dict(forced)
-        for stratum in plan.strata:
-            for rs in stratum:
-                fact: dict[str, Any] = {"t": _PLACE}
-                for name, is_fact, source in rs.inputs:
-                    value = facts.get(source) if is_fact else values.get(source)
-                    if value is not None:
-                        fact[name] = value
-                if len(fact) == 1:
-                    continue  # every atom tests a field, and a test on an absent field never matches
-                values.update(self._run(rs.name, fact))
-            values.update(forced)  # a rule not in force on the date concludes false, whatever it matched
+        with self._lock:
+            if self.host is None:  # dropped after a native failure: a fresh one
+                self.host = self._register(plan, self.sink)
+            for stratum in plan.strata:
+                for rs in stratum:
+                    fact: dict[str, Any] = {"t": _PLACE}
+                    for name, is_fact, source in rs.inputs:
+                        value = facts.get(source) if is_fact else values.get(source)
+                        if value is not None:
+                            fact[name] = value
+                    if len(fact) == 1:
+                        continue  # every atom tests a field, and a test on an absent field never matches
+                    values.update(self._run(rs.name, fact))
+                values.update(forced)  # a rule not in force on the date concludes false, whatever it matched
         return {rid: values.get(real[rid]) for rid in self._order}
 
     def _run(self, ruleset: str, fact: dict) -> dict[int, bool]:
         sid = f"s{next(self._sid)}"
-        _Collector.sink = {}
+        self.sink.found = {}
         try:
             state = self.host.assert_fact(ruleset, dict(fact, sid=sid))
         except Exception as exc:
             # A native failure can leave the session half-built, and deleting it then corrupts
             # the heap: drop this host instead (a fresh one is registered on the next call).
-            if self._hosts.get(self.pack.hash) is self.host:
-                del self._hosts[self.pack.hash]
             self.host = None
             raise EngineError(f"durable-rules failed in ruleset {ruleset}: {exc}") from exc
         try:
@@ -209,27 +209,28 @@ class DurableEvaluator:
                 self.host.delete_state(ruleset, sid)
             except Exception:  # noqa: BLE001 - a session that never started has nothing to delete
                 pass
-        found = _Collector.sink
-        _Collector.sink = {}
+        found = self.sink.found
+        self.sink.found = {}
         return found
 
     def close(self) -> None:
         pass
 
 
-class _Collector:
-    """Where durable-rules actions record which rule concluded what, for the running session."""
+class _Sink:
+    """Where one evaluator's durable-rules actions record which rule concluded what, for the running session."""
 
-    sink: dict[int, bool] = {}
+    def __init__(self) -> None:
+        self.found: dict[int, bool] = {}
 
 
-def _collector(rule_key: int | None, value: bool):
-    """A durable-rules action (it must be a plain function) recording one conclusion."""
+def _collector(sink: _Sink, rule_key: int | None, value: bool):
+    """A durable-rules action (it must be a plain function) recording one conclusion in the evaluator's sink."""
     def action(c) -> None:
         if rule_key is None:
             return
-        previous = _Collector.sink.get(rule_key)
+        previous = sink.found.get(rule_key)
         if previous is not None and previous != value:
             raise EngineError(f"rule r{rule_key} matched as both true and false")
-        _Collector.sink[rule_key] = value
+        sink.found[rule_key] = value
     return action

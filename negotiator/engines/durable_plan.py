@@ -56,7 +56,8 @@ RULESET_PATHS = 48
 #: Fields of one asserted fact, `t` and `sid` excluded (the C limit is 255 properties).
 RULESET_FIELDS = 200
 #: Rulesets of one pack: each costs about half a MiB, and the C library holds at most 131,072
-#: ruleset handles in one process (MAX_HANDLES). The size guards of negotiator/pack/load.py keep real packs far below.
+#: ruleset handles in one process (MAX_HANDLES). The size guards of negotiator/pack/build.py (limits in
+#: pack/layout.py) keep real packs far below.
 PACK_RULESETS = 20_000
 
 _NEGATE = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte"}
@@ -316,17 +317,7 @@ def _value_problem(value: Any) -> str | None:
 
 
 def compile_pack(pack: Pack) -> Plan:
-    """Compile a pack (or fetch its compiled plan): deciders, field names and rulesets per stratum."""
-    plan = _PLANS.get(pack.hash)
-    if plan is None:
-        plan = _PLANS[pack.hash] = _compile(pack)
-    return plan
-
-
-_PLANS: dict[str, Plan] = {}
-
-
-def _compile(pack: Pack) -> Plan:
+    """Compile a pack: deciders, field names and rulesets per stratum (kept with the pack: compiled(pack).plan)."""
     problems: list[Problem] = []
     order, cyclic = _rule_order(pack)
     for rid in cyclic:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -95,10 +95,12 @@ class _Encoding:
         """Engine values (None for unknown) as a values array and a known mask."""
         n = len(raw)
         if self.kind == "num":
-            known = np.fromiter((v is not None for v in raw), dtype=bool, count=n)
+            known = np.fromiter(map(operator.is_not, raw, repeat(None)), dtype=bool, count=n)
             if known.all():
                 return np.asarray(raw, dtype=self.dtype).reshape(n), known
-            return np.fromiter((0 if v is None else v for v in raw), dtype=self.dtype, count=n), known
+            held = np.array(raw, dtype=object).reshape(n)
+            held[~known] = 0
+            return held.astype(self.dtype), known
         codes = np.fromiter(map(self._lookup.get, raw, repeat(OTHER_CODE)), dtype=np.int16, count=n)
         return codes, codes != UNKNOWN_CODE
 
@@ -135,7 +137,15 @@ class FastEvaluator:
         other = pack.tier_of_model("\0 a model no tier lists")
         table[OTHER_CODE + _SHIFT] = -1 if other is None else other.rank
         self._model_rank = table
-        self._tables: dict[int, tuple[np.ndarray, Any]] = {}
+        # (table, literal, the node: keeps its id taken, how to test it)
+        self._tables: dict[int, tuple[np.ndarray, Any, Any, tuple[str, tuple[int, ...]]]] = {}
+        #: coded facts with the same codes (value, its type, code), read and encoded together by `columns`
+        same: dict[tuple, list[str]] = {}
+        for name in self.facts:
+            enc = self.encodings[name]
+            if enc.kind == "code":
+                same.setdefault(tuple((type(v), v, c) for v, c in enc.codes.items()), []).append(name)
+        self._together = [tuple(names) for names in same.values() if len(names) > 1]
 
     # --- compiling -------------------------------------------------------------------------------
     def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
@@ -167,11 +177,28 @@ class FastEvaluator:
 
     # --- columns --------------------------------------------------------------------------------
     def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
-        """Columns from per-profile fact dicts (engine values, None or absent for unknown)."""
+        """Columns from per-profile fact dicts (engine values, None or absent for unknown).
+
+        Each fact is read from every dict in one pass (a C-level getter); coded facts that share one
+        encoding (the booleans, most of them) are read and encoded together, in one pass over the dicts."""
+        n = len(profiles)
         values, known = {}, {}
+        for names in self._together:
+            lookup = self.encodings[names[0]]._lookup
+            try:
+                flat = np.fromiter(map(lookup.get, chain.from_iterable(map(operator.itemgetter(*names), profiles)),
+                                       repeat(OTHER_CODE)), dtype=np.int16, count=n * len(names))
+            except (KeyError, TypeError):  # a profile without one of the facts: read them the slow way
+                rows = [tuple(map(p.get, names)) for p in profiles]
+                flat = np.fromiter(map(lookup.get, chain.from_iterable(rows), repeat(OTHER_CODE)), dtype=np.int16,
+                                   count=n * len(names))
+            table = flat.reshape(n, len(names)).T.copy()
+            for k, name in enumerate(names):
+                values[name], known[name] = table[k], table[k] != UNKNOWN_CODE
         for name in self.facts:
-            values[name], known[name] = self.encodings[name].encode([p.get(name) for p in profiles])
-        return Columns(len(profiles), values, known)
+            if name not in values:
+                values[name], known[name] = self.encodings[name].encode(_read(profiles, name))
+        return Columns(n, values, known)
 
     def encode(self, name: str, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """One fact's engine values as a column."""
@@ -295,6 +322,14 @@ class FastEvaluator:
         pass
 
 
+def _read(profiles: Sequence[Mapping[str, Any]], name: str) -> list:
+    """Each profile's value of a fact, None where a profile does not state it."""
+    try:
+        return list(map(operator.itemgetter(name), profiles))
+    except (KeyError, TypeError):  # a profile without the fact (or not a dict): read it the slow way
+        return [p.get(name) for p in profiles]
+
+
 def _holds(op: str, value: Any, literal: Any) -> bool:
     if op == "in":
         return value in literal
@@ -397,17 +432,3 @@ def unpack(pairs: Mapping[str, Pair], n: int, order: Iterable[str]) -> list[dict
     for i in range(n):
         out.append({rid: word[codes[rid][i]] for rid in order})
     return out
-
-
-_EVALUATORS: dict[tuple[str, int], FastEvaluator] = {}
-
-
-def fast_evaluator(pack: Pack) -> FastEvaluator:
-    """The compiled evaluator of a pack (compiled once per pack object)."""
-    key = (pack.hash, id(pack))
-    found = _EVALUATORS.get(key)
-    if found is None or found.pack is not pack:
-        if len(_EVALUATORS) > 32:
-            _EVALUATORS.clear()
-        found = _EVALUATORS[key] = FastEvaluator(pack)
-    return found

@@ -17,6 +17,7 @@ import sys
 from datetime import date
 from typing import Any, NamedTuple, Sequence
 
+from ..compiled import compiled
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import Move, Pack, engine_value
 from ..results import Status
@@ -87,8 +88,7 @@ def _decide_columns(pack: Pack, trials: Sequence[Trial]) -> list[Summary]:
     """One batch as columns: each distinct base encoded once and repeated, then the trials' changes written in."""
     import numpy as np
 
-    from ..engines.fast import fast_evaluator
-    ev = fast_evaluator(pack)
+    ev = compiled(pack).fast
     bases: dict[int, int] = {}
     rows: list[dict[str, Any]] = []
     index = np.empty(len(trials), dtype=np.intp)
@@ -134,8 +134,8 @@ def truths_many(pack: Pack, items: Sequence[tuple[dict[str, Any], date]], fast: 
                 for facts, on in items]
     import numpy as np
 
-    from ..engines.fast import fast_evaluator, unpack
-    ev = fast_evaluator(pack)
+    from ..engines.fast import unpack
+    ev = compiled(pack).fast
     order = [rid for stratum in pack.strata for rid in stratum]  # the Python evaluator's rules, in its order
     out: list[dict[str, bool | None]] = []
     for start in range(0, len(items), CHUNK):

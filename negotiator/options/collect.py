@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from ..check.space import Space
+from ..compiled import compiled
+from ..compiled.space import Space
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_before, months_between
 from ..pack.ir import Pack
 from ..results import FactToCollect
@@ -23,14 +24,8 @@ from ..vocab.profile import Profile
 from .batch import Trial, decide_many
 from .state import facts_with
 
-_SPACES: dict[str, Space] = {}
-
-
 def space(pack: Pack) -> Space:
-    found = _SPACES.get(pack.hash)
-    if found is None:
-        found = _SPACES[pack.hash] = Space(pack)
-    return found
+    return compiled(pack).space
 
 
 def facts_to_collect(pack: Pack, profile: Profile, on: date, limit: int = 5) -> list[FactToCollect]:
@@ -84,7 +79,7 @@ def facts_to_collect_many(pack: Pack, places: Sequence[tuple[Profile, date]], li
         opened, plan = plans[i]
         ranked = []
         for name, begin, end in plan:
-            settled, maybe = set(opened), set()
+            settled, maybe = set(opened), set[str]()
             for summary in decided[begin:end]:
                 now = opened - opens(summary)
                 settled &= now
@@ -109,7 +104,7 @@ def _candidates(pack: Pack, facts: dict[str, Any], on: date) -> list[tuple[str, 
             continue
         months = name + MONTHS_SUFFIX
         if months in pack.facts:  # a date read through months_since: one date per class of months
-            values = [months_before(on, m) for m in sp.classes(months) if m is not None and m < NEVER_MONTHS]
+            values: list[Any] = [months_before(on, m) for m in sp.classes(months) if m is not None and m < NEVER_MONTHS]
             values += [NEVER] if decl.never else []
         else:
             values = [v for v in sp.classes(name) if v is not None]

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..decide.decision import package_tiers, power_status, tier_met
+from ..compiled import compiled
 from ..engines.python import PythonEvaluator
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import Move, Pack
@@ -14,14 +15,8 @@ from ..results import Status
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_between
 from ..vocab.profile import Profile, facts_at
 
-_EVALUATORS: dict[str, PythonEvaluator] = {}
-
-
 def evaluator(pack: Pack) -> PythonEvaluator:
-    found = _EVALUATORS.get(pack.hash)
-    if found is None:
-        found = _EVALUATORS[pack.hash] = PythonEvaluator(pack)
-    return found
+    return compiled(pack).python
 
 
 def add_months(start: date, months: int) -> date:

@@ -1,7 +1,12 @@
 """The cheapest sets of declared moves that make a power (or the whole package asked for) available.
 
 Every subset of the pack's moves is a candidate; a candidate unlocks the target when, with its moves
-made (facts set, months waited, preconditions met), the target is available. Answers are minimal (no
+made (facts set, months waited, preconditions met), the target is available. The candidates are made in
+the pack's order of moves, so a set that cannot be made (a move's `requires` not known to hold, or two moves
+setting one fact two ways) cannot be made with any move listed after it either: the sets are grown move by
+move from those that can be made, never the 2^n subsets one by one, and every consistent set is tried. Only
+when more than MAX_SETS sets can be made does the search stop, before the move that would pass it, and the
+answer says so and names the moves no tried set holds (`Unlock.incomplete`). Answers are minimal (no
 proper subset unlocks) and ranked by total cost, then by time (moves run side by side, each after the waits
 listed before it), then by the number of moves. When nothing unlocks, the search says why, from consistent
 sets of moves only (never from moves that contradict each other): the rules no consistent set makes true,
@@ -12,8 +17,9 @@ negotiation level it also proposes groupings with neighbouring councils (see nei
 
 from __future__ import annotations
 
-import itertools
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import Decision, failed_tests, prerequisites
@@ -21,10 +27,91 @@ from ..errors import InputError, Problem, nearest
 from ..pack.ir import Move, Pack
 from ..results import MoveRef, Status, Unlock, UnlockAnswer, UnlockLine
 from ..vocab.profile import Profile
-from .batch import apply_many, decide_many, truths_many
-from .state import Outcome, decide_facts, facts_with, finish_months
+from ..engines.semantics import truth
+from ..vocab.profile import facts_at
+from .batch import _frozen, decide_many, truths_many
+from .state import Outcome, add_months, changes_with, decide_facts, facts_with, finish_months
 
-MAX_MOVES = 14  # 16,384 subsets (most refused at once by a move's requires)
+#: Consistent sets of moves (sets that can be made) the search examines before it stops and says so. The
+#: bundled packs have at most a few thousand (the 2026 pack's 13 moves: 8,191 subsets, most refused at once).
+MAX_SETS = 65_536
+
+
+@dataclass
+class Space:
+    """The consistent sets of a pack's moves for a place on a date: each with its trial profile (the place's
+    facts as of the date its moves are made by, what the moves change in them, that date), smallest first and
+    in the pack's order within a size (the order itertools.combinations gives). `untried`: the moves no
+    examined set holds, when the search stopped at MAX_SETS (empty when every set was tried)."""
+
+    combos: list[tuple[Move, ...]]
+    trials: list[tuple[dict[str, Any], dict[str, Any], date]]
+    untried: list[Move] = field(default_factory=list)
+    limit: int = MAX_SETS
+
+    def note(self) -> str | None:
+        """The plain statement that the search is incomplete, or None when it tried every set."""
+        if not self.untried:
+            return None
+        names = "; ".join(m.title.lower() for m in self.untried)
+        return (f"the search stopped after {len(self.combos):,} consistent sets of moves (its limit is "
+                f"{self.limit:,}): no set with any of these {len(self.untried)} moves was tried: {names}. "
+                "A cheaper set holding one of them may exist")
+
+
+def space(pack: Pack, profile: Profile, on: date, limit: int | None = None) -> Space:
+    """Every set of the pack's moves that can be made (the empty set first), grown move by move in the pack's
+    order: a set extends only sets that can be made, since moves are made in that order and a move's
+    `requires` is read on the place as the moves before it leave it. Stops before a move that would take the
+    number of sets past `limit` (MAX_SETS when not given), and records the moves not tried."""
+    limit = MAX_SETS if limit is None else limit
+    moves = list(pack.moves)
+    at: dict[date, dict[str, Any]] = {}
+
+    def facts_on(when: date) -> dict[str, Any]:
+        found = at.get(when)
+        if found is None:
+            found = at[when] = facts_at(profile, pack.vocabulary, when)
+        return found
+
+    # each set: (its moves, the facts its moves set, the months its moves wait)
+    sets: list[tuple[tuple[Move, ...], dict[str, Any], int]] = [((), {}, 0)]
+    untried: list[Move] = []
+    for k, m in enumerate(moves):
+        grown: list[tuple[tuple[Move, ...], dict[str, Any], int]] = []
+        held: dict[tuple, bool | None] = {}
+        if m.requires is not None:
+            states: dict[tuple, tuple[dict[str, Any], date]] = {}
+            for _combo, mine, waited in sets:
+                when = add_months(on, waited) if waited else on
+                key = (when, _frozen(mine))
+                if key not in states:
+                    states[key] = ({**facts_on(when), **changes_with(pack, mine, when)}, when)
+            truths = truths_many(pack, list(states.values()))
+            held = {key: truth(m.requires, states[key][0], t) for key, t in zip(states, truths)}
+        for combo, mine, waited in sets:
+            when = add_months(on, waited) if waited else on
+            if m.requires is not None and held[(when, _frozen(mine))] is not True:
+                continue
+            new = dict(mine)
+            for name, value in m.sets:
+                value = when if value == "as_of" else value
+                if name in new and new[name] != value:
+                    break
+                new[name] = value
+            else:
+                grown.append((combo + (m,), new, waited + (m.wait_months or 0)))
+        if len(sets) + len(grown) > limit:
+            untried = moves[k:]
+            break
+        sets += grown
+    index = {m.id: i for i, m in enumerate(moves)}
+    sets.sort(key=lambda s: (len(s[0]), [index[m.id] for m in s[0]]))
+    trials = []
+    for _combo, mine, waited in sets:
+        later = add_months(on, waited) if waited else on
+        trials.append((facts_on(later), changes_with(pack, mine, later), later))
+    return Space([s[0] for s in sets], trials, untried, limit)
 
 
 def move_ref(m: Move) -> MoveRef:
@@ -44,12 +131,8 @@ def search(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3) 
     return answers[target], base
 
 
-def _subsets(moves: list[Move], smallest: int = 1) -> list[tuple[Move, ...]]:
-    return [combo for k in range(smallest, len(moves) + 1) for combo in itertools.combinations(moves, k)]
-
-
-def search_many(pack: Pack, profile: Profile, on: date, targets: list[str], limit: int = 3
-                ) -> tuple[dict[str, list[UnlockAnswer]], Outcome]:
+def search_many(pack: Pack, profile: Profile, on: date, targets: list[str], limit: int = 3,
+                sets: Space | None = None) -> tuple[dict[str, list[UnlockAnswer]], Outcome]:
     """`search` for several targets of one place: every set of moves is made and decided once, for them all.
 
     The sets' trial profiles are decided in one batch (batch.py: as columns when there are many). Which
@@ -58,11 +141,11 @@ def search_many(pack: Pack, profile: Profile, on: date, targets: list[str], limi
     base_facts = facts_with(pack, profile, on, {})
     base = decide_facts(pack, base_facts, on)
     requested = [p.id for p in pack.powers if base_facts.get(f"requested.{p.id}")]
-    moves = list(pack.moves)[:MAX_MOVES]
-    combos = _subsets(moves)
-    applied = apply_many(pack, profile, on, combos)
-    made = [i for i, a in enumerate(applied) if a is not None]
-    decided = dict(zip(made, decide_many(pack, [applied[i] for i in made])))  # type: ignore[misc]
+    sets = space(pack, profile, on) if sets is None else sets
+    moves = list(pack.moves)
+    combos = sets.combos
+    made = [i for i, combo in enumerate(combos) if combo]  # the empty set is the place as it is
+    decided = dict(zip(made, decide_many(pack, [sets.trials[i] for i in made])))
     by_id = {m.id: m for m in moves}
     out: dict[str, list[UnlockAnswer]] = {}
     for target in targets:
@@ -89,13 +172,12 @@ def search_many(pack: Pack, profile: Profile, on: date, targets: list[str], limi
     return out, base
 
 
-def _feasible(pack: Pack, profile: Profile, on: date) -> list[tuple[list[Move], dict, date]]:
+def _feasible(pack: Pack, profile: Profile, on: date, sets: Space | None = None
+              ) -> list[tuple[list[Move], dict, date]]:
     """Every consistent set of the declared moves (the empty set first), with the facts and date it leads to:
     sets whose moves can all be made (each `requires` holding before it) and set no fact two ways."""
-    moves = list(pack.moves)[:MAX_MOVES]
-    combos = _subsets(moves, 0)
-    return [(list(combo), {**a[0], **a[1]}, a[2]) for combo, a in zip(combos, apply_many(pack, profile, on, combos))
-            if a is not None]
+    sets = space(pack, profile, on) if sets is None else sets
+    return [(list(combo), {**a[0], **a[1]}, a[2]) for combo, a in zip(sets.combos, sets.trials)]
 
 
 def _reads(pack: Pack, rid: str, seen: set[str] | None = None) -> set[str]:
@@ -119,9 +201,9 @@ _RANK = {Status.available: 0, Status.needs_stronger_accountability: 1, Status.un
          Status.not_available: 3, Status.not_in_force: 4}
 
 
-def _states(pack: Pack, profile: Profile, on: date) -> list[tuple]:
+def _states(pack: Pack, profile: Profile, on: date, sets: Space | None = None) -> list[tuple]:
     """Every consistent set of moves with its facts, date, rules' conclusions (decided in one batch) and Decision."""
-    feasible = _feasible(pack, profile, on)
+    feasible = _feasible(pack, profile, on, sets)
     states = []
     every = truths_many(pack, [(facts, later) for _combo, facts, later in feasible])
     for (combo, facts, later), truths in zip(feasible, every):
@@ -131,14 +213,14 @@ def _states(pack: Pack, profile: Profile, on: date) -> list[tuple]:
     return states
 
 
-def why_not(pack: Pack, profile: Profile, on: date, target: str, states: list[tuple] | None = None
-            ) -> tuple[list[str], list[str]]:
+def why_not(pack: Pack, profile: Profile, on: date, target: str, states: list[tuple] | None = None,
+            sets: Space | None = None) -> tuple[list[str], list[str]]:
     """Why no set of declared moves unlocks the target, explained only by sets of moves that can be made
     together (never by moves that contradict each other): for each rule it needs, whether any consistent set
     makes it true (if none does, why it is false on the place as it is, and which moves touch what it reads);
     rules that hold in different sets but in none together; and, in the best consistent set, what still
     stands in the way (the tier, or the facts to collect)."""
-    states = _states(pack, profile, on) if states is None else states
+    states = _states(pack, profile, on, sets) if states is None else states
     base = states[0][4]
     powers = [p.id for p in pack.powers if base.requested(p.id)] if target == "package" else [target]
     reasons: list[str] = []
@@ -187,13 +269,55 @@ def why_not(pack: Pack, profile: Profile, on: date, target: str, states: list[tu
     return list(dict.fromkeys(reasons)), sorted(missing)
 
 
+def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
+    """What ends the place, or replaces its member councils, after `on`, from its `exists` dates and the council
+    register (decided reorganisations, and decided ones the register does not apply): (day, sentence), by day."""
+    from ..vocab.councils import register, short
+    reg = register()
+    out: list[tuple[date, str]] = []
+    if profile.exists_until is not None and profile.exists_until > on:
+        out.append((profile.exists_until, f"{profile.name} ceases to exist on {profile.exists_until.isoformat()} "
+                                          f"({short(profile.exists_source) if profile.exists_source else 'its profile'})"))
+    members = profile.members_at(on)
+    by_change: dict[str, list[str]] = {}
+    for code in members:
+        r = reg.ended_by(code)
+        if r is not None and r.day > on:
+            by_change.setdefault(r.id, []).append(code)
+    for r in reg.reorganisations:
+        if r.id in by_change:
+            names = ", ".join(reg.name(c) for c in by_change[r.id])
+            succ = " and ".join(reg.name(c) for c in r.successors)
+            out.append((r.day, f"its member councils {names} are replaced by {succ} on {r.day.isoformat()} ({r.title}, "
+                               f"{r.status.replace('_', ' ')}: {short(r.sources[0])})"))
+    for p in reg.pending:
+        if p.day > on and set(members) & set(p.councils):
+            out.append((p.day, f"its member councils in the {p.area} are to be replaced by {', '.join(p.successors)} "
+                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}; not applied by the register, "
+                               "whose areas split districts)"))
+    return sorted(out)
+
+
+def _caveats(profile: Profile, on: date, answers: list[UnlockAnswer]) -> list[str]:
+    """For each change ahead: the sentence, and which answers would be done only on or after it."""
+    from .state import add_months
+    out = []
+    for day, sentence in changes_ahead(profile, on):
+        late = [str(i) for i, a in enumerate(answers, 1) if add_months(on, int(-(-a.months // 1))) >= day]
+        out.append(sentence + (f": set{'s' if len(late) > 1 else ''} {', '.join(late)} would be done only after "
+                               "it, by councils that no longer exist" if late else ""))
+    return out
+
+
 def unlock(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3, join: bool = True) -> Unlock:
     ids = [p.id for p in pack.powers]
     if target != "package" and target not in ids:
         raise InputError([Problem(target, f"not a power of rule pack '{pack.id}' (powers: {', '.join(ids)})",
                                   suggestion=nearest(target, ids))])
     result = Unlock(as_of=on, pack=pack_ref(pack), place=place_ref(profile), target=target)
-    answers, base = search(pack, profile, on, target, limit)
+    sets = space(pack, profile, on)
+    found, base = search_many(pack, profile, on, [target], limit, sets)
+    answers = found[target]
     base_facts = facts_with(pack, profile, on, {})
     requested = [p.id for p in pack.powers if base_facts.get(f"requested.{p.id}")]
     if target == "package" and not requested:
@@ -205,8 +329,11 @@ def unlock(pack: Pack, profile: Profile, on: date, target: str, limit: int = 3, 
         result.already = True
         return result
     result.answers = answers
+    result.changes_ahead = _caveats(profile, on, answers)
+    result.sets_tried = len(sets.combos)
+    result.incomplete = sets.note()
     if not answers:
-        result.why_not, result.facts_to_collect = why_not(pack, profile, on, target)
+        result.why_not, result.facts_to_collect = why_not(pack, profile, on, target, sets=sets)
     if join and base.eligible is False and pack.join is not None:
         from .neighbours import join_options
         result.join_move = move_ref(pack.join)
@@ -219,16 +346,20 @@ def unlock_lines(pack: Pack, profile: Profile, on: date, requested: list[str], s
     """For each power asked for and not available: the cheapest moves, in a line for a deal sheet."""
     out = []
     wanted = [pid for pid in requested if statuses[pid] not in (Status.available, Status.not_in_force)]
-    found = search_many(pack, profile, on, wanted, limit=1)[0] if wanted else {}
+    sets = space(pack, profile, on) if wanted else None
+    found = search_many(pack, profile, on, wanted, limit=1, sets=sets)[0] if wanted else {}
+    note = sets.note() if sets else None
+    tail = f" ({note})" if note else ""
     states = None  # the consistent sets of moves, worked out once for every power that none unlocks
     for pid in wanted:
         answers = found[pid]
         if answers:
             a = answers[0]
             text = " + ".join(m.title.lower() for m in a.moves) + f" (cost {a.cost:g}, about {a.months:g} months)"
-            out.append(UnlockLine(power=pid, moves=[m.id for m in a.moves], cost=a.cost, months=a.months, text=text))
+            out.append(UnlockLine(power=pid, moves=[m.id for m in a.moves], cost=a.cost, months=a.months,
+                                  text=text + tail))
         else:
-            states = _states(pack, profile, on) if states is None else states
+            states = _states(pack, profile, on, sets) if states is None else states
             reasons, _missing = why_not(pack, profile, on, pid, states)
-            out.append(UnlockLine(power=pid, text="no declared move unlocks it: " + "; ".join(reasons)))
+            out.append(UnlockLine(power=pid, text="no declared move unlocks it: " + "; ".join(reasons) + tail))
     return out

@@ -13,7 +13,8 @@ from typing import Any
 
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import decide
-from ..engines import Evaluator, evaluator_for
+from ..compiled import compiled
+from ..engines import Evaluator
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..pack.load import load_pack
@@ -54,10 +55,10 @@ def whatif(pack: Pack, profile: Profile, settings: dict[str, Any], on: date | No
            engine: str = "durable") -> WhatIf:
     facts, params = split_settings(pack, settings)
     changed_pack = load_pack(pack.root, params, set_by="--set") if params else pack
-    evaluator: Evaluator = evaluator_for(pack, engine)
+    evaluator: Evaluator = compiled(pack).evaluator(engine)
     before = decide(pack, profile, on, evaluator).evaluation(with_catalogue=False, advice=False)
     after = decide(changed_pack, profile.with_changes(facts, None), on,
-                   evaluator_for(changed_pack, engine) if params else evaluator).evaluation(
+                   compiled(changed_pack).evaluator(engine) if params else evaluator).evaluation(
         with_catalogue=False, advice=False)
     shown = []
     for name, value in facts.items():

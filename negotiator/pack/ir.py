@@ -348,6 +348,10 @@ class Pack:
     def __repr__(self) -> str:
         return f"<Pack {self.id!r} v{self.version} rules={len(self.rules)} powers={len(self.powers)} hash={self.hash[:8]}>"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the disk cache) without what is derived from it at run time (negotiator.compiled)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+
     @property
     def facts(self) -> dict[str, FactDecl]:
         return self.vocabulary.facts

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import workspace
 from ..bounds import read_bytes, value_problem
@@ -106,7 +108,52 @@ def _bytes(file: Path) -> bytes:
     return read_bytes(file, workspace.display(file), yamlio.MAX_BYTES)
 
 
-_CACHE: dict[tuple[str, str], Pack] = {}
+class _Built:
+    """The built packs of this process, one per everything that changes what a build gives (thread-safe).
+
+    Keyed by the pack's folder, the bytes of its files, the parameter values in effect and who set them,
+    the workspace and working folder its locations are shown against, and the code that builds it. The
+    one public way to forget them is `negotiator.compiled.clear()` (what is derived from a pack hangs off
+    the pack object: see negotiator/compiled).
+    """
+
+    MAX = 256
+
+    def __init__(self) -> None:
+        self._packs: OrderedDict[tuple, Pack] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def get(self, key: tuple, build: Callable[[], Pack]) -> Pack:
+        with self._lock:  # one build at a time: two threads asking for one pack share its object
+            found = self._packs.get(key)
+            if found is None:
+                found = self._packs[key] = build()
+                while len(self._packs) > self.MAX:
+                    self._packs.popitem(last=False)
+            else:
+                self._packs.move_to_end(key)
+            return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._packs.clear()
+
+
+_BUILT = _Built()
+
+
+def clear() -> None:
+    """Forget every built pack (negotiator.compiled.clear is the public name)."""
+    _BUILT.clear()
+
+
+def _shown_against() -> tuple[str, str]:
+    """The folders a pack's locations are shown relative to (workspace.display): they are part of its identity."""
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = "?"
+    return str(workspace.current().root), cwd
 
 
 def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any] | None = None,
@@ -125,16 +172,18 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
     overrides = dict(sorted((parameters or {}).items()))
     if overrides:  # the values in effect and who set them: results name both (the files' hash is apart)
         digest.update(repr(overrides).encode() + b"\0" + set_by.encode())
-    memo = (str(root.resolve()), digest.hexdigest())
-    if memo not in _CACHE:
+    hexdigest = digest.hexdigest()
+    located = tuple(sorted((k, str(v)) for k, v in where.items()))
+    setter = set_by if overrides else ""  # who set no values changes nothing
+    memo = (str(root.resolve()), str(root), hexdigest, setter, located, _shown_against())
+
+    def build() -> Pack:
         from ..cache import cached
-        hexdigest = digest.hexdigest()
-        _CACHE[memo] = cached("pack", (str(root), hexdigest, tuple(overrides.items()), set_by,
-                                      tuple(sorted((k, str(v)) for k, v in where.items()))),
-                             lambda: _build(root, hexdigest, where, overrides, set_by, files_hash),
-                             lambda found: isinstance(found, Pack) and found.hash == hexdigest
-                             and getattr(found, "files_hash", None) == files_hash)
-    return _CACHE[memo]
+        return cached("pack", (str(root), hexdigest, tuple(overrides.items()), setter, located, _shown_against()),
+                      lambda: _build(root, hexdigest, where, overrides, set_by, files_hash),
+                      lambda found: isinstance(found, Pack) and found.hash == hexdigest
+                      and getattr(found, "files_hash", None) == files_hash)
+    return _BUILT.get(memo, build)
 
 
 def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str, Any] | None = None,

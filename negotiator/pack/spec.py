@@ -1,6 +1,6 @@
 """The shape of each file of a rule pack, as pydantic models (strict: unknown keys are errors).
 
-Meaning across files (references, types, cycles) is checked in load.py.
+Meaning across files (references, types, cycles) is checked in build.py, which load.py calls.
 """
 
 from __future__ import annotations

@@ -173,9 +173,14 @@ def render_unlock(u, width: int = 100, cat: Catalogue | None = None) -> str:
             if shown:
                 lines.append("         then: " + "; ".join(shown))
     else:
-        lines.append("  No set of the pack's declared moves unlocks it, because:")
+        lines.append("  No set of the pack's declared moves " + ("that was tried " if u.incomplete else "")
+                     + "unlocks it, because:")
         for reason in u.why_not:
             lines.append(f"    - {reason}")
+    if u.incomplete:
+        lines.append(f"  Not a complete search: {u.incomplete}.")
+    for change in u.changes_ahead:
+        lines.append(f"  Ahead: {change}.")
     if u.join:
         lines.append("")
         lines.append(f"Below the negotiation level, it could {u.join_move.title.lower()} (cost "

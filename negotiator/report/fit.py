@@ -23,6 +23,7 @@ def fit_line(line: str, width: int, hang: str | None = None) -> list[str]:
         return [line]
     if hang is None:
         m = _MARKER.match(line)
+        assert m is not None  # the pattern matches the empty string
         indent, marker = m.group(1), m.group(2) or ""
         hang = indent + " " * (len(marker) if marker else 2)
     if len(hang) > width // 2:  # deep indents: keep some room for words

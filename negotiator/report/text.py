@@ -282,8 +282,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
 
 
     if ev.negotiation.special_case:
-        sc = ev.negotiation.special_case
-        lines += R.wrap(f"Special case ({sc.title}): {sc.text}", "")
+        case = ev.negotiation.special_case
+        lines += R.wrap(f"Special case ({case.title}): {case.text}", "")
         lines.append("")
 
     if ev.upcoming:

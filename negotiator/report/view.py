@@ -285,8 +285,8 @@ def round_view(r: Round) -> RoundView:
     by_id = {p.id: p for p in r.places}
     special = set(r.special_cases)
     view.deals = [deal(cat, p) for p in r.places if p.id not in special]
-    view.special = sorted((pid, view.names[pid], by_id[pid].evaluation.negotiation.special_case.text)
-                          for pid in special)
+    view.special = sorted((pid, view.names[pid], sc.text) for pid in special
+                          if (sc := by_id[pid].evaluation.negotiation.special_case) is not None)
     view.not_eligible = [(pid, view.names[pid], reason_text(cat, by_id[pid].evaluation)) for pid in r.not_eligible]
     view.undetermined = [(pid, view.names[pid], ", ".join(by_id[pid].evaluation.negotiation.missing) or "unknown")
                          for pid in r.eligibility_undetermined]

@@ -72,6 +72,13 @@ class Unlock(_R):
     facts_to_collect: list[str] = Field(default_factory=list)
     join: list[JoinOption] = Field(default_factory=list)
     join_move: Optional[MoveRef] = None
+    changes_ahead: list[str] = Field(
+        default_factory=list, description="What ends the place or replaces its member councils after the date "
+                                          "(its exists dates, the council register), and the answers done only after it")
+    sets_tried: Optional[int] = Field(None, description="Consistent sets of declared moves the search examined")
+    incomplete: Optional[str] = Field(
+        None, description="Set when the search stopped at its limit before trying every consistent set of moves: "
+                          "where it stopped and the moves no tried set holds (absent: every set was tried)")
 
 
 class UnlockLine(_R):

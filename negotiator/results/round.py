@@ -55,6 +55,9 @@ class Ranked(_R):
         None, description="The lowest readiness any completion of the place's unknown facts gives (the rank uses it)")
     population: Optional[int]
     tranche: int
+    tranche_may_move_with: list[str] = Field(default_factory=list, description=(
+        "Places whose unknown facts, as they settle, could still change this place's tranche number (itself, "
+        "where its own readiness is not settled); its standing, in a tranche, does not change"))
 
 
 class TrancheTime(_R):

@@ -25,6 +25,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from ..compiled import compiled
 from ..decide.budget import budget_result
 from ..decide.decision import (
     package_tiers,
@@ -44,14 +45,8 @@ Key = tuple
 Input = tuple[str, str]  # (kind, name)
 MAX_TOGETHER = 3  # the largest set of inputs searched for a change no single input explains
 
-_EVALUATORS: dict[str, PythonEvaluator] = {}
-
-
 def _evaluator(pack: Pack) -> PythonEvaluator:
-    found = _EVALUATORS.get(pack.hash)
-    if found is None:
-        found = _EVALUATORS[pack.hash] = PythonEvaluator(pack)
-    return found
+    return compiled(pack).python
 
 
 @dataclass(frozen=True)

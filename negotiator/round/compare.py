@@ -30,7 +30,7 @@ from .. import workspace
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import Decision, decide, prerequisites, requirements_for
 from ..vocab.timeline import existence_note
-from ..engines import evaluator_for
+from ..compiled import compiled
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack, Power, rules_in, show
 from ..pack.load import load_pack, resolve_pack
@@ -164,8 +164,7 @@ def _fact_line(d: Decision, name: str) -> str:
     """'name = value (since date)' for a fact a rule read, or 'months since X = N (X = date)'."""
     if name.endswith(MONTHS_SUFFIX):
         base = name[: -len(MONTHS_SUFFIX)]
-        decl = d.pack.facts[base]
-        entry = d.profile.entry_at(decl, d.as_of)
+        entry = d.profile.entry_at(d.pack.facts[base], d.as_of)
         if entry is None or entry.value is None:
             return f"months since {base} = unknown"
         if entry.value == NEVER:
@@ -296,7 +295,7 @@ def compare_place(cp: Counterparts, then_d: Decision, now_d: Decision,
         mine = [now_sides[t] for t in targets]
         row = CounterpartRow(then=then_side, now=mine, note=note, verdict=verdict(then_side, mine))
         theirs = [host_sides[t] for t in targets] if host else []
-        if row.verdict == Verdict.lost and any(s.status == Status.available for s in theirs):
+        if host is not None and row.verdict == Verdict.lost and any(s.status == Status.available for s in theirs):
             row = row.model_copy(update={"verdict": Verdict.held_by_authority, "held_by": host[0].profile.id,
                                          "held_by_name": host[1], "held_by_now": theirs})
         rows.append(row)
@@ -312,7 +311,7 @@ def compare(then: Pack, now: Pack, cp: Counterparts, places: list[LoadedPlace], 
             now_as_of: Optional[date], then_note: Optional[str] = None, now_note: Optional[str] = None,
             engine: str = "durable") -> Comparison:
     """Every place under both packs, each as of its own date (default: the pack's date of effect)."""
-    then_eval, now_eval = evaluator_for(then, engine), evaluator_for(now, engine)
+    then_eval, now_eval = compiled(then).evaluator(engine), compiled(now).evaluator(engine)
     by_id = {lp.id: lp for lp in places}
     out = []
     for lp in places:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from datetime import date
 from pathlib import Path
@@ -63,7 +64,7 @@ class RoundConfig(_Strict):
                     "one, no ceiling).")
     parameters: dict[str, Union[int, float, str, bool]] = Field(
         default_factory=dict, description="Values for the rule pack's parameters in this round (name: value).")
-    negotiations_start: Optional[date] = Field(
+    negotiations_start: Optional[datetime.date] = Field(  # the module's type: the field `date` hides the name here
         default=None, description="When the first tranche's negotiations start (default: the round's date).")
     financial_envelope_gbp_m: Optional[float] = Field(
         default=None, gt=0, le=1_000_000,

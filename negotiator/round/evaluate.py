@@ -21,7 +21,7 @@ from datetime import date
 from typing import Callable, Iterator
 
 from ..decide.decision import Decision, Shared, decide, facts_to_collect_many
-from ..engines import evaluator_for
+from ..compiled import compiled
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
 from ..results import Evaluation
@@ -57,7 +57,7 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
         # every place's facts to collect at once: their trial profiles decided together, as columns
         collect = dict(zip((lp.id for lp in loaded), facts_to_collect_many(pack, [(lp.profile, on) for lp in loaded])))
         if engine != "fast":
-            evaluator = evaluator_for(pack, engine)
+            evaluator = compiled(pack).evaluator(engine)
             for i, lp in enumerate(loaded):
                 out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(
                     with_catalogue=False, collect=collect[lp.id])
@@ -66,8 +66,7 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
                 if progress:
                     progress(lp.id)
             return out
-        from ..engines.fast import fast_evaluator
-        fast = fast_evaluator(pack)
+        fast = compiled(pack).fast
         off = frozenset(pack.rules) - pack.rules_in_force(on)
         for start in range(0, len(loaded), BATCH):
             batch = loaded[start:start + BATCH]

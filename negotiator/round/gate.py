@@ -23,6 +23,7 @@ path's conclusions (the sweep), so a sweep's grid point and a round agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from ..pack.ir import Pack
 from ..results import Evaluation, Status, Truth3
@@ -102,3 +103,27 @@ def from_evaluation(pack: Pack, ev: Evaluation) -> GateInput:
 def settling(gate: GateInput, aspects: list[str]) -> list[str]:
     """The unknown facts that settle the given aspects, each once, in order."""
     return list(dict.fromkeys(f for a in aspects for f in gate.facts.get(a, [])))
+
+
+def tranche_movers(ranked: list[str], score: Mapping[str, float], tranche_of: Mapping[str, int],
+                   gates: Mapping[str, GateInput], unsettled: list[str]) -> dict[str, list[str]]:
+    """For each place in a tranche, the places whose unknown facts, as they settle, could still change its
+    tranche number (its standing, in a tranche, does not change: the gate is decided over every completion).
+
+    A place's number can move when another could come to rank at or above it: a place not yet in a tranche
+    whose standing or eligibility depends on unknown facts (`unsettled`) and whose highest readiness reaches
+    its score, or a place ranked below it whose readiness is not settled and whose highest reaches it; each could
+    take a seat of its tranche or share a council with it. A place after the first tranche whose own readiness is not settled could also
+    move up. This over-approximates (a seat may be free, councils apart): "may move", never "will".
+    """
+    out: dict[str, list[str]] = {}
+    position = {pid: i for i, pid in enumerate(ranked)}
+    for pid in ranked:
+        floor = score[pid]
+        who = {q for q in unsettled if q != pid and q in gates and gates[q].highest >= floor}
+        who |= {q for q in ranked[position[pid] + 1:] if gates[q].highest > score[q] and gates[q].highest >= floor}
+        if tranche_of.get(pid, 1) > 1 and gates[pid].highest > floor:
+            who.add(pid)
+        if who:
+            out[pid] = sorted(who)
+    return out

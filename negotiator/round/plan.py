@@ -29,7 +29,7 @@ from ..vocab.timeline import on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
-from .gate import GateInput, from_evaluation
+from .gate import GateInput, from_evaluation, tranche_movers
 
 TIE_BREAK = ("Places are ranked by the lowest readiness score any completion of their unknown facts gives, the "
              "score that is safe (highest first); ties go to the larger population "
@@ -128,6 +128,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     gate, capacity, capacity_note = sel.gate, sel.capacity, sel.capacity_note
     tranches, tranche_of, deferred_by = sel.tranches, sel.tranche_of, sel.deferred_by
     rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
+    unsettled = [pid for pid in list(sel.depends) + list(undetermined) if pid not in devolved and pid not in special]
+    movers = tranche_movers(ranked, sel.score, tranche_of, gates, unsettled)
 
     # The timetable: each tranche takes as long as one negotiation, and the next starts when it concludes.
     start = config.negotiations_start or config.date
@@ -145,6 +147,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     for pid in ids:
         ev = evaluations[pid]
         if pid in special:
+            assert ev.negotiation.special_case is not None  # the gate found it one
             placement[pid] = f"a special case: {ev.negotiation.special_case.text}"
             if pid in devolved:
                 placement[pid] += "; already covered by a devolved arrangement (round config: already_devolved)"
@@ -160,6 +163,11 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                         "which rank higher")
             elif t > 1:
                 why += "; earlier tranches are full"
+            if pid in movers:
+                others = [q for q in movers[pid] if q != pid]
+                why += ("; its tranche number (not its standing) may still move as "
+                        + " and ".join(([f"the unknown facts of {', '.join(others)}"] if others else [])
+                                       + (["its own readiness"] if pid in movers[pid] else [])) + " settle")
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -197,7 +205,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     budgets = None
     spend = []
     for pid in first:
-        scopes = evaluations[pid].budget.scopes if evaluations[pid].budget else []
+        budget = evaluations[pid].budget
+        scopes = budget.scopes if budget else []
         known = [s.baseline_a_year for s in scopes if s.status == Status.available and s.baseline_a_year is not None]
         if known:
             spend.append(max(known))  # the widest scope on offer; scopes overlap, so they are not added
@@ -206,7 +215,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     # The wording is the pack's (round.yaml: envelope) and the figure the round config's, never this code's.
     envelope = config.financial_envelope_gbp_m
     if policy.envelope_text:
-        envelope_note = f"{policy.envelope_text.rstrip('.')} ({pack.sources.get(policy.envelope_source, '')})"
+        envelope_note = f"{policy.envelope_text.rstrip('.')} ({pack.sources.get(policy.envelope_source or '', '')})"
         envelope_note += (f": this round's is GBP {envelope:,.0f}m a year (round config)." if envelope is not None
                           else "; this round config states none.")
     else:
@@ -248,7 +257,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         pack_in_force_note=pack_in_force_note(pack, config.date), engine=engine,
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
-                        score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid])
+                        score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid],
+                        tranche_may_move_with=movers.get(pid, []))
                  for pid in ranked],
         already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
         depends_on_unknowns=sel.depends,
@@ -411,8 +421,9 @@ def _readiness_note(pack: Pack) -> str:
             f"(readiness.yaml): {', '.join(w.rule for w in assumed)}.")
 
 
-def _named(param: Mapping, name: str) -> str:
+def _named(param: Mapping, name: str | None) -> str:
     """A parameter's name, marked as an assumption where the pack (or a round config) gives it no source."""
+    assert name is not None, "called only where the pack names the parameter"
     return f"{name}, an assumption" if param[name].assumption else name
 
 
@@ -471,9 +482,9 @@ def _conflicts(ids, members, state, tranche_of, deferred_by, devolved) -> list[C
         for code in members[pid]:
             by_council.setdefault(code, []).append(pid)
     groups: dict[tuple[str, ...], list[str]] = {}
-    for code, pids in by_council.items():
-        if len(pids) > 1:
-            groups.setdefault(tuple(sorted(set(pids))), []).append(code)
+    for code, sharers in by_council.items():
+        if len(sharers) > 1:
+            groups.setdefault(tuple(sorted(set(sharers))), []).append(code)
     out = []
     for pids, shared in sorted(groups.items(), key=lambda item: (sorted(item[1]), item[0])):
         shared = sorted(shared)

@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 
 from ..bounds import MAX_NUMBER_TEXT, number_text_problem, value_problem
+from ..compiled import compiled
 from ..decide.decision import prerequisites
-from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns, fast_evaluator
+from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, Columns
 from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk
@@ -232,7 +233,7 @@ class _Places:
     """The places' facts as of the round's date, as columns, with what planning needs."""
 
     def __init__(self, pack: Pack, loaded: list[LoadedPlace], on: date):
-        self.fast = fast_evaluator(pack)
+        self.fast = compiled(pack).fast
         self.ids = [lp.id for lp in loaded]
         facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in loaded]
         self.facts = facts
@@ -346,7 +347,7 @@ def tipping_points(pack: Pack, places: _Places, on: date, axis: Axis) -> list[Ti
     n = len(places.ids)
     candidates: list[list[tuple[Any, str]]] = []
     for i in range(n):
-        found = {}
+        found: dict[int | float, str] = {}
         for node in tests:
             v = places.engine[i].get(node.fact)
             if v is not None and not isinstance(v, bool) and isinstance(v, (int, float)):
@@ -408,8 +409,9 @@ def tipping_points(pack: Pack, places: _Places, on: date, axis: Axis) -> list[Ti
     return result
 
 
-def _tier_span(pack: Pack, low: int, high: int) -> str:
+def _tier_span(pack: Pack, low: int | None, high: int | None) -> str:
     """A required tier, or the range it lies in while requirements are undetermined."""
+    assert low is not None and high is not None  # a place that asks for something has a package tier
     names = {t.rank: t.id for t in pack.tiers}
     return names[low] if low == high else f"{names[low]} (or {names[high]} if undetermined requirements apply)"
 
@@ -434,11 +436,12 @@ def alone_by_threshold(places: _Places, tips: list[Tipping], at_base: set[str]):
     state: dict[str, bool] = {}
     for tp in changes:
         state.setdefault(tp.place, tp.eligible[0] is True)
-    rows = [(None, "below", sum(state.values()) + others, [], [])]
+    rows: list[tuple[Any, str, int, list[str], list[str]]] = [(None, "below", sum(state.values()) + others, [], [])]
     i = 0
     while i < len(changes):
         key = (changes[i].value, changes[i].side)
-        gained, lost = [], []
+        gained: list[str] = []
+        lost: list[str] = []
         while i < len(changes) and (changes[i].value, changes[i].side) == key:
             tp = changes[i]
             now = tp.eligible[1] is True

@@ -6,7 +6,10 @@ boundaries of the early 2020s) and `negotiator/data/councils.yaml`, which adds
 the councils the table lacks (county councils, districts abolished before
 2021, councils created after it) and every structural change since 2009
 (reorganisations), each with its public source. Undecided reorganisations
-are kept apart as proposals and never change any date.
+are kept apart as proposals and never change any date; so are decided ones
+whose new councils' areas split districts (Norfolk and Suffolk, 2028: their
+areas are not recorded), kept as `pending` with their vesting day, which
+`pending_on` names for any later date.
 
 Dates. A council exists on `day` when `start <= day < end`: `start` is the
 first day it exists (None: before the register's first change, 1 April 2009),
@@ -38,7 +41,8 @@ The API (everything is read-only; `register()` is built once and cached):
     reg.why_not("E07000004", day)            # a sentence: when it came into being or ceased, and its successors
     reg.members_on(codes, day)               # place members as of a day (ceased ones -> successors, ...)
     reg.districts_of(county_code, day)       # the districts of a county council on a day
-    reg.reorganisations, reg.proposals, reg.sources
+    reg.pending_on(day, codes)               # decided changes not applied (areas splitting districts) due by day
+    reg.reorganisations, reg.proposals, reg.pending, reg.sources
 
 `kind` values: `county` (a county council), `district` (a non-metropolitan
 district), `metropolitan_district`, `unitary` (incl. the Isles of Scilly,
@@ -114,6 +118,28 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class PendingChange:
+    """A reorganisation decided but not applied: its new councils' areas are not whole councils of the register
+    (the decision splits districts), so no date is changed by it; on and after `day` the councils of its area
+    are still those before it, and what reads the register on such a date says so (`pending_on`)."""
+
+    id: str
+    area: str
+    title: str
+    decided: date
+    day: date                          # its vesting day
+    successors: tuple[str, ...]        # the new councils' names
+    councils: tuple[str, ...]          # the councils it replaces
+    note: str
+    sources: tuple[str, ...]
+
+    def sentence(self) -> str:
+        return (f"{self.title} replace the councils of the {self.area} from {self.day.isoformat()} (decided "
+                f"{self.decided.isoformat()}: {short(self.sources[0])}), not applied by the register: the new "
+                "councils' areas split districts and are not recorded, so the area's councils are given as before it")
+
+
+@dataclass(frozen=True)
 class Council:
     code: str
     name: str
@@ -150,6 +176,7 @@ class Register:
     reorganisations: tuple[Reorganisation, ...]
     proposals: tuple[Proposal, ...]
     sources: dict[str, str]
+    pending: tuple[PendingChange, ...] = ()
     _created: dict[str, Reorganisation] = field(default_factory=dict)
     _ended: dict[str, Reorganisation] = field(default_factory=dict)
 
@@ -275,6 +302,13 @@ class Register:
         table = census_table()
         return sum(getattr(table[u], f"population_{year}") for u in units)
 
+    def pending_on(self, day: date, codes: Iterable[str] | None = None) -> list[PendingChange]:
+        """The decided reorganisations the register does not apply whose vesting day is on or before `day`
+        (only those replacing one of `codes`, when given): on `day` their councils are given as before them."""
+        wanted = None if codes is None else set(codes)
+        return [p for p in self.pending
+                if p.day <= day and (wanted is None or wanted & set(p.councils))]
+
     # -- many councils ---------------------------------------------------------------------------------------
     def councils_on(self, day: date, tier: str | None = None) -> list[Council]:
         """Every council existing on `day`, by code; `tier='lower'` (place members) or `'upper'` (counties)."""
@@ -295,6 +329,7 @@ class Register:
             r = self._created.get(code)
             how = f" ({r.title}, {r.status.replace('_', ' ')}: {short(r.sources[0])})" if r else ""
             return f"{c.name} ({code}) comes into being on {c.start.isoformat()}{how}"
+        assert c.end is not None  # it has begun and does not exist: it has ended
         r = self._ended.get(code)
         succ = self.successors(code, day)
         names = ", ".join(f"{self.name(s)} ({s})" for s in succ)
@@ -437,7 +472,17 @@ def build(text: str, name: str = "councils.yaml") -> Register:
                 raise ValueError(f"{name}: reorganisation {r.id} names {code}, which is not a council of the register")
     proposals = tuple(Proposal(p["id"], p["area"], p["summary"], tuple(p.get("councils") or ()),
                                _cite(sources, p["sources"])) for p in data.get("proposals") or ())
-    return Register(out, tuple(sorted(reorgs, key=lambda r: (r.day, r.id))), proposals, sources)
+    pending = tuple(PendingChange(p["id"], p["area"], p["title"], p["decided"], p["date"], tuple(p["successors"]),
+                                  tuple(p["councils"]), " ".join(str(p.get("note", "")).split()),
+                                  _cite(sources, p["sources"]))
+                    for p in data.get("decided_not_applied") or ())
+    for change in pending:
+        for code in change.councils:
+            if code not in out:
+                raise ValueError(f"{name}: decided change {change.id} names {code}, which is not a council of the "
+                                 "register")
+    return Register(out, tuple(sorted(reorgs, key=lambda r: (r.day, r.id))), proposals, sources,
+                    tuple(sorted(pending, key=lambda p: (p.day, p.id))))
 
 
 @lru_cache(maxsize=1)

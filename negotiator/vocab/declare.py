@@ -61,7 +61,7 @@ def read_facts(doc: Located, sources: dict[str, str]) -> tuple[dict[str, FactDec
     out: dict[str, FactDecl] = {}
     for name, f in spec.facts.items():
         path = ("facts", name)
-        better = {True: "true", False: "false"}.get(f.better, f.better) if isinstance(f.better, bool) else f.better
+        better = ("true" if f.better else "false") if isinstance(f.better, bool) else f.better
         def err(message: str, *, sub: tuple = (), suggestion: str | None = None) -> None:
             problems.append(doc.problem(path + sub, message, suggestion))
         if not NAME.fullmatch(name):

@@ -132,6 +132,7 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
 
     for code in sorted(table):
         c = table[code]
+        kind: str | None
         kind, why = KIND_BY_PREFIX[code[:3]]
         if code in CORE_CITIES:
             kind, why = "core_city", CORE_CITIES_SOURCE
@@ -213,13 +214,13 @@ def england_places_on(bundled: dict[str, tuple[str, ...]], on: date) -> list[Gen
             if not c.gss else []
         add(slug(c.name), "council", c.name, kind, why, [c.code], f"the council itself, code {c.code}", notes,
             _lifespan(reg, c.code))
-    for county in reg.councils_on(on, tier="upper"):
-        districts = [d.code for d in reg.districts_of(county.code, on)]
+    for upper in reg.councils_on(on, tier="upper"):
+        districts = [d.code for d in reg.districts_of(upper.code, on)]
         if not districts:
             continue
-        area = county.name.removesuffix(" County Council")
+        area = upper.name.removesuffix(" County Council")
         add(slug(area), "area", f"{area} (county area)", "county", "kind: " + REGISTER_KIND_SOURCE["county"],
-            districts, f"the districts of {county.name} on {on.isoformat()}", [], _lifespan(reg, county.code))
+            districts, f"the districts of {upper.name} on {on.isoformat()}", [], _lifespan(reg, upper.code))
     metropolitan: dict[str, list[str]] = {}
     for c in reg.councils_on(on, tier="lower"):
         if c.kind == "metropolitan_district" and c.county_name:

@@ -110,10 +110,10 @@ class Profile:
         if not history:
             return None
         if decl.measured:
-            dated = [e for e in history if e.start is not None]
+            dated = [(e.start, e) for e in history if e.start is not None]
             if not dated:
                 return history[-1]
-            return min(dated, key=lambda e: (abs((e.start - as_of).days), e.start))
+            return min(dated, key=lambda d: (abs((d[0] - as_of).days), d[0]))[1]
         current = None
         for entry in history:
             if entry.start is None or entry.start <= as_of:
@@ -213,6 +213,7 @@ def parse_profile(doc: Located, vocab: Vocabulary) -> Profile:
         _walk(doc, (key,), value, stated, prefixes, facts, problems)
     if problems:
         raise InputError(problems)
+    assert isinstance(pid, str) and isinstance(name, str)  # else a problem was recorded above
     return Profile(pid, name, tuple(members), sources, notes, facts, doc.file, exists_from, exists_until,
                    exists_source, history, last_seen)
 
@@ -261,7 +262,7 @@ def _member_history(doc: Located, raw: list, problems: list[Problem]) -> tuple[E
             problems.append(doc.problem(("members", i, "source"), "each dated member list needs a source (text)"))
         codes = _member_list(doc, ("members", i, "value"), item.get("value"), problems)
         entries.append(Entry(tuple(codes), start, item.get("source"), item.get("note"), doc.line_of(("members", i))))
-    starts = [e.start for e in entries]
+    starts = [e.start for e in entries if e.start is not None]  # all of them when no problem was recorded
     if len(problems) == before and starts != sorted(set(starts)):
         problems.append(doc.problem(("members",), "the dates of a member history must be in increasing order, "
                                                   "each once"))

@@ -248,9 +248,9 @@ class Service:
 
     def _decision(self, req: PlaceRequest):
         from ..decide.decision import decide
-        from ..engines import evaluator_for
+        from ..compiled import compiled
         pack, profile, _f, _p = self.resolve(req)
-        return decide(pack, profile, req.as_of, evaluator_for(pack, req.engine),
+        return decide(pack, profile, req.as_of, compiled(pack).evaluator(req.engine),
                       "given in the request" if req.as_of else None)
 
     # --- the answers -----------------------------------------------------------------------------------
@@ -286,7 +286,7 @@ class Service:
         """What changes between two states of a place, each change with the inputs that make the difference
         (found by changing one input at a time) and the rules whose truth changed because of them."""
         from ..decide.decision import decide
-        from ..engines import evaluator_for
+        from ..compiled import compiled
         from ..round.causes import pack_loader, state_of
         from ..round.diff import place_change
         with self.lock:
@@ -294,7 +294,7 @@ class Service:
             for side in (req.before, req.after):
                 pack, profile, _f, _p = self.resolve(side)
                 packs.append(pack)
-                evaluations.append(decide(pack, profile, side.as_of, evaluator_for(pack, side.engine),
+                evaluations.append(decide(pack, profile, side.as_of, compiled(pack).evaluator(side.engine),
                                           "given in the request" if side.as_of else None
                                           ).evaluation(with_catalogue=False, advice=False))
             before, after = evaluations

@@ -633,6 +633,8 @@ async function unlock(powerId) {
       parts.push(h("p", {}, "No set of the pack's declared moves unlocks it, because:"),
         h("ul", {}, u.why_not.map((r) => h("li", {}, r))));
     }
+    if (u.incomplete) parts.push(h("p", { class: "warn" }, `Not a complete search: ${u.incomplete}.`));
+    for (const change of u.changes_ahead || []) parts.push(h("p", { class: "warn" }, `Ahead: ${change}.`));
     if (u.join.length) {
       parts.push(h("p", {}, `Below the negotiation level, it could ${u.join_move.title.toLowerCase()}. Groupings that would reach it:`),
         h("ul", {}, u.join.map((o) => h("li", {}, `${o.how}: ${o.names.join(", ")}; population ${o.population ? o.population.toLocaleString("en-GB") : "unknown"} (${o.population_year} Census)`))));

@@ -1,4 +1,4 @@
-"""The finite abstraction of a pack that `negotiator check` reasons over.
+"""The finite abstraction of a pack that `negotiator check` and the advice (facts to collect) reason over.
 
 Each fact is split into the classes of values the pack cannot tell apart:
 numbers and dates cut at the thresholds the pack compares them with (with a
@@ -35,9 +35,9 @@ Requests = tuple[str, ...] | None  # None: the profile does not say what the pla
 class Space:
     """Value classes of a pack's facts and requests, computed once and kept."""
 
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, evaluator: PythonEvaluator | None = None):
         self.pack = pack
-        self.evaluator = PythonEvaluator(pack)
+        self.evaluator = evaluator or PythonEvaluator(pack)
         self._classes: dict[tuple[str, frozenset[str] | None], list[Any]] = {}
         self._cones: dict[frozenset[str], list[str]] = {}
 
@@ -129,7 +129,7 @@ class Space:
         candidates = self._candidates(decl, tests)
         seen: dict[tuple, Any] = {}
         for value in candidates:
-            signature = tuple(compare(t, value) for t in tests)
+            signature: tuple[Any, ...] = tuple(compare(t, value) for t in tests)
             if fact == self.pack.model_fact:
                 tier = self.pack.tier_of_model(value)
                 signature += (None if tier is None else tier.rank,)
@@ -139,8 +139,10 @@ class Space:
             if decl.ordered:
                 reps.sort(key=decl.values.index)
             elif fact == self.pack.model_fact:
-                reps.sort(key=lambda v: (-(self.pack.tier_of_model(v).rank if self.pack.tier_of_model(v) else -1),
-                                         decl.values.index(v)))
+                def rank(v: Any) -> int:
+                    tier = self.pack.tier_of_model(v)
+                    return tier.rank if tier else -1
+                reps.sort(key=lambda v: (-rank(v), decl.values.index(v)))
         elif decl.type in ("integer", "number"):
             reps.sort()
         elif decl.type == "date":
@@ -157,15 +159,15 @@ class Space:
             literals = sorted({v for c in tests for v in (c.value if isinstance(c.value, tuple) else (c.value,))})
             return literals + ["any other text"]
         if t == "date":
-            cuts = sorted({v for c in tests for v in (c.value if isinstance(c.value, tuple) else (c.value,))
-                           if isinstance(v, date)})
-            base = cuts or [self.pack.effective]
-            out = set()
-            for c in base:
-                out |= {c - timedelta(days=1), c, c + timedelta(days=1)}
-            for a, b in zip(base, base[1:]):
-                out.add(a + (b - a) / 2)
-            values: list[Any] = sorted(out)
+            dated = sorted({v for c in tests for v in (c.value if isinstance(c.value, tuple) else (c.value,))
+                            if isinstance(v, date)})
+            base = dated or [self.pack.effective]
+            days: set[date] = set()
+            for day in base:
+                days |= {day - timedelta(days=1), day, day + timedelta(days=1)}
+            for first, then in zip(base, base[1:]):
+                days.add(first + (then - first) / 2)
+            values: list[Any] = sorted(days)
             return values + ([NEVER] if decl.never else [])
         # numbers
         cuts = sorted({v for c in tests for v in (c.value if isinstance(c.value, tuple) else (c.value,))
@@ -194,7 +196,8 @@ class Space:
         sizes = {v for c in self.tests_on("requested_count") for v in
                  (c.value if isinstance(c.value, tuple) else (c.value,)) if isinstance(v, (int, float))}
         counts = {n for s in sizes for n in (int(s) - 1, int(s), int(s) + 1) if 0 <= n <= len(powers)}
-        candidates: list[Requests] = [(), tuple(powers)] + [(p,) for p in powers]
+        candidates: list[Requests] = [(), tuple(powers)]
+        candidates += [(p,) for p in powers]
         for n in sorted(counts):
             candidates += [tuple(by_tier[:n]), tuple(by_tier[len(by_tier) - n:])]
         tested = sorted({c.fact.split(".", 1)[1] for r in self.pack.rules.values() for c in walk(r.when)
