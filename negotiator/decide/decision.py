@@ -378,15 +378,15 @@ class Decision:
         unlock: list[UnlockLine] = []
         if not advice:
             collect = []
-        else:
-            from ..options.collect import facts_to_collect
-            from ..options.unlock import unlock_lines
+        else:  # (options/ imported only when there is advice to work out: a place with nothing missing needs none)
             if not missing:
                 collect = []
             elif collect is None:
+                from ..options.collect import facts_to_collect
                 collect = facts_to_collect(pack, self.profile, self.as_of)
             asked = [p.id for p in powers if p.requested]
             if asked and pack.moves:
+                from ..options.unlock import unlock_lines
                 unlock = unlock_lines(pack, self.profile, self.as_of, asked, {p.id: p.status for p in powers})
         before_effect = pack_in_force_note(pack, self.as_of)
         exists, exists_note = existence_note(self.profile, self.as_of)
