@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Callable, Iterator
 
-from ..decide.decision import Decision, Shared, decide, facts_to_collect_many
+from ..advice import advise, facts_to_collect_many
+from ..decide.decision import Decision, Shared, decide
 from ..compiled import compiled
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
@@ -82,7 +83,7 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
                     # built, so the collection scans the sessions' leftovers and not the results
                     gc.collect(0)
                     for lp, d in zip(block, decisions):
-                        out[lp.id] = d.evaluation(with_catalogue=False, collect=collect[lp.id])
+                        out[lp.id] = advise(d, with_catalogue=False, collect=collect[lp.id])
                         if progress:
                             progress(lp.id)
                     gc.freeze()  # the results built so far: never scanned by the next block's collection
@@ -94,8 +95,8 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
             facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in batch]
             truths = fast.truths_many([engine_facts(f) for f in facts], off=off)
             for lp, f, t in zip(batch, facts, truths):
-                out[lp.id] = Decision(pack, lp.profile, on, note, f, t, off, shared).evaluation(
-                    with_catalogue=False, collect=collect[lp.id])
+                out[lp.id] = advise(Decision(pack, lp.profile, on, note, f, t, off, shared),
+                                    with_catalogue=False, collect=collect[lp.id])
                 if progress:
                     progress(lp.id)
     return out
