@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 
@@ -55,7 +56,7 @@ def round_(
     loaded = load_places(places or [str(workspace.current().places)], pack)
     with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
         existing = len(on_date(loaded, cfg.date)[0])  # the round evaluates only the places of its date
-        data = _with_progress(existing, quiet, lambda tick: run_round(pack, loaded, cfg, doc, engine.value, tick))
+        data = _with_progress(existing, quiet, partial(run_round, pack, loaded, cfg, doc, engine.value))
         written = write_reports(data, folder, indent, inputs)
         said = _said(data, pack)
         dumped = None
