@@ -23,6 +23,7 @@ from ..results import (
     Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status,
     Step, Truth3, Upcoming,
 )
+from ..months import add_months
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
 from ..vocab.timeline import existence_note
@@ -341,7 +342,7 @@ class Decision:
 
     def upcoming(self, months: int = 24) -> list[Upcoming]:
         """Values of the facts the pack reads that take effect within `months` after the as-of date."""
-        limit = date(self.as_of.year + months // 12, self.as_of.month, min(self.as_of.day, 28))
+        limit = add_months(self.as_of, months)
         out = []
         for name, history in sorted(self.profile.facts.items()):
             decl = self.pack.facts.get(name)

@@ -13,7 +13,8 @@ from ..results import (
     STATUS_TITLE, Catalogue, CondNode, Evaluation, Explanation, FactValue, PowerResult, RuleChain, Status,
     Step,
 )
-from ..vocab.facts import NEVER, months_between
+from ..months import months_between
+from ..vocab.facts import NEVER
 from .fit import fit
 from .view import existence_word, fmt, gbp, mark_assumptions, models_text, scope_sentence, words
 

@@ -38,7 +38,8 @@ from ..engines.python import PythonEvaluator
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack, show
 from ..results import Cause, Evaluation, Status
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_between
+from ..months import months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS
 from ..vocab.profile import Entry, as_date
 
 Key = tuple

@@ -38,7 +38,8 @@ from ..results import (
     Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary, Status, Verdict,
 )
 from ..validation import validate_model
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, months_between
+from ..months import months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located, load_yaml
 

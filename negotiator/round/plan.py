@@ -9,7 +9,6 @@ a time. Everything is evaluated as of the round's date.
 from __future__ import annotations
 
 import math
-from datetime import date
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -17,6 +16,7 @@ from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
 from ..decide.catalogue import catalogue, pack_in_force_note, pack_ref
 from ..errors import InputError, Problem, nearest
+from ..months import add_months_within
 from ..pack.ir import Pack
 from ..results import (
     Conflict, Coverage, Evaluation, FactToCollect, LeftOutPlace, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace,
@@ -94,12 +94,6 @@ def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[
                           where_statement=statement, undetermined=sorted(undetermined))
 
 
-def _add_months(start: date, months: float, param: str = "") -> date:
-    """`start` plus `months`, within the calendar negotiator reads (else InputError naming the parameter)."""
-    from ..bounds import add_months
-    return add_months(start, months, "round config", field=param or None)
-
-
 def _offer(ev: Evaluation) -> list[str]:
     """Powers a place could have now or with stronger accountability (decided, in force)."""
     return [p.id for p in ev.powers if p.status in (Status.available, Status.needs_stronger_accountability)]
@@ -138,8 +132,9 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         months = float(param[policy.negotiation_months_param].value)
         for i in range(len(tranches)):
             name = policy.negotiation_months_param
-            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i, name),
-                                         concludes=_add_months(start, months * (i + 1), name)))
+            timetable.append(TrancheTime(number=i + 1,
+                                         starts=add_months_within(start, months * i, "round config", name),
+                                         concludes=add_months_within(start, months * (i + 1), "round config", name)))
         timetable_note = (f"A negotiation takes {fmt_num(months)} months ({_named(param, policy.negotiation_months_param)}); "
                           "each tranche starts when the one before concludes.")
 

@@ -189,23 +189,6 @@ def months_decl(decl: FactDecl) -> FactDecl:
                     computed=True, declared_in=decl.declared_in, source=decl.source)
 
 
-def months_between(start: date, end: date) -> int:
-    """Whole months from `start` to `end` (negative when `start` is later)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return months
-
-
-def months_before(on: date, months: int) -> date:
-    """The latest date from which `months` whole months have passed by `on`."""
-    year, month = divmod(on.year * 12 + (on.month - 1) - months, 12)
-    day = min(on.day, 28)
-    d = date(year, month + 1, day)
-    assert months_between(d, on) == months or months < 0
-    return d
-
-
 def _matches(pattern: str, value: str) -> bool:
     """Whether `value` matches all of `pattern`, in time linear in its length (RE2; bounds.full_match)."""
     from ..bounds import full_match
