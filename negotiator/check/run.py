@@ -32,7 +32,7 @@ from ..decide.catalogue import pack_ref
 from ..decide.decision import package_tiers, power_status, prerequisites, requirements_for
 from ..engines.semantics import engine_facts
 from ..pack.ir import Not, Pack, RuleRef, walk
-from ..results import CheckOutcome, CheckReport, CheckSpace, Status
+from ..results import CheckOutcome, CheckReport, CheckSpace, Status, truth_word
 from ..compiled import compiled
 from ..compiled.space import Requests, Space
 
@@ -252,12 +252,8 @@ CHECK_IDS = list(STATIC) + PROPERTY_IDS
 
 
 def _rules_that_differ(a: Outcome, b: Outcome) -> dict[str, list]:
-    return {r: [_word(a.truths.get(r)), _word(b.truths.get(r))] for r in sorted(a.truths)
+    return {r: [truth_word(a.truths.get(r)), truth_word(b.truths.get(r))] for r in sorted(a.truths)
             if a.truths.get(r) != b.truths.get(r)}
-
-
-def _word(v) -> str:
-    return {True: "true", False: "false", None: "undetermined"}[v]
 
 
 def pair_failure(checker: Checker, prop: PairProperty, facts: dict, requested: Requests, on: date,
@@ -568,7 +564,7 @@ def _order_independent(checker: Checker, durable_check: bool) -> Check:
         c.checked += 1
         if a != b:
             c.fail({"problem": "reordering rules or facts changed a conclusion",
-                    "rules_that_changed": {r: [_word(a[r]), _word(b[r])] for r in a if a[r] != b.get(r)},
+                    "rules_that_changed": {r: [truth_word(a[r]), truth_word(b[r])] for r in a if a[r] != b.get(r)},
                     "profile": space.valid_profile(space.complete(partial, requested), requested, on)})
         if durable is not None:
             d1, d2 = durable.truths(full, off), durable.truths(shuffled, off)

@@ -24,6 +24,7 @@ from ..results import (
     Step, Truth3, Upcoming,
 )
 from ..months import add_months
+from ..values import show
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
 from ..vocab.timeline import existence_note
@@ -111,7 +112,7 @@ def failed_tests(cond: Cond, facts: dict[str, Any], truths: Truths) -> list[str]
     if isinstance(cond, (All, Any_)):
         return [t for item in cond.items for t in failed_tests(item, facts, truths)]
     if isinstance(cond, Compare):
-        return [f"{cond.text()} (is {_shown(facts.get(cond.fact))})"]
+        return [f"{cond.text()} (is {show(facts.get(cond.fact))})"]
     if isinstance(cond, Not):
         inner = cond.item
         return [f"not {inner.text() if hasattr(inner, 'text') else 'all of its conditions'}"]
@@ -125,11 +126,6 @@ def _hashable(value: Any) -> Any:
 def _key(fields: dict) -> tuple:
     """A hashable key of a result's fields (lists as tuples)."""
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items())
-
-
-def _shown(value: Any) -> str:
-    from ..pack.ir import show
-    return show(value)
 
 
 class Shared:

@@ -6,9 +6,9 @@ Split from report/text.py along its seam; `fit` wraps it to the width as the oth
 from __future__ import annotations
 
 from ..results import CheckReport
+from ..values import fmt
 from .fit import fit
 from .text import wrap
-from .view import fmt
 
 
 def render_check(report: CheckReport, width: int = 100) -> str:

@@ -32,7 +32,8 @@ from ..decide.decision import Decision, decide, prerequisites, requirements_for
 from ..vocab.timeline import existence_note
 from ..compiled import compiled
 from ..errors import InputError, Problem, nearest
-from ..pack.ir import Pack, Power, rules_in, show
+from ..pack.ir import Pack, Power, rules_in
+from ..values import show
 from ..pack.load import load_pack, resolve_pack
 from ..results import (
     Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary, Status, Verdict,

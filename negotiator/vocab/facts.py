@@ -23,6 +23,8 @@ from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 
+from ..values import number
+
 TYPES = ("boolean", "integer", "number", "date", "text", "choice", "list")
 #: "never" is a value a date fact may take when it declares `never: true`: the event has not happened.
 NEVER = "never"
@@ -89,11 +91,11 @@ class FactDecl:
                 return f"expected a whole number, got {value!r}", None
             if self.minimum is not None:
                 if self.exclusive_minimum and value <= self.minimum:
-                    return f"{value!r} is impossible: must be more than {fmt_bound(self.minimum)}", None
+                    return f"{value!r} is impossible: must be more than {number(self.minimum)}", None
                 if not self.exclusive_minimum and value < self.minimum:
-                    return f"{value!r} is impossible: must be at least {fmt_bound(self.minimum)}", None
+                    return f"{value!r} is impossible: must be at least {number(self.minimum)}", None
             if self.maximum is not None and value > self.maximum:
-                return f"{value!r} is impossible: must be at most {fmt_bound(self.maximum)}", None
+                return f"{value!r} is impossible: must be at most {number(self.maximum)}", None
             from ..bounds import value_problem
             beyond = value_problem(value)
             return (beyond, None) if beyond else None
@@ -138,10 +140,6 @@ def describe(value: Any) -> str:
             list: "a list", dict: "a mapping", date: "a date"}.get(type(value), type(value).__name__)
     shown = repr(value) if not isinstance(value, (list, dict)) else ""
     return f"{kind} {shown}".strip()
-
-
-def fmt_bound(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 @dataclass(frozen=True)
