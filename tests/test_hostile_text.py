@@ -110,7 +110,7 @@ def test_no_round_csv_cell_starts_a_formula(hostile):
 def whole_rows(r) -> str:
     """round.csv as the plain way writes it: every row's cells worked out and handed to csv.writer whole."""
     from negotiator.report.files import CSV_COLUMNS, _parameters_read
-    from negotiator.report.view import fmt
+    from negotiator.values import fmt
     from negotiator.text import csv_cell, terminal_line
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

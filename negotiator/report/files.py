@@ -25,7 +25,8 @@ from ..cache import template_cache
 from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
-from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
+from ..values import fmt, yes_no
+from .view import STATUS_COLOUR, gbp, pct, readiness_range, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> list[Path]:
@@ -274,7 +275,7 @@ def csv_chunks(r: Round) -> Iterator[str]:
                 basis = "judgment" if info.tier_judgment and power.required_tier == info.tier else "source"
                 parts = by_power[id(power)] = (
                     encoded([power.id, info.title, info.menu or "", power.status.value,
-                             "yes" if power.requested else "no", power.required_tier, basis]),
+                             yes_no(power.requested), power.required_tier, basis]),
                     encoded([" ".join(power.missing), " ".join(power.failed)]),
                     power.prerequisites + power.requirements)
             key = (number, id(power), bool(mark_more))
