@@ -127,7 +127,8 @@ def json_safe_bytes(data: bytes) -> bytes:
     if not spans:
         return data
     spans.sort()
-    out, last = [], 0
+    out: list[bytes] = []
+    last = 0
     for start, end in spans:
         out += (data[last:start], f"\\u{ord(data[start:end].decode('utf-8')):04x}".encode())
         last = end
