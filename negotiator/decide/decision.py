@@ -20,9 +20,11 @@ from ..engines import Evaluator
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in
 from ..results import (
-    Accountability, Evaluation, FactToCollect, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status,
-    Step, Truth3, UnlockLine, Upcoming,
+    Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status,
+    Step, Truth3, Upcoming,
 )
+from ..months import add_months
+from ..values import show
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
 from ..vocab.timeline import existence_note
@@ -110,11 +112,19 @@ def failed_tests(cond: Cond, facts: dict[str, Any], truths: Truths) -> list[str]
     if isinstance(cond, (All, Any_)):
         return [t for item in cond.items for t in failed_tests(item, facts, truths)]
     if isinstance(cond, Compare):
-        return [f"{cond.text()} (is {_shown(facts.get(cond.fact))})"]
+        return [f"{cond.text()} (is {show(facts.get(cond.fact))})"]
     if isinstance(cond, Not):
         inner = cond.item
         return [f"not {inner.text() if hasattr(inner, 'text') else 'all of its conditions'}"]
     return [cond.text()]
+
+
+def _result_rules(pack: Pack, power: Power) -> tuple[str, ...]:
+    """Every rule whose conclusion a power's result reads: what it needs, what raises its tier, and the conditions
+    of every tier (those of the tier it ends up needing are listed)."""
+    rules = prerequisites(pack, power) + [r.rule for r in requirements_for(pack, power.id)]
+    rules += [c.rule for t in pack.tiers for c in t.conditions]
+    return tuple(dict.fromkeys(rules))
 
 
 def _hashable(value: Any) -> Any:
@@ -124,11 +134,6 @@ def _hashable(value: Any) -> Any:
 def _key(fields: dict) -> tuple:
     """A hashable key of a result's fields (lists as tuples)."""
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items())
-
-
-def _shown(value: Any) -> str:
-    from ..pack.ir import show
-    return show(value)
 
 
 class Shared:
@@ -223,6 +228,21 @@ class Decision:
         return [c.rule for c in tier.conditions if self.truths.get(c.rule) is True]
 
     def power(self, power: Power) -> PowerResult:
+        """A power's result. With `shared`, found first by what it is made from (the conclusions of the rules it
+        reads, with the unknown facts behind those undetermined; the place's tier; whether it is asked for and in
+        force), so that a round's places, which share a few results per power, do not work each one out again."""
+        if self.shared is None:
+            return self._power(power)
+        rules = self.shared.get("power's rules", power.id, lambda: _result_rules(self.pack, power))
+        truths = self.truths
+        values = tuple([truths.get(r) for r in rules])
+        unknown = tuple([tuple(self.missing(r)) for r, v in zip(rules, values) if v is None]) if None in values else ()
+        tier = self.current_tier
+        key = (power.id, values, unknown, tier.id if tier is not None else None, self.requested(power.id),
+               power.in_force.holds(self.as_of))
+        return self.shared.get("power by what it reads", key, lambda: self._power(power))
+
+    def _power(self, power: Power) -> PowerResult:
         status, low, high, unknown_rules, model_missing = power_status(
             self.pack, self.truths, self.current_tier, power, self.as_of)
         reqs = requirements_for(self.pack, power.id)
@@ -341,7 +361,7 @@ class Decision:
 
     def upcoming(self, months: int = 24) -> list[Upcoming]:
         """Values of the facts the pack reads that take effect within `months` after the as-of date."""
-        limit = date(self.as_of.year + months // 12, self.as_of.month, min(self.as_of.day, 28))
+        limit = add_months(self.as_of, months)
         out = []
         for name, history in sorted(self.profile.facts.items()):
             decl = self.pack.facts.get(name)
@@ -352,13 +372,10 @@ class Decision:
                     out.append(Upcoming(fact=name, value=entry.value, since=entry.start, source=entry.source))
         return sorted(out, key=lambda u: (u.since, u.fact))
 
-    def evaluation(self, with_catalogue: bool = True, advice: bool = True,
-                   collect: list[FactToCollect] | None = None) -> Evaluation:
-        """The typed result; with `advice`, also the facts to collect first and what would unlock the powers
-        asked for (options/: trial profiles decided in batches, on the fast or the plain-Python evaluator, both
-        tested equal to durable-rules); `collect`, when given, is the facts to collect already worked out for
-        this place (a round's, in one batch: `facts_to_collect_many`). Parts equal between places (a power's
-        result, a step, the budget...) are built once when `shared` is given."""
+    def evaluation(self, with_catalogue: bool = True) -> Evaluation:
+        """The typed result, without advice (facts to collect and unlock lines are the advice layer's:
+        advice/evaluation.py). Parts equal between places (a power's result, a step, the budget...) are built
+        once when `shared` is given."""
         pack = self.pack
         powers = [self.power(p) for p in pack.powers]
         # what the shared parts are made from: every rule's conclusion and every fact a rule reads
@@ -375,19 +392,6 @@ class Decision:
                 entries.append(None if entry is None else (_hashable(entry.value), entry.start))
             key = (tuple(p.status for p in powers), requested, tuple(entries))
             budget = self._share("budget", key, lambda: budget_result(self, powers))
-        unlock: list[UnlockLine] = []
-        if not advice:
-            collect = []
-        else:  # (options/ imported only when there is advice to work out: a place with nothing missing needs none)
-            if not missing:
-                collect = []
-            elif collect is None:
-                from ..options.collect import facts_to_collect
-                collect = facts_to_collect(pack, self.profile, self.as_of)
-            asked = [p.id for p in powers if p.requested]
-            if asked and pack.moves:
-                from ..options.unlock import unlock_lines
-                unlock = unlock_lines(pack, self.profile, self.as_of, asked, {p.id: p.status for p in powers})
         before_effect = pack_in_force_note(pack, self.as_of)
         exists, exists_note = existence_note(self.profile, self.as_of)
         return Evaluation(
@@ -404,15 +408,9 @@ class Decision:
             budget=budget,
             readiness=(self._share("readiness", tuple(self.truths.get(w.rule) for w in pack.readiness),
                                    lambda: readiness(pack, self.truths)) if pack.readiness else None),
-            missing_facts=missing, upcoming=self.upcoming(), facts_to_collect=collect, unlock=unlock,
+            missing_facts=missing, upcoming=self.upcoming(),
             catalogue=catalogue(pack) if with_catalogue else None,
         )
-
-
-def facts_to_collect_many(pack: Pack, places: list[tuple[Profile, date]]) -> list[list[FactToCollect]]:
-    """The facts to collect for many places at once (their trial profiles decided together, as columns)."""
-    from ..options.collect import facts_to_collect_many as many
-    return many(pack, places)
 
 
 def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
@@ -426,9 +424,3 @@ def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: E
     off = frozenset(pack.rules) - pack.rules_in_force(as_of)
     truths = evaluator.truths(engine_facts(facts), off)
     return Decision(pack, profile, as_of, as_of_note or "given", facts, truths, off, shared)
-
-
-def evaluate(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
-             as_of_note: str | None = None) -> Evaluation:
-    """The typed result of evaluating a place."""
-    return decide(pack, profile, as_of, evaluator, as_of_note).evaluation()

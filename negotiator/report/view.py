@@ -8,8 +8,9 @@ autoescape), never here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..values import fmt
 from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Status
 
 if TYPE_CHECKING:  # only annotations: `negotiator evaluate` (report/text.py) need not build a round's models
@@ -22,19 +23,6 @@ STATUS_COLOUR = {
     Status.undetermined: "#8c959f",
     Status.not_in_force: "#57606a",
 }
-
-
-def fmt(value: Any) -> str:
-    """A value for people: thousands separated, floats to one place, unknown for None."""
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.1f}".removesuffix(".0")
-    return str(value)
 
 
 def readiness_range(x) -> str:

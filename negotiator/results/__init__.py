@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
         FORMAT_VERSION,
         STATUS_LABEL,
         STATUS_TITLE,
+        TRUTH_MARK,
         Catalogue,
         FactInfo,
         ObligationInfo,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
         Status,
         TierInfo,
         Truth3,
+        truth_word,
     )
     from .cases import CaseOutcome, CaseReport  # noqa: F401
     from .check import CheckOutcome, CheckReport, CheckSpace  # noqa: F401
@@ -118,10 +120,11 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
 #: Which module holds each name this package re-exports (a test keeps it equal to the imports above). A command
 #: imports only the kinds of result it makes: `negotiator evaluate` never builds the models of a round.
 _WHERE = {
-    "_R": "base", "FORMAT_VERSION": "base", "STATUS_LABEL": "base", "STATUS_TITLE": "base", "Catalogue": "base",
+    "_R": "base", "FORMAT_VERSION": "base", "STATUS_LABEL": "base", "STATUS_TITLE": "base", "TRUTH_MARK": "base",
+    "Catalogue": "base",
     "FactInfo": "base", "ObligationInfo": "base", "PackRef": "base", "ParameterInfo": "base", "PlaceRef": "base",
     "PowerInfo": "base", "RuleInfo": "base", "Scope": "base", "Status": "base", "TierInfo": "base",
-    "Truth3": "base",
+    "Truth3": "base", "truth_word": "base",
     "CaseOutcome": "cases", "CaseReport": "cases",
     "CheckOutcome": "check", "CheckReport": "check", "CheckSpace": "check",
     "AloneStep": "commands", "Checked": "commands", "FilesWritten": "commands", "Listing": "commands",
