@@ -65,6 +65,21 @@ def coverage(place_ids: list[str], members: dict[str, tuple[str, ...]], base: tu
     )
 
 
+def _packs_with_rule(rule: str, but: str) -> list[str]:
+    """The workspace's other rule packs that have `rule` (to tell a round config read with the wrong pack)."""
+    from .. import workspace
+    from ..pack.load import load_pack
+    found = []
+    for name in workspace.current().packs():
+        try:
+            other = load_pack(name)
+        except InputError:
+            continue
+        if other.id != but and rule in other.rules:
+            found.append(other.id)
+    return found
+
+
 def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[str, tuple[str, ...]],
               base: tuple[str, int, int, str], devolved: set[str], doc: Located | None, index: int) -> ScenarioResult:
     """A scenario's coverage: its listed places, or the places for which its rule holds (undetermined named)."""
@@ -74,6 +89,10 @@ def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[
         if sc.where not in pack.rules:
             message = f"'{sc.where}' is not a rule of rule pack '{pack.id}'"
             suggestion = nearest(sc.where, list(pack.rules))
+            holding = _packs_with_rule(sc.where, pack.id)
+            if holding:  # the round config was written for another bundled pack
+                message += (f"; it is a rule of rule pack '{holding[0]}': run the round with --rules {holding[0]}")
+                suggestion = None
             raise InputError([doc.problem(("scenarios", index, "where"), message, suggestion) if doc is not None
                               else Problem("round config", message, suggestion=suggestion)])
         statement = pack.rules[sc.where].statement
