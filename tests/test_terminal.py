@@ -93,8 +93,9 @@ def test_no_line_overflows_at_80_or_120_columns_and_no_word_is_split(args, monke
     for columns in (80, 120):
         result = cli(*args, columns=columns)
         for stream in (result.stdout, result.stderr):  # a single word (a path) longer than the width stays whole
-            too_long = [line for line in stream.splitlines()
-                        if len(line) > columns and len(line.removesuffix(" \\").split()) > 1]
+            too_long = [line for line in stream.splitlines()  # Error: lines, piped, are one a problem (below)
+                        if len(line) > columns and len(line.removesuffix(" \\").split()) > 1
+                        and not line.startswith("Error: ")]
             assert not too_long, too_long[:3]
         def words(text):  # a command to copy may be broken with a shell's line continuation (` \\`)
             return [w for w in text.split() if w != "\\"]
@@ -140,6 +141,35 @@ def _on_a_terminal(extra_env: dict) -> str:
     proc.wait(timeout=60)
     os.close(leader)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_error_lines_are_wrapped_on_a_terminal_and_one_a_problem_when_piped(tmp_path):
+    """At a terminal of 80 columns an Error: line is wrapped at word boundaries (its continuation indented);
+    piped (into a log or a script) each problem is one line."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    env |= {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "80"}
+    args = [sys.executable, "-m", "negotiator.cli", "round", str(ROOT / "places"), "--config",
+            str(ROOT / "rounds" / "programme-2026.yaml"), "--out", str(tmp_path / "r"), "--quiet"]
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=60) == 2
+    os.close(leader)
+    shown = [x for x in b"".join(chunks).decode("utf-8", "replace").replace("\r", "").split("\n") if x]
+    assert shown[0].startswith("Error: ") and len(shown) > 1
+    assert all(len(x) <= 80 for x in shown) and all(x.startswith("  ") for x in shown[1:])
+    piped = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
+    assert piped.returncode == 2 and len(piped.stderr.splitlines()) == 1
+    assert piped.stderr.split() == " ".join(shown).split()
 
 
 def test_colour_on_a_terminal_and_none_with_no_color():

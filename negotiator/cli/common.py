@@ -32,9 +32,12 @@ def fail(exc: InputError, as_json: bool = False) -> None:
 
     from ..workspace import from_here
     from ..report.fit import fit_line
+    # For a person at a terminal each problem is wrapped to its width (COLUMNS, else the terminal's), its
+    # continuation lines indented; piped into a log or a script, each problem stays one line to grep.
+    wrap = sys.stderr.isatty()
     for problem in exc.problems:  # files named as seen from the current folder (`../places/kent.yaml`)
         text = f"Error: {terminal_line(str(replace(problem, file=from_here(problem.file))))}"
-        for part in fit_line(text, width(err=True), hang="  "):  # one problem a line, wrapped to the terminal
+        for part in fit_line(text, width(err=True), hang="  ") if wrap else [text]:
             typer.echo(part, err=True)
     raise typer.Exit(2)
 
