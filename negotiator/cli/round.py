@@ -70,7 +70,8 @@ def round_(
     notes = ([f"{len(gone)} place(s) left out, not existing on {day} (each with its reason in round.md): "
               f"{', '.join(gone)}"] if gone else []) + \
         ([f"{len(unsure)} place(s) left out, whose existence on {day} is unknown (no source found records them "
-          f"then; each with its reason in round.md): {', '.join(unsure)}"] if unsure else [])
+          f"then; each with its reason in round.md): {', '.join(unsure)}"] if unsure else []) + \
+        [f"Decided, not applied: {change}." for change in data.decided_not_applied]
     for note in notes:
         line(note, err=True)
     if not data.pack_in_force:

@@ -25,7 +25,7 @@ from ..results import (
 )
 from ..vocab.councils import register
 from ..vocab.places import LoadedPlace
-from ..vocab.timeline import on_date
+from ..vocab.timeline import changes_ahead, decided_not_applied, on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
@@ -241,8 +241,11 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                          standing=standing[lp.id], settled_by=sel.settled_by.get(lp.id, [])
                          if lp.id in sel.why_depends else list(gates[lp.id].facts.get("eligibility", []))
                          if standing[lp.id] == "eligibility_undetermined" else [],
+                         changes_ahead=[sentence for _day, sentence in changes_ahead(lp.profile, config.date)],
+                         not_applied=decided_not_applied(lp.profile, config.date),
                          evaluation=evaluations[lp.id])
               for lp in loaded]
+    pending = register().pending_on(config.date, {c for lp in loaded for c in lp.profile.members})
     return Round(
         round=RoundInfo(name=config.name, date=config.date, description=config.description,
                         capacity=sel.ceiling, capacity_for_places=capacity, capacity_note=capacity_note,
@@ -267,6 +270,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
         left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason, existence_unknown=lo.unknown)
                   for lo in left_out],
+        decided_not_applied=[change.sentence() for change in pending],
         catalogue=catalogue(pack),
     )
 
