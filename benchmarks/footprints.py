@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=45.0, help="time allowed to the solver")
     args = parser.parse_args()
     os.environ.setdefault("NEGOTIATOR_CACHE", "off")
-    from negotiator.footprints.geo import geography
+    from negotiator.vocab.geo import geography
     from negotiator.footprints.judge import area_councils
     from negotiator.footprints.plan import plan
     from negotiator.footprints.search import enumerate_footprints

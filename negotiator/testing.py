@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import workspace
+from .advice import advise
 from .decide.decision import decide
 from .errors import InputError, Problem
 from .pack.load import load_pack
@@ -171,7 +172,7 @@ def _check(pack, profile, as_of, case: dict, result: CaseResult, prefix: str) ->
     from .compiled import compiled
     decision = decide(pack, profile, as_of, compiled(pack).evaluator(result.engine),
                       as_of_note="the case's date" if as_of else None)
-    data = decision.evaluation(with_catalogue=False).model_dump(mode="json")
+    data = advise(decision, with_catalogue=False).model_dump(mode="json")
     failures = []
     for dotted, expected in (case.get("expect") or {}).items():
         try:

@@ -120,8 +120,8 @@ DATES = st.dates(date(2021, 1, 1), date(2027, 1, 1))
 def test_every_named_cause_makes_the_difference_and_no_other_input_does(a, b, on_a, on_b):
     """See the module's docstring."""
     b = b.__class__(**{**b.__dict__, "id": a.id, "name": a.name})
-    ea = decide(TEST, a, on_a).evaluation(with_catalogue=False, advice=False)
-    eb = decide(TEST, b, on_b).evaluation(with_catalogue=False, advice=False)
+    ea = decide(TEST, a, on_a).evaluation(with_catalogue=False)
+    eb = decide(TEST, b, on_b).evaluation(with_catalogue=False)
     old, new = state_of(TEST, ea), state_of(TEST, eb)
     packs = pack_loader(TEST)
     change = place_change(a.id, a.name, ea, eb, old, new, packs)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from helpers import PACK, ROOT, TEST_PACK
 from negotiator.check.sampling import profiles
-from negotiator.decide import evaluate
+from negotiator.advice import evaluate
 from negotiator.compiled import compiled
 from negotiator.engines.semantics import engine_facts
 from negotiator.pack.load import load_pack

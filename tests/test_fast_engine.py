@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from helpers import PACK, ROOT, TEST_PACK
 from negotiator.check.sampling import profiles
-from negotiator.decide import evaluate
+from negotiator.advice import evaluate
 from negotiator.decide.decision import package_tiers, power_status, tier_met
 from negotiator.decide.readiness import readiness
 from negotiator.compiled import compiled

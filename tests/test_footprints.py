@@ -224,7 +224,7 @@ def test_the_search_meets_every_connected_grouping_once(pack, area):
     sets as trying every combination of units and keeping the connected ones."""
     import itertools
 
-    from negotiator.footprints.geo import geography
+    from negotiator.vocab.geo import geography
     from negotiator.footprints.search import Growth, units
     name, councils = area_councils(pack, area)
     free, adjacent = units(tuple(sorted(councils)), date(2026, 4, 29))

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from negotiator.census import councils
-from negotiator.footprints.facts import footprint_facts, islands_left
-from negotiator.footprints.geo import geography
+from negotiator.vocab.footprint_facts import footprint_facts, islands_left
+from negotiator.vocab.geo import geography
 
 ROOT = Path(__file__).resolve().parent.parent
 ISLE_OF_WIGHT, PORTSMOUTH, SOUTHAMPTON, SCILLY = "E06000046", "E06000044", "E06000045", "E06000053"
@@ -29,7 +29,7 @@ def test_a_declared_link_to_an_unknown_council_is_an_error_naming_file_line_and_
     import pytest
 
     from negotiator.errors import InputError
-    from negotiator.footprints.geo import declared_links
+    from negotiator.vocab.geo import declared_links
     bad = tmp_path / "links.yaml"
     bad.write_text("links:\n  - between: [E06000044, E06000099]\n    kind: ferry\n    source: a timetable\n")
     with pytest.raises(InputError) as caught:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from helpers import PACK
 from negotiator.check.sampling import profile_data, profiles
-from negotiator.decide import evaluate
+from negotiator.advice import evaluate
 from negotiator.compiled import compiled
 from negotiator.pack.load import load_pack
 from negotiator.report.text import render_evaluation

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import ROOT
-from negotiator.decide import evaluate
+from negotiator.advice import evaluate
 from negotiator.compiled import compiled
 from negotiator.pack.load import load_pack
 from negotiator.report.files import csv_chunks, html_chunks, json_chunks, to_csv, to_html, to_json

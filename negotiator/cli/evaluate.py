@@ -22,7 +22,7 @@ def evaluate(
 
     Example: negotiator evaluate greater-manchester --as-of 2011-05-01
     """
-    from ..decide import evaluate as run
+    from ..advice import evaluate as run
     from ..compiled import compiled
     from ..pack.load import load_pack
     from ..report.text import render_evaluation

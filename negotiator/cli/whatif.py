@@ -25,7 +25,7 @@ def whatif(
 
     Example: negotiator whatif greater-manchester --as-of 2011-05-01 --set accountability.model=directly_elected_mayor
     """
-    from ..options.whatif import whatif as run
+    from ..round.whatif import whatif as run
     from ..pack.load import load_pack
     from ..report.changes import render_whatif
     from ..vocab.places import load_place, resolve_place

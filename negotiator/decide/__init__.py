@@ -1,5 +1,5 @@
 """Decisions about one place: eligibility, powers, tiers, budget, readiness, and explanations."""
 
-from .decision import Decision, decide, evaluate
+from .decision import Decision, decide
 
-__all__ = ["Decision", "decide", "evaluate"]
+__all__ = ["Decision", "decide"]

@@ -20,8 +20,8 @@ from ..engines import Evaluator
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, Power, RuleRef, Tier, facts_in
 from ..results import (
-    Accountability, Evaluation, FactToCollect, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status,
-    Step, Truth3, UnlockLine, Upcoming,
+    Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status,
+    Step, Truth3, Upcoming,
 )
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
@@ -352,13 +352,10 @@ class Decision:
                     out.append(Upcoming(fact=name, value=entry.value, since=entry.start, source=entry.source))
         return sorted(out, key=lambda u: (u.since, u.fact))
 
-    def evaluation(self, with_catalogue: bool = True, advice: bool = True,
-                   collect: list[FactToCollect] | None = None) -> Evaluation:
-        """The typed result; with `advice`, also the facts to collect first and what would unlock the powers
-        asked for (options/: trial profiles decided in batches, on the fast or the plain-Python evaluator, both
-        tested equal to durable-rules); `collect`, when given, is the facts to collect already worked out for
-        this place (a round's, in one batch: `facts_to_collect_many`). Parts equal between places (a power's
-        result, a step, the budget...) are built once when `shared` is given."""
+    def evaluation(self, with_catalogue: bool = True) -> Evaluation:
+        """The typed result, without advice (facts to collect and unlock lines are the advice layer's:
+        advice/evaluation.py). Parts equal between places (a power's result, a step, the budget...) are built
+        once when `shared` is given."""
         pack = self.pack
         powers = [self.power(p) for p in pack.powers]
         # what the shared parts are made from: every rule's conclusion and every fact a rule reads
@@ -375,19 +372,6 @@ class Decision:
                 entries.append(None if entry is None else (_hashable(entry.value), entry.start))
             key = (tuple(p.status for p in powers), requested, tuple(entries))
             budget = self._share("budget", key, lambda: budget_result(self, powers))
-        unlock: list[UnlockLine] = []
-        if not advice:
-            collect = []
-        else:
-            from ..options.collect import facts_to_collect
-            from ..options.unlock import unlock_lines
-            if not missing:
-                collect = []
-            elif collect is None:
-                collect = facts_to_collect(pack, self.profile, self.as_of)
-            asked = [p.id for p in powers if p.requested]
-            if asked and pack.moves:
-                unlock = unlock_lines(pack, self.profile, self.as_of, asked, {p.id: p.status for p in powers})
         before_effect = pack_in_force_note(pack, self.as_of)
         exists, exists_note = existence_note(self.profile, self.as_of)
         return Evaluation(
@@ -404,15 +388,9 @@ class Decision:
             budget=budget,
             readiness=(self._share("readiness", tuple(self.truths.get(w.rule) for w in pack.readiness),
                                    lambda: readiness(pack, self.truths)) if pack.readiness else None),
-            missing_facts=missing, upcoming=self.upcoming(), facts_to_collect=collect, unlock=unlock,
+            missing_facts=missing, upcoming=self.upcoming(),
             catalogue=catalogue(pack) if with_catalogue else None,
         )
-
-
-def facts_to_collect_many(pack: Pack, places: list[tuple[Profile, date]]) -> list[list[FactToCollect]]:
-    """The facts to collect for many places at once (their trial profiles decided together, as columns)."""
-    from ..options.collect import facts_to_collect_many as many
-    return many(pack, places)
 
 
 def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
@@ -426,9 +404,3 @@ def decide(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: E
     off = frozenset(pack.rules) - pack.rules_in_force(as_of)
     truths = evaluator.truths(engine_facts(facts), off)
     return Decision(pack, profile, as_of, as_of_note or "given", facts, truths, off, shared)
-
-
-def evaluate(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,
-             as_of_note: str | None = None) -> Evaluation:
-    """The typed result of evaluating a place."""
-    return decide(pack, profile, as_of, evaluator, as_of_note).evaluation()

@@ -2,7 +2,7 @@
 
 The pack names what a footprint must meet in one rule, `footprint.qualifies` (the 2026 pack: scale,
 contiguity, no overlap, no islands); its other `footprint.*` rules (police and fire areas) are reported as
-alignment. The facts come from the members (facts.py); a place of places/ brings its own stated facts too
+alignment. The facts come from the members (vocab/footprint_facts.py); a place of places/ brings its own stated facts too
 (an exception to the assumed population, say). What a footprint would unlock is the pack's decision for it
 as a new authority in each form the pack's vocabulary can state (without and with a mayor).
 """
@@ -18,8 +18,8 @@ from ..options.state import decide_facts, facts_with
 from ..pack.ir import Pack, rules_in
 from ..results import Status
 from ..vocab.profile import Entry, Profile
-from .facts import NAMES, census_year, islands_left, overlapping
-from .geo import Geography, geography
+from ..vocab.footprint_facts import NAMES, census_year, islands_left, overlapping
+from ..vocab.geo import Geography, geography
 from .results import AreaShare, Condition, Council, Form, Judgement, Overlap
 
 QUALIFIES = "footprint.qualifies"

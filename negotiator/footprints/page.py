@@ -13,7 +13,7 @@ import io
 import math
 from html import escape
 
-from .geo import geography
+from ..vocab.geo import geography
 from .results import FootprintCheck, FootprintList, FootprintPlan, Judgement
 
 COLUMNS = ["rank", "name", "place", "qualifies", "failed", "population", "population_year", "councils", "members",

@@ -17,8 +17,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..pack.ir import Pack
-from .facts import census_year
-from .geo import geography
+from ..vocab.footprint_facts import census_year
+from ..vocab.geo import geography
 from .judge import bare, council, judge, qualifying_rule
 from .results import Alternative, FootprintPlan, Unplaced
 from .search import Growth, free_units, threshold

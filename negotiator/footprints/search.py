@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
-from .facts import census_year
-from .geo import geography
+from ..vocab.footprint_facts import census_year
+from ..vocab.geo import geography
 from .judge import bare, judge
 from .results import FootprintList
 

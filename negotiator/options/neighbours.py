@@ -4,7 +4,7 @@ Candidates are the places in the workspace whose members include the place's (it
 groupings), its county's councils taken together, and the smallest combinations of it with the
 councils that border it (the ONS adjacency of negotiator/data, with declared ferry links), each
 evaluated as a grouping formed by the pack's `join` move, with its Census population. Every proposed
-combination is contiguous: its councils form one connected area (negotiator/footprints/geo.py).
+combination is contiguous: its councils form one connected area (negotiator/vocab/geo.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 from .. import workspace
 from ..census import councils
 from ..errors import InputError
-from ..footprints.geo import geography
+from ..vocab.geo import geography
 from ..pack.ir import Pack
 from ..results import JoinOption
 from ..vocab.places import load_places

@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Callable, Iterator
 
-from ..decide.decision import Decision, Shared, decide, facts_to_collect_many
+from ..advice import advise, facts_to_collect_many
+from ..decide.decision import Decision, Shared, decide
 from ..compiled import compiled
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
@@ -59,8 +60,8 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
         if engine != "fast":
             evaluator = compiled(pack).evaluator(engine)
             for i, lp in enumerate(loaded):
-                out[lp.id] = decide(pack, lp.profile, on, evaluator, note, shared).evaluation(
-                    with_catalogue=False, collect=collect[lp.id])
+                out[lp.id] = advise(decide(pack, lp.profile, on, evaluator, note, shared),
+                                    with_catalogue=False, collect=collect[lp.id])
                 if i % SWEEP_EVERY == SWEEP_EVERY - 1:
                     gc.collect(0)  # durable-rules leaves cycles behind each session: free them as we go
                 if progress:
@@ -73,8 +74,8 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
             facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in batch]
             truths = fast.truths_many([engine_facts(f) for f in facts], off=off)
             for lp, f, t in zip(batch, facts, truths):
-                out[lp.id] = Decision(pack, lp.profile, on, note, f, t, off, shared).evaluation(
-                    with_catalogue=False, collect=collect[lp.id])
+                out[lp.id] = advise(Decision(pack, lp.profile, on, note, f, t, off, shared),
+                                    with_catalogue=False, collect=collect[lp.id])
                 if progress:
                     progress(lp.id)
     return out

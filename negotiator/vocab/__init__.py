@@ -1,1 +1,2 @@
-"""The vocabulary: fact declarations, place profiles as dated histories, the whole-England set."""
+"""The vocabulary: fact declarations, place profiles as dated histories, the whole-England set, and the
+geography footprint facts are computed from (`geo`, `footprint_facts`)."""

@@ -40,8 +40,8 @@ from datetime import date
 from typing import Any, Iterable
 
 from ..errors import InputError, Problem, nearest
-from ..footprints.facts import PREFIX as FOOTPRINT
-from ..footprints.facts import footprint_facts
+from .footprint_facts import PREFIX as FOOTPRINT
+from .footprint_facts import footprint_facts
 from ..yamlio import Located
 from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe, months_between
 

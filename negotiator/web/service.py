@@ -236,7 +236,7 @@ class Service:
 
     def resolve(self, req: PlaceRequest) -> tuple[Pack, Profile, dict, dict]:
         """The pack (with any parameters set), the profile (with any facts set), and the two sets of changes."""
-        from ..options.whatif import split_settings
+        from ..round.whatif import split_settings
         pack = self.pack(req.pack)
         profile, _data = self.profile_of(req, pack)
         facts, params = split_settings(pack, req.set, origin="set")
@@ -255,8 +255,9 @@ class Service:
 
     # --- the answers -----------------------------------------------------------------------------------
     def evaluate(self, req: PlaceRequest):
+        from ..advice import advise
         with self.lock:
-            return self._decision(req).evaluation()
+            return advise(self._decision(req))
 
     def explain(self, req: ExplainRequest):
         from ..decide.explain import explain_power
@@ -264,7 +265,7 @@ class Service:
             return explain_power(self._decision(req), req.power)
 
     def whatif(self, req: PlaceRequest):
-        from ..options.whatif import split_settings, whatif
+        from ..round.whatif import split_settings, whatif
         with self.lock:
             if not req.set:
                 raise InputError([Problem("set", "give at least one change, e.g. "
@@ -296,7 +297,7 @@ class Service:
                 packs.append(pack)
                 evaluations.append(decide(pack, profile, side.as_of, compiled(pack).evaluator(side.engine),
                                           "given in the request" if side.as_of else None
-                                          ).evaluation(with_catalogue=False, advice=False))
+                                          ).evaluation(with_catalogue=False))
             before, after = evaluations
             if packs[0].id != packs[1].id:
                 return PlaceChange(place=after.place.id, name=after.place.name, note=(
@@ -358,7 +359,7 @@ class Service:
         """
         import yaml
 
-        from ..options.whatif import split_settings
+        from ..round.whatif import split_settings
         from ..vocab.places import profile_vocabulary
         from ..vocab.profile import unsourced
         from ..yamlio import parse_yaml

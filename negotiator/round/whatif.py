@@ -19,8 +19,8 @@ from ..errors import InputError, Problem, nearest
 from ..pack.ir import Pack
 from ..pack.load import load_pack
 from ..results import Setting, WhatIf
-from ..round.causes import pack_loader, state_of
-from ..round.diff import place_change
+from .causes import pack_loader, state_of
+from .diff import place_change
 from ..vocab.places import profile_vocabulary
 from ..vocab.profile import Profile, as_date
 
@@ -56,10 +56,10 @@ def whatif(pack: Pack, profile: Profile, settings: dict[str, Any], on: date | No
     facts, params = split_settings(pack, settings)
     changed_pack = load_pack(pack.root, params, set_by="--set") if params else pack
     evaluator: Evaluator = compiled(pack).evaluator(engine)
-    before = decide(pack, profile, on, evaluator).evaluation(with_catalogue=False, advice=False)
+    before = decide(pack, profile, on, evaluator).evaluation(with_catalogue=False)
     after = decide(changed_pack, profile.with_changes(facts, None), on,
                    compiled(changed_pack).evaluator(engine) if params else evaluator).evaluation(
-        with_catalogue=False, advice=False)
+        with_catalogue=False)
     shown = []
     for name, value in facts.items():
         old = before.facts.get(name)
