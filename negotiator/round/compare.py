@@ -320,8 +320,9 @@ def compare(then: Pack, now: Pack, cp: Counterparts, places: list[LoadedPlace], 
     on_then, on_now = then_as_of or then.effective, now_as_of or now.effective
     for lp in places:
         if leave_out_absent and lp.profile.existence(on_then) is False and lp.profile.existence(on_now) is False:
-            left_out.append(f"{lp.profile.name}: " + existence_note(lp.profile, on_now)[1].split(": ", 1)[1]
-                            .split("; what follows")[0] + f", and not on {on_then.isoformat()} either")
+            note = existence_note(lp.profile, on_now)[1] or ""
+            left_out.append(f"{lp.profile.name}: " + note.split(": ", 1)[-1].split("; what follows")[0]
+                            + f", and not on {on_then.isoformat()} either")
             continue
         then_d = decide(then, lp.profile, then_as_of, then_eval, then_note)
         now_d = decide(now, lp.profile, now_as_of, now_eval, now_note)
