@@ -157,5 +157,8 @@ def test_a_round_names_the_reorganisations_ahead_on_its_deal_sheets_and_those_de
         "Western Suffolk, Central and Eastern Suffolk, and Ipswich and South Suffolk"]
     nands = next(p for p in data["places"] if p["id"] == "norfolk-and-suffolk")
     assert len(nands["not_applied"]) == 2 and nands["changes_ahead"] == []
+    # the Suffolk decision is challenged in the courts: every sentence naming it says so
+    assert any("challenged: Suffolk County Council's claim for judicial review" in s for s in nands["not_applied"])
+    assert "challenged: Suffolk County Council" in data["decided_not_applied"][1]
     assert "## Decided, not applied" in (later / "round.md").read_text()
     assert "Decided, not applied: West Norfolk" in result.stderr

@@ -123,8 +123,8 @@ def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
     for p in reg.pending:
         if p.day > on and set(members) & set(p.councils):
             out.append((p.day, f"its member councils in the {p.area} are to be replaced by {', '.join(p.successors)} "
-                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}; not applied by the register, "
-                               "whose areas split districts)"))
+                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}{p.challenge()}; not applied by "
+                               "the register, whose areas split districts)"))
     return sorted(out)
 
 
@@ -135,7 +135,8 @@ def decided_not_applied(profile: Profile, on: date) -> list[str]:
     reg = register()
     members = set(profile.members_at(on))
     return [f"its member councils in the {p.area} were to be replaced by {', '.join(p.successors)} on "
-            f"{p.day.isoformat()} (decided {p.decided.isoformat()}: {short(p.sources[0])}); the register does not "
+            f"{p.day.isoformat()} (decided {p.decided.isoformat()}: {short(p.sources[0])}{p.challenge()}); the "
+            "register does not "
             "apply it, since the new councils' areas split districts and are not recorded, so the place is given "
             "with its councils as before it"
             for p in reg.pending_on(on, members)]
