@@ -5,7 +5,8 @@ Each check raises InputError with one located Problem naming the limit, so a val
 refused where it enters (a YAML file, `--set`, `--as-of`, a request to `serve`), never carried on to
 end in a different answer from one engine, an overflow or an `Internal error`.
 
-- Dates: DATE_MIN to DATE_MAX; date arithmetic (a round's timetable) is checked against the same end.
+- Dates: DATE_MIN to DATE_MAX; date arithmetic (a round's timetable: months.add_months_within) is
+  checked against the same end.
 - Numbers: integers of at most 2^53 in size (durable-rules, the engine of record, compares numbers as
   doubles, so larger integers would lose their last digits), and floats that durable-rules reads back
   as written: finite, 0 or between 10^-4 and 10^16 in size (Python writes others with an exponent,
@@ -79,24 +80,6 @@ def check_date(value: date, where: str, field: str | None = None) -> date:
     if problem:
         raise InputError([Problem(where, problem, field=field, code="bad_date")])
     return value
-
-
-def add_months(start: date, months: float, where: str, field: str | None = None) -> date:
-    """`start` plus a number of months (whole months, then days for the fraction), within the calendar."""
-    from datetime import timedelta
-    if not math.isfinite(months) or abs(months) > 12 * (DATE_MAX.year - DATE_MIN.year + 1):
-        raise InputError([Problem(where, f"{months:g} months from {start.isoformat()} leaves the calendar "
-                                         f"negotiator reads ({CALENDAR})", field=field, code="bad_date")])
-    whole = int(months)
-    year, month = divmod(start.year * 12 + start.month - 1 + whole, 12)
-    try:
-        out = date(year, month + 1, min(start.day, 28)) + timedelta(days=round((months - whole) * 30.44))
-    except (ValueError, OverflowError):
-        out = None
-    if out is None or date_problem(out):
-        raise InputError([Problem(where, f"{months:g} months from {start.isoformat()} leaves the calendar "
-                                         f"negotiator reads ({CALENDAR})", field=field, code="bad_date")])
-    return out
 
 
 def value_problem(value: Any) -> str | None:

@@ -95,10 +95,10 @@ def test_the_bundled_pack_passes_every_check_and_says_what_it_checked():
 
 def test_exhaustive_mode_proves_a_property_over_the_whole_abstraction():
     report = run_checks(load_pack(PACK), exhaustive=True, only=["tier_monotone"], durable_check=False)
-    assert report["mode"] == "exhaustive"
-    check = report["checks"][0]
-    assert check["status"] == "passed" and check["checked"] > 10_000
-    assert report["space"]["facts"]["population"] == [1, 500000, "unknown"]
+    assert report.mode == "exhaustive"
+    check = report.checks[0]
+    assert check.status == "passed" and check.checked > 10_000
+    assert report.space.facts["population"] == [1, 500000, "unknown"]
 
 
 @pytest.mark.parametrize("check_id", sorted(BROKEN))
@@ -160,9 +160,9 @@ def test_a_property_guaranteed_by_the_language_still_catches_a_broken_engine(pro
     whatever order the tests run in (sampling the bundled pack's 8 million can miss it)."""
     report = run_checks(load_pack(TEST_PACK), decide_fn=_broken_decision(prop), exhaustive=True, durable_check=False,
                         only=[prop])
-    assert report["mode"] == "exhaustive"
-    check = report["checks"][0]
-    assert check["status"] == "failed" and check["failures"][0]["profile"]
+    assert report.mode == "exhaustive"
+    check = report.checks[0]
+    assert check.status == "failed" and check.failures[0]["profile"]
 
 
 def test_every_check_is_stated_in_words_in_the_pack_documentation():

@@ -65,10 +65,10 @@ def test_the_pack_validates_and_its_checks_pass():
     assert result.exit_code == 0, result.stderr
     assert "counterparts of rule pack english-devolution-2026 for route-map-2010: 16 powers mapped" in result.stdout
     report = run_checks(load_pack(PACK), examples=25, durable_check=False)
-    assert report["passed"], [c for c in report["checks"] if c["status"] == "failed"]
-    assert report["space"]["size"] <= EXHAUSTIVE_LIMIT, "--exhaustive checks the whole abstraction"
-    monotone = next(c for c in report["checks"] if c["id"] == "monotone")
-    assert monotone["status"] == "passed" and monotone["checked"] > 0
+    assert report.passed, [c for c in report.checks if c.status == "failed"]
+    assert report.space.size <= EXHAUSTIVE_LIMIT, "--exhaustive checks the whole abstraction"
+    monotone = next(c for c in report.checks if c.id == "monotone")
+    assert monotone.status == "passed" and monotone.checked > 0
 
 
 def test_the_engines_agree_on_todays_places():

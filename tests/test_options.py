@@ -22,7 +22,8 @@ from negotiator.options.state import apply_moves, decide_facts, facts_with
 from negotiator.options.unlock import search
 from negotiator.pack.load import load_pack
 from negotiator.results import Status
-from negotiator.vocab.facts import MONTHS_SUFFIX, months_between
+from negotiator.months import months_between
+from negotiator.vocab.facts import MONTHS_SUFFIX
 
 TEST = load_pack(TEST_PACK)
 ROUTE_MAP = load_pack(PACK)

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterable
 
+from ..decide.catalogue import pack_ref
 from ..decide.decision import package_tiers, power_status, prerequisites, requirements_for
 from ..engines.semantics import engine_facts
 from ..pack.ir import Not, Pack, RuleRef, walk
-from ..results import Status
+from ..results import CheckOutcome, CheckReport, CheckSpace, Status, truth_word
 from ..compiled import compiled
 from ..compiled.space import Requests, Space
 
@@ -80,10 +81,11 @@ class Check:
             return NOTHING
         return BY_CONSTRUCTION if self.by_construction else PASSED
 
-    def to_json(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "statement": self.statement, "status": self.status,
-                "passed": not self.failed, "checked": self.checked, "how": self.how, "failures": self.failures,
-                "notes": self.notes}
+    def result(self) -> CheckOutcome:
+        """The check as the typed report carries it."""
+        return CheckOutcome(id=self.id, kind=self.kind, statement=self.statement, status=self.status,
+                            passed=not self.failed, checked=self.checked, how=self.how, failures=self.failures,
+                            notes=self.notes)
 
 
 class Checker:
@@ -250,12 +252,8 @@ CHECK_IDS = list(STATIC) + PROPERTY_IDS
 
 
 def _rules_that_differ(a: Outcome, b: Outcome) -> dict[str, list]:
-    return {r: [_word(a.truths.get(r)), _word(b.truths.get(r))] for r in sorted(a.truths)
+    return {r: [truth_word(a.truths.get(r)), truth_word(b.truths.get(r))] for r in sorted(a.truths)
             if a.truths.get(r) != b.truths.get(r)}
-
-
-def _word(v) -> str:
-    return {True: "true", False: "false", None: "undetermined"}[v]
 
 
 def pair_failure(checker: Checker, prop: PairProperty, facts: dict, requested: Requests, on: date,
@@ -280,8 +278,8 @@ def shown(v: Any) -> Any:
 
 
 def run_checks(pack: Pack, exhaustive: bool = False, examples: int = 300, decide_fn: Callable | None = None,
-               durable_check: bool = True, only: Iterable[str] | None = None) -> dict:
-    """Every static check and property (or those named in `only`); returns the JSON-ready report."""
+               durable_check: bool = True, only: Iterable[str] | None = None) -> CheckReport:
+    """Every static check and property (or those named in `only`): the typed report (schema kind `check`)."""
     checker = Checker(pack, decide_fn)
     space = checker.space
     wanted = list(only) if only else list(CHECK_IDS)
@@ -332,14 +330,8 @@ def run_checks(pack: Pack, exhaustive: bool = False, examples: int = 300, decide
         checks.append(_order_independent(checker, durable_check))
     checks.sort(key=lambda c: CHECK_IDS.index(c.id))
     counted = {s: sum(1 for c in checks if c.status == s) for s in (PASSED, FAILED, BY_CONSTRUCTION, NOTHING)}
-    return {
-        "rule_pack": {"id": pack.id, "version": pack.version, "hash": pack.hash, "path": pack.root},
-        "mode": mode,
-        "space": space_info,
-        "checks": [c.to_json() for c in checks],
-        "summary": counted,
-        "passed": counted[FAILED] == 0,
-    }
+    return CheckReport(pack=pack_ref(pack), mode=mode, space=CheckSpace(**space_info),
+                       checks=[c.result() for c in checks], summary=counted, passed=counted[FAILED] == 0)
 
 
 #: How much evaluating `triggerable` and `contradictions` may each do, in rule evaluations (a profile evaluated
@@ -572,7 +564,7 @@ def _order_independent(checker: Checker, durable_check: bool) -> Check:
         c.checked += 1
         if a != b:
             c.fail({"problem": "reordering rules or facts changed a conclusion",
-                    "rules_that_changed": {r: [_word(a[r]), _word(b[r])] for r in a if a[r] != b.get(r)},
+                    "rules_that_changed": {r: [truth_word(a[r]), truth_word(b[r])] for r in a if a[r] != b.get(r)},
                     "profile": space.valid_profile(space.complete(partial, requested), requested, on)})
         if durable is not None:
             d1, d2 = durable.truths(full, off), durable.truths(shuffled, off)

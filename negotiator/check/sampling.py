@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from ..census import councils
+from ..months import DAYS_PER_MONTH
 from ..pack.ir import Compare, Pack, walk
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl
 from ..vocab.profile import facts_at, parse_profile
@@ -59,7 +60,7 @@ def fact_strategy(decl: FactDecl, cuts: list[Any], pack: Pack) -> st.SearchStrat
     if t == "date":
         months = [m for m in thresholds(pack).get(decl.name + MONTHS_SUFFIX, [])]
         near = [c + timedelta(days=d) for c in cuts for d in (-1, 0, 1)]
-        near += [pack.effective - timedelta(days=int(m * 30.44) + d) for m in months for d in (-20, 20)]
+        near += [pack.effective - timedelta(days=int(m * DAYS_PER_MONTH) + d) for m in months for d in (-20, 20)]
         days = st.dates(date(1990, 1, 1), date(2040, 12, 31))
         strat = st.one_of(st.sampled_from(near), days) if near else days
         return st.one_of(strat, st.just(NEVER)) if decl.never else strat

@@ -34,7 +34,8 @@ def sweep(
     from ..pack.load import load_pack
     from ..report.sweep import sweep_files
     from ..round.config import default_config, load_config
-    from ..round.sweep import fmt_value, parse_param, run_sweep
+    from ..round.sweep import parse_param, run_sweep
+    from ..values import number
     from ..vocab.places import load_places
     specs = collect(param, parse_param)
     if config:
@@ -64,8 +65,8 @@ def sweep(
         line(f"Decided, not applied: {change}.", err=True)
     for axis in result.axes:
         alone = [len(pt.alone) for pt in result.points]
-        line(f"{axis.name}: {len(axis.values)} values from {fmt_value(axis.values[0])} to "
-             f"{fmt_value(axis.values[-1])}; {len(result.tipping[axis.name])} tipping points; "
+        line(f"{axis.name}: {len(axis.values)} values from {number(axis.values[0])} to "
+             f"{number(axis.values[-1])}; {len(result.tipping[axis.name])} tipping points; "
              f"councils that could negotiate alone: {min(alone)} to {max(alone)}", err=True)
     if not as_json:
         for path in written:

@@ -25,7 +25,8 @@ from ..engines.python import PythonEvaluator
 from ..engines.semantics import compare, engine_facts
 from ..errors import InputError
 from ..pack.ir import Compare, Pack, facts_in, rules_in, walk
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, months_before
+from ..months import months_before
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl
 from ..vocab.profile import parse_profile
 from ..yamlio import Located
 

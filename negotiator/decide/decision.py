@@ -23,6 +23,8 @@ from ..results import (
     Accountability, Evaluation, FactValue, Negotiation, PowerResult, Reason, SpecialCaseResult, Status,
     Step, Truth3, Upcoming,
 )
+from ..months import add_months
+from ..values import show
 from ..vocab.profile import Profile, facts_at
 from .budget import budget_facts, budget_result
 from ..vocab.timeline import existence_note
@@ -110,7 +112,7 @@ def failed_tests(cond: Cond, facts: dict[str, Any], truths: Truths) -> list[str]
     if isinstance(cond, (All, Any_)):
         return [t for item in cond.items for t in failed_tests(item, facts, truths)]
     if isinstance(cond, Compare):
-        return [f"{cond.text()} (is {_shown(facts.get(cond.fact))})"]
+        return [f"{cond.text()} (is {show(facts.get(cond.fact))})"]
     if isinstance(cond, Not):
         inner = cond.item
         return [f"not {inner.text() if hasattr(inner, 'text') else 'all of its conditions'}"]
@@ -124,11 +126,6 @@ def _hashable(value: Any) -> Any:
 def _key(fields: dict) -> tuple:
     """A hashable key of a result's fields (lists as tuples)."""
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in fields.items())
-
-
-def _shown(value: Any) -> str:
-    from ..pack.ir import show
-    return show(value)
 
 
 class Shared:
@@ -341,7 +338,7 @@ class Decision:
 
     def upcoming(self, months: int = 24) -> list[Upcoming]:
         """Values of the facts the pack reads that take effect within `months` after the as-of date."""
-        limit = date(self.as_of.year + months // 12, self.as_of.month, min(self.as_of.day, 28))
+        limit = add_months(self.as_of, months)
         out = []
         for name, history in sorted(self.profile.facts.items()):
             decl = self.pack.facts.get(name)

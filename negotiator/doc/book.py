@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, RuleRef, show, walk
+from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, RuleRef, walk
+from ..values import show, yes_no
 from ..vocab.facts import MONTHS_SUFFIX, FactDecl
 from .model import KIND_WORD, PAGE, SECTIONS, Book, Case, Entry, Line, Pairing, Part, Ref, Section
 
@@ -71,7 +72,7 @@ class _Builder:
         if isinstance(value, tuple):
             return ", ".join(self.value_words(fact, v) for v in value)
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return yes_no(value)
         if decl is not None and decl.type == "choice" and isinstance(value, str):
             return decl.title_of(value)
         if decl is not None and decl.type == "list" and decl.of == "power" and isinstance(value, str):
@@ -87,7 +88,7 @@ class _Builder:
         if isinstance(cond, Compare):
             decl = self.pack.facts.get(cond.fact.removesuffix(MONTHS_SUFFIX))
             if decl is not None and decl.type == "boolean" and cond.op in ("eq", "ne") and isinstance(cond.value, bool):
-                word = "yes" if (cond.value is True) == (cond.op == "eq") else "no"
+                word = yes_no((cond.value is True) == (cond.op == "eq"))
                 return [Line(depth, (self.fact_ref(cond.fact), f": {word}"))]
             parts: list[Part] = [self.fact_ref(cond.fact), f" {OP_WORDS[cond.op]} {self.value_words(cond.fact, cond.value)}"]
             if cond.param:
@@ -401,7 +402,7 @@ class _Builder:
     def expectation(self, path: str, value: Any) -> tuple[Part, ...]:
         words = value.replace("_", " ") if isinstance(value, str) else show(value)
         if path == "negotiation.eligible":
-            return ("at the negotiation level: " + ("yes" if value else "no" if value is False else words),)
+            return ("at the negotiation level: " + (yes_no(value) if isinstance(value, bool) else words),)
         if path.startswith("powers.") and path.endswith(".status"):
             pid = path[len("powers."):-len(".status")]
             return ("power ", self.power_ref(pid), f": {words}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
+from ..results import TRUTH_MARK, truth_word
 from .results import FootprintCheck, FootprintList, FootprintPlan, Judgement
 
-MARK = {True: "✓", False: "✗", None: "?"}
 
 
 def _n(x: int) -> str:
@@ -18,9 +18,9 @@ def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
              f"  {len(j.members)} councils, {_n(j.population)} people ({j.population_year} Census): "
              + ", ".join(m.name for m in j.members)]
     if brief:  # the conditions' statements are said once, above the list (conditions_lines)
-        return lines + ["  " + "; ".join(f"{MARK[c.met]}\u00a0{c.rule}" for c in j.conditions)]  # kept together
+        return lines + ["  " + "; ".join(f"{TRUTH_MARK[truth_word(c.met)]}\u00a0{c.rule}" for c in j.conditions)]  # kept together
     for c in j.conditions:
-        lines.append(f"  {MARK[c.met]} {c.rule}: {c.statement} [{c.source}]")
+        lines.append(f"  {TRUTH_MARK[truth_word(c.met)]} {c.rule}: {c.statement} [{c.source}]")
     if len(j.parts) > 1:
         lines.append("  Separate parts: " + "; ".join(", ".join(p) for p in j.parts))
     for o in j.overlap:
@@ -31,7 +31,7 @@ def judgement_lines(j: Judgement, brief: bool = False) -> list[str]:
     else:
         lines.append("  Strands no neighbour.")
     for c in j.alignment:
-        lines.append(f"  {MARK[c.met]} {c.rule}: {c.statement} [{c.source}]")
+        lines.append(f"  {TRUTH_MARK[truth_word(c.met)]} {c.rule}: {c.statement} [{c.source}]")
     police = [a for a in j.areas if a.kind == "police"]
     fire = [a for a in j.areas if a.kind == "fire"]
     for label, areas, fact in (("Police force areas", police, "footprint.police_whole_percent"),

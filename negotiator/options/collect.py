@@ -17,7 +17,8 @@ from typing import Any, Sequence
 
 from ..compiled import compiled
 from ..compiled.space import Space
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_before, months_between
+from ..months import months_before, months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS
 from ..pack.ir import Pack
 from ..results import FactToCollect
 from ..vocab.profile import Profile

@@ -12,16 +12,12 @@ from ..engines.python import PythonEvaluator
 from ..engines.semantics import engine_facts, truth
 from ..pack.ir import Move, Pack
 from ..results import Status
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_between
+from ..months import add_months, months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS
 from ..vocab.profile import Profile, facts_at
 
 def evaluator(pack: Pack) -> PythonEvaluator:
     return compiled(pack).python
-
-
-def add_months(start: date, months: int) -> date:
-    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-    return date(year, month + 1, min(start.day, 28))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Iterator, Union
 
+from ..values import show
 from ..vocab.facts import MONTHS_SUFFIX, NEVER, FactDecl, Vocabulary
 
 OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
@@ -29,20 +30,6 @@ def engine_value(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(engine_value(v) for v in value)
     return value
-
-
-def show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 @dataclass(frozen=True)

@@ -6,22 +6,22 @@ between two states and the moves that would change it. As there, `fit` wraps eac
 
 from __future__ import annotations
 
-from typing import Any
 
 from ..results import Catalogue, Diff
 from .fit import fit
-from .view import existence_word, fmt, words
+from ..values import changed, fmt
+from .view import existence_word, words
 
 def render_diff(d: Diff) -> str:
     lines = [f"Old: {d.old.round} ({d.old.date}) with {d.old.pack} v{d.old.version} ({d.old.hash[:12]})",
              f"New: {d.new.round} ({d.new.date}) with {d.new.pack} v{d.new.version} ({d.new.hash[:12]})", ""]
     if d.config:
         lines.append("Round config changed:")
-        lines += [f"  {k}: {_v(a)} -> {_v(b)}" for k, (a, b) in d.config.items()]
+        lines += [f"  {k}: {changed(a)} -> {changed(b)}" for k, (a, b) in d.config.items()]
         lines.append("")
     if d.parameters:
         lines.append("Rule-pack parameters changed:")
-        lines += [f"  {k}: {_v(a)} -> {_v(b)}" for k, (a, b) in d.parameters.items()]
+        lines += [f"  {k}: {changed(a)} -> {changed(b)}" for k, (a, b) in d.parameters.items()]
         lines.append("")
     if d.places_added:
         lines.append(f"Places added: {', '.join(d.places_added)}")
@@ -43,22 +43,12 @@ def render_diff(d: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _v(value: Any) -> str:
-    if hasattr(value, "value") and not isinstance(value, (int, float)):
-        value = value.value
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return fmt(value) if isinstance(value, (int, float)) else str(value)
-
-
 def _step(step) -> str:
     bits = []
     if step.result:
-        bits.append(f"{_v(step.result[0])} -> {_v(step.result[1])}")
+        bits.append(f"{changed(step.result[0])} -> {changed(step.result[1])}")
     for name, (a, b) in list(step.facts.items()) + list(step.parameters.items()):
-        bits.append(f"{name} {_v(a)} -> {_v(b)}")
+        bits.append(f"{name} {changed(a)} -> {changed(b)}")
     return f"because {step.rule}: " + ", ".join(bits)
 
 
@@ -71,7 +61,7 @@ def _why(causes, rules, pad: str = "    ") -> list[str]:
         out += [pad + "because " + c.text for c in causes]
     if rules:
         out.append(pad + "rules whose truth changed: " + ", ".join(
-            f"{s.rule} {_v(s.result[0])} -> {_v(s.result[1])}" for s in rules if s.result))
+            f"{s.rule} {changed(s.result[0])} -> {changed(s.result[1])}" for s in rules if s.result))
     return out
 
 
@@ -88,7 +78,7 @@ def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
     if c.note:
         lines.append(f"  (causes not given: {c.note})")
     def tier(value) -> str:
-        tid = _v(value)
+        tid = changed(value)
         found = next((t for t in cat.tiers if t.id == tid), None) if cat else None
         return f"{found.title} ({tid})" if found else words(tid)
 
@@ -101,16 +91,16 @@ def _change_lines(c, cat: Catalogue | None = None) -> list[str]:
              c.readiness_rules)):
         value = getattr(c, key)
         if value is not None:
-            old, new = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (_v(value[0]), _v(value[1]))
+            old, new = (tier(value[0]), tier(value[1])) if key.endswith("tier") else (changed(value[0]), changed(value[1]))
             lines.append(f"  {label}: {old} -> {new}")
             lines += _why(causes, rules)
     for key, (x, y) in c.budget.items():
-        lines.append(f"  budget, {_budget_key(key, cat)}: {words(_v(x))} -> {words(_v(y))}")
+        lines.append(f"  budget, {_budget_key(key, cat)}: {words(changed(x))} -> {words(changed(y))}")
         lines += _why(c.budget_causes.get(key, []), [])
     groups: dict[str, list[str]] = {}
     shown: dict[str, list[str]] = {}
     for p in c.powers:
-        what = "; ".join(f"{words(k)} {words(_v(v[0]))} -> {words(_v(v[1]))}" for k, v in
+        what = "; ".join(f"{words(k)} {words(changed(v[0]))} -> {words(changed(v[1]))}" for k, v in
                          (("status", p.status), ("required_tier", p.required_tier)) if v is not None)
         body = _why(p.causes, p.rules)
         key = what + "\n" + "\n".join(body)
@@ -129,7 +119,7 @@ def render_whatif(w, cat: Catalogue | None = None) -> str:
     if w.place_exists_note:
         lines.append(f"  {existence_word(w.place_exists_note)}: {w.place_exists_note}.")
     for s in w.settings:
-        lines.append(f"  {s.kind} {s.name}: {_v(s.before)} -> {_v(s.after)}")
+        lines.append(f"  {s.kind} {s.name}: {changed(s.before)} -> {changed(s.after)}")
     lines.append("")
     if w.unchanged:
         lines.append("Nothing changes: no power, tier, eligibility or budget figure.")
@@ -162,12 +152,12 @@ def render_unlock(u, width: int = 100, cat: Catalogue | None = None) -> str:
                          f"about {a.months:g} months")
             for m in a.moves:
                 lines.append("         " + (m.note if len(a.moves) == 1 else f"{m.title}: {m.note}"))
-            shown = [f"{_power_name(cat, u.target)} {words(_v(b))} -> {words(_v(c))}"
+            shown = [f"{_power_name(cat, u.target)} {words(changed(b))} -> {words(changed(c))}"
                      for p, (b, c) in a.outcome.items() if p == u.target]
             others: dict[str, int] = {}
             for p, (b, c) in a.outcome.items():
                 if p != u.target:
-                    change = f"{words(_v(b))} -> {words(_v(c))}"
+                    change = f"{words(changed(b))} -> {words(changed(c))}"
                     others[change] = others.get(change, 0) + 1
             shown += [f"{n} other power{'s' if n > 1 else ''}: {change}" for change, n in others.items()]
             if shown:

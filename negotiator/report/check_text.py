@@ -5,48 +5,50 @@ Split from report/text.py along its seam; `fit` wraps it to the width as the oth
 
 from __future__ import annotations
 
+from ..results import CheckReport
+from ..values import fmt
 from .fit import fit
 from .text import wrap
-from .view import fmt
 
-def render_check(report: dict, width: int = 100) -> str:
+
+def render_check(report: CheckReport, width: int = 100) -> str:
     """The consistency report: each check, and for a failure its counterexample and the rules involved."""
     import yaml
 
-    pack = report["rule_pack"]
-    space = report["space"]
-    lines = [f"Rule pack {pack['id']} v{pack['version']} (hash {pack['hash'][:12]}) from {pack['path']}"]
-    dates = ", ".join(space["dates"])
-    if report["mode"] == "exhaustive":
-        lines += wrap(f"Mode: exhaustive over {space['size']:,} abstract profiles (every fact split into the classes "
-                      f"of values the pack can tell apart, unknown included; {len(space['requests'])} kinds of "
+    pack = report.pack
+    space = report.space
+    lines = [f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}"]
+    dates = ", ".join(space.dates)
+    if report.mode == "exhaustive":
+        lines += wrap(f"Mode: exhaustive over {space.size:,} abstract profiles (every fact split into the classes "
+                      f"of values the pack can tell apart, unknown included; {len(space.requests)} kinds of "
                       f"request; as of {dates})", "", width)
     else:
-        lines += wrap(f"Mode: sampling with hypothesis (the abstraction has {space['size']:,} profiles; "
+        lines += wrap(f"Mode: sampling with hypothesis (the abstraction has {space.size:,} profiles; "
                       f"--exhaustive checks them all; as of {dates})", "", width)
-        if space.get("fallback"):
-            lines.append(f"  {space['fallback']}")
+        if space.fallback:
+            lines.append(f"  {space.fallback}")
     lines.append("")
     marks = {"passed": "✓", "failed": "✗", "holds by construction": "=", "examined nothing": "-"}
     for kind, title in (("static", "Static checks"), ("property", "Properties")):
-        chosen = [c for c in report["checks"] if c["kind"] == kind]
+        chosen = [c for c in report.checks if c.kind == kind]
         if not chosen:
             continue
         lines.append(title)
         for c in chosen:
-            extra = "" if c["status"] in ("passed", "failed") else f"; {c['status']}"
-            lines += wrap(f"{marks[c['status']]} {c['id']}: {c['statement']} [{c['how']}; {c['checked']:,} "
+            extra = "" if c.status in ("passed", "failed") else f"; {c.status}"
+            lines += wrap(f"{marks[c.status]} {c.id}: {c.statement} [{c.how}; {c.checked:,} "
                           f"checked{extra}]", "  ", width)
-            for note in c["notes"]:
+            for note in c.notes:
                 lines += wrap(f"note: {note}", "      ", width)
-            for f in c["failures"]:
+            for f in c.failures:
                 lines += _failure_lines(f, yaml, width)
         lines.append("")
-    s = report["summary"]
+    s = report.summary
     lines.append(f"Result: {s['passed']} passed, {s['failed']} failed; {s['holds by construction']} hold by "
                  f"construction (verified, not counted as passes); {s['examined nothing']} examined nothing"
-                 + ("" if report["passed"] else "; failed: " + ", ".join(c["id"] for c in report["checks"]
-                                                                       if c["status"] == "failed")))
+                 + ("" if report.passed else "; failed: " + ", ".join(c.id for c in report.checks
+                                                                    if c.status == "failed")))
     return fit("\n".join(lines) + "\n", width)
 
 

@@ -14,14 +14,13 @@ from markupsafe import Markup
 
 from ..atomic import write_set
 from ..results import (
-    STATUS_LABEL, VERDICT_TITLE, Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary,
+    STATUS_LABEL, TRUTH_MARK, VERDICT_TITLE, Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary,
     Status, Verdict, dump,
 )
 from ..text import html_safe
 from .files import _env
 from .view import STATUS_COLOUR, existence_word, models_text, words
 
-MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 VERDICT_COLOUR = {
     Verdict.kept: "#1a7f37", Verdict.gained: "#0969da", Verdict.lost: "#cf222e", Verdict.neither: "#57606a",
     Verdict.undetermined: "#8c959f", Verdict.no_counterpart: "#6e7781", Verdict.new: "#8250df",
@@ -64,7 +63,7 @@ def why(p: PowerSide) -> Why:
 
 def side_text(s: SideSummary) -> str:
     word = {True: "eligible", False: "not eligible", None: "eligibility undetermined"}[s.eligible]
-    held = [f"{MARK[r.result.value]} {r.rule}" for r in s.decisive]
+    held = [f"{TRUTH_MARK[r.result.value]} {r.rule}" for r in s.decisive]
     model = words(s.model) if s.model else "unknown"
     since = f" since {s.model_since.isoformat()}" if s.model_since else ""
     tier = s.current_tier_title or "unknown tier"
@@ -110,9 +109,9 @@ class _Cites:
 
 def _rule_lines(r: RuleBehind, indent: str, cite: _Cites, seen: set[str]) -> list[str]:
     if r.rule in seen:
-        return [f"{indent}{MARK[r.result.value]} {r.rule} (as above)"]
+        return [f"{indent}{TRUTH_MARK[r.result.value]} {r.rule} (as above)"]
     seen.add(r.rule)
-    out = [f"{indent}{MARK[r.result.value]} {r.rule}: {r.statement} {cite(r.source)}"]
+    out = [f"{indent}{TRUTH_MARK[r.result.value]} {r.rule}: {r.statement} {cite(r.source)}"]
     if r.facts:
         out.append(f"{indent}    facts: " + "; ".join(r.facts))
     if r.failed:
@@ -203,7 +202,7 @@ def _context(c: Comparison) -> dict:
             "verdict": VERDICT_TITLE, "row_line": row_line, "order": ORDER, "words": words,
             "status_chip": lambda s: _chip(STATUS_LABEL[Status(s)], f"s-{Status(s).value}"),
             "verdict_chip": lambda v: _chip(VERDICT_TITLE[Verdict(v)], f"v-{Verdict(v).value}"),
-            "mark": MARK, "cite": _Cites(), "chip_styles": chip_styles(), "open_places": len(c.places) == 1}
+            "mark": TRUTH_MARK, "cite": _Cites(), "chip_styles": chip_styles(), "open_places": len(c.places) == 1}
 
 
 def to_markdown(c: Comparison) -> str:

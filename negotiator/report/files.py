@@ -25,7 +25,8 @@ from ..cache import template_cache
 from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
-from .view import STATUS_COLOUR, fmt, gbp, pct, readiness_range, round_view
+from ..values import fmt, yes_no
+from .view import STATUS_COLOUR, gbp, pct, readiness_range, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> list[Path]:
@@ -242,7 +243,7 @@ def csv_chunks(r: Round) -> Iterator[str]:
                 p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing, " ".join(p.settled_by),
                 p.tranche or "", p.rank or "",
                 fmt(ev.readiness.score) if ev.readiness else "", power.id, cat.powers[power.id].title,
-                cat.powers[power.id].menu or "", power.status.value, "yes" if power.requested else "no",
+                cat.powers[power.id].menu or "", power.status.value, yes_no(power.requested),
                 power.required_tier, basis, ev.accountability.current_tier or "unknown", " ".join(power.missing),
                 " ".join(power.failed), " ".join(marks),
             ]

@@ -12,7 +12,9 @@ import math
 from html import escape
 from typing import Any
 
-from ..round.sweep import Point, Sweep, fmt_value
+from ..results import truth_word
+from ..round.sweep import Point, Sweep
+from ..values import number
 from ..text import csv_cell, html_safe, terminal_line
 from .view import pct
 
@@ -69,14 +71,10 @@ def tipping_csv(s: Sweep) -> str:
     for axis in s.axes:
         for tp in s.tipping[axis.name]:
             rows.append([axis.name, tp.value, tp.side, tp.place, tp.name, tp.fact, tp.fact_value,
-                         _word(tp.eligible[0]), _word(tp.eligible[1]),
+                         truth_word(tp.eligible[0]), truth_word(tp.eligible[1]),
                          "; ".join(f"{p}: {b} -> {a}" for p, b, a in tp.changes),
                          " -> ".join(tp.package) if tp.package else "", tp.words()])
     return _csv(rows)
-
-
-def _word(v: bool | None) -> str:
-    return {True: "true", False: "false", None: "undetermined"}[v]
 
 
 # --- charts -------------------------------------------------------------------------------------------
@@ -103,7 +101,7 @@ def ticks(start: float, end: float, step: float) -> list[float]:
 
 
 def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float, float]]]],
-               yfmt=lambda v: fmt_value(round(v, 4)), base: float | None = None, counts: bool = False) -> str:
+               yfmt=lambda v: number(round(v, 4)), base: float | None = None, counts: bool = False) -> str:
     """An inline SVG line chart; every text escaped. Ticks at round values (`nice_step`); with `counts`, the y
     axis's ticks are whole numbers. A legend only for more than one line."""
     width, height, left, right, top, bottom = 660, 260, 70, 40, 30, 44
@@ -135,7 +133,7 @@ def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float
     xstep = nice_step(x1 - x0)
     for x in ticks(math.ceil(x0 / xstep - 1e-9) * xstep, x1, xstep):
         out.append(f'<text x="{sx(x):.1f}" y="{height - bottom + 16}" font-size="11" text-anchor="middle">'
-                   f'{escape(fmt_value(round(x, 6)))}</text>')
+                   f'{escape(number(round(x, 6)))}</text>')
     out.append(f'<text x="{(left + width - right) / 2:.1f}" y="{height - 6}" font-size="12" text-anchor="middle">'
                f'{escape(xlabel)}</text>')
     if base is not None and x0 <= base <= x1:
@@ -148,7 +146,7 @@ def line_chart(title: str, xlabel: str, series: list[tuple[str, list[tuple[float
         if len(pts) <= 120:
             for x, y in pts:
                 out.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="2.5" fill="{colour}"><title>'
-                           f'{escape(label)} {escape(fmt_value(x))}: {escape(yfmt(y))}</title></circle>')
+                           f'{escape(label)} {escape(number(x))}: {escape(yfmt(y))}</title></circle>')
         if not legend:
             continue
         ly = height + 12 + 18 * i
@@ -174,7 +172,7 @@ def _series(s: Sweep, axis_index: int, metric) -> list[tuple[str, list[tuple[flo
     out = []
     name = axes[axis_index].name
     for key in keys[:MAX_LINES]:
-        label = ", ".join(f"{a.name}={fmt_value(v)}" for a, v in zip(others, key)) or "all places"
+        label = ", ".join(f"{a.name}={number(v)}" for a, v in zip(others, key)) or "all places"
         out.append((label, [(pt.values[name], metric(pt)) for pt in groups[key]]))
     return out
 
@@ -198,9 +196,9 @@ def to_html(s: Sweep) -> str:
         f"{len(s.places):,} places ({s.councils:,} member councils) evaluated as of {e(r.date.isoformat())}; "
         f"{len(s.points):,} grid points, each a round planned as <code>negotiator round</code> plans it "
         f"({_ceiling_text(s)}).</p>",
-        "<p>Swept: " + "; ".join(f"<strong>{e(a.name)}</strong> from {e(fmt_value(a.values[0]))} to "
-                                 f"{e(fmt_value(a.values[-1]))} ({len(a.values)} values; base value "
-                                 f"{e(fmt_value(a.base))}: {e(s.pack.parameters[a.name].description.rstrip('.'))})"
+        "<p>Swept: " + "; ".join(f"<strong>{e(a.name)}</strong> from {e(number(a.values[0]))} to "
+                                 f"{e(number(a.values[-1]))} ({len(a.values)} values; base value "
+                                 f"{e(number(a.base))}: {e(s.pack.parameters[a.name].description.rstrip('.'))})"
                                  for a in axes) + ".</p>",
         "<p class=\"muted\">A <em>council</em> here is a place of one member council. It can negotiate "
         "<em>alone</em> when its own place is eligible, <em>only through a grouping</em> when a place of several "
@@ -238,9 +236,9 @@ def to_html(s: Sweep) -> str:
                 if bound is None:  # before the first change: below its value, or up to it when it changes above
                     first = steps[1] if len(steps) > 1 else None
                     where = ("any value" if first is None else
-                             ("below " if first[1] == "at" else "up to ") + fmt_value(first[0]))
+                             ("below " if first[1] == "at" else "up to ") + number(first[0]))
                 else:
-                    where = ("from " if side == "at" else "above ") + fmt_value(bound)
+                    where = ("from " if side == "at" else "above ") + number(bound)
                 parts.append(f'<tr><td>{e(where)}</td><td class="num">{count}</td><td>{e(_names(s, gained))}</td>'
                              f"<td>{e(_names(s, lost))}</td></tr>")
             parts.append("</tbody></table>")
@@ -252,8 +250,8 @@ def to_html(s: Sweep) -> str:
             parts.append("<table><thead><tr><th>value</th><th>place</th><th>fact</th><th>what changes</th></tr>"
                          "</thead><tbody>")
             for tp in tips:
-                parts.append(f'<tr><td class="num">{e(fmt_value(tp.value))}</td><td>{e(tp.name)}</td>'
-                             f"<td>{e(tp.fact)} = {e(fmt_value(tp.fact_value))}</td><td>{e(tp.words())}</td></tr>")
+                parts.append(f'<tr><td class="num">{e(number(tp.value))}</td><td>{e(tp.name)}</td>'
+                             f"<td>{e(tp.fact)} = {e(number(tp.fact_value))}</td><td>{e(tp.words())}</td></tr>")
             parts.append("</tbody></table>")
         else:
             parts.append("<p>No place's outcome depends on it.</p>")
@@ -263,7 +261,7 @@ def to_html(s: Sweep) -> str:
                  "<th>eligible</th><th>councils alone</th><th>only through a grouping</th><th>no route</th>"
                  "<th>tranche 1</th><th>coverage</th><th>powers available</th></tr></thead><tbody>")
     for pt in shown:
-        parts.append("<tr>" + "".join(f'<td class="num">{e(fmt_value(pt.values[a.name]))}</td>' for a in axes) +
+        parts.append("<tr>" + "".join(f'<td class="num">{e(number(pt.values[a.name]))}</td>' for a in axes) +
                      f'<td class="num">{len(pt.eligible)}</td><td class="num">{len(pt.alone)}</td>'
                      f'<td class="num">{pt.through_grouping}</td><td class="num">{pt.no_route}</td>'
                      f'<td class="num">{len(pt.first_tranche)}</td><td class="num">{e(pct(pt.coverage_share))}</td>'
@@ -285,7 +283,7 @@ def _routes_html(s: Sweep) -> list[str]:
     groups: dict[str, list[tuple[str, list[str]]]] = {"alone": [], "grouping": [], "none": []}
     for code, (route, via) in s.routes.items():
         groups[route].append((reg.name(code), via))
-    base = ", ".join(f"{a.name} = {fmt_value(a.base)}" for a in s.axes)
+    base = ", ".join(f"{a.name} = {number(a.base)}" for a in s.axes)
     out = [f"<h2>At the base values ({e(base)})</h2>",
            f"<p><strong>{len(groups['alone'])}</strong> of {s.councils} councils could negotiate alone; "
            f"<strong>{len(groups['grouping'])}</strong> only through a grouping that includes them; "

@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import date
 
 from ..results import (
-    STATUS_TITLE, Catalogue, CondNode, Evaluation, Explanation, FactValue, PowerResult, RuleChain, Status,
+    STATUS_TITLE, TRUTH_MARK, Catalogue, CondNode, Evaluation, Explanation, FactValue, PowerResult, RuleChain, Status,
     Step,
 )
-from ..vocab.facts import NEVER, months_between
+from ..months import months_between
+from ..vocab.facts import NEVER
 from .fit import fit
-from .view import existence_word, fmt, gbp, mark_assumptions, models_text, scope_sentence, words
+from ..values import fmt
+from .view import existence_word, gbp, mark_assumptions, models_text, scope_sentence, words
 
-MARK = {"true": "✓", "false": "✗", "undetermined": "?"}
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
                 Status.not_in_force)
 
@@ -66,7 +67,7 @@ class _Renderer:
 
     def step_lines(self, step: Step, indent: str) -> list[str]:
         info = self.cat.rules[step.rule]
-        out = self.wrap(f"{MARK[step.result.value]} {step.rule}: {info.statement}", indent)
+        out = self.wrap(f"{TRUTH_MARK[step.result.value]} {step.rule}: {info.statement}", indent)
         if not step.in_force:
             out += self.wrap(f"{info.in_force}: not in force on {self.ev.as_of.isoformat()}", indent + "    ")
         if step.facts:
@@ -349,7 +350,7 @@ def render_explanation(data: Explanation, width: int = 100) -> str:
 
 
 def _chain_lines(chain: RuleChain, indent: str, width: int, cited: dict[str, int] | None = None) -> list[str]:
-    head = f"{MARK[chain.result.value]} {chain.rule} is {chain.result.value}" + \
+    head = f"{TRUTH_MARK[chain.result.value]} {chain.rule} is {chain.result.value}" + \
         (f" (raises the tier to {chain.tier})" if chain.tier else "")
     out = [indent + head]
     out += wrap(chain.statement, indent + "    ", width)
@@ -368,7 +369,7 @@ def _chain_lines(chain: RuleChain, indent: str, width: int, cited: dict[str, int
 
 
 def _cond_lines(node: CondNode, indent: str) -> list[str]:
-    mark = MARK[node.result.value]
+    mark = TRUTH_MARK[node.result.value]
     if node.kind == "test":
         return [f"{indent}{mark} {node.text}   ({node.fact} = {fmt(node.value)})"]
     if node.kind == "rule":

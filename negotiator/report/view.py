@@ -8,8 +8,8 @@ autoescape), never here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from ..values import fmt
 from ..results import (
     BudgetResult, BudgetScopeResult, Catalogue, Coverage, Evaluation, PowerResult, Round, RoundPlace, Status,
 )
@@ -21,19 +21,6 @@ STATUS_COLOUR = {
     Status.undetermined: "#8c959f",
     Status.not_in_force: "#57606a",
 }
-
-
-def fmt(value: Any) -> str:
-    """A value for people: thousands separated, floats to one place, unknown for None."""
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.1f}".removesuffix(".0")
-    return str(value)
 
 
 def readiness_range(x) -> str:

@@ -19,6 +19,7 @@ from .base import (  # noqa: F401
     FORMAT_VERSION,
     STATUS_LABEL,
     STATUS_TITLE,
+    TRUTH_MARK,
     Catalogue,
     FactInfo,
     ObligationInfo,
@@ -31,6 +32,7 @@ from .base import (  # noqa: F401
     Status,
     TierInfo,
     Truth3,
+    truth_word,
 )
 from .cases import CaseOutcome, CaseReport  # noqa: F401
 from .check import CheckOutcome, CheckReport, CheckSpace  # noqa: F401

@@ -26,6 +26,16 @@ class Truth3(str, Enum):
         return cls.undetermined if value is None else (cls.true if value else cls.false)
 
 
+def truth_word(value: bool | None) -> str:
+    """How a rule's truth is written everywhere (reports, check's counterexamples, sweeps): true, false or
+    undetermined."""
+    return Truth3.of(value).value
+
+
+#: The mark of a truth in text for people (and the terminal's colours: cli/common.py), by its word.
+TRUTH_MARK = {Truth3.true.value: "✓", Truth3.false.value: "✗", Truth3.undetermined.value: "?"}
+
+
 class Status(str, Enum):
     available = "available"
     needs_stronger_accountability = "needs_stronger_accountability"

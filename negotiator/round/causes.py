@@ -36,9 +36,11 @@ from ..decide.decision import (
 from ..decide.readiness import readiness
 from ..engines.python import PythonEvaluator
 from ..engines.semantics import engine_facts
-from ..pack.ir import Pack, show
+from ..pack.ir import Pack
+from ..values import said
 from ..results import Cause, Evaluation, Status
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS, months_between
+from ..months import months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER, NEVER_MONTHS
 from ..vocab.profile import Entry, as_date
 
 Key = tuple
@@ -203,10 +205,10 @@ def describe(inp: Input, old: State, new: State) -> Cause:
     kind, name = inp
     if kind == "fact":
         a, b = old.stated.get(name), new.stated.get(name)
-        return Cause(kind=kind, name=name, before=a, after=b, text=f"{name}: {_v(a)} -> {_v(b)}")
+        return Cause(kind=kind, name=name, before=a, after=b, text=f"{name}: {said(a)} -> {said(b)}")
     if kind == "date":
         fa, fb = _facts(old), _facts(replace(old, months_on=new.months_on))
-        moved = [f"{n.removesuffix(MONTHS_SUFFIX)} {_v(fa[n])} -> {_v(fb[n])}" for n in sorted(fa)
+        moved = [f"{n.removesuffix(MONTHS_SUFFIX)} {said(fa[n])} -> {said(fb[n])}" for n in sorted(fa)
                  if n.endswith(MONTHS_SUFFIX) and fa[n] != fb[n]]
         return Cause(kind=kind, name="months", before=old.months_on, after=new.months_on,
                      text=f"the date, {old.months_on.isoformat()} -> {new.months_on.isoformat()}: months since "
@@ -222,17 +224,7 @@ def describe(inp: Input, old: State, new: State) -> Cause:
                      text=f"the date passed {passed} ({force.text()}; as of {old.on.isoformat()} -> "
                           f"{new.on.isoformat()})")
     a, b = old.pack.parameters[name].value, new.pack.parameters[name].value
-    return Cause(kind=kind, name=name, before=a, after=b, text=f"parameter {name}: {_v(a)} -> {_v(b)}")
-
-
-def _v(value: Any) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return show(value)
+    return Cause(kind=kind, name=name, before=a, after=b, text=f"parameter {name}: {said(a)} -> {said(b)}")
 
 
 def pack_loader(pack: Pack, set_by: str = "a search for causes") -> Callable[[dict[str, Any]], Pack]:
@@ -431,10 +423,10 @@ def tranche_causes(old: RoundState, new: RoundState, names: dict[str, str],
         kind, name = inp
         if kind == "config":
             a, b = (old.capacity, new.capacity) if name == "capacity" else (list(old.devolved), list(new.devolved))
-            return Cause(kind="config", name=name, before=a, after=b, text=f"round config {name}: {_v(a)} -> {_v(b)}")
+            return Cause(kind="config", name=name, before=a, after=b, text=f"round config {name}: {said(a)} -> {said(b)}")
         if kind == "parameter":
             a, b = old.pack.parameters[name].value, new.pack.parameters[name].value
-            return Cause(kind=kind, name=name, before=a, after=b, text=f"parameter {name}: {_v(a)} -> {_v(b)}")
+            return Cause(kind=kind, name=name, before=a, after=b, text=f"parameter {name}: {said(a)} -> {said(b)}")
         whose = "its own standing" if name == pid else f"the standing of {names.get(name, name)} ({name})"
         return Cause(kind="place", name=name, text=f"{whose} in the round (eligibility, readiness or what it could "
                                                     "be offered; see its changes)")

@@ -32,13 +32,15 @@ from ..decide.decision import Decision, decide, prerequisites, requirements_for
 from ..vocab.timeline import existence_note
 from ..compiled import compiled
 from ..errors import InputError, Problem, nearest
-from ..pack.ir import Pack, Power, rules_in, show
+from ..pack.ir import Pack, Power, rules_in
+from ..values import show
 from ..pack.load import load_pack, resolve_pack
 from ..results import (
     Comparison, CounterpartRow, PlaceComparison, PowerSide, RuleBehind, SideSummary, Status, Verdict,
 )
 from ..validation import validate_model
-from ..vocab.facts import MONTHS_SUFFIX, NEVER, months_between
+from ..months import months_between
+from ..vocab.facts import MONTHS_SUFFIX, NEVER
 from ..vocab.places import LoadedPlace
 from ..yamlio import Located, load_yaml
 

@@ -9,7 +9,6 @@ a time. Everything is evaluated as of the round's date.
 from __future__ import annotations
 
 import math
-from datetime import date
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -17,6 +16,8 @@ from ..census import SOURCE as CENSUS_SOURCE
 from ..census import councils, england_population
 from ..decide.catalogue import catalogue, pack_in_force_note, pack_ref
 from ..errors import InputError, Problem, nearest
+from ..months import add_months_within
+from ..values import rounded
 from ..pack.ir import Pack
 from ..results import (
     Conflict, Coverage, Evaluation, FactToCollect, LeftOutPlace, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace,
@@ -94,12 +95,6 @@ def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[
                           where_statement=statement, undetermined=sorted(undetermined))
 
 
-def _add_months(start: date, months: float, param: str = "") -> date:
-    """`start` plus `months`, within the calendar negotiator reads (else InputError naming the parameter)."""
-    from ..bounds import add_months
-    return add_months(start, months, "round config", field=param or None)
-
-
 def _offer(ev: Evaluation) -> list[str]:
     """Powers a place could have now or with stronger accountability (decided, in force)."""
     return [p.id for p in ev.powers if p.status in (Status.available, Status.needs_stronger_accountability)]
@@ -138,9 +133,10 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         months = float(param[policy.negotiation_months_param].value)
         for i in range(len(tranches)):
             name = policy.negotiation_months_param
-            timetable.append(TrancheTime(number=i + 1, starts=_add_months(start, months * i, name),
-                                         concludes=_add_months(start, months * (i + 1), name)))
-        timetable_note = (f"A negotiation takes {fmt_num(months)} months ({_named(param, policy.negotiation_months_param)}); "
+            timetable.append(TrancheTime(number=i + 1,
+                                         starts=add_months_within(start, months * i, "round config", name),
+                                         concludes=add_months_within(start, months * (i + 1), "round config", name)))
+        timetable_note = (f"A negotiation takes {rounded(months)} months ({_named(param, policy.negotiation_months_param)}); "
                           "each tranche starts when the one before concludes.")
 
     placement = {}
@@ -156,7 +152,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         elif pid in tranche_of:
             t = tranche_of[pid]
             g = gates[pid]
-            shown = fmt_num(g.score) if g.lowest == g.score else f"{fmt_num(g.score)}, at least {fmt_num(g.lowest)}"
+            shown = rounded(g.score) if g.lowest == g.score else f"{rounded(g.score)}, at least {rounded(g.lowest)}"
             why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({shown})"
             if pid in deferred_by and deferred_by[pid]:
                 why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
@@ -340,7 +336,7 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
     min_score = float(param[policy.min_readiness_param].value) if policy.min_readiness_param else None
     gate_parts = []
     if min_score is not None:
-        gate_parts.append(f"a readiness score of at least {fmt_num(min_score)} "
+        gate_parts.append(f"a readiness score of at least {rounded(min_score)} "
                           f"({_named(param, policy.min_readiness_param)})")
     if policy.needs_an_offer:
         gate_parts.append("at least one power it could have now or with stronger accountability")
@@ -354,17 +350,17 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
             open_.append(("special case", "whether it is a special case is not known"))
         if min_score is not None:
             if g.highest < min_score:
-                fails.append(f"its readiness score is {fmt_num(g.highest)} at most, below {fmt_num(min_score)}")
+                fails.append(f"its readiness score is {rounded(g.highest)} at most, below {rounded(min_score)}")
             elif g.lowest < min_score:
                 against = g.facts.get("readiness against", [])
                 if g.score >= min_score and against:
-                    text = (f"its readiness score is {fmt_num(g.score)}, but {fmt_num(g.lowest)} if the rules "
-                            f"weighing against it held: it has the {fmt_num(min_score)} needed once these are known "
+                    text = (f"its readiness score is {rounded(g.score)}, but {rounded(g.lowest)} if the rules "
+                            f"weighing against it held: it has the {rounded(min_score)} needed once these are known "
                             "not to hold")
                     open_.append(("readiness against", text))
                 else:
-                    open_.append(("readiness", f"its readiness score lies between {fmt_num(g.lowest)} and "
-                                               f"{fmt_num(g.highest)}, {fmt_num(min_score)} needed"))
+                    open_.append(("readiness", f"its readiness score lies between {rounded(g.lowest)} and "
+                                               f"{rounded(g.highest)}, {rounded(min_score)} needed"))
         if policy.needs_an_offer:
             if g.offer is False:
                 fails.append("nothing can be offered (every power fails a prerequisite or is not in force)")
@@ -404,8 +400,8 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
             reduced = int(param[policy.other_tranches_param].value)
             first = "the first tranche" if reduced == 1 else f"the first {reduced} tranches"
             during = f" in {first} ({_named(param, policy.other_tranches_param)}), all {ceiling} after"
-        capacity_note = (f"{capacity_note}; {policy.other_title} ({fmt_num(count)}, "
-                         f"{_named(param, policy.other_count_param)}; each counted as {fmt_num(share)} of a place "
+        capacity_note = (f"{capacity_note}; {policy.other_title} ({rounded(count)}, "
+                         f"{_named(param, policy.other_count_param)}; each counted as {rounded(share)} of a place "
                          f"negotiation, {_named(param, policy.other_share_param)}) use {used}, leaving {capacity} "
                          f"for places{during}")
     tranches, tranche_of, deferred_by = _tranches(
@@ -429,10 +425,6 @@ def _named(param: Mapping, name: str | None) -> str:
     """A parameter's name, marked as an assumption where the pack (or a round config) gives it no source."""
     assert name is not None, "called only where the pack names the parameter"
     return f"{name}, an assumption" if param[name].assumption else name
-
-
-def fmt_num(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _tranches(ranked: list[str], members: dict[str, tuple[str, ...]], capacity: int | Callable[[int], int]):

@@ -39,6 +39,7 @@ from ..engines.fast import AVAILABLE, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES,
 from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk
+from ..values import number
 from ..vocab.councils import register
 from ..vocab.places import LoadedPlace
 from ..vocab.timeline import LeftOut, on_date
@@ -183,7 +184,7 @@ class Tipping:
     package: tuple[str, str] | None = None    # the tier the requested package needs, before and after
 
     def words(self) -> str:
-        where = (f"from {fmt_value(self.value)} up" if self.side == "at" else f"above {fmt_value(self.value)}")
+        where = (f"from {number(self.value)} up" if self.side == "at" else f"above {number(self.value)}")
         bits = []
         if self.eligible[0] != self.eligible[1]:
             bits.append(f"{_eligible_word(self.eligible[0])} -> {_eligible_word(self.eligible[1])}")
@@ -202,12 +203,6 @@ class Tipping:
 
 def _eligible_word(value: bool | None) -> str:
     return {True: "eligible", False: "not eligible", None: "undetermined"}[value]
-
-
-def fmt_value(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, (int, float)) else str(value)
 
 
 @dataclass

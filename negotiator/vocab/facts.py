@@ -23,6 +23,8 @@ from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 
+from ..values import number
+
 TYPES = ("boolean", "integer", "number", "date", "text", "choice", "list")
 #: "never" is a value a date fact may take when it declares `never: true`: the event has not happened.
 NEVER = "never"
@@ -89,11 +91,11 @@ class FactDecl:
                 return f"expected a whole number, got {value!r}", None
             if self.minimum is not None:
                 if self.exclusive_minimum and value <= self.minimum:
-                    return f"{value!r} is impossible: must be more than {fmt_bound(self.minimum)}", None
+                    return f"{value!r} is impossible: must be more than {number(self.minimum)}", None
                 if not self.exclusive_minimum and value < self.minimum:
-                    return f"{value!r} is impossible: must be at least {fmt_bound(self.minimum)}", None
+                    return f"{value!r} is impossible: must be at least {number(self.minimum)}", None
             if self.maximum is not None and value > self.maximum:
-                return f"{value!r} is impossible: must be at most {fmt_bound(self.maximum)}", None
+                return f"{value!r} is impossible: must be at most {number(self.maximum)}", None
             from ..bounds import value_problem
             beyond = value_problem(value)
             return (beyond, None) if beyond else None
@@ -140,10 +142,6 @@ def describe(value: Any) -> str:
     return f"{kind} {shown}".strip()
 
 
-def fmt_bound(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-
-
 @dataclass(frozen=True)
 class Vocabulary:
     """Every fact a pack may read, and the facts of other packs a profile may also carry."""
@@ -187,23 +185,6 @@ def months_decl(decl: FactDecl) -> FactDecl:
     """The computed fact 'whole months since DATE, as of the evaluation date' for a date fact."""
     return FactDecl(decl.name + MONTHS_SUFFIX, "integer", title=f"Months since {decl.title or decl.name}",
                     computed=True, declared_in=decl.declared_in, source=decl.source)
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from `start` to `end` (negative when `start` is later)."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return months
-
-
-def months_before(on: date, months: int) -> date:
-    """The latest date from which `months` whole months have passed by `on`."""
-    year, month = divmod(on.year * 12 + (on.month - 1) - months, 12)
-    day = min(on.day, 28)
-    d = date(year, month + 1, day)
-    assert months_between(d, on) == months or months < 0
-    return d
 
 
 def _matches(pattern: str, value: str) -> bool:

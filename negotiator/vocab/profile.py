@@ -43,7 +43,8 @@ from ..errors import InputError, Problem, nearest
 from .footprint_facts import PREFIX as FOOTPRINT
 from .footprint_facts import footprint_facts
 from ..yamlio import Located
-from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe, months_between
+from ..months import months_between
+from .facts import NEVER, NEVER_MONTHS, FactDecl, Vocabulary, describe
 
 IDENTITY = ("id", "name", "members", "sources", "notes", "exists")
 EXISTS_KEYS = ("from", "until", "last_seen", "source", "note")
