@@ -256,6 +256,18 @@ def test_an_area_awaiting_its_first_mayor_reaches_the_integrated_settlement_thro
     assert first["outcome"]["integrated_settlement"][1] == "available"
 
 
+def test_a_mayor_past_eighteen_months_waits_only_for_the_clear_record_and_the_move_says_so():
+    """York and North Yorkshire's mayor took office in May 2024: the eighteen months unlock waits for in December 2026
+    are criterion (c)'s, counted from a clean record kept from now (the record is not known), and the move's words
+    say so rather than that the mayor must still serve them."""
+    data = _unlock("york-and-north-yorkshire", "integrated_settlement")
+    first = data["answers"][0]
+    ids = [m["id"] for m in first["moves"]]
+    assert "keep_a_clean_record" in ids and "wait_18_months" in ids and "hold_first_mayoral_election" not in ids
+    wait = next(m for m in first["moves"] if m["id"] == "wait_18_months")
+    assert "clear of notices" in wait["title"] and "criterion (c)" in wait["note"]
+
+
 def test_the_first_election_waits_for_the_date_its_regulations_set():
     """Hampshire and the Solent's first election is on 4 May 2028: six months' wait is not enough to hold it."""
     from negotiator.options.state import apply_moves
