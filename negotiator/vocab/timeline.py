@@ -116,9 +116,12 @@ def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
             by_change.setdefault(r.id, []).append(code)
     for r in reg.reorganisations:
         if r.id in by_change:
-            names = ", ".join(reg.name(c) for c in by_change[r.id])
-            succ = " and ".join(reg.name(c) for c in r.successors)
-            out.append((r.day, f"its member councils {names} are replaced by {succ} on {r.day.isoformat()} ({r.title}, "
+            codes = by_change[r.id]
+            names = ", ".join(reg.name(c) for c in codes)
+            # only the successors that take a member's area (Elmbridge goes to East Surrey, not West Surrey)
+            succ = " and ".join(reg.name(s) for s, preds in r.successors.items() if set(codes) & set(preds))
+            which = f"its member council {names} is" if len(codes) == 1 else f"its member councils {names} are"
+            out.append((r.day, f"{which} replaced by {succ} on {r.day.isoformat()} ({r.title}, "
                                f"{r.status.replace('_', ' ')}: {short(r.sources[0])})"))
     for p in reg.pending:
         if p.day > on and set(members) & set(p.councils):
