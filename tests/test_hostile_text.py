@@ -107,6 +107,44 @@ def test_no_round_csv_cell_starts_a_formula(hostile):
     assert "Greater Manchester" in names
 
 
+def whole_rows(r) -> str:
+    """round.csv as the plain way writes it: every row's cells worked out and handed to csv.writer whole."""
+    from negotiator.report.files import CSV_COLUMNS, _parameters_read
+    from negotiator.values import fmt
+    from negotiator.text import csv_cell, terminal_line
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    assumed = {n for n, info in r.catalogue.parameters.items() if info.assumption}
+    for p in r.places:
+        ev = p.evaluation
+        read = _parameters_read(ev.steps)
+        for power in ev.powers:
+            info = r.catalogue.powers[power.id]
+            basis = "judgment" if info.tier_judgment and power.required_tier == info.tier else "source"
+            marks = sorted({n for rule in power.prerequisites + power.requirements for n in read(rule)} & assumed)
+            if ev.readiness and r.round.readiness_note:
+                marks.append("readiness weights")
+            row = [p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing,
+                   " ".join(p.settled_by), p.tranche or "", p.rank or "",
+                   fmt(ev.readiness.score) if ev.readiness else "", power.id, info.title, info.menu or "",
+                   power.status.value, "yes" if power.requested else "no", power.required_tier, basis,
+                   ev.accountability.current_tier or "unknown", " ".join(power.missing), " ".join(power.failed),
+                   " ".join(marks)]
+            writer.writerow([csv_cell(terminal_line(v)) if isinstance(v, str) else v for v in row])
+    return buf.getvalue()
+
+
+def test_round_csv_is_its_rows_written_whole(hostile):
+    """round.csv is written from parts of rows, each part as CSV once (report/files.csv_chunks); the file is the
+    one csv.writer writes from whole rows, for names holding commas, quotes, line breaks and formulas."""
+    from negotiator.results import Round
+    r = Round.model_validate_json((hostile["out"] / "round.json").read_text(encoding="utf-8"))
+    expected = whole_rows(r)
+    assert '"' in expected and "'=" in expected, "the names are quoted and neutralised"
+    assert (hostile["out"] / "round.csv").read_text(encoding="utf-8") == expected
+
+
 def test_terminal_output_of_round_evaluate_and_explain_has_no_control_characters(hostile):
     assert_terminal_safe(hostile["round"].stdout + hostile["round"].stderr)
     assert "\\x1b[31mred" in hostile["round"].stderr, "the round's name is shown, escaped"

@@ -15,6 +15,8 @@ The properties, in words:
   row keeps its number of cells and the cell shows exactly the input.
 - csv_cell: the output, when a string, never starts with = + - @ tab or CR, nor with whitespace
   then = + - @; taking off the added quote gives the input back; numbers pass unchanged.
+- json_safe_bytes: on UTF-8 JSON it writes what json_safe writes of the same text; on any bytes at all it
+  replaces exactly what its pattern, scanned over the whole text, would (it only looks where a match can start).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ import html
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from negotiator.text import csv_cell, md_cell, md_text, terminal, terminal_line
+from negotiator.text import _JSON_UNSAFE_BYTES, csv_cell, json_safe, json_safe_bytes, md_cell, md_text, terminal, \
+    terminal_line
 
 B = "\\"  # one backslash, to keep the expected strings readable
 
@@ -189,3 +192,18 @@ def test_csv_cell_output_never_starts_a_formula(value):
     assert not re.match(r"[=+\-@\t\r]|\s*[=+\-@]", out)
     formula_like = re.match(r"[=+\-@\t\r]|\s*[=+\-@]", value) is not None  # what a spreadsheet would run
     assert out == ("'" + value if formula_like else value)
+
+
+@settings(max_examples=500)
+@given(hostile)
+def test_json_safe_bytes_writes_what_json_safe_writes(text):
+    assume(not any("\ud800" <= c <= "\udfff" for c in text))  # lone surrogates are not UTF-8: JSON never holds them
+    assert json_safe_bytes(text.encode("utf-8")) == json_safe(text).encode("utf-8")
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from([b"a", b"\x7f", b"\xc2", b"\x80", b"\x9f", b"\xa0", b"\xe2", b"\x81", b"\xa6",
+                                 b"\xa9", b"\xa8", b"\xae", b"\xaf", b"\\u"]), max_size=40).map(b"".join))
+def test_json_safe_bytes_replaces_what_its_pattern_matches_anywhere(data):
+    whole = _JSON_UNSAFE_BYTES.sub(lambda m: f"\\u{ord(m.group().decode('utf-8')):04x}".encode(), data)
+    assert json_safe_bytes(data) == whole

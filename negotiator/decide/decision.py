@@ -119,6 +119,14 @@ def failed_tests(cond: Cond, facts: dict[str, Any], truths: Truths) -> list[str]
     return [cond.text()]
 
 
+def _result_rules(pack: Pack, power: Power) -> tuple[str, ...]:
+    """Every rule whose conclusion a power's result reads: what it needs, what raises its tier, and the conditions
+    of every tier (those of the tier it ends up needing are listed)."""
+    rules = prerequisites(pack, power) + [r.rule for r in requirements_for(pack, power.id)]
+    rules += [c.rule for t in pack.tiers for c in t.conditions]
+    return tuple(dict.fromkeys(rules))
+
+
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -220,6 +228,21 @@ class Decision:
         return [c.rule for c in tier.conditions if self.truths.get(c.rule) is True]
 
     def power(self, power: Power) -> PowerResult:
+        """A power's result. With `shared`, found first by what it is made from (the conclusions of the rules it
+        reads, with the unknown facts behind those undetermined; the place's tier; whether it is asked for and in
+        force), so that a round's places, which share a few results per power, do not work each one out again."""
+        if self.shared is None:
+            return self._power(power)
+        rules = self.shared.get("power's rules", power.id, lambda: _result_rules(self.pack, power))
+        truths = self.truths
+        values = tuple([truths.get(r) for r in rules])
+        unknown = tuple([tuple(self.missing(r)) for r, v in zip(rules, values) if v is None]) if None in values else ()
+        tier = self.current_tier
+        key = (power.id, values, unknown, tier.id if tier is not None else None, self.requested(power.id),
+               power.in_force.holds(self.as_of))
+        return self.shared.get("power by what it reads", key, lambda: self._power(power))
+
+    def _power(self, power: Power) -> PowerResult:
         status, low, high, unknown_rules, model_missing = power_status(
             self.pack, self.truths, self.current_tier, power, self.as_of)
         reqs = requirements_for(self.pack, power.id)

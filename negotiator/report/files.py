@@ -15,7 +15,7 @@ import re
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -223,33 +223,65 @@ def to_csv(r: Round) -> str:
 
 
 def csv_chunks(r: Round) -> Iterator[str]:
-    """round.csv, a place's rows at a time."""
+    """round.csv, a place's rows at a time.
+
+    A row is the place's cells, the power's, the place's current tier, the power's again and the assumptions
+    it rests on; each part is written as CSV once and the parts joined (a field is quoted, or not, on its own
+    text alone, so the row reads as csv.writer writes it whole). The power's parts are kept per result object
+    (a round shares equal power results between places) and the assumptions per power result and place's
+    rules as they read parameters."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    cat = r.catalogue
-    assumed = {n for n, info in cat.parameters.items() if info.assumption}
     cells: dict[str, str] = {}  # a string as a safe cell (the same strings recur on every place's rows)
-    for p in r.places:
-        ev = p.evaluation
-        read = _parameters_read(ev.steps)
-        for power in ev.powers:
-            info = cat.powers[power.id]
-            basis = "judgment" if info.tier_judgment and power.required_tier == info.tier else "source"
-            marks = sorted({n for rule in power.prerequisites + power.requirements for n in read(rule)} & assumed)
-            if ev.readiness and r.round.readiness_note:
-                marks.append("readiness weights")
-            row = [
-                p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing, " ".join(p.settled_by),
-                p.tranche or "", p.rank or "",
-                fmt(ev.readiness.score) if ev.readiness else "", power.id, cat.powers[power.id].title,
-                cat.powers[power.id].menu or "", power.status.value, yes_no(power.requested),
-                power.required_tier, basis, ev.accountability.current_tier or "unknown", " ".join(power.missing),
-                " ".join(power.failed), " ".join(marks),
-            ]
-            writer.writerow([(cells.get(v) or cells.setdefault(v, csv_cell(terminal_line(v)))) if isinstance(v, str)
-                             else v for v in row])
-        yield buf.getvalue()
+
+    def safe(v):
+        return (cells.get(v) or cells.setdefault(v, csv_cell(terminal_line(v)))) if isinstance(v, str) else v
+
+    def encoded(row: list) -> str:
+        """Cells as csv.writer writes them in a row, without the line's end (a part of two or more cells)."""
+        writer.writerow([safe(v) for v in row])
+        text = buf.getvalue()
         buf.seek(0)
         buf.truncate()
-    yield buf.getvalue()
+        return text[:-1]
+
+    yield encoded(CSV_COLUMNS) + "\n"
+    cat = r.catalogue
+    assumed = {n for n, info in cat.parameters.items() if info.assumption}
+    by_power: dict[int, tuple[str, str, list[str]]] = {}  # id(PowerResult) -> its two parts, rules it rests on
+    readers: dict[tuple, tuple[int, Callable[[str], frozenset[str]]]] = {}  # rules' shape -> (number, reader)
+    shapes: dict[int, tuple] = {}  # id(Step) -> what _parameters_read reads of it
+    marks_of: dict[tuple, str] = {}
+    readiness_mark = ["readiness weights"] if r.round.readiness_note else []
+    for p in r.places:
+        ev = p.evaluation
+        shape = tuple((rid, shapes.get(id(step)) or shapes.setdefault(id(step), (tuple(step.parameters),
+                                                                                  tuple(step.rules))))
+                      for rid, step in ev.steps.items())
+        found = readers.get(shape)
+        if found is None:
+            found = readers[shape] = (len(readers), _parameters_read(ev.steps))
+        number, read = found
+        mark_more = readiness_mark if ev.readiness else []
+        head = encoded([p.id, p.name, ev.as_of.isoformat(), fmt(ev.negotiation.eligible), p.standing,
+                        " ".join(p.settled_by), p.tranche or "", p.rank or "",
+                        fmt(ev.readiness.score) if ev.readiness else "", "x"])[:-1]
+        tier = encoded([ev.accountability.current_tier or "unknown", "x"])[:-1]
+        rows = []
+        for power in ev.powers:
+            parts = by_power.get(id(power))
+            if parts is None:
+                info = cat.powers[power.id]
+                basis = "judgment" if info.tier_judgment and power.required_tier == info.tier else "source"
+                parts = by_power[id(power)] = (
+                    encoded([power.id, info.title, info.menu or "", power.status.value,
+                             yes_no(power.requested), power.required_tier, basis]),
+                    encoded([" ".join(power.missing), " ".join(power.failed)]),
+                    power.prerequisites + power.requirements)
+            key = (number, id(power), bool(mark_more))
+            marks = marks_of.get(key)
+            if marks is None:
+                marks = marks_of[key] = encoded(
+                    ["x", " ".join(sorted({n for rule in parts[2] for n in read(rule)} & assumed) + mark_more)])[2:]
+            rows.append(f"{head}{parts[0]},{tier}{parts[1]},{marks}\n")
+        yield "".join(rows)

@@ -175,10 +175,11 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             placement[pid] = "eligibility undetermined: facts to collect: " + (", ".join(ev.negotiation.missing) or "?")
 
     standing = {}
+    not_eligible_set = set(not_eligible)  # a list of thousands: membership in a set, not a scan a place
     for pid in ids:
         standing[pid] = ("special_case" if pid in special else "already_devolved" if pid in devolved
                          else "in_tranche" if pid in tranche_of else "depends_on_unknowns" if pid in sel.why_depends
-                         else "not_ready" if pid in why_not_ready else "not_eligible" if pid in not_eligible
+                         else "not_ready" if pid in why_not_ready else "not_eligible" if pid in not_eligible_set
                          else "eligibility_undetermined")
     state = {pid: ("not ready to go first" if pid in why_not_ready else
                    "ready or not depending on unknown facts" if pid in sel.why_depends
@@ -224,13 +225,18 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             agg.settles += [f"{pid}: {s}" for s in f.settles]
             agg.may_settle += [f"{pid}: {s}" for s in f.may_settle]
             agg.places.append(pid)
+    listed: dict[str, set[str]] = {}  # each fact's places so far, as a set (the lists run to thousands)
     for pid in sel.depends:  # a fact that settles whether a place goes in a tranche
         for name in sel.settled_by[pid]:
             title = pack.facts[name].title if name in pack.facts else name
             agg = collect.setdefault(name, FactToCollect(fact=name, title=title or name, settles=[], may_settle=[]))
             agg.may_settle.append(f"{pid}: whether it goes in a tranche")
-            if pid not in agg.places:
+            seen = listed.get(name)
+            if seen is None:
+                seen = listed[name] = set(agg.places)
+            if pid not in seen:
                 agg.places.append(pid)
+                seen.add(pid)
     facts_to_collect = sorted(collect.values(), key=lambda f: (-len(f.settles), -len(f.may_settle), f.fact))
     places = [RoundPlace(id=lp.id, name=lp.profile.name, file=lp.profile.file, tranche=tranche_of.get(lp.id),
                          rank=rank_of.get(lp.id), already_devolved=lp.id in devolved, placement=placement[lp.id],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,7 +137,9 @@ def expand(refs: list[str]) -> list[Path]:
                                          f"{', '.join(n for n in PACK_FILES if (path / n).is_file())}) but has no "
                                          "pack.yaml; a folder of place profiles holds no pack files"))
         elif path.is_dir():
-            files = sorted(list(path.glob("*.yaml")) + list(path.glob("*.yml")))
+            # the order of the paths themselves (they share their folder, so their names in the system's case
+            # rule), without a comparison of Path objects a step: that alone took 0.1 s for 30,000 files
+            files = sorted(list(path.glob("*.yaml")) + list(path.glob("*.yml")), key=lambda f: os.path.normcase(f.name))
             if not files:
                 problems.append(Problem(ref, "folder holds no .yaml place profiles", code="not_found"))
             out.extend(files)
