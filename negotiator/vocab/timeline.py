@@ -105,9 +105,6 @@ def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
     register (decided reorganisations, and decided ones the register does not apply): (day, sentence), by day."""
     reg = register()
     out: list[tuple[date, str]] = []
-    if profile.exists_until is not None and profile.exists_until > on:
-        out.append((profile.exists_until, f"{profile.name} ceases to exist on {profile.exists_until.isoformat()} "
-                                          f"({short(profile.exists_source) if profile.exists_source else 'its profile'})"))
     members = profile.members_at(on)
     by_change: dict[str, list[str]] = {}
     for code in members:
@@ -121,13 +118,22 @@ def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
             # only the successors that take a member's area (Elmbridge goes to East Surrey, not West Surrey)
             succ = " and ".join(reg.name(s) for s, preds in r.successors.items() if set(codes) & set(preds))
             which = f"its member council {names} is" if len(codes) == 1 else f"its member councils {names} are"
-            out.append((r.day, f"{which} replaced by {succ} on {r.day.isoformat()} ({r.title}, "
-                               f"{r.status.replace('_', ' ')}: {short(r.sources[0])})"))
+            out.append((r.day, f"{which} replaced by {succ} on {r.day.isoformat()} "
+                               f"({r.status.replace('_', ' ')}: {short(r.sources[0])})"))
+    end = profile.exists_until
+    if end is not None and end > on:
+        ends = f"{profile.name} ceases to exist on {end.isoformat()}"
+        same_day = [i for i, (day, _s) in enumerate(out) if day == end]
+        if same_day:  # the reorganisation that ends its councils ends it: one sentence, not two
+            i = same_day[0]
+            out[i] = (end, f"{ends}: {out[i][1]}")
+        else:
+            out.append((end, f"{ends} ({short(profile.exists_source) if profile.exists_source else 'its profile'})"))
     for p in reg.pending:
         if p.day > on and set(members) & set(p.councils):
             out.append((p.day, f"its member councils in the {p.area} are to be replaced by {', '.join(p.successors)} "
-                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}{p.challenge()}; not applied by "
-                               "the register, whose areas split districts)"))
+                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}{p.challenge()}; not applied: "
+                               "its areas split districts)"))
     return sorted(out)
 
 
