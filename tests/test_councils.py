@@ -81,7 +81,46 @@ def test_populations_are_census_counts_or_sums_over_the_same_area_or_unknown():
     assert cumberland.value == sum(census()[c].population_2021 for c in ("E07000026", "E07000028", "E07000029"))
     assert "Allerdale" in cumberland.source
     assert reg.population("E10000002", D2011).value == census()["E06000060"].population_2011
-    assert reg.population("E07000004", D2011) is None  # Aylesbury Vale: no bundled count, so unknown
+    aylesbury = reg.population("E07000004", D2011)  # abolished in 2020: its own Census 2011 count
+    assert aylesbury.value == 174137 and "boundaries then" in aylesbury.source
+    assert reg.population("E07000019", D2011) is None  # Caradon, abolished in 2009: no bundled count, unknown
+    assert reg.population_of(["E07000004"], 2021) is None  # no 2021 count of a council gone by then
+
+
+def test_the_census_2011_counts_of_councils_abolished_since_sum_to_their_successors_counts():
+    """Every council with its own Census 2011 count (abolished between 2011 and 2021) is counted once in the
+    Census table's 2011 count of the councils that took over its area: its own count and those of the other
+    councils that merged with it sum exactly to the successor's (Buckinghamshire's four districts to
+    Buckinghamshire Council's 505,283), so the bundled counts are the same Census on other boundaries."""
+    reg = register()
+    own = {code: c for code, c in reg.councils.items() if c.census_2011 is not None}
+    assert len(own) == 25
+    successors: dict[str, set[str]] = {}
+    for code in own:
+        for succ in reg._table_successors(code):
+            successors.setdefault(succ, set()).add(code)
+    assert successors  # every one reaches a council of the table
+    for succ, preds in successors.items():
+        area = reg._area_of([succ])
+        assert set(area) >= preds
+        total = sum(own[a].census_2011 if a in own else census()[a].population_2011 for a in area)
+        assert total == census()[succ].population_2011, succ
+    for c in own.values():
+        assert any("2011 Census" in s and "boundaries" in s for s in c.sources)
+
+
+def test_every_place_of_the_england_set_as_of_2011_has_a_census_2011_population(tmp_path):
+    from negotiator.cli import app
+    from typer.testing import CliRunner
+    out = tmp_path / "e"
+    result = CliRunner().invoke(app, ["england", "--as-of", "2011-03-01", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = {p.name: p.read_text() for p in out.glob("*.yaml")}
+    assert len(texts) == 346
+    assert not [n for n, t in texts.items() if "value:" not in t or "Population unknown" in t]
+    assert "value: 174137, from: 2011-03-27" in texts["aylesbury-vale.yaml"]
+    assert "value: 412905, from: 2011-03-27" in texts["dorset.yaml"]  # with Christchurch, later in BCP
+    assert "2021-03-21" not in texts["dorset.yaml"]  # that area was not counted in 2021: unknown
 
 
 def test_members_of_a_place_follow_the_register_through_its_changes():

@@ -221,6 +221,39 @@ def test_a_tranche_number_may_move_only_where_another_place_could_come_to_rank_a
     assert "e" not in {q for qs in movers.values() for q in qs}   # e can reach 0 at most
 
 
+def test_a_tranche_number_is_said_to_move_only_where_the_places_that_could_rank_above_it_could_fill_it_or_clash():
+    """Invariant: with seats and councils known, a place's tranche number is said to move only where the
+    places that could come to rank above it could fill the seats its tranche has left, or share a council
+    with it or with a place ranked above it; where they could only fill it, the report says how many of
+    them would have to (a team learns how far it is from losing its tranche, not a list of everyone)."""
+    from negotiator.round.gate import GateInput, tranche_movers
+
+    def g(lowest, highest):
+        return GateInput(True, False, lowest, lowest, highest, True)
+    gates = {"a": g(5, 5), "b": g(4, 4), "d": g(0, 9), "e": g(0, 9), "f": g(0, 9)}
+    score = {p: gates[p].lowest for p in gates}
+    members = {"a": ("A",), "b": ("B",), "d": ("D",), "e": ("E",), "f": ("F",)}
+    ranked, tranche_of = ["a", "b"], {"a": 1, "b": 1}
+    need: dict[str, int] = {}
+    roomy = tranche_movers(ranked, score, tranche_of, gates, ["d", "e"], members, lambda n: 8, need)
+    assert roomy == {} and need == {}  # two could enter a tranche of eight seats with two in it: nothing moves
+    tight = tranche_movers(ranked, score, tranche_of, gates, ["d", "e", "f"], members, lambda n: 4, need)
+    assert tight == {"b": ["d", "e", "f"]}  # a keeps its seat even if all three came above it (four seats)
+    assert need == {"b": 3}  # b loses its seat only if all three came above it
+    members["d"] = ("B", "D")  # d shares a council with b
+    need.clear()
+    clash = tranche_movers(ranked, score, tranche_of, gates, ["d", "e"], members, lambda n: 8, need)
+    assert clash == {"b": ["d"]} and need == {}  # d alone could defer b (a holds no council of d's)
+
+
+def test_the_forerunner_round_says_how_many_would_have_to_rank_above_greater_manchester(forerunner_dir):
+    md = (forerunner_dir / "round.md").read_text(encoding="utf-8")
+    assert "- Greater Manchester (tranche 1): only if 8 of these came to rank above it, filling the tranche:" in md
+    data = json.loads((forerunner_dir / "round.json").read_text(encoding="utf-8"))
+    gm = next(x for x in data["ranking"] if x["place"] == "greater-manchester")
+    assert gm["tranche_moves_if_at_least"] == 8 and len(gm["tranche_may_move_with"]) >= 8
+
+
 def test_the_2026_round_says_which_tranche_numbers_may_still_move(programme_2026):
     out, _ = programme_2026
     data = json.loads((out / "round.json").read_text(encoding="utf-8"))

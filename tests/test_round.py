@@ -344,3 +344,11 @@ def test_a_conflict_names_its_places_as_a_sentence_in_every_report(data, round_d
         words = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
         assert f"- {words} share " in md.replace("\\", ""), words
         assert f"<td>{words}</td>".replace("&", "&amp;") in html, words
+
+
+def test_a_round_config_read_with_the_wrong_pack_says_which_pack_it_was_written_for(tmp_path):
+    result = cli("round", ROOT / "places", "--config", ROOT / "rounds" / "programme-2026.yaml", "--out",
+                 tmp_path / "r")
+    assert result.exit_code == 2
+    assert "it is a rule of rule pack 'english-devolution-2026': run the round with --rules " \
+           "english-devolution-2026" in result.stderr

@@ -183,3 +183,22 @@ def test_chart_ticks_fall_on_round_values_and_one_line_has_no_legend():
         assert span / step <= 5 + 1e-9 and round(step / 10 ** __import__("math").floor(
             __import__("math").log10(step)), 6) in (1, 2, 2.5, 5)
         assert nice_step(span, whole=True) >= 1 and float(nice_step(span, whole=True)).is_integer()
+
+
+def test_the_readmes_routes_over_the_england_set_of_2011_are_what_the_sweep_writes(tmp_path):
+    """The README's figures for routes.csv (councils alone, only through a grouping) are those a sweep writes
+    over `england --as-of 2011-03-01`: 326 councils, each population known from the Census of 2011."""
+    import re
+    assert cli("england", "--as-of", "2011-03-01", "--out", tmp_path / "e").exit_code == 0
+    result = cli("sweep", tmp_path / "e", ROOT / "places", "--param",
+                 "strategic_county_min_population=500000..500000:1", "--out", tmp_path / "s")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader((tmp_path / "s" / "routes.csv").read_text(encoding="utf-8").splitlines()))
+    alone = sorted(r["council_name"] for r in rows if r["route"] == "alone")
+    grouping = sum(r["route"] == "grouping" for r in rows)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(r"over the England set as of 2011, (\d+) of (\d+) councils alone \(([^)]*)\) and (\d+) only "
+                     r"through a grouping", readme)
+    assert said, "the README states the routes over the England set as of 2011"
+    assert (int(said[1]), int(said[2]), said[3].split(", "), int(said[4])) == (len(alone), len(rows), alone,
+                                                                                grouping)

@@ -53,3 +53,8 @@ def test_messages_name_files_as_seen_from_the_current_folder(tmp_path, monkeypat
     monkeypatch.chdir(ws / "sub")
     assert cli("validate", "../places/kent.yaml").stdout == "ok: place kent (../places/kent.yaml)\n"
     assert cli("evaluate", "kent", "--as-of", "x").stderr.startswith("Error: --as-of: ")
+    # a place id that is not there: the places folder named from where the person is
+    missing = cli("evaluate", "kentt").stderr
+    assert "no place with that id in ../places/" in missing and "did you mean 'kent'" in missing
+    monkeypatch.chdir(ws)
+    assert "no place with that id in places/" in cli("evaluate", "kentt").stderr

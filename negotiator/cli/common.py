@@ -31,8 +31,14 @@ def fail(exc: InputError, as_json: bool = False) -> None:
     from dataclasses import replace
 
     from ..workspace import from_here
+    from ..report.fit import fit_line
+    # For a person at a terminal each problem is wrapped to its width (COLUMNS, else the terminal's), its
+    # continuation lines indented; piped into a log or a script, each problem stays one line to grep.
+    wrap = sys.stderr.isatty()
     for problem in exc.problems:  # files named as seen from the current folder (`../places/kent.yaml`)
-        typer.echo(f"Error: {terminal_line(str(replace(problem, file=from_here(problem.file))))}", err=True)
+        text = f"Error: {terminal_line(str(replace(problem, file=from_here(problem.file))))}"
+        for part in fit_line(text, width(err=True), hang="  ") if wrap else [text]:
+            typer.echo(part, err=True)
     raise typer.Exit(2)
 
 
@@ -169,12 +175,24 @@ def say(text: str) -> None:
 def line(text: str, err: bool = False, wrap: bool = True) -> None:
     """One line of plain text (stdout, or stderr for progress and summaries), made safe for a terminal and
     wrapped, as all text for people, to the width of the stream it goes to at word boundaries (a path or
-    another word longer than the width stays whole). `wrap=False` keeps a command line to copy whole."""
+    another word longer than the width stays whole). `wrap=False`: a command line to copy, broken only with
+    shell line continuations (`command_lines`)."""
     from ..report.fit import fit_line
     from ..text import terminal_line
     safe = terminal_line(text)
-    for part in fit_line(safe, width(err)) if wrap else [safe]:
+    for part in fit_line(safe, width(err)) if wrap else command_lines(safe, width(err)):
         typer.echo(part, err=err)
+
+
+def command_lines(command: str, columns: int) -> list[str]:
+    """A command line to copy, within `columns`: broken between words with a shell's line continuation
+    (` \\`), so that pasted as it is printed it is the same command; a word is never split."""
+    import textwrap
+    if len(command) <= columns:
+        return [command]
+    parts = textwrap.wrap(command, width=max(20, columns - 2), subsequent_indent="  ", break_long_words=False,
+                          break_on_hyphens=False)
+    return [p + " \\" for p in parts[:-1]] + parts[-1:]
 
 
 def show(data: Any, as_json: bool, render: Callable[[Any], str]) -> None:

@@ -33,7 +33,7 @@ def england(
     from .. import workspace
     from ..atomic import write_set
     from ..pack.load import load_pack
-    from ..vocab.england import england_files
+    from ..vocab.england import england_count, england_places, england_places_on
     from ..vocab.places import load_places
     ws = workspace.current()
     pack = load_pack(rules)
@@ -42,24 +42,27 @@ def england(
     bundled = load_places([str(ws.places)], pack)
     left_out: list[Any] = []
     pending: list[Any] = []
+    names = {lp.id: lp.profile.name for lp in bundled}
+    on = None
     if as_of is None:
-        files = england_files({lp.id: lp.profile.members for lp in bundled})
+        members = {lp.id: lp.profile.members for lp in bundled}
     else:
         from ..vocab.timeline import on_date
         on = parse_date(as_of, "--as-of")
         assert on is not None  # as_of was given
         kept, left_out = on_date(bundled, on)
         members = {lp.id: () for lp in bundled} | {lp.id: lp.profile.members for lp in kept}
-        files = england_files(members, on)
         from ..vocab.councils import register
         pending = register().pending_on(on)
+    made = england_places(members) if on is None else england_places_on(members, on)
+    files = {f"{g.id}.yaml": g.text for g in made}
     written = write_set(folder, files, kind="england", inputs=inputs)
     notes = [f"Decided, not applied: {change.sentence()}." for change in pending]
     if left_out:
         notes.append(f"{len(left_out)} bundled place(s) not existing (or not known to exist) on {as_of}, left out of "
                      f"a round of that date: {', '.join(lo.name for lo in left_out)}")
-    notes.append(f"{len(files)} generated places in {out}; with the {len(bundled)} places of "
-                 f"{workspace.display(ws.places)}/ they make the whole-England set:")
+    notes.append(f"{england_count(made, members, names, on)}. Written to {out}; with the {len(bundled)} places "
+                 f"of {workspace.display(ws.places)}/ (the groupings among them) they make the whole-England set:")
     then = f"negotiator round {out} {workspace.display(ws.places)} --out OUT"
     if as_json:
         from ..results import FilesWritten, LeftOutPlace

@@ -168,8 +168,7 @@ class _Builder:
                 self.use(("rule", req.rule), "raises the tier of", e.ref)
                 self.use(("tier", req.tier), "needed by", e.ref)
             self.use(("tier", p.tier), "needed by", e.ref)
-            if p.menu:
-                self.use(("menu", p.menu), "lists", e.ref)
+            # a menu lists its powers under "Its powers": not again as what uses it
             if e.source:
                 self.use(("source", e.source.id), "cited by", e.ref)
             out.append(e)

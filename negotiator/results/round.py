@@ -58,6 +58,9 @@ class Ranked(_R):
     tranche_may_move_with: list[str] = Field(default_factory=list, description=(
         "Places whose unknown facts, as they settle, could still change this place's tranche number (itself, "
         "where its own readiness is not settled); its standing, in a tranche, does not change"))
+    tranche_moves_if_at_least: Optional[int] = Field(None, description=(
+        "How many of tranche_may_move_with would have to come to rank above this place before its tranche "
+        "number could change (they would fill its tranche's seats); null where one of them could"))
 
 
 class TrancheTime(_R):

@@ -23,7 +23,7 @@ path's conclusions (the sweep), so a sweep's grid point and a round agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..pack.ir import Pack
 from ..results import Evaluation, Status, Truth3
@@ -106,22 +106,46 @@ def settling(gate: GateInput, aspects: list[str]) -> list[str]:
 
 
 def tranche_movers(ranked: list[str], score: Mapping[str, float], tranche_of: Mapping[str, int],
-                   gates: Mapping[str, GateInput], unsettled: list[str]) -> dict[str, list[str]]:
+                   gates: Mapping[str, GateInput], unsettled: list[str],
+                   members: Mapping[str, tuple[str, ...]] | None = None,
+                   capacity: Callable[[int], int] | None = None,
+                   need: dict[str, int] | None = None) -> dict[str, list[str]]:
     """For each place in a tranche, the places whose unknown facts, as they settle, could still change its
     tranche number (its standing, in a tranche, does not change: the gate is decided over every completion).
 
     A place's number can move when another could come to rank at or above it: a place not yet in a tranche
     whose standing or eligibility depends on unknown facts (`unsettled`) and whose highest readiness reaches
     its score, or a place ranked below it whose readiness is not settled and whose highest reaches it; each could
-    take a seat of its tranche or share a council with it. A place after the first tranche whose own readiness is not settled could also
-    move up. This over-approximates (a seat may be free, councils apart): "may move", never "will".
+    take a seat of its tranche or share a council with it. A place after the first tranche whose own readiness
+    is not settled could also move up.
+
+    With the places' `members` and each tranche's `capacity` (0 is the first), only those that could make a
+    difference are named: every such place where they could fill the tranche (each adds at most one place
+    ranked above it to its tranche: itself, or one it pushes down), else only those sharing a council with it
+    or with a place ranked above it (a clash reshuffles tranches); none where neither can happen, as when
+    Greater Manchester leads a first tranche of eight seats that three others at most could reach. Still an
+    over-approximation: "may move", never "will". Where the named places could move it only by filling
+    its tranche, `need` (when given) gets how many of them would have to come to rank above it (the seats
+    of its tranche left after the places ranked above it and itself, plus one).
     """
     out: dict[str, list[str]] = {}
     position = {pid: i for i, pid in enumerate(ranked)}
+    councils_above: set[str] = set()
     for pid in ranked:
         floor = score[pid]
         who = {q for q in unsettled if q != pid and q in gates and gates[q].highest >= floor}
         who |= {q for q in ranked[position[pid] + 1:] if gates[q].highest > score[q] and gates[q].highest >= floor}
+        if members is not None and capacity is not None and who:
+            t = tranche_of.get(pid, 1)
+            above_in_tranche = sum(1 for q in ranked[:position[pid]] if tranche_of.get(q) == t)
+            seats_left = capacity(t - 1) - above_in_tranche - 1
+            mine = set(members.get(pid, ())) | councils_above
+            clash = {q for q in who if mine & set(members.get(q, ()))}
+            if len(who) <= seats_left:  # the tranche cannot fill
+                who = clash
+            elif not clash and need is not None and seats_left > 0:
+                need[pid] = seats_left + 1
+        councils_above |= set(members.get(pid, ())) if members is not None else set()
         if tranche_of.get(pid, 1) > 1 and gates[pid].highest > floor:
             who.add(pid)
         if who:

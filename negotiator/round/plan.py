@@ -66,6 +66,21 @@ def coverage(place_ids: list[str], members: dict[str, tuple[str, ...]], base: tu
     )
 
 
+def _packs_with_rule(rule: str, but: str) -> list[str]:
+    """The workspace's other rule packs that have `rule` (to tell a round config read with the wrong pack)."""
+    from .. import workspace
+    from ..pack.load import load_pack
+    found = []
+    for name in workspace.current().packs():
+        try:
+            other = load_pack(name)
+        except InputError:
+            continue
+        if other.id != but and rule in other.rules:
+            found.append(other.id)
+    return found
+
+
 def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[str, tuple[str, ...]],
               base: tuple[str, int, int, str], devolved: set[str], doc: Located | None, index: int) -> ScenarioResult:
     """A scenario's coverage: its listed places, or the places for which its rule holds (undetermined named)."""
@@ -75,6 +90,10 @@ def _scenario(pack: Pack, sc, evaluations: dict[str, Evaluation], members: dict[
         if sc.where not in pack.rules:
             message = f"'{sc.where}' is not a rule of rule pack '{pack.id}'"
             suggestion = nearest(sc.where, list(pack.rules))
+            holding = _packs_with_rule(sc.where, pack.id)
+            if holding:  # the round config was written for another bundled pack
+                message += (f"; it is a rule of rule pack '{holding[0]}': run the round with --rules {holding[0]}")
+                suggestion = None
             raise InputError([doc.problem(("scenarios", index, "where"), message, suggestion) if doc is not None
                               else Problem("round config", message, suggestion=suggestion)])
         statement = pack.rules[sc.where].statement
@@ -124,7 +143,9 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     tranches, tranche_of, deferred_by = sel.tranches, sel.tranche_of, sel.deferred_by
     rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
     unsettled = [pid for pid in list(sel.depends) + list(undetermined) if pid not in devolved and pid not in special]
-    movers = tranche_movers(ranked, sel.score, tranche_of, gates, unsettled)
+    need: dict[str, int] = {}
+    movers = tranche_movers(ranked, sel.score, tranche_of, gates, unsettled, members, sel.seats, need)
+    name_of = {lp.id: lp.profile.name for lp in loaded}
 
     # The timetable: each tranche takes as long as one negotiation, and the next starts when it concludes.
     start = config.negotiations_start or config.date
@@ -160,10 +181,15 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             elif t > 1:
                 why += "; earlier tranches are full"
             if pid in movers:
-                others = [q for q in movers[pid] if q != pid]
-                why += ("; its tranche number (not its standing) may still move as "
-                        + " and ".join(([f"the unknown facts of {', '.join(others)}"] if others else [])
-                                       + (["its own readiness"] if pid in movers[pid] else [])) + " settle")
+                others = [name_of.get(q, q) for q in movers[pid] if q != pid]
+                if pid in need:
+                    why += (f"; its tranche number (not its standing) could still move, but only if {need[pid]} of "
+                            f"the {len(others)} places whose facts are unsettled came to rank above it, filling "
+                            "its tranche" + (" (or as its own readiness settles)" if pid in movers[pid] else ""))
+                else:
+                    why += ("; its tranche number (not its standing) may still move as "
+                            + " and ".join(([f"the unknown facts of {', '.join(others)}"] if others else [])
+                                           + (["its own readiness"] if pid in movers[pid] else [])) + " settle")
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -263,7 +289,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
                         score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid],
-                        tranche_may_move_with=movers.get(pid, []))
+                        tranche_may_move_with=movers.get(pid, []), tranche_moves_if_at_least=need.get(pid))
                  for pid in ranked],
         already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
         depends_on_unknowns=sel.depends,
@@ -307,6 +333,7 @@ class Selection:
     tranche_of: dict[str, int]
     deferred_by: dict[str, list[str]]
     ceiling: int | None = None  # negotiations at once (the round config's, else the pack's; None: no ceiling)
+    seats: Callable[[int], int] | None = None  # places a tranche takes (0 is the first)
 
 
 def capacity_ceiling(pack: Pack, config: RoundConfig) -> int | None:
@@ -410,11 +437,12 @@ def select(pack: Pack, config: RoundConfig, ids: list[str], members: Mapping[str
                          f"{_named(param, policy.other_count_param)}; each counted as {rounded(share)} of a place "
                          f"negotiation, {_named(param, policy.other_share_param)}) use {used}, leaving {capacity} "
                          f"for places{during}")
-    tranches, tranche_of, deferred_by = _tranches(
-        ranked, dict(members), lambda n: capacity if reduced is None or n < reduced else full)
+    def seats(n: int) -> int:
+        return capacity if reduced is None or n < reduced else full
+    tranches, tranche_of, deferred_by = _tranches(ranked, dict(members), seats)
     return Selection(special_ids, not_eligible, undetermined, sorted(not_ready), why_not_ready, sorted(depends),
                      why_depends, settled_by, ranked, score, gate, capacity, capacity_note, tranches, tranche_of,
-                     deferred_by, ceiling)
+                     deferred_by, ceiling, seats)
 
 
 def _readiness_note(pack: Pack) -> str:

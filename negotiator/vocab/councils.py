@@ -52,9 +52,11 @@ with them).
 Population. A council of the Census table has its Census 2011 and 2021
 counts; a council whose area is that of some councils of the table (`area`:
 Cumberland is Allerdale, Carlisle and Copeland) has their sum; a county
-council has the sum of its districts when each is known. A district abolished
-before 2021 and not in the table has no bundled count: its population is
-unknown (None), never a guess.
+council has the sum of its districts when each is known. A council abolished
+between 2011 and 2021 has its own Census 2011 count on its boundaries of the
+time (`census_2011` in councils.yaml, with its source) and no 2021 count; one
+abolished before 2011 (the districts of 2009) has no bundled count: its
+population is unknown (None), never a guess.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ STATUSES = ("in_force", "decided")
 KIND_BY_PREFIX = {"E06": "unitary", "E07": "district", "E08": "metropolitan_district", "E09": "london_borough",
                   "E10": "county"}
 CENSUS_SOURCE = "census"
+CENSUS_2011_SOURCE = "census-2011-districts"
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class Council:
     sources: tuple[str, ...] = ()      # full citations
     notes: tuple[str, ...] = ()
     in_census: bool = False
+    census_2011: int | None = None     # its own Census 2011 count, on its boundaries then (abolished since)
 
     @property
     def gss(self) -> bool:
@@ -264,6 +268,8 @@ class Register:
         c = self.councils.get(code)
         if c is None:
             return {}
+        if c.census_2011 is not None:
+            return {2011: (c.census_2011, "ONS Census 2011, on the council's boundaries then")}
         area = c.area
         what = "the area of " + ", ".join(table[a].name for a in area if a in table) if area else ""
         if not area and c.kind == "county":
@@ -288,7 +294,7 @@ class Register:
             elif c is not None and c.area and all(a in table for a in c.area):
                 units |= set(c.area)
             else:
-                later = [s for s in self.successors(code) if s in table]
+                later = self._table_successors(code)
                 if c is not None and c.kind != "county" and len(later) == 1:
                     pending.setdefault(later[0], set()).add(code)
                 else:
@@ -303,10 +309,40 @@ class Register:
     def population_of(self, codes: Iterable[str], year: int) -> int | None:
         """The Census `year` population of the area of `codes`, each person once; None when not known."""
         units, unresolved = self.census_units(codes)
-        if unresolved or not units:
+        own = self._own_2011(unresolved, units) if unresolved and year == 2011 else None
+        if (unresolved and own is None) or not (units or own):
             return None
         table = census_table()
-        return sum(getattr(table[u], f"population_{year}") for u in units)
+        return sum(getattr(table[u], f"population_{year}") for u in units) + (own or 0)
+
+    def _table_successors(self, code: str) -> list[str]:
+        """The councils of the Census table that first took over the council's area, change after change
+        (Taunton Deane: Somerset West and Taunton of 2019, not the Somerset of 2023 the table does not hold)."""
+        table = census_table()
+        out: set[str] = set()
+        todo, seen = [code], set()
+        while todo:
+            c = todo.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            r = self._ended.get(c)
+            if r is None:
+                continue
+            for succ, preds in r.successors.items():
+                if c in preds:
+                    (out.add(succ) if succ in table else todo.append(succ))
+        return sorted(out)
+
+    def _own_2011(self, unresolved: Iterable[str], units: Iterable[str]) -> int | None:
+        """The 2011 count of councils the Census table cannot cover, from their own counts (census_2011),
+        when each has one and none shares area with `units` (each person once); else None."""
+        found = [self.councils.get(u) for u in unresolved]
+        if any(c is None or c.census_2011 is None for c in found):
+            return None
+        if set(self._area_of(units)) & set(self._area_of(unresolved)):
+            return None
+        return sum(c.census_2011 for c in found if c is not None and c.census_2011 is not None)
 
     def pending_on(self, day: date, codes: Iterable[str] | None = None) -> list[PendingChange]:
         """The decided reorganisations the register does not apply whose vesting day is on or before `day`
@@ -460,6 +496,8 @@ def build(text: str, name: str = "councils.yaml") -> Register:
         cites = list(_cite(sources, _as_list(e.get("source"))))
         if row:
             cites.append(sources.get(CENSUS_SOURCE, CENSUS_TABLE_SOURCE))
+        if e.get("census_2011") is not None:
+            cites.append(sources[CENSUS_2011_SOURCE])
         start = created[code].day if code in created else None
         end = ended[code].day if code in ended else None
         for r in (created.get(code), ended.get(code)):
@@ -469,7 +507,7 @@ def build(text: str, name: str = "councils.yaml") -> Register:
             code=code, name=e.get("name") or (row.name if row else code), kind=kind, start=start, end=end,
             county=county, county_name=county_name or "", region=row.region if row else "",
             area=tuple(e.get("area") or ()), sources=tuple(cites), notes=tuple(_as_list(e.get("note"))),
-            in_census=row is not None)
+            in_census=row is not None, census_2011=e.get("census_2011"))
         if kind not in KINDS:
             raise ValueError(f"{name}: council {code}: kind must be one of {', '.join(KINDS)}")
     for r in reorgs:

@@ -66,6 +66,7 @@ class Generated:
     name: str
     members: tuple[str, ...]
     text: str
+    what: str = "council"  # council | county area | metropolitan county
 
 
 def slug(name: str) -> str:
@@ -116,7 +117,7 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
     county_code = {c.name.removesuffix(" County Council"): c.code for c in reg.councils.values() if c.kind == "county"}
 
     def add(base_id: str, suffix: str, name: str, kind: str | None, kind_source: str, members: list[Council],
-            what: str, notes: list[str], council: str | None = None) -> None:
+            what: str, notes: list[str], council: str | None = None, category: str = "council") -> None:
         codes = frozenset(c.code for c in members)
         if codes in taken_sets:
             return
@@ -128,7 +129,7 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
         taken_sets.add(codes)
         lifespan = _lifespan(reg, council) if council else (None, None, "")
         out.append(Generated(pid, name, tuple(sorted(codes)),
-                             _profile(pid, name, kind, kind_source, members, what, notes, lifespan)))
+                             _profile(pid, name, kind, kind_source, members, what, notes, lifespan), category))
 
     for code in sorted(table):
         c = table[code]
@@ -158,7 +159,8 @@ def england_places(bundled: dict[str, tuple[str, ...]]) -> list[Generated]:
             kind, why = "county", "kind: a county council area (its districts in the ONS Census table's county column)"
             notes = []
         add(slug(county), "area", f"{county} (county area)" if not metropolitan else f"{county} (metropolitan county)",
-            kind, why, members, f"the districts of the county area {county}", notes, county_code.get(county))
+            kind, why, members, f"the districts of the county area {county}", notes, county_code.get(county),
+            "metropolitan county" if metropolitan else "county area")
     return out
 
 
@@ -166,6 +168,28 @@ def england_files(bundled: dict[str, tuple[str, ...]], on: date | None = None) -
     """File name -> profile text for the generated places (see england_places; with `on`, england_places_on)."""
     made = england_places(bundled) if on is None else england_places_on(bundled, on)
     return {f"{g.id}.yaml": g.text for g in made}
+
+
+def england_count(made: list[Generated], bundled: dict[str, tuple[str, ...]], names: dict[str, str],
+                  on: date | None = None) -> str:
+    """A sentence reconciling the generated places with England's councils: how many of each category were
+    generated, and which councils (a place of one council) the bundled places stand for, so that the count of
+    places (councils, county areas, metropolitan counties) is not read as the count of councils."""
+    from collections import Counter
+    by = Counter(g.what for g in made)
+    if on is None:
+        total, whose = len(councils()), "of the Census table (on its 2021 boundaries)"
+    else:
+        from .councils import register
+        total, whose = len(register().councils_on(on, tier="lower")), f"existing on {on.isoformat()}"
+    single = sorted(names.get(pid, pid) for pid, m in bundled.items() if len(m) == 1)
+    plural = {"council": "councils", "county area": "county areas", "metropolitan county": "metropolitan counties"}
+    parts = ", ".join(f"{by[k]} {k if by[k] == 1 else plural[k]}" for k in plural if by[k])
+    text = f"{len(made)} generated places ({parts})"
+    if by["council"] + len(single) == total:
+        shown = f" with the {len(single)} profiled in places/ ({', '.join(single)})" if single else ""
+        return f"{text}: the generated councils{shown} are the {total} English councils {whose}"
+    return f"{text}; England had {total} councils {whose}"
 
 
 REGISTER_KIND = {"unitary": "unitary", "district": "district", "metropolitan_district": "district",
@@ -194,7 +218,7 @@ def england_places_on(bundled: dict[str, tuple[str, ...]], on: date) -> list[Gen
     out: list[Generated] = []
 
     def add(base_id: str, suffix: str, name: str, kind: str | None, kind_source: str, codes: list[str], what: str,
-            notes: list[str], lifespan: tuple) -> None:
+            notes: list[str], lifespan: tuple, category: str = "council") -> None:
         if frozenset(codes) in taken_sets:
             return
         pid = base_id if base_id not in taken_ids else f"{base_id}-{suffix}"
@@ -204,7 +228,8 @@ def england_places_on(bundled: dict[str, tuple[str, ...]], on: date) -> list[Gen
         taken_ids.add(pid)
         taken_sets.add(frozenset(codes))
         out.append(Generated(pid, name, tuple(sorted(codes)),
-                             _dated_profile(reg, pid, name, kind, kind_source, codes, what, notes, lifespan, on)))
+                             _dated_profile(reg, pid, name, kind, kind_source, codes, what, notes, lifespan, on),
+                             category))
 
     for c in reg.councils_on(on, tier="lower"):
         kind, why = REGISTER_KIND[c.kind], f"kind: {REGISTER_KIND_SOURCE[c.kind]} (the council register)"
@@ -220,7 +245,8 @@ def england_places_on(bundled: dict[str, tuple[str, ...]], on: date) -> list[Gen
             continue
         area = upper.name.removesuffix(" County Council")
         add(slug(area), "area", f"{area} (county area)", "county", "kind: " + REGISTER_KIND_SOURCE["county"],
-            districts, f"the districts of {upper.name} on {on.isoformat()}", [], _lifespan(reg, upper.code))
+            districts, f"the districts of {upper.name} on {on.isoformat()}", [], _lifespan(reg, upper.code),
+            "county area")
     metropolitan: dict[str, list[str]] = {}
     for c in reg.councils_on(on, tier="lower"):
         if c.kind == "metropolitan_district" and c.county_name:
@@ -229,7 +255,8 @@ def england_places_on(bundled: dict[str, tuple[str, ...]], on: date) -> list[Gen
         add(slug(county), "area", f"{county} (metropolitan county)", None,
             "kind: left unknown: a metropolitan county, without a county council since 1986 (Local Government Act "
             "1985)", codes, f"the districts of the metropolitan county {county}",
-            ["A metropolitan county: how its councils would negotiate together is not recorded."], (None, None, ""))
+            ["A metropolitan county: how its councils would negotiate together is not recorded."], (None, None, ""),
+            "metropolitan county")
     return out
 
 
@@ -260,17 +287,20 @@ def _dated_profile(reg, pid: str, name: str, kind: str | None, kind_source: str,
     if kind is not None:
         lines.append(f"kind: {kind}")
     summed = ", sum over the area" if len(codes) > 1 or not reg.council(codes[0]).in_census else ""
+    own = len(codes) == 1 and reg.council(codes[0]).census_2011 is not None
     counts = {y: reg.population_of(codes, y) for y in (2011, 2021)}
     if all(v is None for v in counts.values()) and len(codes) == 1:
         counts = {y: (reg.census_counts(codes[0]).get(y) or (None,))[0] for y in (2011, 2021)}
     if any(v is not None for v in counts.values()):
         lines.append("population:")
         for y, day in ((2011, CENSUS_2011), (2021, CENSUS_2021)):
+            how = (", the council's own count on its boundaries then (the council register's Census 2011 source)"
+                   if own and y == 2011 else summed)
             if counts[y] is not None:
-                lines.append(f"  - {{value: {counts[y]}, from: {day.isoformat()}, source: {_q(f'ONS Census {y}' + summed)}}}")
+                lines.append(f"  - {{value: {counts[y]}, from: {day.isoformat()}, source: {_q(f'ONS Census {y}' + how)}}}")
     else:
-        unknown = ("Population unknown: the bundled Census table has no count for this area (a council abolished "
-                   "before 2021 whose successor also covers other councils).")
+        unknown = ("Population unknown: no bundled Census count for this area (a council abolished before 2011, "
+                   "whose successor also covers other councils).")
         notes = [*notes, unknown]
     lines += ["members: [" + ", ".join(sorted(codes)) + "]", "sources:", f"  - {_q(kind_source)}",
               f"  - {_q('members: ' + what + ' (the council register, negotiator/data/councils.yaml)')}"]

@@ -119,8 +119,24 @@ def resolve_place(ref: str) -> Path:
     if candidate.is_file():
         return candidate
     ids = sorted(p.stem for p in ws.places.glob("*.yaml"))
-    raise InputError([Problem(ref, f"no such file, and no place with that id in {workspace.display(ws.places)}/",
+    raise InputError([Problem(ref, f"no such file, and no place with that id in {_places_here(ws)}",
                               suggestion=nearest(ref, ids), code="not_found")])
+
+
+def _places_here(ws: workspace.Workspace) -> str:
+    """The workspace's places folder as a person in the current folder would name it: `places/` at the top of
+    a checkout, `../places/` below it, else the bundled places with their full path."""
+    import os
+    try:
+        cwd = Path.cwd().resolve()
+        folder = ws.places.resolve()
+    except (OSError, RuntimeError):
+        return f"{ws.places}/"
+    if ws.kind == "bundled":
+        return f"the bundled places ({folder}/)"
+    if cwd.is_relative_to(ws.root.resolve()) or folder.is_relative_to(cwd):
+        return os.path.relpath(folder, cwd) + "/"
+    return f"{folder}/"
 
 
 PACK_FILES = ("rules.yaml", "powers.yaml", "accountability.yaml", "parameters.yaml")
