@@ -5,8 +5,9 @@ type-checking every rule: most of the time a one-place command such as
 `negotiator evaluate kent` spends, and all of it repeated on every run. The
 built, immutable form is kept in a user cache folder, keyed by everything it is
 made from: the bytes of every file the pack reads (the pack's hash), parameter
-overrides and who set them, the pack's path as given and the current folder
-(locations in the pack are shown relative to it), and the source of the modules
+overrides and who set them, the pack's folder and the workspace's (locations in
+the pack are recorded relative to it; the current folder is not part of it, as
+locations are made relative to it only when printed), and the source of the modules
 that build and define the form. Anything different is a different entry, so a
 cached pack is always the one a fresh build would give.
 
@@ -39,7 +40,7 @@ MAX_ENTRIES = 64
 #: Modules whose code decides what a built pack (or vocabulary) holds.
 #: (yamlio.py gives the line numbers baked into every location of a built pack; workspace.py how paths are shown.)
 _SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "pack/build.py", "pack/conditions.py",
-            "vocab/facts.py", "vocab/declare.py", "vocab/places.py", "vocab/profile.py", "yamlio.py", "bounds.py",
+            "vocab/facts.py", "vocab/declare.py", "vocab/places.py", "vocab/profile.py", "yamlio.py", "bounds.py", "months.py", "values.py",
             "errors.py", "validation.py", "workspace.py", "cache.py", "__init__.py")
 
 

@@ -89,6 +89,22 @@ def display(path: Path | str) -> str:
     return _relative(full, _bases())
 
 
+def record(path: Path | str) -> str:
+    """A path as a built pack records it (its folder, the file of each rule and power): relative to the
+    workspace's folder where it lies below it, else absolute; never relative to the current folder, so one
+    built pack serves every working folder (`from_here` names it for a person, from where they are)."""
+    p = Path(os.path.abspath(path))
+    try:  # the folders resolved, not the file itself: a link is named as given, not as its target
+        full = p.parent.resolve() / p.name if p.name else p.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return str(p)
+    try:
+        bases = [current().root.resolve()]
+    except (OSError, RuntimeError):
+        bases = []
+    return _relative(full, bases)
+
+
 def displayer() -> Callable[[Path | str], str]:
     """`display` for many paths in a row (a folder of place files): the workspace, the current folder and each
     folder of the paths resolved once, not once a path."""
@@ -137,9 +153,18 @@ def from_here(file: str) -> str:
     """A file named in a message as `display` recorded it (relative to the workspace's folder), named as
     seen from the current folder, for what is printed to a person: `../places/kent.yaml` when run in a
     folder below the workspace, a path below the current folder relative to it, and an absolute path when
-    the current folder is outside the workspace. Anything that is not such a file (an option such as
-    `--as-of`, `request`, a path that is not there) is returned as it is."""
-    if not file or file.startswith("-") or os.path.isabs(file):
+    the current folder is outside the workspace. An absolute path (a pack outside the workspace, as `record`
+    keeps it) is named relative to the current folder where it lies below it. Anything that is not such a
+    file (an option such as `--as-of`, `request`, a path that is not there) is returned as it is."""
+    if not file or file.startswith("-"):
+        return file
+    if os.path.isabs(file):
+        try:
+            cwd = Path.cwd().resolve()
+        except OSError:
+            return file
+        if cwd != Path(cwd.anchor) and Path(file).is_relative_to(cwd):
+            return os.path.relpath(file, cwd)
         return file
     try:
         root, cwd = current().root.resolve(), Path.cwd().resolve()
@@ -156,3 +181,11 @@ def from_here(file: str) -> str:
     if cwd.is_relative_to(root) or full.is_relative_to(cwd):
         return os.path.relpath(full, cwd)
     return str(full)
+
+
+def where_from_here(where: str) -> str:
+    """A location `file:line` (a rule's, a power's) named as seen from the current folder (`from_here`)."""
+    file, sep, line = where.rpartition(":")
+    if sep and line.isdigit():
+        return f"{from_here(file)}:{line}"
+    return from_here(where)

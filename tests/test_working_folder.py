@@ -4,6 +4,7 @@ powers, place files, the pack and the round config) are recorded relative to the
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -58,3 +59,64 @@ def test_messages_name_files_as_seen_from_the_current_folder(tmp_path, monkeypat
     assert "no place with that id in ../places/" in missing and "did you mean 'kent'" in missing
     monkeypatch.chdir(ws)
     assert "no place with that id in places/" in cli("evaluate", "kentt").stderr
+
+
+def test_one_pack_from_two_working_folders_is_one_built_and_compiled_pack(tmp_path, monkeypatch):
+    """A pack's locations are recorded against the workspace (absolute outside it), never against the working
+    folder: the same pack loaded from two working folders is one built pack with one compiled form, and each
+    folder prints its paths as seen from there."""
+    import shutil
+
+    from helpers import TEST_PACK, cli
+    from negotiator.compiled import compiled
+    from negotiator.pack.load import load_pack
+    packs = tmp_path / "packs"
+    shutil.copytree(TEST_PACK, packs / "devolution-2022")
+    shutil.copytree(ROOT / "rules" / "common", packs / "common")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    loaded = {}
+    for cwd, ref in ((elsewhere, "../packs/devolution-2022"), (packs, "devolution-2022")):
+        monkeypatch.chdir(cwd)
+        loaded[cwd] = load_pack(ref)
+    first, second = loaded.values()
+    assert first is second and compiled(first) is compiled(second)
+    rule = next(iter(first.rules.values()))
+    assert Path(rule.where.file).is_absolute() and Path(first.folder) == packs / "devolution-2022"
+    # below the current folder, relative to it; elsewhere, absolute (as files outside the workspace always were)
+    for cwd, shown in ((elsewhere, str(packs / "devolution-2022")), (packs, "devolution-2022")):
+        monkeypatch.chdir(cwd)
+        result = cli("check", "--rules", packs / "devolution-2022", "--only", "references")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[0].endswith(f" from {shown}")
+        data = json.loads(cli("check", "--rules", packs / "devolution-2022", "--only", "references",
+                              "--json").stdout)
+        assert data["pack"]["path"] == str(packs / "devolution-2022")  # results: the same bytes anywhere
+
+
+def test_a_workspace_pack_prints_its_rules_from_where_the_person_is(monkeypatch):
+    """In the checkout and in a folder below it: one built pack; results record `rules/...` (the same bytes),
+    text for people names the rule's file from the current folder (`../rules/...` below the checkout)."""
+    from helpers import cli
+    from negotiator.pack.load import load_pack
+    outs = {}
+    packs = []
+    for cwd, prefix in ((ROOT, ""), (ROOT / "places", "../")):
+        monkeypatch.chdir(cwd)
+        packs.append(load_pack("route-map-2010"))
+        text = cli("explain", "birmingham", "single_place_budget", "--as-of", "2011-05-01").stdout
+        assert f"declared at {prefix}rules/route-map-2010/" in text, text
+        outs[cwd] = cli("explain", "birmingham", "single_place_budget", "--as-of", "2011-05-01", "--json").stdout
+        assert '"where": "rules/route-map-2010/' in outs[cwd]
+    assert packs[0] is packs[1]
+    assert len(set(outs.values())) == 1
+
+
+def test_a_parameter_set_from_a_folder_below_the_workspace_reloads_the_pack(monkeypatch):
+    """`--set` of a parameter rebuilds the pack from its folder: from a folder below the checkout too (it was
+    looked for relative to the working folder)."""
+    from helpers import cli
+    monkeypatch.chdir(ROOT / "places")
+    result = cli("whatif", "kent", "--set", "strategic_county_min_population=500000")
+    assert result.exit_code == 0, result.output
+    assert "parameter strategic_county_min_population" in result.stdout

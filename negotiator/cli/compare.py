@@ -66,7 +66,7 @@ def compare(
     refs = places or ([str(workspace.current().places)] if config is not None else [])
     if not refs:
         raise InputError([Problem("compare", "name at least one place (a profile, a folder of them or a place id)")])
-    inputs = [*refs, config, then_pack.root, now_pack.root]
+    inputs = [*refs, config, then_pack.folder, now_pack.folder]
     folder = out_folder(out, "compare", inputs) if out is not None else None
     loaded = load_places(refs, now_pack)
     data = run(then_pack, now_pack, cp, loaded, on_then, on_now,

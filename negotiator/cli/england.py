@@ -37,7 +37,7 @@ def england(
     from ..vocab.places import load_places
     ws = workspace.current()
     pack = load_pack(rules)
-    inputs: list[Any] = [ws.places, pack.root]
+    inputs: list[Any] = [ws.places, pack.folder]
     folder = out_folder(out, "england", inputs)
     bundled = load_places([str(ws.places)], pack)
     left_out: list[Any] = []

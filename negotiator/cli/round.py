@@ -51,7 +51,7 @@ def round_(
         cfg, doc = default_config(load_pack(rules).effective), None
     cfg = _round_settings(cfg, changes)
     pack = load_pack(rules, cfg.parameters, set_by=workspace.display(config) if config else "round config")
-    inputs = [*(places or [str(workspace.current().places)]), config, pack.root]
+    inputs = [*(places or [str(workspace.current().places)]), config, pack.folder]
     folder = out_folder(out, "round", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
     with paused_gc():  # thousands of result objects, no cycles: the collector would only re-scan them
@@ -77,12 +77,13 @@ def round_(
 
 def _said(data: Any, pack: Any) -> list[str]:
     """What the command says on stderr of a round it ran: the summary, places left out, a pack not in force."""
+    from ..workspace import from_here
     first = data.tranches[0].places if data.tranches else []
     cov = data.coverage
     summary = (f"{data.round.name} ({data.round.date.isoformat()}): {_count(len(data.places), 'place')}; tranche 1: "
                f"{_count(len(first), 'place')}; {_count(len(data.tranches), 'tranche')}; "
                f"{len(data.depends_on_unknowns)} ready or not depending on unknown facts; coverage "
-               f"{cov.share * 100:.1f}% of {cov.base_name}; rule pack {pack.id} from {pack.root}")
+               f"{cov.share * 100:.1f}% of {cov.base_name}; rule pack {pack.id} from {from_here(pack.root)}")
     day = data.round.date.isoformat()
     gone = [lo.name for lo in data.left_out if not lo.existence_unknown]
     unsure = [lo.name for lo in data.left_out if lo.existence_unknown]

@@ -44,7 +44,7 @@ def sweep(
     else:
         pack = load_pack(rules)
         cfg, doc = default_config(pack.effective), None
-    inputs: list[Any] = [*(places or [str(workspace.current().places)]), config, pack.root]
+    inputs: list[Any] = [*(places or [str(workspace.current().places)]), config, pack.folder]
     folder = out_folder(out, "sweep", inputs)
     loaded = load_places(places or [str(workspace.current().places)], pack)
     result = run_sweep(pack, loaded, cfg, doc, specs)

@@ -16,7 +16,7 @@ from .book import Case, Pairing
 
 def description(pack: Pack) -> str:
     try:
-        data = load_yaml(Path(pack.root) / "pack.yaml").data
+        data = load_yaml(Path(pack.folder) / "pack.yaml").data
     except (InputError, OSError):
         return ""
     text = data.get("description", "") if isinstance(data, dict) else ""
@@ -25,7 +25,7 @@ def description(pack: Pack) -> str:
 
 def cases(pack: Pack, run: Callable[[Path], list[str]] | None = None) -> list[Case]:
     """The pack's policy cases, in file order; `run(file)` gives each one's failures when asked to run them."""
-    folder = Path(pack.root) / "cases"
+    folder = Path(pack.folder) / "cases"
     out = []
     for file in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
@@ -55,7 +55,7 @@ def pairings(pack: Pack) -> list[Pairing]:
     from ..round.compare import FILE, load_counterparts
     ws = workspace.current()
     out = []
-    candidates = [(Path(pack.root), None)] + [(ws.rules / name, name) for name in ws.packs() if name != pack.id]
+    candidates = [(Path(pack.folder), None)] + [(ws.rules / name, name) for name in ws.packs() if name != pack.id]
     for root, name in candidates:
         path = root / FILE
         if not path.is_file():

@@ -256,7 +256,7 @@ class Builder(Conditions):
             raise InputError(self.problems)
         return Pack(
             id=meta.id, version=meta.version, title=meta.title, effective=meta.effective, hash=self.digest,
-            root=workspace.display(self.root), sources=dict(sorted(self.sources.items())), parameters=parameters,
+            root=workspace.record(self.root), folder=str(self.root), sources=dict(sorted(self.sources.items())), parameters=parameters,
             vocabulary=self.vocab, rules=rules, strata=strata, tiers=tuple(tiers), requirements=tuple(requirements),
             powers=tuple(powers), budget=budget, negotiation_rule=meta.negotiation_rule, model_fact=acc.model_fact,
             menus=dict(meta.menus), unlisted_models=acc.unlisted_models, readiness=readiness,

@@ -332,6 +332,9 @@ class Pack:
     obligations: tuple[Obligation, ...] = ()
     files: tuple[str, ...] = ()
     files_hash: str = ""  # the pack's files only: what results show as the pack's hash
+    #: The pack's folder, absolute: what reloading it (with other parameter values) reads. `root` is the folder
+    #: as results record it (relative to the workspace: workspace.record).
+    folder: str = ""
 
     def __repr__(self) -> str:
         return f"<Pack {self.id!r} v{self.version} rules={len(self.rules)} powers={len(self.powers)} hash={self.hash[:8]}>"

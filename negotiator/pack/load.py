@@ -90,7 +90,7 @@ def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
     uses: list[str] = []
     if "pack.yaml" in texts:
         try:
-            meta = load_yaml(root / "pack.yaml", workspace.display(root / "pack.yaml")).data
+            meta = load_yaml(root / "pack.yaml", workspace.record(root / "pack.yaml")).data
             uses = [u for u in (meta or {}).get("uses", []) if isinstance(u, str)] if isinstance(meta, dict) else []
         except InputError:
             uses = []
@@ -105,14 +105,15 @@ def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
 def _bytes(file: Path) -> bytes:
     """A pack file's bytes: a regular file of at most yamlio.MAX_BYTES (a pipe, device or link loop is refused)."""
     from .. import yamlio
-    return read_bytes(file, workspace.display(file), yamlio.MAX_BYTES)
+    return read_bytes(file, workspace.record(file), yamlio.MAX_BYTES)
 
 
 class _Built:
     """The built packs of this process, one per everything that changes what a build gives (thread-safe).
 
-    Keyed by the pack's folder, the bytes of its files, the parameter values in effect and who set them,
-    the workspace and working folder its locations are shown against, and the code that builds it. The
+    Keyed by the pack's folder (absolute), the bytes of its files, the parameter values in effect and who set
+    them, the workspace its locations are recorded against, and the code that builds it; not by the working
+    folder, which only printing reads. The
     one public way to forget them is `negotiator.compiled.clear()` (what is derived from a pack hangs off
     the pack object: see negotiator/compiled).
     """
@@ -147,13 +148,11 @@ def clear() -> None:
     _BUILT.clear()
 
 
-def _shown_against() -> tuple[str, str]:
-    """The folders a pack's locations are shown relative to (workspace.display): they are part of its identity."""
-    try:
-        cwd = os.getcwd()
-    except OSError:
-        cwd = "?"
-    return str(workspace.current().root), cwd
+def _recorded_against() -> str:
+    """The folder a pack's locations are recorded relative to (workspace.record), and whose rules/ lends it the
+    vocabularies it uses: part of its identity. The working folder is not (locations are made relative to it
+    only when printed: workspace.from_here)."""
+    return str(workspace.current().root)
 
 
 def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any] | None = None,
@@ -163,7 +162,7 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
     `parameters` replaces the values of some of the pack's parameters (a round config's or `--set`);
     `set_by` names where they come from, in messages and results.
     """
-    root = resolve_pack(name_or_path)
+    root = Path(os.path.abspath(resolve_pack(name_or_path)))  # absolute: the same pack from any working folder
     texts, where = _read_all(root)
     digest = hashlib.sha256()
     for key in sorted(texts):
@@ -175,11 +174,11 @@ def load_pack(name_or_path: str | Path | None = None, parameters: dict[str, Any]
     hexdigest = digest.hexdigest()
     located = tuple(sorted((k, str(v)) for k, v in where.items()))
     setter = set_by if overrides else ""  # who set no values changes nothing
-    memo = (str(root.resolve()), str(root), hexdigest, setter, located, _shown_against())
+    memo = (str(root.resolve()), str(root), hexdigest, setter, located, _recorded_against())
 
     def build() -> Pack:
         from ..cache import cached
-        return cached("pack", (str(root), hexdigest, tuple(overrides.items()), setter, located, _shown_against()),
+        return cached("pack", (str(root), hexdigest, tuple(overrides.items()), setter, located, _recorded_against()),
                       lambda: _build(root, hexdigest, where, overrides, set_by, files_hash),
                       lambda found: isinstance(found, Pack) and found.hash == hexdigest
                       and getattr(found, "files_hash", None) == files_hash)
@@ -197,10 +196,10 @@ def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str,
     for name in S.FILES:
         if name not in where:
             if name in S.REQUIRED:
-                problems.append(Problem(workspace.display(root / name), "required file of a rule pack is missing", code="missing"))
+                problems.append(Problem(workspace.record(root / name), "required file of a rule pack is missing", code="missing"))
             continue
         try:
-            doc = load_yaml(where[name], workspace.display(where[name]))
+            doc = load_yaml(where[name], workspace.record(where[name]))
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -219,7 +218,7 @@ def _build(root: Path, digest: str, where: dict[str, Path], overrides: dict[str,
     for key, file in where.items():
         if key.startswith("uses/"):
             try:
-                docs[key] = load_yaml(file, workspace.display(file))
+                docs[key] = load_yaml(file, workspace.record(file))
             except InputError as exc:
                 problems.extend(exc.problems)
     if problems:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..results import CheckReport
 from ..values import fmt
+from ..workspace import from_here, where_from_here
 from .fit import fit
 from .text import wrap
 
@@ -17,7 +18,7 @@ def render_check(report: CheckReport, width: int = 100) -> str:
 
     pack = report.pack
     space = report.space
-    lines = [f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}"]
+    lines = [f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {from_here(pack.path)}"]
     dates = ", ".join(space.dates)
     if report.mode == "exhaustive":
         lines += wrap(f"Mode: exhaustive over {space.size:,} abstract profiles (every fact split into the classes "
@@ -56,7 +57,8 @@ def _failure_lines(f: dict, yaml, width: int) -> list[str]:
     out = []
     pad = "      "
     if "problem" in f:
-        out += wrap(f"problem: {f['problem']}" + (f" ({f['where']})" if f.get("where") else ""), pad, width)
+        out += wrap(f"problem: {f['problem']}" + (f" ({where_from_here(f['where'])})" if f.get("where") else ""),
+                    pad, width)
     if "power" in f and "before" in f:
         (fact, (old, new)), = f["change"].items()
         out += wrap(f"{f['power']}: {f['before']} -> {f['after']} when {fact} changes from {fmt(old)} to "

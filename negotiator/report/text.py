@@ -17,6 +17,7 @@ from ..months import months_between
 from ..vocab.facts import NEVER
 from .fit import fit
 from ..values import fmt
+from ..workspace import from_here, where_from_here
 from .view import existence_word, gbp, mark_assumptions, models_text, scope_sentence, words
 
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
@@ -190,8 +191,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
         f"{pop_text}, {len(place.members)} member council{'s' if len(place.members) != 1 else ''}"
     lines += R.wrap(head, "")
     lines.append(f"As of {ev.as_of.isoformat()} ({ev.as_of_note})")
-    lines += R.wrap(f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from {pack.path}; profile "
-                    f"{place.file}", "")
+    lines += R.wrap(f"Rule pack {pack.id} v{pack.version} (hash {pack.hash[:12]}) from "
+                    f"{from_here(pack.path)}; profile {from_here(place.file)}", "")
     if not ev.pack_in_force:
         lines += R.wrap(f"NOT IN FORCE: {ev.pack_in_force_note}.", "")
     if ev.place_exists_note:
@@ -324,7 +325,7 @@ def render_explanation(data: Explanation, width: int = 100) -> str:
         lines += wrap(f"{existence_word(data.place_exists_note)}: {data.place_exists_note}.", "  ", width)
     tiers = {t.id: t for t in data.tiers}
     lines += wrap(f"{info.statement} Needs at least {_tier_of(tiers, info.tier)} on its own.", "  ", width)
-    lines += wrap(f"source: {info.source} ({info.where})", "    ", width)
+    lines += wrap(f"source: {info.source} ({where_from_here(info.where)})", "    ", width)
     tier = next(t for t in data.tiers if t.id == p.required_tier)
     current = next((t for t in data.tiers if t.id == data.current_tier), None)
     model = fact_text("model", data.model).split(" = ", 1)[1]
@@ -355,7 +356,7 @@ def _chain_lines(chain: RuleChain, indent: str, width: int, cited: dict[str, int
     out = [indent + head]
     out += wrap(chain.statement, indent + "    ", width)
     cited = {} if cited is None else cited
-    out += wrap(f"{cite_once(cited, chain.source)}; declared at {chain.where}; {chain.in_force}", indent + "    ",
+    out += wrap(f"{cite_once(cited, chain.source)}; declared at {where_from_here(chain.where)}; {chain.in_force}", indent + "    ",
                 width)
     known = [fact_text(n, fv) for n, fv in chain.facts.items() if fv is not None and fv.since is not None]
     if known:

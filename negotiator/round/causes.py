@@ -235,7 +235,7 @@ def pack_loader(pack: Pack, set_by: str = "a search for causes") -> Callable[[di
     def get(values: dict[str, Any]) -> Pack:
         key = tuple(sorted((k, repr(v)) for k, v in values.items()))
         if key not in found:
-            found[key] = load_pack(pack.root, values, set_by=set_by)
+            found[key] = load_pack(pack.folder, values, set_by=set_by)
         return found[key]
     return get
 

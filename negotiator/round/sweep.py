@@ -125,7 +125,7 @@ def axes_for(pack: Pack, specs: list[tuple[str, list[Any]]]) -> list[Axis]:
             continue
         try:  # the bounds and types the pack declares, checked as a round config's values are
             for value in {values[0], values[-1]}:
-                load_pack(pack.root, {**_set_params(pack), name: value}, set_by="--param")
+                load_pack(pack.folder, {**_set_params(pack), name: value}, set_by="--param")
         except InputError as exc:
             problems.extend(exc.problems)
             continue

@@ -54,7 +54,7 @@ def split_settings(pack: Pack, settings: dict[str, Any], origin: str = "--set") 
 def whatif(pack: Pack, profile: Profile, settings: dict[str, Any], on: date | None,
            engine: str = "durable") -> WhatIf:
     facts, params = split_settings(pack, settings)
-    changed_pack = load_pack(pack.root, params, set_by="--set") if params else pack
+    changed_pack = load_pack(pack.folder, params, set_by="--set") if params else pack
     evaluator: Evaluator = compiled(pack).evaluator(engine)
     before = decide(pack, profile, on, evaluator).evaluation(with_catalogue=False)
     after = decide(changed_pack, profile.with_changes(facts, None), on,

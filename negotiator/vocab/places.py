@@ -85,7 +85,7 @@ def replace_values(decl: FactDecl, values: tuple[str, ...]) -> FactDecl:
 
 def profile_vocabulary(pack) -> Vocabulary:
     """The pack's vocabulary, plus the facts of the other packs in its workspace a profile may also state."""
-    rules_dirs = {Path(pack.root).resolve().parent, workspace.current().rules.resolve()}
+    rules_dirs = {Path(pack.folder).resolve().parent, workspace.current().rules.resolve()}
     foreign: dict[str, FactDecl] = {}
     for d in sorted(rules_dirs):
         if d.is_dir():

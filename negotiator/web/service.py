@@ -64,16 +64,16 @@ class Service:
             problems: list[Problem] = []
             for ref in packs:
                 try:
-                    roots.append(load_pack(ref).root)
+                    roots.append(load_pack(ref).folder)
                 except InputError as exc:
                     problems += exc.problems
             if problems:
                 raise InputError(problems)
         else:
-            roots.append(load_pack(None).root)
+            roots.append(load_pack(None).folder)
             for name in ws.packs():
                 try:
-                    roots.append(load_pack(ws.rules / name).root)
+                    roots.append(load_pack(ws.rules / name).folder)
                 except InputError:
                     continue  # a broken pack in the workspace is not offered; naming it with --rules says why
         self.pack_roots: dict[str, str] = {}
@@ -143,7 +143,7 @@ class Service:
                 named.append(ref)
         pack = pack_id or (DEFAULT_PACK if DEFAULT_PACK in self.pack_roots else None)
         with self.lock:
-            data, _render = run("check", named, str(self.pack(pack).root), as_of, None, None, 10, 1.0)
+            data, _render = run("check", named, self.pack(pack).folder, as_of, None, None, 10, 1.0)
         return data
 
     def places(self, pack_id: str | None = None) -> list[PlaceSummary]:
@@ -241,7 +241,7 @@ class Service:
         profile, _data = self.profile_of(req, pack)
         facts, params = split_settings(pack, req.set, origin="set")
         if params:
-            pack = load_pack(pack.root, params, set_by="set in the request")
+            pack = load_pack(pack.folder, params, set_by="set in the request")
         if facts:
             profile = profile.with_changes(facts, None)
         return pack, profile, facts, params
