@@ -22,8 +22,8 @@ A write, under the lock:
 
 1. remove leftovers of killed runs: every `.negotiator-*` entry (data folder, temporary symlink,
    staging folder of older versions) other than `.negotiator-current` and the folder it points at;
-2. write every file into a new hidden folder `.negotiator-<UTC stamp>-<random>`, fsync the files
-   and the folder;
+2. write every file into a new hidden folder `.negotiator-<UTC stamp>-<random>`, then put them on
+   disk (one syncfs(2) of the file system on Linux, else an fsync of each file) and fsync the folder;
 3. if a visible name is a plain file (written by an older version) or someone else's symlink,
    first move the *old* set behind the links: a migration folder holding hard links (or copies) of
    those files and of the current data is made current, then each plain file is replaced, with
@@ -322,7 +322,6 @@ class _Writer:
                         view = memoryview(chunk)
                         while view:
                             view = view[os.write(fd, view):]
-                    os.fsync(fd)
                 finally:
                     os.close(fd)
             except OSError as exc:
@@ -332,11 +331,18 @@ class _Writer:
             fd = os.open(folder / KIND, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
             try:
                 os.write(fd, self.kind.encode("utf-8") + b"\n")
-                os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError as exc:
             raise _error(exc, f"cannot write into {self.out}", folder / KIND) from None
+        # every file on disk before anything points at them: the file system synced once where it can be
+        if not _syncfs(folder):
+            for name in [*self.data, KIND]:
+                try:
+                    _fsync_file(folder / name)
+                except OSError as exc:
+                    shown = self.out / name if name != KIND else folder / KIND
+                    raise _error(exc, f"cannot write {shown}", shown) from None
         _fsync_dir(folder)
         return folder
 
@@ -476,6 +482,42 @@ def _link_or_copy(src: Path, dst: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+_SYNCFS: list = []  # syncfs(2) from the C library, once looked up (None where there is none)
+
+
+def _syncfs(folder: Path) -> bool:
+    """Flush the file system that holds `folder` (Linux syncfs(2)): every file written there is on disk when it
+    returns True. One call instead of an fsync a file: a set of 330 place files took 0.2-1.2 s to fsync one by
+    one, 0.01-0.1 s to flush at once. False (nothing done) where there is no syncfs or it failed: fsync each."""
+    if not _SYNCFS:
+        try:
+            import ctypes
+            found = ctypes.CDLL(None, use_errno=True).syncfs
+            found.argtypes = [ctypes.c_int]
+            _SYNCFS.append(found)
+        except (OSError, AttributeError, ImportError):
+            _SYNCFS.append(None)
+    syncfs = _SYNCFS[0]
+    if syncfs is None:
+        return False
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return syncfs(fd) == 0
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -23,7 +23,7 @@ from negotiator.options import batch
 from negotiator.options.batch import apply_many, decide_many, summary_of
 from negotiator.options.collect import _candidates, facts_to_collect, facts_to_collect_many
 from negotiator.options.state import apply_moves, decide_facts, facts_with
-from negotiator.options.unlock import unlock, unlock_lines
+from negotiator.options.unlock import space, spaces, unlock, unlock_lines, unlock_lines_many
 from negotiator.pack.load import load_pack
 from negotiator.results import Status
 from negotiator.vocab.places import load_places
@@ -136,3 +136,40 @@ def test_unlock_and_deal_sheet_lines_are_the_same_from_columns_and_one_at_a_time
     columns, one_at_a_time = run(0), run(10 ** 9)
     assert columns == one_at_a_time
     assert any(isinstance(u, list) and any(line.moves for line in u) for u in columns), "some line has moves"
+
+
+@pytest.mark.parametrize("pack", [ROUTE_MAP, DEVOLUTION_2026], ids=lambda p: p.id)
+def test_deal_sheet_lines_of_many_places_at_once_are_those_of_each_place_alone(pack):
+    """For every bundled place on two dates, every power asked for: the deal sheets' unlock lines worked out for
+    all the places together (their sets of moves grown side by side, decided in batches) are the lines each place
+    gets alone, and so are the sets of moves themselves, also where the search stops at a limit."""
+    dates = DATES[pack.id][1:3]
+    items = []
+    for on in dates:
+        for profile in _places(pack):
+            statuses = decide_facts(pack, facts_with(pack, profile, on, {}), on).statuses
+            items.append((profile, on, [p.id for p in pack.powers], statuses))
+    together = unlock_lines_many(pack, items)
+    assert together == [unlock_lines(pack, *item) for item in items]
+    assert any(line.moves for lines in together for line in lines), "some line has moves"
+    assert any(not line.moves for lines in together for line in lines), "some power no set unlocks"
+    for limit in (None, 30):
+        many = spaces(pack, [(profile, on) for profile, on, _r, _s in items], limit)
+        alone = [space(pack, profile, on, limit) for profile, on, _r, _s in items]
+        assert [(s.combos, s.trials, s.untried) for s in many] == [(s.combos, s.trials, s.untried) for s in alone]
+        assert limit is None or any(s.untried for s in many), "the limit stops some search"
+
+
+@SETTINGS
+@given(st.sampled_from([ROUTE_MAP, DEVOLUTION_2026, TEST]), st.data())
+def test_deal_sheet_lines_of_generated_places_at_once_are_those_of_each_alone(pack, data):
+    """For generated profiles and dates, asking for any powers: unlock_lines_many gives each place's unlock_lines."""
+    chosen = data.draw(st.lists(profiles(pack), min_size=1, max_size=4))
+    days = data.draw(st.lists(st.dates(date(2009, 6, 1), date(2029, 1, 1)), min_size=1, max_size=3))
+    items = []
+    for i, profile in enumerate(chosen):
+        on = days[i % len(days)]
+        statuses = decide_facts(pack, facts_with(pack, profile, on, {}), on).statuses
+        asked = data.draw(st.lists(st.sampled_from([p.id for p in pack.powers]), unique=True))
+        items.append((profile, on, asked, statuses))
+    assert unlock_lines_many(pack, items) == [unlock_lines(pack, *item) for item in items]

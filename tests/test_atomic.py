@@ -430,3 +430,37 @@ def test_sigterm_to_a_handler_that_returns_abandons_the_write_with_an_error(tmp_
                                        "previous files are kept", "handler back: <lambda>"]
     assert tokens(out) == {"0"}
     assert_tidy(out)
+
+
+@pytest.mark.parametrize("syncfs", [True, False])
+def test_every_file_is_on_disk_before_the_switch(tmp_path, monkeypatch, syncfs):
+    """The files of a set reach the disk before anything points at them: one flush of the file system where
+    syncfs(2) is there (Linux), else an fsync of each file; then the set reads whole."""
+    from negotiator import atomic
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("names the files fsynced through /proc (Linux)")
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        calls.append("fsync " + os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def replace(src, dst, *args, **kwargs):
+        calls.append("replace " + os.path.basename(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    if not syncfs:
+        monkeypatch.setattr(atomic, "_SYNCFS", [None])
+    elif not atomic._syncfs(tmp_path):
+        pytest.skip("no syncfs(2) here")
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    out = tmp_path / "out"
+    write_set(out, a_set(1))
+    assert tokens(out) == {"1"}
+    switch = calls.index("replace " + CURRENT)
+    synced = {c.split(" ", 1)[1] for c in calls[:switch] if c.startswith("fsync ")}
+    if not syncfs:
+        assert {*NAMES, KIND} <= synced
+    assert os.readlink(out / CURRENT) in synced, "the data folder itself too"

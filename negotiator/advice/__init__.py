@@ -5,6 +5,6 @@ cheapest moves that unlock a power). This layer, above both, puts the two togeth
 never needs `options`.
 """
 
-from .evaluation import advise, evaluate, facts_to_collect_many
+from .evaluation import advise, advise_many, evaluate, facts_to_collect_many
 
-__all__ = ["advise", "evaluate", "facts_to_collect_many"]
+__all__ = ["advise", "advise_many", "evaluate", "facts_to_collect_many"]

@@ -9,16 +9,17 @@ powers, under a pack that declares moves, gets unlock lines.
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from ..decide.decision import Decision, decide
 from ..engines import Evaluator
 from ..options.collect import facts_to_collect, facts_to_collect_many
-from ..options.unlock import unlock_lines
+from ..options.unlock import unlock_lines, unlock_lines_many
 from ..pack.ir import Pack
 from ..results import Evaluation, FactToCollect
 from ..vocab.profile import Profile
 
-__all__ = ["advise", "evaluate", "facts_to_collect_many"]
+__all__ = ["advise", "advise_many", "evaluate", "facts_to_collect_many"]
 
 
 def advise(decision: Decision, with_catalogue: bool = True,
@@ -34,6 +35,29 @@ def advise(decision: Decision, with_catalogue: bool = True,
     if asked and pack.moves:
         result.unlock = unlock_lines(pack, profile, on, asked, {p.id: p.status for p in result.powers})
     return result
+
+
+def advise_many(decisions: Sequence[Decision], with_catalogue: bool = True,
+                collect: Sequence[list[FactToCollect]] | None = None) -> list[Evaluation]:
+    """`advise` for many decisions under one pack (a round's places): the same results, with the unlock lines of
+    all of them worked out together (`unlock_lines_many`: their sets of moves decided in batches)."""
+    results = [d.evaluation(with_catalogue=with_catalogue) for d in decisions]
+    asking = []
+    for k, (d, result) in enumerate(zip(decisions, results)):
+        if result.missing_facts:
+            result.facts_to_collect = collect[k] if collect is not None else facts_to_collect(d.pack, d.profile,
+                                                                                               d.as_of)
+        asked = [p.id for p in result.powers if p.requested]
+        if asked and d.pack.moves:
+            asking.append((k, asked))
+    if asking:
+        pack = decisions[0].pack
+        assert all(d.pack is pack for d in decisions), "advise_many takes the decisions of one pack"
+        lines = unlock_lines_many(pack, [(decisions[k].profile, decisions[k].as_of, asked,
+                                          {p.id: p.status for p in results[k].powers}) for k, asked in asking])
+        for (k, _asked), found in zip(asking, lines):
+            results[k].unlock = found
+    return results
 
 
 def evaluate(pack: Pack, profile: Profile, as_of: date | None = None, evaluator: Evaluator | None = None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 from ..decide.catalogue import pack_ref, place_ref
 from ..decide.decision import Decision, failed_tests, prerequisites
@@ -29,7 +29,7 @@ from ..results import MoveRef, Status, Unlock, UnlockAnswer, UnlockLine
 from ..vocab.profile import Profile
 from ..engines.semantics import truth
 from ..vocab.profile import facts_at
-from .batch import _frozen, decide_many, truths_many
+from .batch import Summary, _frozen, decide_many, truths_many
 from .state import Outcome, add_months, changes_with, decide_facts, facts_with, finish_months
 
 #: Consistent sets of moves (sets that can be made) the search examines before it stops and says so. The
@@ -114,6 +114,70 @@ def space(pack: Pack, profile: Profile, on: date, limit: int | None = None) -> S
     return Space([s[0] for s in sets], trials, untried, limit)
 
 
+def spaces(pack: Pack, places: Sequence[tuple[Profile, date]], limit: int | None = None) -> list[Space]:
+    """`space` for many (profile, date) at once, grown side by side: at each move, the states of every place
+    whose `requires` must be read are decided in one batch (batch.truths_many: as columns when there are many),
+    so a round's places are not searched one after another. Each place's space is the one `space` gives
+    (tests/test_advice_batch.py compares them)."""
+    limit = MAX_SETS if limit is None else limit
+    moves = list(pack.moves)
+    at: list[dict[date, dict[str, Any]]] = [{} for _ in places]
+
+    def facts_on(i: int, when: date) -> dict[str, Any]:
+        found = at[i].get(when)
+        if found is None:
+            found = at[i][when] = facts_at(places[i][0], pack.vocabulary, when)
+        return found
+
+    # each place's sets: (its moves, the facts its moves set, the months its moves wait)
+    sets: list[list[tuple[tuple[Move, ...], dict[str, Any], int]]] = [[((), {}, 0)] for _ in places]
+    untried: list[list[Move]] = [[] for _ in places]
+    growing = list(range(len(places)))
+    for k, m in enumerate(moves):
+        held: dict[tuple, bool | None] = {}
+        if m.requires is not None:
+            states: dict[tuple, tuple[dict[str, Any], date]] = {}
+            for i in growing:
+                on = places[i][1]
+                for _combo, mine, waited in sets[i]:
+                    when = add_months(on, waited) if waited else on
+                    key = (i, when, _frozen(mine))
+                    if key not in states:
+                        states[key] = ({**facts_on(i, when), **changes_with(pack, mine, when)}, when)
+            truths = truths_many(pack, list(states.values()))
+            held = {key: truth(m.requires, states[key][0], t) for key, t in zip(states, truths)}
+        for i in list(growing):
+            on = places[i][1]
+            grown: list[tuple[tuple[Move, ...], dict[str, Any], int]] = []
+            for combo, mine, waited in sets[i]:
+                when = add_months(on, waited) if waited else on
+                if m.requires is not None and held[(i, when, _frozen(mine))] is not True:
+                    continue
+                new = dict(mine)
+                for name, value in m.sets:
+                    value = when if value == "as_of" else value
+                    if name in new and new[name] != value:
+                        break
+                    new[name] = value
+                else:
+                    grown.append((combo + (m,), new, waited + (m.wait_months or 0)))
+            if len(sets[i]) + len(grown) > limit:
+                untried[i] = moves[k:]
+                growing.remove(i)
+                continue
+            sets[i] += grown
+    index = {m.id: i for i, m in enumerate(moves)}
+    out = []
+    for i, (_profile, on) in enumerate(places):
+        mine_sets = sorted(sets[i], key=lambda s: (len(s[0]), [index[m.id] for m in s[0]]))
+        trials = []
+        for _combo, mine, waited in mine_sets:
+            later = add_months(on, waited) if waited else on
+            trials.append((facts_on(i, later), changes_with(pack, mine, later), later))
+        out.append(Space([s[0] for s in mine_sets], trials, untried[i], limit))
+    return out
+
+
 def move_ref(m: Move) -> MoveRef:
     return MoveRef(id=m.id, title=m.title, cost=m.cost, months=m.months, note=m.note)
 
@@ -138,14 +202,21 @@ def search_many(pack: Pack, profile: Profile, on: date, targets: list[str], limi
     The sets' trial profiles are decided in one batch (batch.py: as columns when there are many). Which
     sets unlock a target, and so which are minimal, is read from those decisions in the order of the sets
     (smallest first), exactly as trying them one after another would."""
+    sets = space(pack, profile, on) if sets is None else sets
+    made = [i for i, combo in enumerate(sets.combos) if combo]  # the empty set is the place as it is
+    decided = dict(zip(made, decide_many(pack, [sets.trials[i] for i in made])))
+    return _answers(pack, profile, on, targets, limit, sets, decided)
+
+
+def _answers(pack: Pack, profile: Profile, on: date, targets: list[str], limit: int, sets: Space,
+             decided: dict[int, Summary]) -> tuple[dict[str, list[UnlockAnswer]], Outcome]:
+    """search_many's answers, from the decisions of the place's sets of moves (by their index in `sets`)."""
     base_facts = facts_with(pack, profile, on, {})
     base = decide_facts(pack, base_facts, on)
     requested = [p.id for p in pack.powers if base_facts.get(f"requested.{p.id}")]
-    sets = space(pack, profile, on) if sets is None else sets
     moves = list(pack.moves)
     combos = sets.combos
-    made = [i for i, combo in enumerate(combos) if combo]  # the empty set is the place as it is
-    decided = dict(zip(made, decide_many(pack, [sets.trials[i] for i in made])))
+    made = [i for i, combo in enumerate(combos) if combo]
     by_id = {m.id: m for m in moves}
     out: dict[str, list[UnlockAnswer]] = {}
     for target in targets:
@@ -204,8 +275,13 @@ _RANK = {Status.available: 0, Status.needs_stronger_accountability: 1, Status.un
 def _states(pack: Pack, profile: Profile, on: date, sets: Space | None = None) -> list[tuple]:
     """Every consistent set of moves with its facts, date, rules' conclusions (decided in one batch) and Decision."""
     feasible = _feasible(pack, profile, on, sets)
-    states = []
     every = truths_many(pack, [(facts, later) for _combo, facts, later in feasible])
+    return _states_of(pack, profile, feasible, every)
+
+
+def _states_of(pack: Pack, profile: Profile, feasible: list[tuple[list[Move], dict, date]], every: list[dict]
+               ) -> list[tuple]:
+    states = []
     for (combo, facts, later), truths in zip(feasible, every):
         off = frozenset(pack.rules) - pack.rules_in_force(later)
         states.append((combo, facts, later, truths, Decision(pack, profile, later, "with these moves made", facts,
@@ -362,4 +438,46 @@ def unlock_lines(pack: Pack, profile: Profile, on: date, requested: list[str], s
             states = _states(pack, profile, on, sets) if states is None else states
             reasons, _missing = why_not(pack, profile, on, pid, states)
             out.append(UnlockLine(power=pid, text="no declared move unlocks it: " + "; ".join(reasons) + tail))
+    return out
+
+
+#: Places whose deal-sheet lines are worked out together (each has a few dozen to a few hundred sets of moves).
+LINES_TOGETHER = 128
+
+
+def unlock_lines_many(pack: Pack, items: Sequence[tuple[Profile, date, list[str], dict[str, Status]]]
+                      ) -> list[list[UnlockLine]]:
+    """`unlock_lines` for many places at once (a round's deal sheets): for each (profile, date, powers asked for,
+    statuses), the same lines. The places' sets of moves are grown side by side (`spaces`), the trial profiles of
+    all of them decided in one batch, and so are the states of those whose powers no set unlocks (batch.py:
+    as columns when there are many); tests/test_advice_batch.py compares them with one place at a time."""
+    out: list[list[UnlockLine]] = [[] for _ in items]
+    wanted = [[pid for pid in requested if statuses[pid] not in (Status.available, Status.not_in_force)]
+              for _profile, _on, requested, statuses in items]
+    todo = [i for i, w in enumerate(wanted) if w]
+    for start in range(0, len(todo), LINES_TOGETHER):
+        group = todo[start:start + LINES_TOGETHER]
+        sets = dict(zip(group, spaces(pack, [(items[i][0], items[i][1]) for i in group])))
+        made = {i: [j for j, combo in enumerate(sets[i].combos) if combo] for i in group}
+        every = iter(decide_many(pack, [sets[i].trials[j] for i in group for j in made[i]]))
+        found = {i: _answers(pack, items[i][0], items[i][1], wanted[i], 1, sets[i],
+                             {j: next(every) for j in made[i]})[0] for i in group}
+        stuck = [i for i in group if not all(found[i][pid] for pid in wanted[i])]
+        feasible = {i: _feasible(pack, items[i][0], items[i][1], sets[i]) for i in stuck}
+        truths = iter(truths_many(pack, [(facts, later) for i in stuck for _c, facts, later in feasible[i]]))
+        states = {i: _states_of(pack, items[i][0], feasible[i], [next(truths) for _ in feasible[i]]) for i in stuck}
+        for i in group:
+            profile, on = items[i][0], items[i][1]
+            note = sets[i].note()
+            tail = f" ({note})" if note else ""
+            for pid in wanted[i]:
+                answers = found[i][pid]
+                if answers:
+                    a = answers[0]
+                    text = " + ".join(m.title.lower() for m in a.moves) + f" (cost {a.cost:g}, about {a.months:g} months)"
+                    out[i].append(UnlockLine(power=pid, moves=[m.id for m in a.moves], cost=a.cost, months=a.months,
+                                             text=text + tail))
+                else:
+                    reasons, _missing = why_not(pack, profile, on, pid, states[i])
+                    out[i].append(UnlockLine(power=pid, text="no declared move unlocks it: " + "; ".join(reasons) + tail))
     return out

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Callable, Iterator
 
-from ..advice import advise, facts_to_collect_many
+from ..advice import advise_many, facts_to_collect_many
 from ..decide.decision import Decision, Shared, decide
 from ..compiled import compiled
 from ..engines.semantics import engine_facts
@@ -82,8 +82,9 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
                     # durable-rules leaves cycles behind each session: free them before the block's results are
                     # built, so the collection scans the sessions' leftovers and not the results
                     gc.collect(0)
-                    for lp, d in zip(block, decisions):
-                        out[lp.id] = advise(d, with_catalogue=False, collect=collect[lp.id])
+                    results = advise_many(decisions, with_catalogue=False, collect=[collect[lp.id] for lp in block])
+                    for lp, result in zip(block, results):
+                        out[lp.id] = result
                         if progress:
                             progress(lp.id)
                     gc.freeze()  # the results built so far: never scanned by the next block's collection
@@ -94,9 +95,10 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
             batch = loaded[start:start + BATCH]
             facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in batch]
             truths = fast.truths_many([engine_facts(f) for f in facts], off=off)
-            for lp, f, t in zip(batch, facts, truths):
-                out[lp.id] = advise(Decision(pack, lp.profile, on, note, f, t, off, shared),
-                                    with_catalogue=False, collect=collect[lp.id])
+            decisions = [Decision(pack, lp.profile, on, note, f, t, off, shared) for lp, f, t in zip(batch, facts, truths)]
+            for lp, result in zip(batch, advise_many(decisions, with_catalogue=False,
+                                                     collect=[collect[lp.id] for lp in batch])):
+                out[lp.id] = result
                 if progress:
                     progress(lp.id)
     return out

@@ -122,8 +122,8 @@ def tranche_movers(ranked: list[str], score: Mapping[str, float], tranche_of: Ma
     With the places' `members` and each tranche's `capacity` (0 is the first), only those that could make a
     difference are named: every such place where they could fill the tranche (each adds at most one place
     ranked above it to its tranche: itself, or one it pushes down), else only those sharing a council with it
-    or with a place ranked above it (a clash reshuffles tranches); none where neither can happen, as when
-    Greater Manchester leads a first tranche of eight seats that three others at most could reach. Still an
+    or with a place ranked above it (a clash reshuffles tranches); none where neither can happen (two places
+    that could come above a place of a tranche of eight seats with four taken above it). Still an
     over-approximation: "may move", never "will". Where the named places could move it only by filling
     its tranche, `need` (when given) gets how many of them would have to come to rank above it (the seats
     of its tranche left after the places ranked above it and itself, plus one).
