@@ -176,7 +176,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             shown = rounded(g.score) if g.lowest == g.score else f"{rounded(g.score)}, at least {rounded(g.lowest)}"
             why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({shown})"
             if pid in deferred_by and deferred_by[pid]:
-                why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
+                why += (f"; it would go earlier but shares councils with {', '.join(sorted({name_of.get(q, q) for q in deferred_by[pid]}))}, "
                         "which rank higher")
             elif t > 1:
                 why += "; earlier tranches are full"
