@@ -162,3 +162,19 @@ def test_a_round_names_the_reorganisations_ahead_on_its_deal_sheets_and_those_de
     assert "challenged: Suffolk County Council" in data["decided_not_applied"][1]
     assert "## Decided, not applied" in (later / "round.md").read_text()
     assert "Decided, not applied: West Norfolk" in result.stderr
+
+
+def test_a_sweep_dated_after_a_decided_change_the_register_cannot_apply_names_it(tmp_path):
+    """A sweep of 1 June 2028 says Norfolk's and Suffolk's councils, due to be replaced on 1 April 2028, are given as
+    before the change (its areas split districts), on stderr, in sweep.html and in its JSON."""
+    config = tmp_path / "later.yaml"
+    config.write_text((ROOT / "rounds" / "programme-2026.yaml").read_text().replace("date: 2026-11-23",
+                                                                                     "date: 2028-06-01"))
+    out = tmp_path / "s"
+    result = cli("sweep", ROOT / "places", "--rules", "english-devolution-2026", "--config", config, "--param",
+                 "assumed_min_population=1000000..1500000:500000", "--out", out, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "Decided, not applied: West Norfolk, East Norfolk and Greater Norwich City" in result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["decided_not_applied"]) == 2 and "challenged" in data["decided_not_applied"][1]
+    assert "Decided, not applied" in (out / "sweep.html").read_text()
