@@ -20,6 +20,7 @@ def browser(tmp_path_factory):
     yield from headless_chromium(tmp_path_factory.mktemp("chromium-profile"), "1280,2000")
 
 
+@pytest.mark.slow  # a headless Chromium started for it
 def test_the_html_report_renders_tables_and_charts_without_console_errors(browser, forerunner_dir, tmp_path):
     from selenium.webdriver.common.by import By
     browser.get((forerunner_dir / "round.html").as_uri())

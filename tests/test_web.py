@@ -280,6 +280,7 @@ def _colours(png: bytes) -> tuple[int, float]:
     return len(counts), max(n for n, _ in counts) / (image.width * image.height)
 
 
+@pytest.mark.slow  # `negotiator serve` in a process and a headless Chromium: about 3 s of CPU
 def test_the_page_reevaluates_live_interviews_and_saves(served, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
