@@ -29,7 +29,7 @@ def test_greater_manchester_is_an_established_mayoral_strategic_authority_with_d
     assert "✓ established.mayor_18_months" in text and "(mayor.first_in_post = 2017-05-04)" in text
     assert "authority.assurance_framework = true (since 2017-03-01)" in text
     assert re.search(r"source \[\d+\]: Integrated Settlement: policy document \(MHCLG, 11 June 2025\)", text)
-    assert "The integrated settlement of an established mayoral strategic authority: available" in text
+    assert "The integrated settlement of an established mayoral strategic authority: criteria met: eligible to request" in text
     for power in ("integrated_settlement", "police_and_crime_commissioner", "fire_and_rescue"):
         assert text.index(power) < text.index("The integrated settlement of an established mayoral"), power
     assert "Available now (12)" in text
@@ -103,6 +103,27 @@ def test_a_round_over_todays_places_ranks_the_authorities_seeking_the_next_step(
     sheet = md[md.index("### Cambridgeshire and Peterborough"):]
     assert "Police and crime commissioner functions, exercised by the mayor" in sheet[:2000]
     assert "**Obligations:** A published Local Assurance Framework" in sheet[:3000]
+
+
+def test_the_deal_sheets_word_the_integrated_settlement_as_eligibility_to_request_never_as_available_now(round_data):
+    """The power is that the criteria are met and the authority may ask (policy document, paragraph 4); the
+    settlement is the government's to announce. No deal sheet says the settlement is "available now"."""
+    out, _data = round_data
+    md = (out / "round.md").read_text()
+    lines = [ln for ln in md.splitlines() if ln.startswith("**Integrated settlement, ")]
+    assert lines and not any("available now" in ln for ln in lines)
+    sheet = md[md.index("### Greater Manchester"):]
+    assert "criteria met: eligible to request" in sheet[:3000]
+    assert "criteria met: eligible to request" in (out / "round.html").read_text()
+
+
+def test_a_county_in_no_authority_is_not_called_a_foundation_strategic_authority():
+    """Kent's leader and cabinet is the leadership of the foundation tier; the tier's title must not say Kent is a
+    foundation strategic authority, which it is not (it is in no authority: sa.prospective, not sa.foundation)."""
+    result = cli("compare", "kent", "--then-as-of", "2011-05-01", "--now-as-of", "2026-12-04")
+    assert result.exit_code == 0, result.stderr
+    assert "Council leaders (a foundation strategic authority)" not in " ".join(result.stdout.split())
+    assert "Council leaders, as in a foundation strategic authority" in " ".join(result.stdout.split())
 
 
 def test_the_devolution_priority_programme_is_its_six_areas_about_15_percent_of_england(round_data):
@@ -181,14 +202,18 @@ def test_then_versus_now_for_a_round_writes_markdown_and_html(tmp_path):
     result = cli("compare", "--config", CONFIG, "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
     data = json.loads((tmp_path / "compare.json").read_text())
-    assert data["now_as_of"] == "2026-11-23" and len(data["places"]) == len(list((ROOT / "places").glob("*.yaml")))
+    # every place of places/ but those existing on neither date (East and West Surrey, from 1 April 2027), named
+    assert data["now_as_of"] == "2026-11-23"
+    assert len(data["places"]) + len(data["left_out"]) == len(list((ROOT / "places").glob("*.yaml")))
+    assert [lo.split(":")[0] for lo in data["left_out"]] == ["East Surrey", "West Surrey"]
+    assert "it exists from 2027-04-01" in data["left_out"][0] and "left out, existing on neither date" in result.stderr
     import jsonschema
     jsonschema.validate(data, json.loads(cli("schema", "compare").stdout))
     md = (tmp_path / "compare.md").read_text()
     assert md.startswith("# Then versus now") and "## Places" in md and "## Greater Manchester" in md
     html = (tmp_path / "compare.html").read_text()
     assert 'id="place-greater-manchester"' in html and "<script" not in without_own_script(html)
-    assert len(html.encode()) < 1_000_000 and "<details" in html, "36 places: collapsed, under 1 MB"
+    assert len(html.encode()) < 1_000_000 and "<details" in html, "every place: collapsed, under 1 MB"
 
 
 def test_a_counterpart_naming_an_unknown_power_is_a_located_error(tmp_path):
@@ -229,6 +254,18 @@ def test_an_area_awaiting_its_first_mayor_reaches_the_integrated_settlement_thro
     assert ids.index("hold_first_mayoral_election") < ids.index("wait_18_months")
     assert first["months"] >= 18 + 5          # the election is about five months off; the 18 months follow it
     assert first["outcome"]["integrated_settlement"][1] == "available"
+
+
+def test_a_mayor_past_eighteen_months_waits_only_for_the_clear_record_and_the_move_says_so():
+    """York and North Yorkshire's mayor took office in May 2024: the eighteen months unlock waits for in December 2026
+    are criterion (c)'s, counted from a clean record kept from now (the record is not known), and the move's words
+    say so rather than that the mayor must still serve them."""
+    data = _unlock("york-and-north-yorkshire", "integrated_settlement")
+    first = data["answers"][0]
+    ids = [m["id"] for m in first["moves"]]
+    assert "keep_a_clean_record" in ids and "wait_18_months" in ids and "hold_first_mayoral_election" not in ids
+    wait = next(m for m in first["moves"] if m["id"] == "wait_18_months")
+    assert "clear of notices" in wait["title"] and "criterion (c)" in wait["note"]
 
 
 def test_the_first_election_waits_for_the_date_its_regulations_set():

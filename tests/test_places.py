@@ -36,7 +36,11 @@ def test_population_is_the_census_sum_of_the_members_or_unknown(path, pack):
     for entry in history:
         year = next(y for y, day in CENSUS_DAY.items() if day == entry.start)
         attr = f"population_{year}"
-        assert entry.value == sum(getattr(table[c], attr) for c in profile.members), (path.stem, year)
+        if all(c in table for c in profile.members):
+            assert entry.value == sum(getattr(table[c], attr) for c in profile.members), (path.stem, year)
+        else:  # a council created after the Census (East Surrey): the Census count of its area, from the register
+            from negotiator.vocab.councils import register
+            assert entry.value == register().population_of(profile.members, year), (path.stem, year)
 
 
 def test_no_source_points_at_a_file_outside_the_repository():

@@ -115,7 +115,7 @@ def test_a_place_sharing_a_council_with_a_higher_ranked_one_moves_to_the_next_tr
     by_id = {p["id"]: p for p in data["places"]}
     first, later = sorted(["leeds-city-region", "sheffield-city-region"], key=lambda p: by_id[p]["rank"])
     assert by_id[later]["tranche"] == by_id[first]["tranche"] + 1
-    assert f"shares councils with {first}" in by_id[later]["placement"]
+    assert f"shares councils with {by_id[first]['name']}" in by_id[later]["placement"]  # in words, not an id
 
 
 def test_overlaps_with_places_not_yet_eligible_are_reported(data):

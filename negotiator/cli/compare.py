@@ -72,12 +72,15 @@ def compare(
     data = run(then_pack, now_pack, cp, loaded, on_then, on_now,
                "given with --then-as-of" if on_then else "the rule pack's date of effect; --then-as-of chooses "
                                                           "another",
-               now_note, engine.value)
+               now_note, engine.value, leave_out_absent=any(Path(r).is_dir() for r in refs))
     if folder is None:
         show(data, as_json, lambda d: render_text(d, width()))
         return
     written = write_compare(data, folder, inputs)
     line(f"{len(data.places)} place(s): {then_pack.id} as of {data.then_as_of.isoformat()} "
          f"against {now_pack.id} as of {data.now_as_of.isoformat()}", err=True)
+    if data.left_out:
+        line(f"{len(data.left_out)} place(s) left out, existing on neither date: "
+             + "; ".join(data.left_out), err=True)
     for path in written:
         line(str(path))

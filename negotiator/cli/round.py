@@ -90,7 +90,8 @@ def _said(data: Any, pack: Any) -> list[str]:
     notes = ([f"{len(gone)} place(s) left out, not existing on {day} (each with its reason in round.md): "
               f"{', '.join(gone)}"] if gone else []) + \
         ([f"{len(unsure)} place(s) left out, whose existence on {day} is unknown (no source found records them "
-          f"then; each with its reason in round.md): {', '.join(unsure)}"] if unsure else [])
+          f"then; each with its reason in round.md): {', '.join(unsure)}"] if unsure else []) + \
+        [f"Decided, not applied: {change}." for change in data.decided_not_applied]
     if not data.pack_in_force:
         notes.append(f"NOT IN FORCE: {data.pack_in_force_note}.")
     return [summary, *notes]

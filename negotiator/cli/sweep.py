@@ -61,6 +61,8 @@ def sweep(
     if unsure:
         line(f"{len(unsure)} place(s) left out, whose existence on {cfg.date.isoformat()} is unknown (no source "
              f"found records them then; each with its reason in sweep.html): {', '.join(unsure)}", err=True)
+    for change in result.decided_not_applied:
+        line(f"Decided, not applied: {change}.", err=True)
     for axis in result.axes:
         alone = [len(pt.alone) for pt in result.points]
         line(f"{axis.name}: {len(axis.values)} values from {number(axis.values[0])} to "

@@ -90,7 +90,7 @@ def budget_result(decision: "Decision", powers: list[PowerResult]) -> BudgetResu
                     result.retained_over_horizon = round(result.saving_a_year * horizon * retention / 100, 1)
         scopes.append(result)
     out = BudgetResult(title=spec.title, source=spec.source, unit=spec.unit, horizon_years=horizon, parameters=params,
-                       scopes=scopes, mapped_total_note=spec.total_note)
+                       scopes=scopes, mapped_total_note=spec.total_note, available_as=spec.available_as)
     if spec.total_fact:
         entry = decision.profile.entry_at(pack.facts[spec.total_fact], decision.as_of)
         if entry is not None and entry.value is not None:

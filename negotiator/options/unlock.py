@@ -27,6 +27,7 @@ from ..errors import InputError, Problem, nearest
 from ..pack.ir import Move, Pack
 from ..results import MoveRef, Status, Unlock, UnlockAnswer, UnlockLine
 from ..vocab.profile import Profile
+from ..vocab.timeline import changes_ahead
 from ..engines.semantics import truth
 from ..vocab.profile import facts_at
 from .batch import Summary, _frozen, decide_many, truths_many
@@ -343,35 +344,6 @@ def why_not(pack: Pack, profile: Profile, on: date, target: str, states: list[tu
     if missing:
         reasons.append("it depends on facts not known: " + ", ".join(sorted(missing)) + " (collect them first)")
     return list(dict.fromkeys(reasons)), sorted(missing)
-
-
-def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
-    """What ends the place, or replaces its member councils, after `on`, from its `exists` dates and the council
-    register (decided reorganisations, and decided ones the register does not apply): (day, sentence), by day."""
-    from ..vocab.councils import register, short
-    reg = register()
-    out: list[tuple[date, str]] = []
-    if profile.exists_until is not None and profile.exists_until > on:
-        out.append((profile.exists_until, f"{profile.name} ceases to exist on {profile.exists_until.isoformat()} "
-                                          f"({short(profile.exists_source) if profile.exists_source else 'its profile'})"))
-    members = profile.members_at(on)
-    by_change: dict[str, list[str]] = {}
-    for code in members:
-        r = reg.ended_by(code)
-        if r is not None and r.day > on:
-            by_change.setdefault(r.id, []).append(code)
-    for r in reg.reorganisations:
-        if r.id in by_change:
-            names = ", ".join(reg.name(c) for c in by_change[r.id])
-            succ = " and ".join(reg.name(c) for c in r.successors)
-            out.append((r.day, f"its member councils {names} are replaced by {succ} on {r.day.isoformat()} ({r.title}, "
-                               f"{r.status.replace('_', ' ')}: {short(r.sources[0])})"))
-    for p in reg.pending:
-        if p.day > on and set(members) & set(p.councils):
-            out.append((p.day, f"its member councils in the {p.area} are to be replaced by {', '.join(p.successors)} "
-                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}; not applied by the register, "
-                               "whose areas split districts)"))
-    return sorted(out)
 
 
 def _caveats(profile: Profile, on: date, answers: list[UnlockAnswer]) -> list[str]:

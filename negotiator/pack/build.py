@@ -391,6 +391,7 @@ class Builder(Conditions):
             self._param_ref("budget.yaml", path + ("reduction",), b.reduction),
             self._param_ref("budget.yaml", path + ("retention",), b.retention),
             self._param_ref("budget.yaml", path + ("horizon",), b.horizon),
+            b.available_as,
         )
 
     def _number_fact(self, file: str, path: tuple, name: str) -> None:

@@ -230,6 +230,7 @@ class Budget:
     reduction_param: str | None
     retention_param: str | None
     horizon_param: str | None
+    available_as: str | None = None    # how an available scope reads in reports (None: "available now")
 
     @property
     def powers(self) -> tuple[str, ...]:

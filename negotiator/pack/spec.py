@@ -143,6 +143,9 @@ class BudgetSpec(_M):
     title: str = "Single place budget"
     source: str
     unit: str = "GBP million"
+    #: how a scope whose power is available reads in reports, where "available now" would say more than the
+    #: framework (the integrated settlement: criteria met, the authority may ask; the government announces it)
+    available_as: Optional[str] = None
     components: list[ComponentSpec] = Field(min_length=1)
     scopes: list[ScopeSpec] = Field(min_length=1)
     total: Optional[TotalSpec] = None

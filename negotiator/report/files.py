@@ -194,6 +194,8 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
         deals={d.id: d for d in view.deals}, package_state=package_state, chip=_chip, label=STATUS_LABEL,
         chip_styles=chip_styles(), open_sheets=len(view.deals) <= 12,
         compact=len(r.places) > MATRIX_CHART_MAX,  # a big round: a budget scope that covers nothing says only so
+        # a big round names each profile's folder once, above the sheets, and each sheet its file's name
+        profile_folders=sorted({p.file.rpartition("/")[0] for p in r.places if "/" in p.file}),
     )
     for chunk in _gathered(_env("html").get_template("round.html.j2").generate(**ctx)):
         yield html_safe(chunk)  # character by character, so the same on the template's pieces or on runs of them

@@ -210,6 +210,10 @@ def to_html(s: Sweep) -> str:
         parts.append(f'<details class="muted"><summary>{len(s.left_out)} places left out, not existing or not known '
                      f"to exist on {e(r.date.isoformat())} (the council register and each place's dates)</summary><ul>"
                      + "".join(f"<li>{e(lo.name)}: {e(lo.reason)}</li>" for lo in s.left_out) + "</ul></details>")
+    if s.decided_not_applied:
+        parts.append('<p class="muted">Decided, not applied (the council register cannot give the new councils\' '
+                     "areas, so the councils are given as before the change):</p><ul>"
+                     + "".join(f"<li>{e(change)}.</li>" for change in s.decided_not_applied) + "</ul>")
     parts += _routes_html(s)
     for k, axis in enumerate(axes):
         parts.append(f'<h2 id="{e(axis.name)}">{e(axis.name)}</h2><div class="charts">')

@@ -268,7 +268,8 @@ def render_evaluation(ev: Evaluation, cat: Catalogue | None = None, width: int =
             lines += R.wrap(f"All public spending mapped in the place: {gbp(b.mapped_total_a_year)} a year{since}, "
                             "for context; the budget counts only the spending in its scope.", "  ")
         for sc in b.scopes:
-            lines += R.wrap(f"{sc.title}: {words(sc.status.value)}" + (" (asked for)" if sc.requested else "")
+            state = b.available_as if b.available_as and sc.status.value == "available" else words(sc.status.value)
+            lines += R.wrap(f"{sc.title}: {state}" + (" (asked for)" if sc.requested else "")
                             + f"; {scope_sentence(b, sc)}", "  ")
         assumed = [k for k, v in b.parameters.items() if v.assumption]
         if assumed:

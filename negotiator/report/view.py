@@ -81,6 +81,12 @@ class Deal:
     unlock: list[tuple[str, str]]
     collect: list[str]
     upcoming: list[str]
+    #: the place's end and reorganisations of its councils after the round's date ("Ahead:", as unlock prints them)
+    ahead: list[str] = field(default_factory=list)
+    #: how the pack words a budget scope whose power is available (None: the status label, "available now")
+    budget_available_as: str | None = None
+    #: decided reorganisations due by the round's date that the register does not apply to its councils
+    not_applied: list[str] = field(default_factory=list)
     #: facts every undetermined power waits for (when more than one), and the powers waiting for more besides
     undetermined_common: list[str] = field(default_factory=list)
     undetermined_more: list[tuple[str, list[Item]]] = field(default_factory=list)
@@ -244,6 +250,8 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
         unlock=[(cat.powers[u.power].title, u.text) for u in ev.unlock],
         collect=[collect_text(f) for f in ev.facts_to_collect[:3]],
         upcoming=[f"{u.fact} becomes {fmt(u.value)} on {u.since.isoformat()}" for u in ev.upcoming],
+        ahead=list(p.changes_ahead), not_applied=list(p.not_applied),
+        budget_available_as=ev.budget.available_as if ev.budget else None,
     )
 
 

@@ -145,6 +145,9 @@ class SweepResult(_R):
     alone_steps: dict[str, list[AloneStep]]
     routes: dict[str, dict[str, Any]] = Field(description="Council code -> {route: alone|grouping|none, places}")
     left_out: list[LeftOutPlace]
+    decided_not_applied: list[str] = Field(default_factory=list, description=(
+        "Decided reorganisations due by the date, replacing councils of the places, that the council register "
+        "does not apply (their areas split districts): the places are given with their councils as before them"))
     files: list[str] = Field(description="The files written to --out")
 
 

@@ -120,3 +120,6 @@ class Comparison(_R):
     now_as_of: date
     counterparts: str = Field(description="The file that maps the earlier menu onto the later one")
     places: list[PlaceComparison]
+    left_out: list[str] = Field(default_factory=list, description=(
+        "Places of a set (a folder, or a round's places) left out because they exist on neither date, each with "
+        "its dates in a sentence; a place named alone is always compared, with a note"))

@@ -144,6 +144,8 @@ class BudgetResult(_R):
     title: str
     source: str
     unit: str
+    available_as: Optional[str] = Field(None, description=(
+        "How a scope whose power is available reads in reports, as the pack words it (None: available now)"))
     horizon_years: Optional[float] = None
     parameters: dict[str, BudgetParameter] = Field(default_factory=dict)
     mapped_total_a_year: Optional[float] = Field(None, description="All public spend mapped in the place, for context")

@@ -114,6 +114,13 @@ class RoundPlace(_R):
         "not_eligible, eligibility_undetermined, special_case or already_devolved"))
     settled_by: list[str] = Field(default_factory=list, description="Unknown facts that settle a placement that "
                                   "depends on them")
+    changes_ahead: list[str] = Field(default_factory=list, description=(
+        "What ends the place, or replaces its member councils, after the round's date (its exists dates and "
+        "the council register's decided reorganisations), in sentences by date, as unlock gives them"))
+    not_applied: list[str] = Field(default_factory=list, description=(
+        "Decided reorganisations due by the round's date that replace a member council of the place but that the "
+        "council register does not apply (their areas split districts): the place is given with its councils as "
+        "before them"))
     evaluation: Evaluation
 
 
@@ -154,6 +161,10 @@ class Round(_R):
     facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
     left_out: list[LeftOutPlace] = Field(default_factory=list, description=(
         "Places not in the round because they, or their member councils, did not exist on its date, and why"))
+    decided_not_applied: list[str] = Field(default_factory=list, description=(
+        "Decided reorganisations due by the round's date, replacing councils of places in the round, that the "
+        "council register does not apply (their areas split districts), in sentences as negotiator england "
+        "--as-of gives them"))
     places: list[RoundPlace]
     catalogue: Catalogue
 

@@ -311,12 +311,21 @@ def compare_place(cp: Counterparts, then_d: Decision, now_d: Decision,
 
 def compare(then: Pack, now: Pack, cp: Counterparts, places: list[LoadedPlace], then_as_of: Optional[date],
             now_as_of: Optional[date], then_note: Optional[str] = None, now_note: Optional[str] = None,
-            engine: str = "durable") -> Comparison:
-    """Every place under both packs, each as of its own date (default: the pack's date of effect)."""
+            engine: str = "durable", leave_out_absent: bool = False) -> Comparison:
+    """Every place under both packs, each as of its own date (default: the pack's date of effect). With
+    `leave_out_absent` (a set of places), a place known to exist on neither date is left out and named: there is
+    nothing it was offered then or holds now (East Surrey, from 2027, in a comparison of 2011 with 2026)."""
     then_eval, now_eval = compiled(then).evaluator(engine), compiled(now).evaluator(engine)
     by_id = {lp.id: lp for lp in places}
     out = []
+    left_out = []
+    on_then, on_now = then_as_of or then.effective, now_as_of or now.effective
     for lp in places:
+        if leave_out_absent and lp.profile.existence(on_then) is False and lp.profile.existence(on_now) is False:
+            note = existence_note(lp.profile, on_now)[1] or ""
+            left_out.append(f"{lp.profile.name}: " + note.split(": ", 1)[-1].split("; what follows")[0]
+                            + f", and not on {on_then.isoformat()} either")
+            continue
         then_d = decide(then, lp.profile, then_as_of, then_eval, then_note)
         now_d = decide(now, lp.profile, now_as_of, now_eval, now_note)
         host = None
@@ -329,7 +338,7 @@ def compare(then: Pack, now: Pack, cp: Counterparts, places: list[LoadedPlace], 
                 host = (host_d, title if isinstance(title, str) and title else found.profile.name)
         out.append(compare_place(cp, then_d, now_d, host))
     return Comparison(then_pack=pack_ref(then), now_pack=pack_ref(now), then_as_of=then_as_of or then.effective,
-                      now_as_of=now_as_of or now.effective, counterparts=cp.file, places=out)
+                      now_as_of=now_as_of or now.effective, counterparts=cp.file, places=out, left_out=left_out)
 
 
 def _load_host(place_id: str, pack: Pack) -> Optional[LoadedPlace]:

@@ -26,7 +26,7 @@ from ..results import (
 )
 from ..vocab.councils import register
 from ..vocab.places import LoadedPlace
-from ..vocab.timeline import on_date
+from ..vocab.timeline import changes_ahead, decided_not_applied, on_date
 from ..yamlio import Located
 from .config import RoundConfig, check_config_places
 from .evaluate import evaluate_places
@@ -176,7 +176,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
             shown = rounded(g.score) if g.lowest == g.score else f"{rounded(g.score)}, at least {rounded(g.lowest)}"
             why = f"tranche {t}, rank {rank_of[pid]} of {len(ranked)} by readiness ({shown})"
             if pid in deferred_by and deferred_by[pid]:
-                why += (f"; it would go earlier but shares councils with {', '.join(sorted(set(deferred_by[pid])))}, "
+                why += (f"; it would go earlier but shares councils with {', '.join(sorted({name_of.get(q, q) for q in deferred_by[pid]}))}, "
                         "which rank higher")
             elif t > 1:
                 why += "; earlier tranches are full"
@@ -269,8 +269,11 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                          standing=standing[lp.id], settled_by=sel.settled_by.get(lp.id, [])
                          if lp.id in sel.why_depends else list(gates[lp.id].facts.get("eligibility", []))
                          if standing[lp.id] == "eligibility_undetermined" else [],
+                         changes_ahead=[sentence for _day, sentence in changes_ahead(lp.profile, config.date)],
+                         not_applied=decided_not_applied(lp.profile, config.date),
                          evaluation=evaluations[lp.id])
               for lp in loaded]
+    pending = register().pending_on(config.date, {c for lp in loaded for c in lp.profile.members})
     return Round(
         round=RoundInfo(name=config.name, date=config.date, description=config.description,
                         capacity=sel.ceiling, capacity_for_places=capacity, capacity_note=capacity_note,
@@ -295,6 +298,7 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         scenarios=scenarios, conflicts=conflicts, facts_to_collect=facts_to_collect, places=places,
         left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason, existence_unknown=lo.unknown)
                   for lo in left_out],
+        decided_not_applied=[change.sentence() for change in pending],
         catalogue=catalogue(pack),
     )
 

@@ -40,6 +40,7 @@ from ..engines.semantics import engine_facts
 from ..errors import InputError, Problem, nearest
 from ..pack.ir import Compare, Pack, walk
 from ..values import number
+from ..vocab.councils import register
 from ..vocab.places import LoadedPlace
 from ..vocab.timeline import LeftOut, on_date
 from ..vocab.profile import facts_at
@@ -216,6 +217,8 @@ class Sweep:
     councils: int
     routes: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # council code -> route (see routes())
     left_out: list[LeftOut] = field(default_factory=list)  # places not existing on the config's date, and why
+    #: decided reorganisations due by the date, replacing councils of the places, that the register does not apply
+    decided_not_applied: list[str] = field(default_factory=list)
 
     @property
     def names(self) -> dict[str, str]:
@@ -271,7 +274,9 @@ def run_sweep(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, doc: L
         route = routes(places, config.date)
         steps = {a.name: alone_by_threshold(places, tipping[a.name], steady) for a in axes}
     councils = len({c for m in places.members.values() for c in m})
-    return Sweep(pack, config, axes, loaded, points, tipping, steps, councils, route, left_out)
+    pending = register().pending_on(config.date, {c for m in places.members.values() for c in m})
+    return Sweep(pack, config, axes, loaded, points, tipping, steps, councils, route, left_out,
+                 [change.sentence() for change in pending])
 
 
 def _plan(pack: Pack, config: RoundConfig, places: _Places, out, offset: int, n: int,

@@ -43,5 +43,6 @@ def typed_sweep(result: Sweep, files: list[str]) -> SweepResult:
         routes={code: {"route": route, "places": list(places)} for code, (route, places) in result.routes.items()},
         left_out=[LeftOutPlace(id=lo.id, name=lo.name, reason=lo.reason, existence_unknown=lo.unknown)
                   for lo in result.left_out],
+        decided_not_applied=list(result.decided_not_applied),
         files=files,
     )

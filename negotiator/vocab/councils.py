@@ -135,11 +135,17 @@ class PendingChange:
     councils: tuple[str, ...]          # the councils it replaces
     note: str
     sources: tuple[str, ...]
+    challenged: str = ""               # a challenge in the courts, as recorded ('' when none is recorded)
+
+    def challenge(self) -> str:
+        """'; challenged: ...' where the decision is challenged in the courts ('' otherwise)."""
+        return f"; challenged: {self.challenged}" if self.challenged else ""
 
     def sentence(self) -> str:
         return (f"{self.title} replace the councils of the {self.area} from {self.day.isoformat()} (decided "
-                f"{self.decided.isoformat()}: {short(self.sources[0])}), not applied by the register: the new "
-                "councils' areas split districts and are not recorded, so the area's councils are given as before it")
+                f"{self.decided.isoformat()}: {short(self.sources[0])}{self.challenge()}), not applied by the "
+                "register: the new councils' areas split districts and are not recorded, so the area's councils are "
+                "given as before it")
 
 
 @dataclass(frozen=True)
@@ -512,7 +518,7 @@ def build(text: str, name: str = "councils.yaml") -> Register:
                                _cite(sources, p["sources"])) for p in data.get("proposals") or ())
     pending = tuple(PendingChange(p["id"], p["area"], p["title"], p["decided"], p["date"], tuple(p["successors"]),
                                   tuple(p["councils"]), " ".join(str(p.get("note", "")).split()),
-                                  _cite(sources, p["sources"]))
+                                  _cite(sources, p["sources"]), " ".join(str(p.get("challenged", "")).split()))
                     for p in data.get("decided_not_applied") or ())
     for change in pending:
         for code in change.councils:

@@ -14,6 +14,12 @@ records it, with no sourced end: `exists.last_seen`) is never taken as
 existing: it is left out too, marked `unknown`, with the last day it is
 recorded and the source, so a round says its existence is unknown rather
 than ranking it or counting it.
+
+What changes after the date, and what the register cannot apply on it: `changes_ahead` names the
+place's end and the reorganisations that replace its member councils after the date (unlock and a
+round's deal sheets print them as "Ahead:"); `decided_not_applied` names the decided reorganisations
+due by the date that the register does not apply (their areas split districts), so a round or an
+evaluation of a later date says its councils are given as before them, as `england --as-of` does.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from datetime import date
 
 from .councils import register, short
 from .places import LoadedPlace
+from .profile import Profile
 
 
 @dataclass(frozen=True)
@@ -91,3 +98,54 @@ def on_date(loaded: list[LoadedPlace], on: date) -> tuple[list[LoadedPlace], lis
         else:
             kept.append(lp)
     return kept, left
+
+
+def changes_ahead(profile: Profile, on: date) -> list[tuple[date, str]]:
+    """What ends the place, or replaces its member councils, after `on`, from its `exists` dates and the council
+    register (decided reorganisations, and decided ones the register does not apply): (day, sentence), by day."""
+    reg = register()
+    out: list[tuple[date, str]] = []
+    members = profile.members_at(on)
+    by_change: dict[str, list[str]] = {}
+    for code in members:
+        r = reg.ended_by(code)
+        if r is not None and r.day > on:
+            by_change.setdefault(r.id, []).append(code)
+    for r in reg.reorganisations:
+        if r.id in by_change:
+            codes = by_change[r.id]
+            names = ", ".join(reg.name(c) for c in codes)
+            # only the successors that take a member's area (Elmbridge goes to East Surrey, not West Surrey)
+            succ = " and ".join(reg.name(s) for s, preds in r.successors.items() if set(codes) & set(preds))
+            which = f"its member council {names} is" if len(codes) == 1 else f"its member councils {names} are"
+            out.append((r.day, f"{which} replaced by {succ} on {r.day.isoformat()} "
+                               f"({r.status.replace('_', ' ')}: {short(r.sources[0])})"))
+    end = profile.exists_until
+    if end is not None and end > on:
+        ends = f"{profile.name} ceases to exist on {end.isoformat()}"
+        same_day = [i for i, (day, _s) in enumerate(out) if day == end]
+        if same_day:  # the reorganisation that ends its councils ends it: one sentence, not two
+            i = same_day[0]
+            out[i] = (end, f"{ends}: {out[i][1]}")
+        else:
+            out.append((end, f"{ends} ({short(profile.exists_source) if profile.exists_source else 'its profile'})"))
+    for p in reg.pending:
+        if p.day > on and set(members) & set(p.councils):
+            out.append((p.day, f"its member councils in the {p.area} are to be replaced by {', '.join(p.successors)} "
+                               f"on {p.day.isoformat()} (decided {p.decided.isoformat()}{p.challenge()}; not applied: "
+                               "its areas split districts)"))
+    return sorted(out)
+
+
+def decided_not_applied(profile: Profile, on: date) -> list[str]:
+    """The decided reorganisations the register does not apply (their areas split districts) whose vesting day is on
+    or before `on` and which replace a member council of the place: one sentence each, so what reads the place on
+    such a date says its councils are given as they were before the change (as `negotiator england --as-of` does)."""
+    reg = register()
+    members = set(profile.members_at(on))
+    return [f"its member councils in the {p.area} were to be replaced by {', '.join(p.successors)} on "
+            f"{p.day.isoformat()} (decided {p.decided.isoformat()}: {short(p.sources[0])}{p.challenge()}); the "
+            "register does not "
+            "apply it, since the new councils' areas split districts and are not recorded, so the place is given "
+            "with its councils as before it"
+            for p in reg.pending_on(on, members)]
