@@ -37,11 +37,12 @@ from typing import Any, Callable
 from .text import terminal_line
 
 MAX_ENTRIES = 64
-#: Modules whose code decides what a built pack (or vocabulary) holds.
+#: Modules whose code decides what a built pack (or vocabulary, or the council register) holds.
 #: (yamlio.py gives the line numbers baked into every location of a built pack; workspace.py how paths are shown.)
 _SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "pack/build.py", "pack/conditions.py",
-            "vocab/facts.py", "vocab/declare.py", "vocab/places.py", "vocab/profile.py", "yamlio.py", "bounds.py", "months.py", "values.py",
-            "errors.py", "validation.py", "workspace.py", "cache.py", "__init__.py")
+            "vocab/facts.py", "vocab/declare.py", "vocab/places.py", "vocab/profile.py", "yamlio.py", "bounds.py",
+            "months.py", "values.py", "errors.py", "validation.py", "workspace.py", "cache.py", "__init__.py",
+            "vocab/councils.py", "census.py")
 
 
 def folder() -> Path | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -143,3 +144,28 @@ def test_python_dash_m_runs_the_cli():
     run = subprocess.run([sys.executable, "-m", "negotiator.cli", "--version"], capture_output=True, text=True,
                          cwd=ROOT)
     assert run.returncode == 0 and __version__ in run.stdout
+
+
+#: What a one-place `negotiator evaluate` must not import: the numpy evaluator, report templates, terminal
+#: colour, the footprint planner, the web stack, property testing, and the code of other commands and results.
+NOT_FOR_EVALUATE = ("numpy", "jinja2", "rich", "ortools", "fastapi", "starlette", "uvicorn", "hypothesis",
+                    "negotiator.round", "negotiator.check", "negotiator.doc", "negotiator.web",
+                    "negotiator.footprints", "negotiator.vocab.geo", "negotiator.results.round",
+                    "negotiator.results.commands", "negotiator.cli.round", "negotiator.cli.check")
+
+
+def test_a_one_place_evaluate_imports_only_what_it_needs():
+    """A cold `negotiator evaluate kent` starts quickly because the modules it does not use are never imported
+    (it used to load every command, every kind of result and the footprint geography). Which modules a process
+    imports is a fact about the process, so this runs the command line in a child, piped (no colour)."""
+    code = ("import sys\nsys.argv = ['negotiator', 'evaluate', 'kent']\nfrom negotiator.cli import main\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "sys.stderr.write('\\n'.join(sorted(sys.modules)))\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "NO_COLOR": "1"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Kent (kent):")
+    loaded = set(run.stderr.split("\n"))
+    assert "negotiator.cli.evaluate" in loaded and "negotiator.results.evaluation" in loaded
+    imported = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_FOR_EVALUATE))
+    assert imported == []

@@ -223,3 +223,19 @@ def test_negotiator_test_with_rules_runs_that_packs_own_cases_and_shows_a_failur
     assert text_out.stdout.splitlines()[:2] == [
         f"FAIL {broken}: {failed[0]['name']} (engine: python)",
         "    powers.adult_skills.status: expected 'not_available', got 'available'"]
+
+
+def test_the_results_package_names_each_model_once_where_it_lives():
+    """`negotiator.results` imports each module of models when one of its names is first used: the names it
+    declares for type checkers are exactly the names it serves, each the object its module defines."""
+    import ast
+    import importlib
+
+    import negotiator.results as results
+    tree = ast.parse((ROOT / "negotiator" / "results" / "__init__.py").read_text(encoding="utf-8"))
+    block = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    declared = {a.name: n.module for n in block.body if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert declared == results._WHERE
+    for name, module in declared.items():
+        assert getattr(results, name) is getattr(importlib.import_module(f"negotiator.results.{module}"), name)
+    assert set(dir(results)) >= set(declared)

@@ -233,3 +233,23 @@ def test_columns_from_dicts_read_each_fact_as_one_at_a_time(england):
             assert np.array_equal(cols.known[name], known), name
             assert np.array_equal(cols.values[name][known], values[known]), name
             assert cols.values[name].dtype == values.dtype, name
+
+
+def test_columns_code_any_value_in_any_fact_as_that_facts_own_encoding_does():
+    """Coded facts are read together and coded through one table of every value any of them takes: a value
+    that belongs to another fact (a boolean in a named-value fact, 1 where True is meant, a name no test
+    uses) is coded exactly as the fact's own encoding codes it, one value at a time."""
+    for pack in PACKS.values():
+        fast = compiled(pack).fast
+        pool: list = [None, 0, 1, 2, 1.0, "a value no test names", True, False]
+        for name in fast.facts:
+            pool += list(fast.encodings[name].codes)
+        rng = np.random.default_rng(11)
+        numbers = {n for n in fast.facts if fast.encodings[n].kind == "num"}
+        dicts = [{n: (int(rng.integers(-5, 5)) if rng.random() < 0.8 else None) if n in numbers
+                  else pool[rng.integers(len(pool))] for n in fast.facts} for _ in range(300)]
+        cols = fast.columns(dicts)
+        for name in fast.facts:
+            values, known = fast.encode(name, [d.get(name) for d in dicts])
+            assert np.array_equal(cols.known[name], known), name
+            assert np.array_equal(cols.values[name][known], values[known]), name

@@ -139,13 +139,7 @@ class FastEvaluator:
         self._model_rank = table
         # (table, literal, the node: keeps its id taken, how to test it)
         self._tables: dict[int, tuple[np.ndarray, Any, Any, tuple[str, tuple[int, ...]]]] = {}
-        #: coded facts with the same codes (value, its type, code), read and encoded together by `columns`
-        same: dict[tuple, list[str]] = {}
-        for name in self.facts:
-            enc = self.encodings[name]
-            if enc.kind == "code":
-                same.setdefault(tuple((type(v), v, c) for v, c in enc.codes.items()), []).append(name)
-        self._together = [tuple(names) for names in same.values() if len(names) > 1]
+        self._reading = _Reading(self.facts, self.encodings)
 
     # --- compiling -------------------------------------------------------------------------------
     def _encoding(self, name: str, literals: list[Any]) -> _Encoding:
@@ -179,26 +173,9 @@ class FastEvaluator:
     def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
         """Columns from per-profile fact dicts (engine values, None or absent for unknown).
 
-        Each fact is read from every dict in one pass (a C-level getter); coded facts that share one
-        encoding (the booleans, most of them) are read and encoded together, in one pass over the dicts."""
-        n = len(profiles)
-        values, known = {}, {}
-        for names in self._together:
-            lookup = self.encodings[names[0]]._lookup
-            try:
-                flat = np.fromiter(map(lookup.get, chain.from_iterable(map(operator.itemgetter(*names), profiles)),
-                                       repeat(OTHER_CODE)), dtype=np.int16, count=n * len(names))
-            except (KeyError, TypeError):  # a profile without one of the facts: read them the slow way
-                rows = [tuple(map(p.get, names)) for p in profiles]
-                flat = np.fromiter(map(lookup.get, chain.from_iterable(rows), repeat(OTHER_CODE)), dtype=np.int16,
-                                   count=n * len(names))
-            table = flat.reshape(n, len(names)).T.copy()
-            for k, name in enumerate(names):
-                values[name], known[name] = table[k], table[k] != UNKNOWN_CODE
-        for name in self.facts:
-            if name not in values:
-                values[name], known[name] = self.encodings[name].encode(_read(profiles, name))
-        return Columns(n, values, known)
+        Every coded fact is read from each dict in one pass (a C-level getter) and coded through one table;
+        the numbers in a second pass (see `_Reading`)."""
+        return self._reading.columns(profiles)
 
     def encode(self, name: str, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """One fact's engine values as a column."""
@@ -322,12 +299,92 @@ class FastEvaluator:
         pass
 
 
-def _read(profiles: Sequence[Mapping[str, Any]], name: str) -> list:
-    """Each profile's value of a fact, None where a profile does not state it."""
-    try:
-        return list(map(operator.itemgetter(name), profiles))
-    except (KeyError, TypeError):  # a profile without the fact (or not a dict): read it the slow way
-        return [p.get(name) for p in profiles]
+class _Codes(dict):
+    """Value -> code, OTHER_CODE for a value no test names (looked up without a default: a little quicker)."""
+
+    def __missing__(self, key: Any) -> int:
+        return OTHER_CODE
+
+
+class _Reading:
+    """How `columns` reads the facts of per-profile dicts: the cost of the fast path from dicts is reading them.
+
+    Reading one value from each of many dicts costs more than reading many values from each dict in turn, and
+    so does a pass per fact. So every coded fact (booleans, named values, text) is read in one pass over the
+    dicts and coded through one table of every value any of them can take: the codes of the largest group of
+    facts sharing an encoding first (the booleans, most facts), so that their codes are their own once a value
+    they do not know is made OTHER_CODE; each other coded fact maps these codes to its own through a small
+    array. Numbers and dates are read in a second pass, with their own values. A profile without a fact (or
+    not a dict) is read the slow way, with None for what it does not state."""
+
+    def __init__(self, facts: tuple[str, ...], encodings: dict[str, _Encoding]):
+        self.encodings = encodings
+        same: dict[tuple, list[str]] = {}
+        for name in facts:
+            enc = encodings[name]
+            if enc.kind == "code":
+                same.setdefault(tuple((type(v), v, c) for v, c in enc.codes.items()), []).append(name)
+        group = max(same.values(), key=len, default=[])
+        self.group = len(group)
+        self.coded = tuple(group) + tuple(n for n in facts if encodings[n].kind == "code" and n not in group)
+        self.numbers = tuple(n for n in facts if encodings[n].kind == "num")
+        table: dict[Any, int] = dict(encodings[group[0]].codes) if group else {}
+        self.own = len(table)  # codes below this are the group's own
+        for name in self.coded[self.group:]:
+            for value in encodings[name].codes:
+                table.setdefault(value, len(table))
+        self.lookup = _Codes({**table, None: UNKNOWN_CODE})
+        #: per coded fact outside the group: its code of each table code (+ _SHIFT), by dict equality as
+        #: `_Encoding.code_of` looks values up
+        self.maps: dict[str, np.ndarray] = {}
+        for name in self.coded[self.group:]:
+            codes = encodings[name].codes
+            to_own = np.full(len(table) + _SHIFT, OTHER_CODE, dtype=np.int16)
+            to_own[UNKNOWN_CODE + _SHIFT] = UNKNOWN_CODE
+            for value, code in table.items():
+                if value in codes:
+                    to_own[code + _SHIFT] = codes[value]
+            self.maps[name] = to_own
+
+    def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
+        n = len(profiles)
+        values: dict[str, np.ndarray] = {}
+        known: dict[str, np.ndarray] = {}
+        k, width = self.group, len(self.coded)
+        if width:
+            try:
+                flat = np.fromiter(map(self.lookup.__getitem__, _values(profiles, self.coded)), dtype=np.int16,
+                                   count=n * width)
+            except (KeyError, TypeError):  # a profile without one of the facts: read them the slow way
+                flat = np.fromiter(map(self.lookup.__getitem__, _values(profiles, self.coded, slow=True)),
+                                   dtype=np.int16, count=n * width)
+            block = flat.reshape(n, width)
+            mine = block[:, :k]
+            mine[mine >= self.own] = OTHER_CODE  # values of other facts only: no test of the group names them  # values of other facts only: no test of the group names them
+            table = mine.T.copy()
+            for j, name in enumerate(self.coded[:k]):
+                values[name], known[name] = table[j], table[j] != UNKNOWN_CODE
+            for j, name in enumerate(self.coded[k:], k):
+                column = self.maps[name][block[:, j] + _SHIFT]
+                values[name], known[name] = column, column != UNKNOWN_CODE
+        if self.numbers:
+            width = len(self.numbers)
+            try:
+                held = np.fromiter(_values(profiles, self.numbers), dtype=object, count=n * width)
+            except (KeyError, TypeError):
+                held = np.fromiter(_values(profiles, self.numbers, slow=True), dtype=object, count=n * width)
+            held = held.reshape(n, width)
+            for j, name in enumerate(self.numbers):
+                values[name], known[name] = self.encodings[name].encode(held[:, j].tolist())
+        return Columns(n, values, known)
+
+
+def _values(profiles: Sequence[Mapping[str, Any]], names: tuple[str, ...], slow: bool = False) -> Iterable[Any]:
+    """The values of the facts named, profile after profile; `slow`: None where a profile does not state one."""
+    if slow:
+        return [p.get(name) for p in profiles for name in names]
+    get = operator.itemgetter(*names)
+    return chain.from_iterable(map(get, profiles)) if len(names) > 1 else map(get, profiles)
 
 
 def _holds(op: str, value: Any, literal: Any) -> bool:

@@ -8,11 +8,13 @@ autoescape), never here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..values import fmt
-from ..results import (
-    BudgetResult, BudgetScopeResult, Catalogue, Coverage, Evaluation, PowerResult, Round, RoundPlace, Status,
-)
+from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Status
+
+if TYPE_CHECKING:  # only annotations: `negotiator evaluate` (report/text.py) need not build a round's models
+    from ..results import Coverage, Round, RoundPlace
 
 STATUS_COLOUR = {
     Status.available: "#1a7f37",

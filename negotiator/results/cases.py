@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from .base import FORMAT_VERSION, _R
+from .base import FORMAT_VERSION, _R, empty
 from .problems import ProblemInfo
 
 
@@ -15,7 +15,7 @@ class CaseOutcome(_R):
     name: str = Field(description="The case's sentence")
     engine: str = Field(description="durable, python or fast")
     passed: bool
-    failures: list[str] = Field(default_factory=list, description="'field: expected X, got Y' lines")
+    failures: list[str] = Field(default_factory=empty, description="'field: expected X, got Y' lines")
 
 
 class CaseReport(_R):
@@ -25,4 +25,4 @@ class CaseReport(_R):
     cases: list[CaseOutcome]
     passed: int
     failed: int
-    problems: list[ProblemInfo] = Field(default_factory=list, description="Case files that could not be read")
+    problems: list[ProblemInfo] = Field(default_factory=empty, description="Case files that could not be read")

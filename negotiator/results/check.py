@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from pydantic import Field
 
-from .base import FORMAT_VERSION, PackRef, _R
+from .base import FORMAT_VERSION, PackRef, _R, empty
 
 
 class CheckOutcome(_R):
@@ -17,8 +17,8 @@ class CheckOutcome(_R):
     passed: bool
     checked: int = Field(description="Profiles or rules checked")
     how: str
-    failures: list[dict[str, Any]] = Field(default_factory=list, description="At most three counterexamples")
-    notes: list[str] = Field(default_factory=list)
+    failures: list[dict[str, Any]] = Field(default_factory=empty, description="At most three counterexamples")
+    notes: list[str] = Field(default_factory=empty)
 
 
 class CheckSpace(_R):

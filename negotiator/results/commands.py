@@ -8,7 +8,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field
 
-from .base import FORMAT_VERSION, PackRef, _R
+from .base import FORMAT_VERSION, PackRef, _R, empty
 from .problems import Problem
 from .round import LeftOutPlace
 
@@ -54,7 +54,7 @@ class ListItem(_R):
     in_force: Optional[str] = Field(default=None, description="powers: the dates it is in force, when limited")
     type: Optional[str] = Field(default=None, description="facts: number, choice, flag, ...")
     computed: Optional[bool] = Field(default=None, description="facts: computed from other facts")
-    values: list[str] = Field(default_factory=list, description="facts of type choice: their values")
+    values: list[str] = Field(default_factory=empty, description="facts of type choice: their values")
     problem: Optional[Problem] = Field(default=None, description="packs and rounds: why it cannot be read")
 
 
@@ -75,9 +75,9 @@ class FilesWritten(_R):
     command: str
     folder: Optional[str] = Field(default=None, description="The --out folder (none: nothing was written)")
     files: list[str] = Field(description="Each file written, under the folder")
-    notes: list[str] = Field(default_factory=list, description="What the command says of them, for people")
+    notes: list[str] = Field(default_factory=empty, description="What the command says of them, for people")
     next: Optional[str] = Field(default=None, description="A command to run next, if the command suggests one")
-    left_out: list[LeftOutPlace] = Field(default_factory=list)
+    left_out: list[LeftOutPlace] = Field(default_factory=empty)
     markdown: Optional[str] = Field(default=None, description="doc without --out: the rulebook (or diff) in Markdown")
 
 
@@ -117,7 +117,7 @@ class TippingPoint(_R):
     fact_value: Any
     eligible_before: Optional[bool]
     eligible_after: Optional[bool]
-    changes: list[dict[str, str]] = Field(default_factory=list, description="{power, before, after}")
+    changes: list[dict[str, str]] = Field(default_factory=empty, description="{power, before, after}")
     package: Optional[dict[str, str]] = Field(default=None, description="The tier the package asked for needs: {before, after}")
     text: str = Field(description="The tipping point in words")
 

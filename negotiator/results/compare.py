@@ -8,7 +8,7 @@ from typing import Optional
 
 from pydantic import Field
 
-from .base import _R, FORMAT_VERSION, PackRef, PlaceRef, Status, Truth3
+from .base import _R, FORMAT_VERSION, PackRef, PlaceRef, Status, Truth3, empty
 
 # --- then versus now: one place under two packs, power by power ----------------------------------------
 
@@ -44,9 +44,9 @@ class RuleBehind(_R):
     result: Truth3
     statement: str
     source: str = Field(description="The source's title")
-    facts: list[str] = Field(default_factory=list, description="The facts it read: name = value (since date)")
-    failed: list[str] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=empty, description="The facts it read: name = value (since date)")
+    failed: list[str] = Field(default_factory=empty)
+    missing: list[str] = Field(default_factory=empty)
 
 
 class PowerSide(_R):
@@ -57,15 +57,15 @@ class PowerSide(_R):
     status: Status
     required_tier: str
     current_tier: Optional[str] = None
-    models: list[str] = Field(default_factory=list, description="Models that would do, when it needs stronger accountability")
-    missing: list[str] = Field(default_factory=list)
-    failed: list[str] = Field(default_factory=list, description="The rules it needs that fail, when not available "
+    models: list[str] = Field(default_factory=empty, description="Models that would do, when it needs stronger accountability")
+    missing: list[str] = Field(default_factory=empty)
+    failed: list[str] = Field(default_factory=empty, description="The rules it needs that fail, when not available "
                               "(besides the negotiation rule)")
     not_negotiable: Optional[str] = Field(None, description="Where the place cannot negotiate: the rule that decides it")
     in_force: str
     statement: str
     source: str = Field(description="The source's title")
-    rules: list[RuleBehind] = Field(default_factory=list)
+    rules: list[RuleBehind] = Field(default_factory=empty)
 
 
 class CounterpartRow(_R):
@@ -78,7 +78,7 @@ class CounterpartRow(_R):
     held_by: Optional[str] = Field(default=None, description="The place id of the strategic authority the place is "
                                    "within, where that authority holds the counterpart now")
     held_by_name: Optional[str] = None
-    held_by_now: list[PowerSide] = Field(default_factory=list, description="The counterparts, for that authority")
+    held_by_now: list[PowerSide] = Field(default_factory=empty, description="The counterparts, for that authority")
 
 
 class SideSummary(_R):
@@ -96,8 +96,8 @@ class SideSummary(_R):
     model_since: Optional[date] = None
     current_tier: Optional[str] = None
     current_tier_title: Optional[str] = None
-    missing_facts: list[str] = Field(default_factory=list)
-    on_record: list[RuleBehind] = Field(default_factory=list,
+    missing_facts: list[str] = Field(default_factory=empty)
+    on_record: list[RuleBehind] = Field(default_factory=empty,
                                         description="Rules that hold which no decision reads (e.g. a settlement in force)")
 
 
@@ -106,7 +106,7 @@ class PlaceComparison(_R):
     then: SideSummary
     now: SideSummary
     rows: list[CounterpartRow]
-    new_powers: list[PowerSide] = Field(default_factory=list, description="Powers of the later pack no earlier power maps to")
+    new_powers: list[PowerSide] = Field(default_factory=empty, description="Powers of the later pack no earlier power maps to")
     counts: dict[str, int] = Field(default_factory=dict, description="Rows and new powers by verdict")
 
 

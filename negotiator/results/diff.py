@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from pydantic import Field
 
-from .base import _R, FORMAT_VERSION, Status, Truth3
+from .base import _R, FORMAT_VERSION, Status, Truth3, empty
 
 # --- a diff ------------------------------------------------------------------------------------------
 
@@ -38,8 +38,8 @@ class PowerChange(_R):
     power: str
     status: Optional[list[Optional[Status]]] = None
     required_tier: Optional[list[Optional[str]]] = None
-    causes: list[Cause] = Field(default_factory=list)
-    rules: list[StepChange] = Field(default_factory=list)
+    causes: list[Cause] = Field(default_factory=empty)
+    rules: list[StepChange] = Field(default_factory=empty)
 
 
 class PlaceChange(_R):
@@ -47,21 +47,21 @@ class PlaceChange(_R):
     name: str
     note: Optional[str] = Field(default=None, description="Why causes are not given (e.g. different rule packs)")
     tranche: Optional[list[Optional[int]]] = None
-    tranche_causes: list[Cause] = Field(default_factory=list)
+    tranche_causes: list[Cause] = Field(default_factory=empty)
     eligible: Optional[list[Optional[bool]]] = None
-    eligibility_causes: list[Cause] = Field(default_factory=list)
-    eligibility_rules: list[StepChange] = Field(default_factory=list)
+    eligibility_causes: list[Cause] = Field(default_factory=empty)
+    eligibility_rules: list[StepChange] = Field(default_factory=empty)
     package_tier: Optional[list[Optional[str]]] = None
-    package_causes: list[Cause] = Field(default_factory=list)
-    package_rules: list[StepChange] = Field(default_factory=list)
+    package_causes: list[Cause] = Field(default_factory=empty)
+    package_rules: list[StepChange] = Field(default_factory=empty)
     current_tier: Optional[list[Optional[str]]] = None
-    current_tier_causes: list[Cause] = Field(default_factory=list)
+    current_tier_causes: list[Cause] = Field(default_factory=empty)
     readiness: Optional[list[Optional[float]]] = None
-    readiness_causes: list[Cause] = Field(default_factory=list)
-    readiness_rules: list[StepChange] = Field(default_factory=list)
+    readiness_causes: list[Cause] = Field(default_factory=empty)
+    readiness_rules: list[StepChange] = Field(default_factory=empty)
     budget: dict[str, list[Any]] = Field(default_factory=dict)
     budget_causes: dict[str, list[Cause]] = Field(default_factory=dict)
-    powers: list[PowerChange] = Field(default_factory=list)
+    powers: list[PowerChange] = Field(default_factory=empty)
 
 
 class RoundRef(_R):

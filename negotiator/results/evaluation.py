@@ -8,6 +8,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base import (
+    empty,
     _R,
     FORMAT_VERSION,
     Catalogue,
@@ -45,11 +46,11 @@ class Step(_R):
 
     rule: str
     result: Truth3
-    facts: list[str] = Field(default_factory=list)
-    rules: list[str] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=empty)
+    rules: list[str] = Field(default_factory=empty)
     parameters: dict[str, Any] = Field(default_factory=dict)
-    missing: list[str] = Field(default_factory=list, description="Unknown facts that leave it undetermined")
-    failed: list[str] = Field(default_factory=list, description="The tests that make it false")
+    missing: list[str] = Field(default_factory=empty, description="Unknown facts that leave it undetermined")
+    failed: list[str] = Field(default_factory=empty, description="The tests that make it false")
     in_force: bool = True
 
 
@@ -58,7 +59,7 @@ class Reason(_R):
 
     rule: str
     result: Truth3
-    failed: list[str] = Field(default_factory=list)
+    failed: list[str] = Field(default_factory=empty)
 
 
 class SpecialCaseResult(_R):
@@ -72,7 +73,7 @@ class Negotiation(_R):
     eligible: Optional[bool]
     decisive: list[str]
     reason: Optional[Reason] = None
-    missing: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=empty)
     special_case: Optional[SpecialCaseResult] = None
 
 
@@ -84,11 +85,11 @@ class PowerResult(_R):
     required_tier_if_undetermined_apply: Optional[str] = None
     prerequisites: list[str]
     requirements: list[str]
-    raised_by: list[str] = Field(default_factory=list)
-    failed: list[str] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
-    models: list[str] = Field(default_factory=list)
-    conditions: list[str] = Field(default_factory=list)
+    raised_by: list[str] = Field(default_factory=empty)
+    failed: list[str] = Field(default_factory=empty)
+    missing: list[str] = Field(default_factory=empty)
+    models: list[str] = Field(default_factory=empty)
+    conditions: list[str] = Field(default_factory=empty)
 
 
 class Accountability(_R):
@@ -100,9 +101,9 @@ class Accountability(_R):
     meets_requirement: Optional[bool]
     requested: list[str]
     requirements: list[str]
-    raised_by: list[str] = Field(default_factory=list)
-    models: list[str] = Field(default_factory=list)
-    conditions: list[str] = Field(default_factory=list)
+    raised_by: list[str] = Field(default_factory=empty)
+    models: list[str] = Field(default_factory=empty)
+    conditions: list[str] = Field(default_factory=empty)
 
 
 class BudgetParameter(_R):
@@ -130,8 +131,8 @@ class BudgetScopeResult(_R):
     status: Status
     requested: bool
     components: list[BudgetComponentResult]
-    in_scope: list[str] = Field(default_factory=list, description="Components in scope")
-    unknown_baselines: list[str] = Field(default_factory=list,
+    in_scope: list[str] = Field(default_factory=empty, description="Components in scope")
+    unknown_baselines: list[str] = Field(default_factory=empty,
                                          description="Components in scope whose spend the profile does not state")
     baseline_a_year: Optional[float] = Field(None, description="Spend on the components in scope whose figure is known")
     envelope_a_year: Optional[float] = None
@@ -189,9 +190,9 @@ class Evaluation(_R):
     budget: Optional[BudgetResult] = None
     readiness: Optional[Readiness] = None
     missing_facts: list[str]
-    upcoming: list[Upcoming] = Field(default_factory=list, description="Known changes of facts after the date")
-    facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
-    unlock: list["UnlockLine"] = Field(default_factory=list, description="What it would take, for powers asked for")
+    upcoming: list[Upcoming] = Field(default_factory=empty, description="Known changes of facts after the date")
+    facts_to_collect: list["FactToCollect"] = Field(default_factory=empty)
+    unlock: list["UnlockLine"] = Field(default_factory=empty, description="What it would take, for powers asked for")
     catalogue: Optional[Catalogue] = None
 
     def power(self, power_id: str) -> PowerResult:
@@ -207,7 +208,7 @@ class CondNode(_R):
     value: Any = None
     rule: Optional[str] = None
     result: Truth3
-    items: list["CondNode"] = Field(default_factory=list)
+    items: list["CondNode"] = Field(default_factory=empty)
 
 
 class RuleChain(_R):
@@ -218,10 +219,10 @@ class RuleChain(_R):
     where: str
     in_force: str
     facts: dict[str, Optional[FactValue]]
-    missing: list[str] = Field(default_factory=list)
-    failed: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=empty)
+    failed: list[str] = Field(default_factory=empty)
     conditions: CondNode
-    because: list["RuleChain"] = Field(default_factory=list)
+    because: list["RuleChain"] = Field(default_factory=empty)
     tier: Optional[str] = None
 
 

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from pydantic import Field
 
-from .base import _R, FORMAT_VERSION, PackRef, PlaceRef, Status
+from .base import _R, FORMAT_VERSION, PackRef, PlaceRef, Status, empty
 from .diff import PlaceChange
 
 # --- what would it take ------------------------------------------------------------------------------
@@ -67,13 +67,13 @@ class Unlock(_R):
     target: str = Field(description="A power id, or 'package' for every power the place asked for")
     status: Optional[Status] = None
     already: bool = False
-    answers: list[UnlockAnswer] = Field(default_factory=list)
-    why_not: list[str] = Field(default_factory=list, description="When no declared move unlocks it: why")
-    facts_to_collect: list[str] = Field(default_factory=list)
-    join: list[JoinOption] = Field(default_factory=list)
+    answers: list[UnlockAnswer] = Field(default_factory=empty)
+    why_not: list[str] = Field(default_factory=empty, description="When no declared move unlocks it: why")
+    facts_to_collect: list[str] = Field(default_factory=empty)
+    join: list[JoinOption] = Field(default_factory=empty)
     join_move: Optional[MoveRef] = None
     changes_ahead: list[str] = Field(
-        default_factory=list, description="What ends the place or replaces its member councils after the date "
+        default_factory=empty, description="What ends the place or replaces its member councils after the date "
                                           "(its exists dates, the council register), and the answers done only after it")
     sets_tried: Optional[int] = Field(None, description="Consistent sets of declared moves the search examined")
     incomplete: Optional[str] = Field(
@@ -85,7 +85,7 @@ class UnlockLine(_R):
     """The cheapest declared moves that would make a power the place asked for available (or why none)."""
 
     power: str
-    moves: list[str] = Field(default_factory=list)
+    moves: list[str] = Field(default_factory=empty)
     cost: Optional[float] = None
     months: Optional[float] = None
     text: str
@@ -95,6 +95,6 @@ class FactToCollect(_R):
     fact: str
     title: str
     settles: list[str] = Field(description="Conclusions it would settle whichever value it has")
-    may_settle: list[str] = Field(default_factory=list,
+    may_settle: list[str] = Field(default_factory=empty,
                                   description="Further conclusions it would settle for some of its values")
-    places: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=empty)

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from pydantic import Field
 
-from .base import _R, FORMAT_VERSION, Catalogue, PackRef
+from .base import _R, FORMAT_VERSION, Catalogue, PackRef, empty
 from .evaluation import Evaluation
 from .options import FactToCollect
 
@@ -36,9 +36,9 @@ class RoundInfo(_R):
     timetable_note: str = ""
     financial_envelope_a_year: Optional[float] = None
     envelope_note: str = ""
-    coverage_lines: list[ReferenceLine] = Field(default_factory=list)
+    coverage_lines: list[ReferenceLine] = Field(default_factory=empty)
     readiness_note: str = Field("", description="Whether the readiness weights are assumptions of the pack")
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=empty)
 
 
 class Tranche(_R):
@@ -55,7 +55,7 @@ class Ranked(_R):
         None, description="The lowest readiness any completion of the place's unknown facts gives (the rank uses it)")
     population: Optional[int]
     tranche: int
-    tranche_may_move_with: list[str] = Field(default_factory=list, description=(
+    tranche_may_move_with: list[str] = Field(default_factory=empty, description=(
         "Places whose unknown facts, as they settle, could still change this place's tranche number (itself, "
         "where its own readiness is not settled); its standing, in a tranche, does not change"))
     tranche_moves_if_at_least: Optional[int] = Field(None, description=(
@@ -89,7 +89,7 @@ class ScenarioResult(_R):
     coverage: Coverage
     where: Optional[str] = Field(default=None, description="The rule whose places the scenario counts, if any")
     where_statement: str = ""
-    undetermined: list[str] = Field(default_factory=list,
+    undetermined: list[str] = Field(default_factory=empty,
                                     description="Places where the `where` rule is undetermined: not counted")
 
 
@@ -112,7 +112,7 @@ class RoundPlace(_R):
     standing: str = Field("", description=(
         "in_tranche, depends_on_unknowns (whether it goes in a tranche depends on unknown facts), not_ready, "
         "not_eligible, eligibility_undetermined, special_case or already_devolved"))
-    settled_by: list[str] = Field(default_factory=list, description="Unknown facts that settle a placement that "
+    settled_by: list[str] = Field(default_factory=empty, description="Unknown facts that settle a placement that "
                                   "depends on them")
     changes_ahead: list[str] = Field(default_factory=list, description=(
         "What ends the place, or replaces its member councils, after the round's date (its exists dates and "
@@ -143,13 +143,13 @@ class Round(_R):
     pack_in_force_note: Optional[str] = None
     engine: str
     tranches: list[Tranche]
-    timetable: list[TrancheTime] = Field(default_factory=list)
+    timetable: list[TrancheTime] = Field(default_factory=empty)
     ranking: list[Ranked]
     already_devolved: list[str]
-    special_cases: list[str] = Field(default_factory=list)
-    not_ready: list[str] = Field(default_factory=list, description="Eligible places that do not pass the gate "
+    special_cases: list[str] = Field(default_factory=empty)
+    not_ready: list[str] = Field(default_factory=empty, description="Eligible places that do not pass the gate "
                                  "whatever their unknown facts turn out to be")
-    depends_on_unknowns: list[str] = Field(default_factory=list, description=(
+    depends_on_unknowns: list[str] = Field(default_factory=empty, description=(
         "Eligible places that pass the gate for some completions of their unknown facts and not for others"))
     not_eligible: list[str]
     eligibility_undetermined: list[str]
@@ -158,8 +158,8 @@ class Round(_R):
     budgets_in_first_tranche_a_year: Optional[float] = None
     scenarios: list[ScenarioResult]
     conflicts: list[Conflict]
-    facts_to_collect: list["FactToCollect"] = Field(default_factory=list)
-    left_out: list[LeftOutPlace] = Field(default_factory=list, description=(
+    facts_to_collect: list["FactToCollect"] = Field(default_factory=empty)
+    left_out: list[LeftOutPlace] = Field(default_factory=empty, description=(
         "Places not in the round because they, or their member councils, did not exist on its date, and why"))
     decided_not_applied: list[str] = Field(default_factory=list, description=(
         "Decided reorganisations due by the round's date, replacing councils of places in the round, that the "

@@ -531,6 +531,14 @@ def build(text: str, name: str = "councils.yaml") -> Register:
 
 @lru_cache(maxsize=1)
 def register() -> Register:
-    """The bundled register (built once)."""
-    text = resources.files("negotiator").joinpath("data/councils.yaml").read_text("utf-8")
-    return build(text, "negotiator/data/councils.yaml")
+    """The bundled register: built once per process, and kept in the cache (negotiator/cache.py) between runs,
+    keyed by the bytes of councils.yaml and of the Census table it is built from (and by the code building it)."""
+    import hashlib
+
+    from ..cache import cached
+    data = resources.files("negotiator").joinpath("data")
+    text = data.joinpath("councils.yaml").read_text("utf-8")
+    census = data.joinpath("census-population-by-council.csv").read_bytes()
+    parts = (hashlib.sha256(text.encode("utf-8")).hexdigest(), hashlib.sha256(census).hexdigest())
+    return cached("councils", parts, lambda: build(text, "negotiator/data/councils.yaml"),
+                  lambda found: isinstance(found, Register))

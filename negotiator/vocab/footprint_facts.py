@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .geo import Geography, geography
+if TYPE_CHECKING:  # the geography is read when a footprint fact is first asked for, not when profiles are read
+    from .geo import Geography
 
 PREFIX = "footprint."
 CENSUS_2021 = date(2021, 3, 21)
@@ -70,6 +71,7 @@ def counties_whole(geo: Geography, members: frozenset[str]) -> bool:
 @lru_cache(maxsize=4096)
 def footprint_facts(members: frozenset[str], on: date) -> dict[str, Any]:
     """Every footprint fact of the members as of the date (unknown: None; no members: all unknown)."""
+    from .geo import geography
     geo = geography()
     if members and not members <= set(geo.adjacent):
         members = geo.base(members) or frozenset()  # councils created since 2021: the districts they replaced
