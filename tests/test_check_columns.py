@@ -93,9 +93,10 @@ def test_single_properties_in_columns_flag_what_the_per_profile_test_flags(prop,
     out.package_low[pick] = rng.integers(-1, len(pack.tiers), len(pick))
     flagged = columns._single_violations(prop, space, out, requested)
     assert flagged[pick].any() and not flagged.all()
+    eligible = out.eligible_values()  # (a list of every column's: read once, not once a picked column)
     for i in pick.tolist():
         outcome = Outcome(out.truths(i), {p: Status(s) for p, s in out.status_names(i).items()},
-                          out.eligible_values()[i], {p.id: int(out.power_low[k, i]) for k, p in enumerate(pack.powers)},
+                          eligible[i], {p.id: int(out.power_low[k, i]) for k, p in enumerate(pack.powers)},
                           int(out.package_low[i]))
         assert bool(flagged[i]) == (prop.violation(space, outcome, requested) is not None)
 

@@ -150,7 +150,8 @@ def test_python_dash_m_runs_the_cli():
 #: colour, the footprint planner, the web stack, property testing, and the code of other commands and results.
 NOT_FOR_EVALUATE = ("numpy", "jinja2", "rich", "ortools", "fastapi", "starlette", "uvicorn", "hypothesis",
                     "negotiator.round", "negotiator.check", "negotiator.doc", "negotiator.web",
-                    "negotiator.footprints", "negotiator.vocab.geo", "negotiator.results.round",
+                    "negotiator.footprints", "negotiator.vocab.geo", "negotiator.options", "negotiator.results.round",
+                    "negotiator.results.options", "negotiator.results.diff",
                     "negotiator.results.commands", "negotiator.cli.round", "negotiator.cli.check")
 
 

@@ -76,12 +76,20 @@ def child(tmp_path_factory):
     running.close()
 
 
+#: The comparisons with the reference run durable-rules on packs of hundreds to a thousand generated rules, in
+#: one child process: about 9 s of CPU together, so they run with the whole suite (`-m "slow or not slow"`, as CI
+#: does); that every ruleset of each generated pack stays within durable-rules' limits is checked in the quick
+#: run too (test_every_ruleset_of_a_generated_pack_stays_within_the_limits).
+SLOW = pytest.mark.slow
+
+
 def check_agreement(result: dict) -> None:
     assert result["mismatch_count"] == 0, json.dumps(result["mismatches"], indent=1)[:3000]
     counts = result["counts"]
     assert min(counts.values()) > 0.03 * sum(counts.values()), counts  # every outcome is exercised
 
 
+@SLOW
 def test_the_bundled_pack_plus_1000_mixed_rules_agrees_with_the_reference(child):
     """1,000 rules of 1-4 clauses mixing all, any, not and in over the facts and earlier rules, from YAML."""
     result = child.result("yaml")
@@ -89,25 +97,30 @@ def test_the_bundled_pack_plus_1000_mixed_rules_agrees_with_the_reference(child)
     check_agreement(result)
 
 
+@SLOW
 def test_a_chain_of_300_derived_rules_agrees_with_the_reference(child):
     result = child.result("chain")
     assert result["rulesets"] >= 300  # one stratum per link
     check_agreement(result)
 
 
+@SLOW
 def test_membership_in_lists_of_300_values_agrees_with_the_reference(child):
     check_agreement(child.result("lists"))
 
 
+@SLOW
 def test_conditions_nested_20_deep_agree_with_the_reference(child):
     check_agreement(child.result("deep"))
 
 
+@SLOW
 def test_hundreds_of_rules_matching_at_once_agree_with_the_reference(child):
     """The shapes that aborted or hung the process: many rules matching one fact, rules reading hundreds."""
     check_agreement(child.result("wide"))
 
 
+@SLOW
 def test_a_native_failure_is_an_engine_error_not_an_abort(child):
     """Lift the path budget and durable-rules fails (code 303); the session is not deleted (that
     corrupts the heap), the host is dropped, and the caller gets an EngineError each time."""

@@ -27,10 +27,13 @@ from negotiator.yamlio import Located, parse_yaml
 PACK_ = load_pack(PACK)
 FAST = compiled(PACK_).evaluator("python")
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+#: The three invariants of a result's reasons are also checked on every bundled place (test_cli.py, from the
+#: command's JSON): on generated profiles fewer examples do.
+ALSO_ON_PLACES = settings(SETTINGS, max_examples=40)
 DATES = st.dates(date(2008, 1, 1), date(2030, 1, 1))
 
 
-@SETTINGS
+@ALSO_ON_PLACES
 @given(profiles(PACK_), DATES)
 def test_every_conclusion_points_to_its_rules_and_sources(profile, on):
     """Every power's status and the eligibility come with rules that exist in the catalogue, each with a source."""
@@ -42,7 +45,7 @@ def test_every_conclusion_points_to_its_rules_and_sources(profile, on):
             assert rid in result.steps and cat.rules[rid].source in cat.sources
 
 
-@SETTINGS
+@ALSO_ON_PLACES
 @given(profiles(PACK_), DATES)
 def test_an_undetermined_power_names_the_facts_it_waits_for(profile, on):
     """A power is undetermined only because of named unknown facts, each of them unknown on that date."""
@@ -54,7 +57,7 @@ def test_an_undetermined_power_names_the_facts_it_waits_for(profile, on):
                 assert fact not in result.facts, f"{fact} is known but reported missing"
 
 
-@SETTINGS
+@ALSO_ON_PLACES
 @given(profiles(PACK_), DATES)
 def test_a_refused_power_names_a_failed_rule(profile, on):
     """A power is not available only where a rule it needs is false, and the result says which."""

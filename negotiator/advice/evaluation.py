@@ -13,8 +13,28 @@ from typing import Sequence
 
 from ..decide.decision import Decision, decide
 from ..engines import Evaluator
-from ..options.collect import facts_to_collect, facts_to_collect_many
-from ..options.unlock import unlock_lines, unlock_lines_many
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..options.collect import facts_to_collect, facts_to_collect_many
+    from ..options.unlock import unlock_lines, unlock_lines_many
+else:  # options/ is imported when there is advice to work out: a place that knows every fact and asks for
+    # nothing (`negotiator evaluate kent`) needs none of it
+    def facts_to_collect(*args: Any, **kwargs: Any) -> Any:
+        from ..options.collect import facts_to_collect as work_out
+        return work_out(*args, **kwargs)
+
+    def facts_to_collect_many(*args: Any, **kwargs: Any) -> Any:
+        from ..options.collect import facts_to_collect_many as work_out
+        return work_out(*args, **kwargs)
+
+    def unlock_lines(*args: Any, **kwargs: Any) -> Any:
+        from ..options.unlock import unlock_lines as work_out
+        return work_out(*args, **kwargs)
+
+    def unlock_lines_many(*args: Any, **kwargs: Any) -> Any:
+        from ..options.unlock import unlock_lines_many as work_out
+        return work_out(*args, **kwargs)
 from ..pack.ir import Pack
 from ..results import Evaluation, FactToCollect
 from ..vocab.profile import Profile

@@ -81,6 +81,7 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
         CondNode,
         Evaluation,
         Explanation,
+        FactToCollect,
         FactValue,
         Negotiation,
         PowerResult,
@@ -90,17 +91,16 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
         RuleChain,
         SpecialCaseResult,
         Step,
+        UnlockLine,
         Upcoming,
     )
     from .problems import Errors, Problem, ProblemCode, ProblemInfo  # noqa: F401
     from .options import (  # noqa: F401
-        FactToCollect,
         JoinOption,
         MoveRef,
         Setting,
         Unlock,
         UnlockAnswer,
-        UnlockLine,
         WhatIf,
     )
     from .round import (  # noqa: F401
@@ -141,8 +141,8 @@ _WHERE = {
     "PowerResult": "evaluation", "Readiness": "evaluation", "ReadinessPart": "evaluation", "Reason": "evaluation",
     "RuleChain": "evaluation", "SpecialCaseResult": "evaluation", "Step": "evaluation", "Upcoming": "evaluation",
     "Errors": "problems", "Problem": "problems", "ProblemCode": "problems", "ProblemInfo": "problems",
-    "FactToCollect": "options", "JoinOption": "options", "MoveRef": "options", "Setting": "options",
-    "Unlock": "options", "UnlockAnswer": "options", "UnlockLine": "options", "WhatIf": "options",
+    "FactToCollect": "evaluation", "JoinOption": "options", "MoveRef": "options", "Setting": "options",
+    "Unlock": "options", "UnlockAnswer": "options", "UnlockLine": "evaluation", "WhatIf": "options",
     "Conflict": "round", "Coverage": "round", "LeftOutPlace": "round", "Ranked": "round", "ReferenceLine": "round",
     "Round": "round", "RoundInfo": "round", "RoundPlace": "round", "ScenarioResult": "round", "Tranche": "round",
     "TrancheTime": "round",

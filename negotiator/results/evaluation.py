@@ -20,9 +20,27 @@ from .base import (
     TierInfo,
     Truth3,
 )
-from .options import FactToCollect, UnlockLine
 
 # --- one evaluation -------------------------------------------------------------------------------
+
+
+class UnlockLine(_R):
+    """The cheapest declared moves that would make a power the place asked for available (or why none)."""
+
+    power: str
+    moves: list[str] = Field(default_factory=empty)
+    cost: Optional[float] = None
+    months: Optional[float] = None
+    text: str
+
+
+class FactToCollect(_R):
+    fact: str
+    title: str
+    settles: list[str] = Field(description="Conclusions it would settle whichever value it has")
+    may_settle: list[str] = Field(default_factory=empty,
+                                  description="Further conclusions it would settle for some of its values")
+    places: list[str] = Field(default_factory=empty)
 
 class FactValue(_R):
     value: Any

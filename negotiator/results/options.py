@@ -79,22 +79,3 @@ class Unlock(_R):
     incomplete: Optional[str] = Field(
         None, description="Set when the search stopped at its limit before trying every consistent set of moves: "
                           "where it stopped and the moves no tried set holds (absent: every set was tried)")
-
-
-class UnlockLine(_R):
-    """The cheapest declared moves that would make a power the place asked for available (or why none)."""
-
-    power: str
-    moves: list[str] = Field(default_factory=empty)
-    cost: Optional[float] = None
-    months: Optional[float] = None
-    text: str
-
-
-class FactToCollect(_R):
-    fact: str
-    title: str
-    settles: list[str] = Field(description="Conclusions it would settle whichever value it has")
-    may_settle: list[str] = Field(default_factory=empty,
-                                  description="Further conclusions it would settle for some of its values")
-    places: list[str] = Field(default_factory=empty)

@@ -8,8 +8,7 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base import _R, FORMAT_VERSION, Catalogue, PackRef, empty
-from .evaluation import Evaluation
-from .options import FactToCollect
+from .evaluation import Evaluation, FactToCollect
 
 # --- a round -------------------------------------------------------------------------------------------
 
