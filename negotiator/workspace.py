@@ -109,20 +109,40 @@ def displayer() -> Callable[[Path | str], str]:
     """`display` for many paths in a row (a folder of place files): the workspace, the current folder and each
     folder of the paths resolved once, not once a path."""
     bases = _bases()
-    folders: dict[str, Path] = {}
+    named = {str(b) for b in bases}
+    # each folder as given -> its resolved path, and that path as _relative shows it (text; None: no base holds it)
+    folders: dict[str, tuple[Path, str | None]] = {}
 
     def show(path: Path | str) -> str:
         p = Path(path)
         if p.name in ("", ".", ".."):
             return display(p)
-        parent = folders.get(str(p.parent))
-        if parent is None:
+        found = folders.get(str(p.parent))
+        if found is None:
             try:
-                parent = folders[str(p.parent)] = p.parent.resolve()
+                parent = p.parent.resolve()
             except (OSError, RuntimeError):
                 return str(p)
-        return _relative(parent / p.name, bases)
+            found = folders[str(p.parent)] = (parent, _relative_folder(parent, bases))
+        parent, shown = found
+        full = os.path.join(str(parent), p.name)
+        if full in named:  # a base itself: as _relative says
+            return _relative(parent / p.name, bases)
+        # a file is named as its folder is, not by Path arithmetic a file (30,000 files: 0.58 -> 0.17 s)
+        return full if shown is None else p.name if shown == "." else shown + os.sep + p.name
     return show
+
+
+def _relative_folder(folder: Path, bases: list[Path]) -> str | None:
+    """`folder` relative to the first base that holds it (or is it: "."), as _relative would name a file in it."""
+    for base in bases:
+        if base == Path(base.anchor):
+            continue
+        try:
+            return str(folder.relative_to(base))
+        except ValueError:
+            continue
+    return None
 
 
 def _bases() -> list[Path]:

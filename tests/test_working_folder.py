@@ -120,3 +120,18 @@ def test_a_parameter_set_from_a_folder_below_the_workspace_reloads_the_pack(monk
     result = cli("whatif", "kent", "--set", "strategic_county_min_population=500000")
     assert result.exit_code == 0, result.output
     assert "parameter strategic_county_min_population" in result.stdout
+
+
+def test_a_folder_of_files_is_named_file_by_file_as_display_names_each(tmp_path, monkeypatch):
+    """workspace.displayer names many files of a folder as workspace.display names each: below the workspace,
+    below the current folder, elsewhere, the folders themselves, given relative or absolute."""
+    from negotiator import workspace
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(ROOT / "places")
+    paths = ["kent.yaml", "./essex.yaml", "../rounds/forerunner-2011.yaml", str(ROOT / "places" / "kent.yaml"),
+             str(outside / "a.yaml"), str(outside), str(ROOT), str(ROOT / "places"), "..", "/", str(tmp_path),
+             Path("..") / "places" / "surrey.yaml"]
+    show = workspace.displayer()
+    assert [show(p) for p in paths] == [workspace.display(p) for p in paths]
+    assert show("kent.yaml") == "places/kent.yaml" and show(outside / "a.yaml") == str(outside / "a.yaml")

@@ -32,7 +32,9 @@ asserted fact, and durable-rules matches no test on an absent field.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
+import traceback
 from typing import Any, Mapping
 
 from ..pack.ir import Cond, Pack, RuleRef, walk
@@ -85,17 +87,35 @@ def _host_class():
         def _run(self) -> None:  # the default Host starts timer loops that race with assert_fact
             pass
 
-    return QuietHost
+    class Action(engine.Promise):
+        """A synchronous action run as durable-rules' Promise.run runs one (its exception written into the
+        session's state as that writes it), without the timer closure Promise.run defines on every call: unused
+        by a synchronous action, that closure refers to itself, leaving a cycle of garbage an action (seven a
+        place) for the cyclic collector."""
+
+        def run(self, c, complete):
+            try:
+                self._func(c)
+            except BaseException as error:
+                c.s.exception = "exception caught {0}, traceback {1}".format(
+                    str(error), traceback.format_tb(sys.exc_info()[2]))
+            if self._next:
+                self._next.run(c, complete)
+            else:
+                complete(None)
+
+    return QuietHost, Action
 
 
 _HOST_CLASS = None
+_ACTION_CLASS: Any = None
 
 
 def _new_host():
-    global _HOST_CLASS
+    global _HOST_CLASS, _ACTION_CLASS
     if _HOST_CLASS is None:
         _keep_freed_heap()
-        _HOST_CLASS = _host_class()
+        _HOST_CLASS, _ACTION_CLASS = _host_class()
     return _HOST_CLASS()
 
 
@@ -162,9 +182,9 @@ class DurableEvaluator:
                     if dnf:
                         rules[f"r{d.key}{'T' if want else 'F'}"] = {
                             "all": [{"m": _pattern(dnf, plan.fact_field, plan.rule_field)}],
-                            "run": _collector(sink, d.key, want),
+                            "run": _ACTION_CLASS(_collector(sink, d.key, want)),
                         }
-            rules["sink"] = {"all": [{"m": {"t": _PLACE}}], "run": _collector(sink, None, False)}
+            rules["sink"] = {"all": [{"m": {"t": _PLACE}}], "run": _ACTION_CLASS(_collector(sink, None, False))}
             # register_rulesets mutates its argument (upstream #254): give it a fresh dict
             host.register_rulesets({rs.name: rules})
         return host

@@ -160,10 +160,32 @@ def _gathered(pieces: Iterator[str]) -> Iterator[str]:
         yield "".join(run)
 
 
+@lru_cache(maxsize=None)  # a handful of statuses, on every deal sheet
 def _chip(status: str) -> Markup:
     """A status in words on its colour (the colours are classes of round.html's style sheet: `chip_styles`)."""
     s = Status(status)
     return Markup(f'<span class="chip c-{s.value}">{Markup.escape(STATUS_LABEL[s])}</span>')
+
+
+#: A status's class and mark in round.html's compact table of powers by place.
+_GRID = {"available": ("a", "A"), "needs_stronger_accountability": ("s", "S"), "not_available": ("n", "N"),
+         "undetermined": ("u", "?"), "not_in_force": ("f", "-")}
+
+
+def _grid_cells() -> Callable[[list], Markup]:
+    """A place's cells in the compact table of powers by place: each power's status as its mark, `*` where asked
+    for; made once for every place whose power results are the same objects (a round shares them)."""
+    made: dict[tuple, Markup] = {}
+
+    def cells(powers: list) -> Markup:
+        key = tuple(map(id, powers))
+        found = made.get(key)
+        if found is None:
+            found = made[key] = Markup("".join(
+                f'<td class="m{_GRID[p.status.value][0]}">{_GRID[p.status.value][1]}{"*" if p.requested else ""}</td>'
+                for p in powers))
+        return found
+    return cells
 
 
 def chip_styles() -> Markup:
@@ -192,7 +214,7 @@ def html_chunks(r: Round, context=None) -> Iterator[str]:
         charts={"coverage": Markup(charts.coverage_svg(r)), "ranking": Markup(charts.ranking_svg(r, view.names)),
                 "matrix": Markup(charts.matrix_svg(r)) if len(r.places) <= MATRIX_CHART_MAX else None},
         deals={d.id: d for d in view.deals}, package_state=package_state, chip=_chip, label=STATUS_LABEL,
-        chip_styles=chip_styles(), open_sheets=len(view.deals) <= 12,
+        chip_styles=chip_styles(), open_sheets=len(view.deals) <= 12, grid_cells=_grid_cells(),
         compact=len(r.places) > MATRIX_CHART_MAX,  # a big round: a budget scope that covers nothing says only so
         # a big round names each profile's folder once, above the sheets, and each sheet its file's name
         profile_folders=sorted({p.file.rpartition("/")[0] for p in r.places if "/" in p.file}),

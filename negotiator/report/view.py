@@ -208,10 +208,38 @@ def reason_text(cat: Catalogue, ev: Evaluation) -> str:
     return f"{statement} ({reason.rule}) does not hold"
 
 
-def deal(cat: Catalogue, p: RoundPlace) -> Deal:
+def deal(cat: Catalogue, p: RoundPlace, by_powers: dict[tuple, dict] | None = None) -> Deal:
+    """A place's deal sheet. `by_powers`: what the sheets of a round say of their places' power results, kept by
+    those result objects (a round's places share them, and these parts are made from them alone; 3,000 places:
+    0.15 -> 0.06 s)."""
     ev = p.evaluation
+    key = tuple(map(id, ev.powers))
+    parts = None if by_powers is None else by_powers.get(key)
+    if parts is None:
+        parts = _power_parts(cat, ev.powers)
+        if by_powers is not None:
+            by_powers[key] = parts
+    budget = [(sc.title, scope_sentence(ev.budget, sc), sc.status) for sc in ev.budget.scopes] if ev.budget else []
+    return Deal(
+        id=p.id, name=p.name, where=where_text(p), placement=p.placement, file=p.file,
+        priorities_known=ev.facts.get("requested_count") is not None
+        and ev.facts["requested_count"].value is not None,
+        package=package_text(cat, ev), budget=budget,
+        obligations=[(o.title, o.statement) for o in cat.obligations],
+        missing_facts=ev.missing_facts,
+        unlock=[(cat.powers[u.power].title, u.text) for u in ev.unlock],
+        collect=[collect_text(f) for f in ev.facts_to_collect[:3]],
+        upcoming=[f"{u.fact} becomes {fmt(u.value)} on {u.since.isoformat()}" for u in ev.upcoming],
+        ahead=list(p.changes_ahead), not_applied=list(p.not_applied),
+        budget_available_as=ev.budget.available_as if ev.budget else None,
+        **parts,
+    )
+
+
+def _power_parts(cat: Catalogue, powers: list[PowerResult]) -> dict:
+    """What a deal sheet says of a place's power results: on offer, blocked and why, undetermined until what..."""
     by_status: dict[Status, list[PowerResult]] = {s: [] for s in Status}
-    for power in ev.powers:
+    for power in powers:
         by_status[power.status].append(power)
 
     def item(power: PowerResult, text: str = "") -> Item:
@@ -233,27 +261,15 @@ def deal(cat: Catalogue, p: RoundPlace) -> Deal:
     for pw in by_status[Status.not_available]:
         for r in pw.failed:
             reasons.setdefault(f"{cat.rules[r].statement} ({r})", []).append(item(pw))
-    budget = [(sc.title, scope_sentence(ev.budget, sc), sc.status) for sc in ev.budget.scopes] if ev.budget else []
     available = by_status[Status.available]
-    return Deal(
-        id=p.id, name=p.name, where=where_text(p), placement=p.placement, file=p.file,
+    return dict(
         on_offer=[item(pw) for pw in available if pw.requested],
         also_open=[item(pw) for pw in available if not pw.requested],
-        priorities_known=ev.facts.get("requested_count") is not None
-        and ev.facts["requested_count"].value is not None,
         stronger=[item(pw, stronger_text(cat, pw)) for pw in by_status[Status.needs_stronger_accountability]],
-        package=package_text(cat, ev), budget=budget,
         blocked=blocked, blocked_groups=list(reasons.items()),
         blocked_by_one=len(blocked) > 1 and any(len(items) == len(blocked) for items in reasons.values()),
         undetermined=sorted(groups.items()), undetermined_common=common, undetermined_more=list(more.items()),
         not_in_force=[item(pw, cat.powers[pw.id].in_force) for pw in by_status[Status.not_in_force]],
-        obligations=[(o.title, o.statement) for o in cat.obligations],
-        missing_facts=ev.missing_facts,
-        unlock=[(cat.powers[u.power].title, u.text) for u in ev.unlock],
-        collect=[collect_text(f) for f in ev.facts_to_collect[:3]],
-        upcoming=[f"{u.fact} becomes {fmt(u.value)} on {u.since.isoformat()}" for u in ev.upcoming],
-        ahead=list(p.changes_ahead), not_applied=list(p.not_applied),
-        budget_available_as=ev.budget.available_as if ev.budget else None,
     )
 
 
@@ -281,7 +297,8 @@ def round_view(r: Round) -> RoundView:
     view = RoundView(r=r, names={p.id: p.name for p in r.places}, parameters=parameter_lines(cat))
     by_id = {p.id: p for p in r.places}
     special = set(r.special_cases)
-    view.deals = [deal(cat, p) for p in r.places if p.id not in special]
+    by_powers: dict[tuple, dict] = {}
+    view.deals = [deal(cat, p, by_powers) for p in r.places if p.id not in special]
     view.special = sorted((pid, view.names[pid], sc.text) for pid in special
                           if (sc := by_id[pid].evaluation.negotiation.special_case) is not None)
     view.not_eligible = [(pid, view.names[pid], reason_text(cat, by_id[pid].evaluation)) for pid in r.not_eligible]

@@ -30,8 +30,9 @@ from ..vocab.places import LoadedPlace
 from ..vocab.profile import facts_at
 
 #: Places evaluated one at a time between collections of the youngest generation of garbage: each block's
-#: places are settled, the cycles their durable-rules sessions left collected, then their results built and
-#: frozen (gc.freeze), so that no collection scans a result (about a tenth of a round's CPU when they were).
+#: places are settled, any cycles their sessions left collected (durable-rules' own actions left one each; ours
+#: leave none, engines/durable.py, so this is a safety net), then their results built and frozen (gc.freeze),
+#: so that no collection scans a result (about a tenth of a round's CPU when they were).
 SWEEP_EVERY = 256
 
 #: Places decided per batch on the fast path (bounds the columns' memory, not the result).
@@ -79,7 +80,7 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
                 for start in range(0, len(loaded), SWEEP_EVERY):
                     block = loaded[start:start + SWEEP_EVERY]
                     decisions = [decide(pack, lp.profile, on, evaluator, note, shared) for lp in block]
-                    # durable-rules leaves cycles behind each session: free them before the block's results are
+                    # whatever cycles the sessions left (none, as our actions run): freed before the block's results are
                     # built, so the collection scans the sessions' leftovers and not the results
                     gc.collect(0)
                     results = advise_many(decisions, with_catalogue=False, collect=[collect[lp.id] for lp in block])
