@@ -79,8 +79,8 @@ def test_every_readiness_bar_is_labelled_with_the_tables_figure(which, request):
 
 
 def test_the_2026_round_never_quotes_the_route_map(programme):
-    r, md, html, _csv = programme
-    for text in (md, html):
+    r, md, html, csv_text = programme
+    for text in (md, html, csv_text, r.model_dump_json()):  # round.json too: its catalogue of powers and facts
         assert "route-map" not in text.lower() and "route map" not in text.lower()
     assert "a quarter" not in html and r.round.coverage_lines == []
     assert r.round.envelope_note == "The round config states no financial envelope."
