@@ -34,11 +34,13 @@ def facts_to_collect(pack: Pack, profile: Profile, on: date, limit: int = 5) -> 
 
 
 def facts_to_collect_many(pack: Pack, places: Sequence[tuple[Profile, date]], limit: int = 5,
-                          fast: bool | None = None) -> list[list[FactToCollect]]:
+                          fast: bool | None = None, facts: Sequence[dict[str, Any]] | None = None
+                          ) -> list[list[FactToCollect]]:
     """The facts to collect for each (profile, date), in order; every trial profile decided in one batch.
 
-    `fast` forces the evaluator of the batch (see batch.decide_many); the answer is the same either way."""
-    facts = [facts_with(pack, profile, on, {}) for profile, on in places]
+    `fast` forces the evaluator of the batch (see batch.decide_many); the answer is the same either way.
+    `facts`: each place's facts as of its date (as facts_at gives them), when the caller has them already."""
+    facts = [facts_with(pack, profile, on, {}) for profile, on in places] if facts is None else list(facts)
     keys = [(on, tuple(sorted((k, _key(v)) for k, v in f.items()))) for f, (_p, on) in zip(facts, places)]
     first: dict[tuple, int] = {}
     for i, key in enumerate(keys):

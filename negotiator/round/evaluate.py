@@ -21,7 +21,7 @@ from datetime import date
 from typing import Callable, Iterator
 
 from ..advice import advise_many, facts_to_collect_many
-from ..decide.decision import Decision, Shared, decide
+from ..decide.decision import Decision, Shared
 from ..compiled import compiled
 from ..engines.semantics import engine_facts
 from ..pack.ir import Pack
@@ -71,15 +71,21 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
     out: dict[str, Evaluation] = {}
     shared = Shared()  # equal parts of the places' results are built once (decision.Shared)
     with paused_gc():
+        # every place's facts as of the date, once: for its facts to collect and for its decision
+        facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in loaded]
         # every place's facts to collect at once: their trial profiles decided together, as columns
-        collect = dict(zip((lp.id for lp in loaded), facts_to_collect_many(pack, [(lp.profile, on) for lp in loaded])))
+        collect = dict(zip((lp.id for lp in loaded),
+                           facts_to_collect_many(pack, [(lp.profile, on) for lp in loaded], facts=facts)))
+        off = frozenset(pack.rules) - pack.rules_in_force(on)
         if engine != "fast":
             evaluator = compiled(pack).evaluator(engine)
             with frozen_as_built():
                 gc.freeze()  # the places and their facts to collect, too
                 for start in range(0, len(loaded), SWEEP_EVERY):
                     block = loaded[start:start + SWEEP_EVERY]
-                    decisions = [decide(pack, lp.profile, on, evaluator, note, shared) for lp in block]
+                    # as decide.decide decides each, from the facts worked out above
+                    decisions = [Decision(pack, lp.profile, on, note, f, evaluator.truths(engine_facts(f), off), off,
+                                          shared) for lp, f in zip(block, facts[start:start + SWEEP_EVERY])]
                     # whatever cycles the sessions left (none, as our actions run): freed before the block's results are
                     # built, so the collection scans the sessions' leftovers and not the results
                     gc.collect(0)
@@ -91,12 +97,11 @@ def evaluate_places(pack: Pack, loaded: list[LoadedPlace], on: date, note: str, 
                     gc.freeze()  # the results built so far: never scanned by the next block's collection
             return out
         fast = compiled(pack).fast
-        off = frozenset(pack.rules) - pack.rules_in_force(on)
         for start in range(0, len(loaded), BATCH):
             batch = loaded[start:start + BATCH]
-            facts = [facts_at(lp.profile, pack.vocabulary, on) for lp in batch]
-            truths = fast.truths_many([engine_facts(f) for f in facts], off=off)
-            decisions = [Decision(pack, lp.profile, on, note, f, t, off, shared) for lp, f, t in zip(batch, facts, truths)]
+            known = facts[start:start + BATCH]
+            truths = fast.truths_many([engine_facts(f) for f in known], off=off)
+            decisions = [Decision(pack, lp.profile, on, note, f, t, off, shared) for lp, f, t in zip(batch, known, truths)]
             for lp, result in zip(batch, advise_many(decisions, with_catalogue=False,
                                                      collect=[collect[lp.id] for lp in batch])):
                 out[lp.id] = result
