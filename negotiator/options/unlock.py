@@ -60,6 +60,18 @@ class Space:
                 "A cheaper set holding one of them may exist")
 
 
+def _with_move(m: Move, mine: dict[str, Any], when: date) -> dict[str, Any] | None:
+    """The facts a set of moves sets, with `m`'s made on `when` too; None where `m` sets a fact the set has
+    already given another value (moves that contradict each other are never made together)."""
+    new = dict(mine)
+    for name, value in m.sets:
+        value = when if value == "as_of" else value
+        if name in new and new[name] != value:
+            return None
+        new[name] = value
+    return new
+
+
 def space(pack: Pack, profile: Profile, on: date, limit: int | None = None) -> Space:
     """Every set of the pack's moves that can be made (the empty set first), grown move by move in the pack's
     order: a set extends only sets that can be made, since moves are made in that order and a move's
@@ -94,13 +106,8 @@ def space(pack: Pack, profile: Profile, on: date, limit: int | None = None) -> S
             when = add_months(on, waited) if waited else on
             if m.requires is not None and held[(when, _frozen(mine))] is not True:
                 continue
-            new = dict(mine)
-            for name, value in m.sets:
-                value = when if value == "as_of" else value
-                if name in new and new[name] != value:
-                    break
-                new[name] = value
-            else:
+            new = _with_move(m, mine, when)
+            if new is not None:
                 grown.append((combo + (m,), new, waited + (m.wait_months or 0)))
         if len(sets) + len(grown) > limit:
             untried = moves[k:]
@@ -154,13 +161,8 @@ def spaces(pack: Pack, places: Sequence[tuple[Profile, date]], limit: int | None
                 when = add_months(on, waited) if waited else on
                 if m.requires is not None and held[(i, when, _frozen(mine))] is not True:
                     continue
-                new = dict(mine)
-                for name, value in m.sets:
-                    value = when if value == "as_of" else value
-                    if name in new and new[name] != value:
-                        break
-                    new[name] = value
-                else:
+                new = _with_move(m, mine, when)
+                if new is not None:
                     grown.append((combo + (m,), new, waited + (m.wait_months or 0)))
             if len(sets[i]) + len(grown) > limit:
                 untried[i] = moves[k:]
