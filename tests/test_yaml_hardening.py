@@ -271,7 +271,7 @@ def test_a_pipe_given_as_dev_fd_is_read_up_to_the_cap(monkeypatch):
     """As `--config <(...)` gives it: a pipe the command line names as /dev/fd/N."""
     monkeypatch.setattr(yamlio, "MAX_BYTES", 2**20)
 
-    def feed(data: bytes) -> tuple[str, threading.Thread]:
+    def feed(data: bytes) -> tuple[str, int, threading.Thread]:
         read, write = os.pipe()
 
         def send():
@@ -282,15 +282,18 @@ def test_a_pipe_given_as_dev_fd_is_read_up_to_the_cap(monkeypatch):
                 pass
         thread = threading.Thread(target=send, daemon=True)
         thread.start()
-        return f"/dev/fd/{read}", thread
+        return f"/dev/fd/{read}", read, thread
 
-    name, writer = feed(b"id: piped\n")
+    name, read, writer = feed(b"id: piped\n")
     assert load_yaml(name).data == {"id": "piped"}
+    os.close(read)  # the shell's end, as a command's exit closes it
     writer.join(5)
-    name, writer = feed(b"notes:\n" + b"  - x\n" * 2**20)
+    name, read, writer = feed(b"notes:\n" + b"  - x\n" * 2**20)
     with pytest.raises(InputError, match="is larger than 1 MB"):
         load_yaml(name)
+    os.close(read)  # the writer then meets a closed pipe instead of waiting on a full one
     writer.join(5)
+    assert not writer.is_alive()
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
