@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -32,6 +35,31 @@ def cli(*args: str, columns: int = 1000):
     Text for people is wrapped to COLUMNS: tests of what it says read it at 1,000 columns (one logical line a
     line); tests of how it fits pass `columns`."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False, env={"COLUMNS": str(columns)})
+
+
+def on_a_terminal(*args: str, stream: str = "stdout", env: dict | None = None, cwd: Path = ROOT) -> tuple[int, str]:
+    """Run `negotiator ARGS` as a process with `stream` (stdout or stderr) on a pseudo-terminal and the other
+    stream discarded; return its exit code and what it wrote there. The environment is this one without
+    NO_COLOR and COLUMNS, with TERM set, this checkout first on the path, and `env` on top."""
+    full = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    full |= {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", **(env or {})}
+    leader, follower = pty.openpty()
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: follower}
+    proc = subprocess.Popen([sys.executable, "-m", "negotiator.cli", *map(str, args)], cwd=cwd, env=full,
+                            **streams)
+    os.close(follower)
+    chunks = []
+    while True:  # read as it writes: a terminal's buffer is small
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the process has closed its end
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = proc.wait(timeout=120)
+    os.close(leader)
+    return code, b"".join(chunks).decode("utf-8", "replace")
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -10,7 +10,7 @@ import shutil
 import pytest
 import yaml
 
-from helpers import PACK, PLACE_IDS, ROOT, cli, place_ids_on, without_own_script
+from helpers import PACK, PLACE_IDS, ROOT, cli, on_a_terminal, place_ids_on, without_own_script
 from negotiator.pack.load import load_pack
 from negotiator.results import Round
 
@@ -287,35 +287,11 @@ def test_diff_rejects_files_that_are_not_rounds(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def _stderr_on_a_terminal(args, cwd):
-    """Run the installed command with stderr on a pseudo-terminal; return what it wrote there."""
-    import os
-    import pty
-    import subprocess
-    import sys
-    from pathlib import Path
-    exe = str(Path(sys.executable).parent / "negotiator")
-    main, child = pty.openpty()
-    proc = subprocess.run([exe, *args], stdout=subprocess.DEVNULL, stderr=child, cwd=cwd, timeout=120)
-    os.close(child)
-    chunks = []
-    while True:
-        try:
-            data = os.read(main, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(main)
-    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_a_progress_bar_shows_on_a_terminal_and_quiet_silences_it(tmp_path):
-    code, err = _stderr_on_a_terminal(["round", str(ROOT / "places"), "--out", "a"], tmp_path)
+    code, err = on_a_terminal("round", ROOT / "places", "--out", "a", stream="stderr", cwd=tmp_path)
     n = len(place_ids_on(load_pack(PACK).effective))  # the places that exist on the round's date
     assert code == 0 and "evaluating" in err and f"{n}/{n}" in err
-    code, err = _stderr_on_a_terminal(["round", str(ROOT / "places"), "--out", "b", "--quiet"], tmp_path)
+    code, err = on_a_terminal("round", ROOT / "places", "--out", "b", "--quiet", stream="stderr", cwd=tmp_path)
     assert code == 0 and "evaluating" not in err
 
 

@@ -16,7 +16,6 @@ What is checked, in words:
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import ROOT, cli
+from helpers import ROOT, cli, on_a_terminal
 from negotiator.report.fit import fit
 
 COMMANDS = [
@@ -122,60 +121,28 @@ def test_piped_output_is_80_columns_and_has_no_colour():
     assert max(len(line) for line in run.stdout.splitlines()) <= 80
 
 
-def _on_a_terminal(extra_env: dict) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
-    env |= {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", **extra_env}
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "negotiator.cli", "evaluate", "greater-manchester"], cwd=ROOT,
-                            stdout=follower, stderr=subprocess.DEVNULL, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_error_lines_are_wrapped_on_a_terminal_and_one_a_problem_when_piped(tmp_path):
     """At a terminal of 80 columns an Error: line is wrapped at word boundaries (its continuation indented);
     piped (into a log or a script) each problem is one line."""
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
-    env |= {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "80"}
-    args = [sys.executable, "-m", "negotiator.cli", "round", str(ROOT / "places"), "--config",
-            str(ROOT / "rounds" / "programme-2026.yaml"), "--out", str(tmp_path / "r"), "--quiet"]
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    assert proc.wait(timeout=60) == 2
-    os.close(leader)
-    shown = [x for x in b"".join(chunks).decode("utf-8", "replace").replace("\r", "").split("\n") if x]
+    args = ["round", ROOT / "places", "--config", ROOT / "rounds" / "programme-2026.yaml", "--out", tmp_path / "r",
+            "--quiet"]
+    code, err = on_a_terminal(*args, stream="stderr", env={"COLUMNS": "80"})
+    assert code == 2
+    shown = [x for x in err.replace("\r", "").split("\n") if x]
     assert shown[0].startswith("Error: ") and len(shown) > 1
     assert all(len(x) <= 80 for x in shown) and all(x.startswith("  ") for x in shown[1:])
-    piped = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env |= {"PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "COLUMNS": "80"}
+    piped = subprocess.run([sys.executable, "-m", "negotiator.cli", *map(str, args)], cwd=ROOT, capture_output=True,
+                           text=True, env=env)
     assert piped.returncode == 2 and len(piped.stderr.splitlines()) == 1
     assert piped.stderr.split() == " ".join(shown).split()
 
 
 def test_colour_on_a_terminal_and_none_with_no_color():
-    coloured = _on_a_terminal({"COLUMNS": "100"})
+    _, coloured = on_a_terminal("evaluate", "greater-manchester", env={"COLUMNS": "100"})
     assert "\x1b[" in coloured and "✓" in coloured
-    plain = _on_a_terminal({"COLUMNS": "100", "NO_COLOR": "1"})
+    _, plain = on_a_terminal("evaluate", "greater-manchester", env={"COLUMNS": "100", "NO_COLOR": "1"})
     assert "\x1b[" not in plain and "✓" in plain
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
 
