@@ -62,7 +62,7 @@ population is unknown (None), never a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -234,21 +234,29 @@ class Register:
 
         Empty while the council still exists on `day` (or, without a day, has no decided end).
         """
+        def standing(c: str) -> bool:
+            r = self._ended.get(c)
+            return r is None or (day is not None and r.day > day)
+        return tuple(self._first_successors(code, standing, day))
+
+    def _first_successors(self, code: str, found: Callable[[str], bool], day: date | None = None) -> list[str]:
+        """The first councils, following the council's successors change after change (those ended by `day`,
+        or all), of which `found` holds; sorted."""
         out: set[str] = set()
-        todo = [code]
-        seen = set()
+        todo, seen = [code], set()
         while todo:
             c = todo.pop()
             if c in seen:
                 continue
             seen.add(c)
+            if c != code and found(c):
+                out.add(c)
+                continue
             r = self._ended.get(c)
             if r is None or (day is not None and r.day > day):
-                if c != code:
-                    out.add(c)
                 continue
             todo += [s for s, preds in r.successors.items() if c in preds]
-        return tuple(sorted(out))
+        return sorted(out)
 
     def population(self, code: str, day: date) -> Measured | None:
         """The council's population counted nearest `day` (Census 2011 or 2021), or None when not known."""
@@ -318,21 +326,7 @@ class Register:
     def _table_successors(self, code: str) -> list[str]:
         """The councils of the Census table that first took over the council's area, change after change
         (Taunton Deane: Somerset West and Taunton of 2019, not the Somerset of 2023 the table does not hold)."""
-        table = census_table()
-        out: set[str] = set()
-        todo, seen = [code], set()
-        while todo:
-            c = todo.pop()
-            if c in seen:
-                continue
-            seen.add(c)
-            r = self._ended.get(c)
-            if r is None:
-                continue
-            for succ, preds in r.successors.items():
-                if c in preds:
-                    (out.add(succ) if succ in table else todo.append(succ))
-        return sorted(out)
+        return self._first_successors(code, census_table().__contains__)
 
     def _own_2011(self, unresolved: Iterable[str], units: Iterable[str]) -> int | None:
         """The 2011 count of councils the Census table cannot cover, from their own counts (census_2011),
