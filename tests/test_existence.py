@@ -214,7 +214,7 @@ def test_a_tranche_number_may_move_only_where_another_place_could_come_to_rank_a
     gates = {"a": g(5, 5), "b": g(1, 3), "c": g(1, 1), "d": g(0, 4), "e": g(0, 0)}
     ranked = ["a", "b", "c"]
     score = {p: gates[p].lowest for p in gates}
-    movers = tranche_movers(ranked, score, {"a": 1, "b": 1, "c": 2}, gates, ["d", "e"])
+    movers = tranche_movers(ranked, score, {"a": 1, "b": 1, "c": 2}, gates, ["d", "e"]).expanded(ranked, score)
     assert "a" not in movers                      # nothing unsettled reaches 5
     assert movers["b"] == ["d"]                   # d (0 to 4) may come to rank above b (1)
     assert movers["c"] == ["d"]                   # c's own readiness is settled (1 to 1); b is above it already
@@ -234,24 +234,26 @@ def test_a_tranche_number_is_said_to_move_only_where_the_places_that_could_rank_
     score = {p: gates[p].lowest for p in gates}
     members = {"a": ("A",), "b": ("B",), "d": ("D",), "e": ("E",), "f": ("F",)}
     ranked, tranche_of = ["a", "b"], {"a": 1, "b": 1}
-    need: dict[str, int] = {}
-    roomy = tranche_movers(ranked, score, tranche_of, gates, ["d", "e"], members, lambda n: 8, need)
-    assert roomy == {} and need == {}  # two could enter a tranche of eight seats with two in it: nothing moves
-    tight = tranche_movers(ranked, score, tranche_of, gates, ["d", "e", "f"], members, lambda n: 4, need)
-    assert tight == {"b": ["d", "e", "f"]}  # a keeps its seat even if all three came above it (four seats)
-    assert need == {"b": 3}  # b loses its seat only if all three came above it
+    roomy = tranche_movers(ranked, score, tranche_of, gates, ["d", "e"], members, lambda n: 8)
+    assert roomy.expanded(ranked, score) == {} and roomy.need == {}  # two could enter a tranche of eight seats
+    tight = tranche_movers(ranked, score, tranche_of, gates, ["d", "e", "f"], members, lambda n: 4)
+    assert tight.expanded(ranked, score) == {"b": ["d", "e", "f"]}  # a keeps its seat even if all three came above
+    assert tight.need == {"b": 3}  # b loses its seat only if all three came above it
+    assert tight.rising_count == {"b": 3} and tight.named == {}  # said as "3 places that could still rise"
     members["d"] = ("B", "D")  # d shares a council with b
-    need.clear()
-    clash = tranche_movers(ranked, score, tranche_of, gates, ["d", "e"], members, lambda n: 8, need)
-    assert clash == {"b": ["d"]} and need == {}  # d alone could defer b (a holds no council of d's)
+    clash = tranche_movers(ranked, score, tranche_of, gates, ["d", "e"], members, lambda n: 8)
+    assert clash.expanded(ranked, score) == {"b": ["d"]} and clash.need == {}  # d alone could defer b
+    assert clash.named == {"b": ["d"]} and clash.rising == {}  # named where it is the clash, not the list
 
 
 def test_the_forerunner_round_says_how_many_would_have_to_rank_above_greater_manchester(forerunner_dir):
     md = (forerunner_dir / "round.md").read_text(encoding="utf-8")
-    assert "- Greater Manchester (tranche 1): only if 8 of these came to rank above it, filling the tranche:" in md
+    assert ("- Greater Manchester (tranche 1): only if 8 of the 17 places that could still rise from below it to its "
+            "ranking score (6) came to rank above it, filling the tranche\n") in md
+    assert "- up to 12: Birmingham, Cornwall, Essex, Hertfordshire, Kent, Surrey\n" in md  # the 17, said once
     data = json.loads((forerunner_dir / "round.json").read_text(encoding="utf-8"))
     gm = next(x for x in data["ranking"] if x["place"] == "greater-manchester")
-    assert gm["tranche_moves_if_at_least"] == 8 and len(gm["tranche_may_move_with"]) >= 8
+    assert gm["tranche_moves_if_at_least"] == 8 and gm["tranche_may_move_with_rising"] >= 8
 
 
 def test_the_2026_round_says_which_tranche_numbers_may_still_move(programme_2026):
@@ -260,7 +262,10 @@ def test_the_2026_round_says_which_tranche_numbers_may_still_move(programme_2026
     ranking = {x["place"]: x for x in data["ranking"]}
     # York and North Yorkshire, tranche 2, readiness 1 to 7: its own facts and others' may move it
     assert "york-and-north-yorkshire" in ranking["york-and-north-yorkshire"]["tranche_may_move_with"]
-    assert "east-midlands" in ranking["kent"]["tranche_may_move_with"]  # ready or not depending on its facts
+    kent = ranking["kent"]  # ready or not depending on its facts, East Midlands could rise above Kent
+    rising = {x["place"]: x for x in data["rising"]}
+    assert kent["tranche_may_move_with_rising"] and rising["east-midlands"]["rank"] is None
+    assert rising["east-midlands"]["score_if_unknowns_hold"] >= kent["score_lowest"]
     md = (out / "round.md").read_text(encoding="utf-8")
     assert "Tranche numbers that may still move" in md
     assert "tranche number (not its standing) may still move" in md

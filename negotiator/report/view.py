@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..values import fmt
-from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Status
+from ..values import fmt, rounded
+from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Ranked, Status
 
 if TYPE_CHECKING:  # only annotations: `negotiator evaluate` (report/text.py) need not build a round's models
     from ..results import Coverage, Round, RoundPlace
@@ -110,6 +110,11 @@ class RoundView:
     #: what is the same in every deal sheet, said once above them: the obligations, the powers not in force
     obligations: list[tuple[str, str]] = field(default_factory=list)
     not_in_force: list[tuple[str, str]] = field(default_factory=list)
+    #: the places that could still rise (the round's `rising`), by the highest readiness they could reach:
+    #: (that readiness, [(name, rank or None)]), highest first, names in alphabetical order
+    rising: list[tuple[str, list[tuple[str, int | None]]]] = field(default_factory=list)
+    #: the ranked places whose tranche number may still move, each with its score for ranking, in words
+    moving: list[tuple[Ranked, str]] = field(default_factory=list)
 
 
 def _assumed(params: dict, name: str) -> str:
@@ -306,6 +311,12 @@ def round_view(r: Round) -> RoundView:
                          for pid in r.eligibility_undetermined]
     view.not_ready = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.not_ready]
     view.depends = [(pid, view.names[pid], by_id[pid].placement.split(": ", 1)[-1]) for pid in r.depends_on_unknowns]
+    by_reach: dict[float, list[tuple[str, int | None]]] = {}
+    for x in r.rising:
+        by_reach.setdefault(x.score_if_unknowns_hold, []).append((view.names.get(x.place, x.place), x.rank))
+    view.rising = [(rounded(reach), sorted(names)) for reach, names in by_reach.items()]
+    view.moving = [(x, rounded(x.score_lowest if x.score_lowest is not None else x.score)) for x in r.ranking
+                   if x.tranche_may_move_with or x.tranche_may_move_with_rising]
     view.timetable = {t.number: f"{t.starts.strftime('%B %Y')} to {t.concludes.strftime('%B %Y')}" for t in r.timetable}
     view.obligations = [(o.title, o.statement) for o in cat.obligations]
     if view.deals:

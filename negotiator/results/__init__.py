@@ -109,6 +109,7 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
         LeftOutPlace,
         Ranked,
         ReferenceLine,
+        Rising,
         Round,
         RoundInfo,
         RoundPlace,
@@ -144,7 +145,7 @@ _WHERE = {
     "FactToCollect": "evaluation", "JoinOption": "options", "MoveRef": "options", "Setting": "options",
     "Unlock": "options", "UnlockAnswer": "options", "UnlockLine": "evaluation", "WhatIf": "options",
     "Conflict": "round", "Coverage": "round", "LeftOutPlace": "round", "Ranked": "round", "ReferenceLine": "round",
-    "Round": "round", "RoundInfo": "round", "RoundPlace": "round", "ScenarioResult": "round", "Tranche": "round",
+    "Rising": "round", "Round": "round", "RoundInfo": "round", "RoundPlace": "round", "ScenarioResult": "round", "Tranche": "round",
     "TrancheTime": "round",
 }
 

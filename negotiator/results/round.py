@@ -55,11 +55,30 @@ class Ranked(_R):
     population: Optional[int]
     tranche: int
     tranche_may_move_with: list[str] = Field(default_factory=empty, description=(
-        "Places whose unknown facts, as they settle, could still change this place's tranche number (itself, "
-        "where its own readiness is not settled); its standing, in a tranche, does not change"))
+        "Places named one by one whose unknown facts, as they settle, could still change this place's tranche "
+        "number: those sharing a council with it or with a place ranked above it, and itself where its own "
+        "readiness is not settled. With the places tranche_may_move_with_rising counts, they are every place that "
+        "could; its standing, in a tranche, does not change"))
+    tranche_may_move_with_rising: int = Field(0, description=(
+        "How many places of the round's `rising` list could also change this place's tranche number: where it is "
+        "not 0, every entry of `rising` whose score_if_unknowns_hold is at least this place's score_lowest and "
+        "whose rank is null or greater than this place's rank (that many; they could come to rank above it); 0: "
+        "none but those in tranche_may_move_with"))
     tranche_moves_if_at_least: Optional[int] = Field(None, description=(
-        "How many of tranche_may_move_with would have to come to rank above this place before its tranche "
-        "number could change (they would fill its tranche's seats); null where one of them could"))
+        "How many of the places that could change this place's tranche number (tranche_may_move_with and those "
+        "tranche_may_move_with_rising counts) would have to come to rank above it before its tranche number "
+        "could change (they would fill its tranche's seats); null where one of them could"))
+
+
+class Rising(_R):
+    """A place that could still come to rank above places in a tranche as its unknown facts settle."""
+
+    place: str
+    score_if_unknowns_hold: float = Field(description="The highest readiness any completion of its unknown facts "
+                                          "gives")
+    rank: Optional[int] = Field(description=(
+        "Its rank, where it is in a tranche with a readiness its unknown facts could raise; null where it is not "
+        "in a tranche (whether it goes in one, or is eligible, depends on unknown facts)"))
 
 
 class TrancheTime(_R):
@@ -144,6 +163,10 @@ class Round(_R):
     tranches: list[Tranche]
     timetable: list[TrancheTime] = Field(default_factory=empty)
     ranking: list[Ranked]
+    rising: list[Rising] = Field(default_factory=empty, description=(
+        "The places that could still come to rank above places in a tranche as their unknown facts settle, named "
+        "once for the round (a place's tranche_may_move_with_rising counts those that could move it): each that "
+        "could move at least one place's tranche number, highest score_if_unknowns_hold first, then by id"))
     already_devolved: list[str]
     special_cases: list[str] = Field(default_factory=empty)
     not_ready: list[str] = Field(default_factory=empty, description="Eligible places that do not pass the gate "

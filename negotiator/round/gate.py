@@ -22,6 +22,9 @@ path's conclusions (the sweep), so a sweep's grid point and a round agree.
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -105,49 +108,177 @@ def settling(gate: GateInput, aspects: list[str]) -> list[str]:
     return list(dict.fromkeys(f for a in aspects for f in gate.facts.get(a, [])))
 
 
+@dataclass
+class Movers:
+    """Who may still move each ranked place's tranche number, said without naming the same places once a place.
+
+    Most of the places that could move a place's number are "every place that could still come to rank at or
+    above it": the `rising` places (not in a tranche with a standing that depends on unknown facts, or ranked
+    with a readiness that is not settled) whose highest readiness reaches its score. They are named once for
+    the round; a place counts them (`rising_count`), and only the few specific ones are `named` (those sharing
+    a council with it or with a place ranked above it, and itself).
+    """
+
+    #: place -> the highest readiness its facts could give, for the rising places some place counts
+    rising: dict[str, float] = field(default_factory=dict)
+    #: place -> how many rising places may move it: every one whose highest readiness reaches its score and that
+    #: is not ranked at or above it (none: only the named ones may)
+    rising_count: dict[str, int] = field(default_factory=dict)
+    #: place -> the places named one by one that may move it (sorted)
+    named: dict[str, list[str]] = field(default_factory=dict)
+    #: place -> how many of the places that may move it would have to come to rank above it (filling its tranche)
+    need: dict[str, int] = field(default_factory=dict)
+
+    def expanded(self, ranked: list[str], score: Mapping[str, float]) -> dict[str, list[str]]:
+        """Every place that may move each place, named (as many names as places times places: for tests and small
+        rounds, never for a report)."""
+        position = {pid: i for i, pid in enumerate(ranked)}
+        out: dict[str, list[str]] = {}
+        for pid in ranked:
+            who = set(self.named.get(pid, ()))
+            if self.rising_count.get(pid):
+                who |= {q for q, reach in self.rising.items()
+                        if reach >= score[pid] and position.get(q, len(ranked)) > position[pid]}
+            if who:
+                out[pid] = sorted(who)
+        return out
+
+
+class _MaxTree:
+    """The largest of a list of numbers over its suffixes, to list the entries at or above a floor from an index
+    on in time growing with how many there are (a segment tree)."""
+
+    def __init__(self, values: list[float]):
+        self.size = 1
+        while self.size < len(values):
+            self.size *= 2
+        self.tree = [-math.inf] * (2 * self.size)
+        self.tree[self.size:self.size + len(values)] = values
+        for k in range(self.size - 1, 0, -1):
+            self.tree[k] = max(self.tree[2 * k], self.tree[2 * k + 1])
+
+    def at_least(self, start: int, floor: float) -> list[int]:
+        """The indexes from `start` on whose value is at least `floor`, in order."""
+        found: list[int] = []
+        stack = [(1, 0, self.size)]
+        while stack:
+            node, lo, hi = stack.pop()
+            if hi <= start or self.tree[node] < floor:
+                continue
+            if node >= self.size:
+                found.append(lo)
+                continue
+            mid = (lo + hi) // 2
+            stack += [(2 * node + 1, mid, hi), (2 * node, lo, mid)]
+        return found
+
+
 def tranche_movers(ranked: list[str], score: Mapping[str, float], tranche_of: Mapping[str, int],
                    gates: Mapping[str, GateInput], unsettled: list[str],
                    members: Mapping[str, tuple[str, ...]] | None = None,
-                   capacity: Callable[[int], int] | None = None,
-                   need: dict[str, int] | None = None) -> dict[str, list[str]]:
+                   capacity: Callable[[int], int] | None = None) -> Movers:
     """For each place in a tranche, the places whose unknown facts, as they settle, could still change its
     tranche number (its standing, in a tranche, does not change: the gate is decided over every completion).
 
     A place's number can move when another could come to rank at or above it: a place not yet in a tranche
-    whose standing or eligibility depends on unknown facts (`unsettled`) and whose highest readiness reaches
-    its score, or a place ranked below it whose readiness is not settled and whose highest reaches it; each could
-    take a seat of its tranche or share a council with it. A place after the first tranche whose own readiness
-    is not settled could also move up.
+    whose standing or eligibility depends on unknown facts (`unsettled`, none of them ranked) and whose highest
+    readiness reaches its score, or a place ranked below it whose readiness is not settled and whose highest
+    reaches it; each could take a seat of its tranche or share a council with it. A place after the first
+    tranche whose own readiness is not settled could also move up.
 
     With the places' `members` and each tranche's `capacity` (0 is the first), only those that could make a
     difference are named: every such place where they could fill the tranche (each adds at most one place
     ranked above it to its tranche: itself, or one it pushes down), else only those sharing a council with it
     or with a place ranked above it (a clash reshuffles tranches); none where neither can happen (two places
     that could come above a place of a tranche of eight seats with four taken above it). Still an
-    over-approximation: "may move", never "will". Where the named places could move it only by filling
-    its tranche, `need` (when given) gets how many of them would have to come to rank above it (the seats
-    of its tranche left after the places ranked above it and itself, plus one).
+    over-approximation: "may move", never "will". Where they could move it only by filling its tranche,
+    `need` gets how many of them would have to come to rank above it (the seats of its tranche left after the
+    places ranked above it and itself, plus one).
+
+    `ranked` is in rank order (highest score first), as the round ranks. No place scans the others (the time
+    grows with the places and their councils, times log of the places): the rising places are sorted by their
+    highest readiness once and each place counts those reaching its score by bisection (every rising place
+    ranked above it reaches it); whether one of them shares a council with it or a place above it is whether
+    the first-ranked place holding one of its councils is at or above it. Only where the tranche cannot fill
+    are the places that clash listed, at most the seats it has left.
     """
-    out: dict[str, list[str]] = {}
+    out = Movers()
     position = {pid: i for i, pid in enumerate(ranked)}
-    councils_above: set[str] = set()
-    for pid in ranked:
+    reach = {q: gates[q].highest for q in dict.fromkeys(unsettled) if q in gates and q not in position}
+    unranked = sorted(reach, key=lambda q: (-reach[q], q))  # highest readiness first
+    unranked_reach = sorted(reach.values())
+    rising_ranked = [gates[q].highest > score[q] for q in ranked]
+    ranked_reach = sorted(gates[q].highest for q, up in zip(ranked, rising_ranked) if up)
+    tree = _MaxTree([gates[q].highest if up else -math.inf for q, up in zip(ranked, rising_ranked)])
+    # first[q]: the position of the highest-ranked place holding one of q's councils (a clash once it is above)
+    first_of_council: dict[str, int] = {}
+    for i, pid in enumerate(ranked):
+        for c in (members or {}).get(pid, ()):
+            first_of_council.setdefault(c, i)
+    never = len(ranked)
+    first = {q: min((first_of_council.get(c, never) for c in (members or {}).get(q, ())), default=never)
+             for q in [*unranked, *(q for q, up in zip(ranked, rising_ranked) if up)]}
+    # the rising places that share a council with a place at or above the current one, by highest readiness
+    clashing: list[tuple[float, int, str]] = []
+    joins: dict[int, list[str]] = {}
+    for q, i in first.items():
+        joins.setdefault(i, []).append(q)
+    in_tranche: dict[int | None, int] = {}  # tranche -> places ranked so far in it
+    rising_above = 0  # ranked places above (and at) the current one whose readiness is not settled
+    counted: list[int] = []  # positions of the places that count the rising ones
+    for i, pid in enumerate(ranked):
         floor = score[pid]
-        who = {q for q in unsettled if q != pid and q in gates and gates[q].highest >= floor}
-        who |= {q for q in ranked[position[pid] + 1:] if gates[q].highest > score[q] and gates[q].highest >= floor}
-        if members is not None and capacity is not None and who:
-            t = tranche_of.get(pid, 1)
-            above_in_tranche = sum(1 for q in ranked[:position[pid]] if tranche_of.get(q) == t)
-            seats_left = capacity(t - 1) - above_in_tranche - 1
-            mine = set(members.get(pid, ())) | councils_above
-            clash = {q for q in who if mine & set(members.get(q, ()))}
-            if len(who) <= seats_left:  # the tranche cannot fill
-                who = clash
-            elif not clash and need is not None and seats_left > 0:
-                need[pid] = seats_left + 1
-        councils_above |= set(members.get(pid, ())) if members is not None else set()
-        if tranche_of.get(pid, 1) > 1 and gates[pid].highest > floor:
-            who.add(pid)
-        if who:
-            out[pid] = sorted(who)
+        rising_above += rising_ranked[i]
+        for q in joins.get(i, ()):
+            heapq.heappush(clashing, (-reach.get(q, gates[q].highest), i, q))
+        while clashing and position.get(clashing[0][2], never) <= i:  # ranked at or above it: not rising past it
+            heapq.heappop(clashing)
+        total = (len(unranked_reach) - bisect.bisect_left(unranked_reach, floor)
+                 + len(ranked_reach) - bisect.bisect_left(ranked_reach, floor) - rising_above)
+        named: list[str] = []
+        whole = total > 0
+        t = tranche_of.get(pid, 1)
+        if members is not None and capacity is not None and total:
+            seats_left = capacity(t - 1) - in_tranche.get(t, 0) - 1
+            clash = bool(clashing) and -clashing[0][0] >= floor
+            if total <= seats_left:  # the tranche cannot fill: only a clash can move it
+                whole = False
+                if clash:
+                    who = [q for q in unranked[:_reaching(unranked, reach, floor)] if first[q] <= i]
+                    who += [ranked[k] for k in tree.at_least(i + 1, floor) if first[ranked[k]] <= i]
+                    named = who
+            elif not clash and seats_left > 0:
+                out.need[pid] = seats_left + 1
+        in_tranche[tranche_of.get(pid)] = in_tranche.get(tranche_of.get(pid), 0) + 1
+        if t > 1 and gates[pid].highest > floor:
+            named.append(pid)
+        if whole:
+            out.rising_count[pid] = total
+            counted.append(i)
+        if named:
+            out.named[pid] = sorted(named)
+    # the rising places named once for the round: those some place counts (a ranked one, when a place ranked
+    # above it counts those reaching a score it reaches; the lowest such score is the last counting place's)
+    if counted:
+        lowest = score[ranked[counted[-1]]]
+        out.rising.update((q, reach[q]) for q in unranked if reach[q] >= lowest)
+        last = None
+        for i, pid in enumerate(ranked):
+            if rising_ranked[i] and last is not None and gates[pid].highest >= score[ranked[last]]:
+                out.rising[pid] = gates[pid].highest
+            if pid in out.rising_count:
+                last = i
+        out.rising = dict(sorted(out.rising.items(), key=lambda item: (-item[1], item[0])))
     return out
+
+
+def _reaching(ordered: list[str], reach: Mapping[str, float], floor: float) -> int:
+    """How many of `ordered` (highest readiness first) reach `floor`."""
+    lo, hi = 0, len(ordered)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if reach[ordered[mid]] >= floor:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

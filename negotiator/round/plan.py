@@ -20,8 +20,8 @@ from ..months import add_months_within
 from ..values import rounded
 from ..pack.ir import Pack
 from ..results import (
-    Conflict, Coverage, Evaluation, FactToCollect, LeftOutPlace, Ranked, ReferenceLine, Round, RoundInfo, RoundPlace,
-    ScenarioResult, Status, Tranche,
+    Conflict, Coverage, Evaluation, FactToCollect, LeftOutPlace, Ranked, ReferenceLine, Rising, Round, RoundInfo,
+    RoundPlace, ScenarioResult, Status, Tranche,
     TrancheTime, Truth3,
 )
 from ..vocab.councils import register
@@ -143,8 +143,8 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
     tranches, tranche_of, deferred_by = sel.tranches, sel.tranche_of, sel.deferred_by
     rank_of = {pid: i + 1 for i, pid in enumerate(ranked)}
     unsettled = [pid for pid in list(sel.depends) + list(undetermined) if pid not in devolved and pid not in special]
-    need: dict[str, int] = {}
-    movers = tranche_movers(ranked, sel.score, tranche_of, gates, unsettled, members, sel.seats, need)
+    movers = tranche_movers(ranked, sel.score, tranche_of, gates, unsettled, members, sel.seats)
+    need = movers.need
     name_of = {lp.id: lp.profile.name for lp in loaded}
 
     # The timetable: each tranche takes as long as one negotiation, and the next starts when it concludes.
@@ -180,16 +180,20 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
                         "which rank higher")
             elif t > 1:
                 why += "; earlier tranches are full"
-            if pid in movers:
-                others = [name_of.get(q, q) for q in movers[pid] if q != pid]
-                if pid in need:
+            named = movers.named.get(pid, [])
+            rising = movers.rising_count.get(pid, 0)
+            if named or rising:
+                others = [name_of.get(q, q) for q in named if q != pid]
+                if pid in need:  # only the rising places may move it (none is named but itself)
                     why += (f"; its tranche number (not its standing) could still move, but only if {need[pid]} of "
-                            f"the {len(others)} places whose facts are unsettled came to rank above it, filling "
-                            "its tranche" + (" (or as its own readiness settles)" if pid in movers[pid] else ""))
+                            f"the {rising} places whose facts are unsettled came to rank above it, filling "
+                            "its tranche" + (" (or as its own readiness settles)" if pid in named else ""))
                 else:
+                    of = ([f"the {rising} places that could still rise from below it to its ranking score "
+                           f"({rounded(g.lowest)}; listed with the tranches)"] if rising else []) + others
                     why += ("; its tranche number (not its standing) may still move as "
-                            + " and ".join(([f"the unknown facts of {', '.join(others)}"] if others else [])
-                                           + (["its own readiness"] if pid in movers[pid] else [])) + " settle")
+                            + " and ".join(([f"the unknown facts of {', '.join(of)}"] if of else [])
+                                           + (["its own readiness"] if pid in named else [])) + " settle")
             placement[pid] = why
         elif pid in sel.why_depends:
             placement[pid] = f"eligible; whether it goes in a tranche depends on unknown facts: {sel.why_depends[pid]}"
@@ -289,8 +293,12 @@ def run_round(pack: Pack, loaded: list[LoadedPlace], config: RoundConfig, config
         tranches=[Tranche(number=i + 1, places=t) for i, t in enumerate(tranches)], timetable=timetable,
         ranking=[Ranked(place=pid, rank=rank_of[pid], score=gates[pid].score, score_if_unknowns_hold=gates[pid].highest,
                         score_lowest=gates[pid].lowest, population=population[pid], tranche=tranche_of[pid],
-                        tranche_may_move_with=movers.get(pid, []), tranche_moves_if_at_least=need.get(pid))
+                        tranche_may_move_with=movers.named.get(pid, []),
+                        tranche_may_move_with_rising=movers.rising_count.get(pid, 0),
+                        tranche_moves_if_at_least=need.get(pid))
                  for pid in ranked],
+        rising=[Rising(place=pid, score_if_unknowns_hold=reach, rank=rank_of.get(pid))
+                for pid, reach in movers.rising.items()],
         already_devolved=sorted(devolved), special_cases=special, not_ready=sorted(not_ready),
         depends_on_unknowns=sel.depends,
         not_eligible=not_eligible, eligibility_undetermined=undetermined,
