@@ -253,3 +253,40 @@ def test_columns_code_any_value_in_any_fact_as_that_facts_own_encoding_does():
             values, known = fast.encode(name, [d.get(name) for d in dicts])
             assert np.array_equal(cols.known[name], known), name
             assert np.array_equal(cols.values[name][known], values[known]), name
+
+
+_ODD_VALUES = st.sampled_from([None, True, False, 0, 1, 2, 1.0, 0.0, np.True_, np.False_, "", "a value no test names",
+                               "yes", "no"])
+
+
+@pytest.mark.parametrize("name", sorted(PACKS))
+def test_columns_read_by_address_hold_what_looking_every_value_up_gives(name):
+    """Property, in words: for any dicts of any values (None, True and False, values equal to them without being
+    them, such as 1, 0.0 and numpy's booleans, names each fact uses, text no test names, numbers, facts left out),
+    the columns read by coding None, True and False from their addresses are exactly the columns read by looking
+    every value up, as each fact's own encoding codes it one value at a time."""
+    from negotiator.engines import fast_columns
+
+    fast = compiled(PACKS[name]).fast
+    reading = fast._reading
+    pool = [_ODD_VALUES] + [st.sampled_from(list(fast.encodings[n].codes)) for n in fast.facts
+                            if fast.encodings[n].codes]
+    numbers = st.one_of(st.none(), st.integers(-10**6, 10**6))
+    fact_values = {n: numbers if fast.encodings[n].kind == "num" else st.one_of(*pool) for n in fast.facts}
+    whole = st.fixed_dictionaries(fact_values)
+    partial = st.fixed_dictionaries({}, optional=fact_values)
+
+    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.one_of(whole, whole, partial), min_size=1, max_size=30))
+    def check(dicts):
+        by_address = reading.columns(dicts, addresses=True)
+        looked_up = reading.columns(dicts, addresses=False)
+        for fact in fast.facts:
+            values, known = fast.encode(fact, [d.get(fact) for d in dicts])
+            for cols in (by_address, looked_up):
+                assert np.array_equal(cols.known[fact], known), fact
+                assert np.array_equal(cols.values[fact][known], values[known]), fact
+                assert cols.values[fact].dtype == values.dtype, fact
+
+    assert fast_columns._ADDRESSES, "CPython and numpy expose the addresses of None, True and False"
+    check()

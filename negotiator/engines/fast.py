@@ -31,9 +31,7 @@ durable-rules (durable.py) stay the per-profile references.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from datetime import date
-from itertools import chain, repeat
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -41,14 +39,11 @@ import numpy as np
 from ..pack.ir import All, Any_, Compare, Cond, Not, Pack, RuleRef, engine_value, walk
 from ..vocab.facts import MONTHS_SUFFIX
 
+from .fast_columns import OTHER_CODE, _SHIFT, Columns, _Encoding, _Reading
 from .fast_decision import (  # noqa: F401  (re-exported: the column-wise decisions)
     AVAILABLE, NEEDS_STRONGER, NOT_AVAILABLE, NOT_IN_FORCE, STATUS_NAMES, UNDETERMINED, Conclusions, Pair, Truth,
     _allocate, _cut, _in_force, package_tiers, power_status, prerequisites, readiness, tier_bounds, tier_met,
 )
-
-#: Codes of named values: unknown, and a value no test of the pack names.
-UNKNOWN_CODE, OTHER_CODE = -1, -2
-_SHIFT = 2  # code + _SHIFT indexes a truth table
 
 _ORDER_OPS = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
               "eq": operator.eq, "ne": operator.ne}
@@ -57,52 +52,6 @@ _NUMERIC = ("integer", "number", "date")
 
 def _months(name: str) -> bool:
     return name.endswith(MONTHS_SUFFIX)
-
-
-@dataclass
-class Columns:
-    """Facts for `n` profiles: per fact, its values and which of them are known."""
-
-    n: int
-    values: dict[str, np.ndarray]
-    known: dict[str, np.ndarray]
-
-    def take(self, index: np.ndarray) -> "Columns":
-        """The profiles at `index`, in that order."""
-        return Columns(len(index), {k: v[index] for k, v in self.values.items()},
-                       {k: v[index] for k, v in self.known.items()})
-
-    def slice(self, start: int, stop: int) -> "Columns":
-        """The profiles from `start` to `stop` (views, no copy)."""
-        return Columns(stop - start, {k: v[start:stop] for k, v in self.values.items()},
-                       {k: v[start:stop] for k, v in self.known.items()})
-
-
-class _Encoding:
-    """How one fact becomes a column: numbers as int64/float64, anything else as codes."""
-
-    def __init__(self, name: str, kind: str, dtype: Any = None, codes: dict | None = None):
-        self.name, self.kind, self.dtype = name, kind, dtype
-        #: value -> code; a fact holds values of one type only (booleans, or text), so True never meets 1
-        self.codes: dict[Any, int] = codes or {}
-
-        self._lookup = {**self.codes, None: UNKNOWN_CODE}
-
-    def code_of(self, value: Any) -> int:
-        return self._lookup.get(value, OTHER_CODE)
-
-    def encode(self, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
-        """Engine values (None for unknown) as a values array and a known mask."""
-        n = len(raw)
-        if self.kind == "num":
-            known = np.fromiter(map(operator.is_not, raw, repeat(None)), dtype=bool, count=n)
-            if known.all():
-                return np.asarray(raw, dtype=self.dtype).reshape(n), known
-            held = np.array(raw, dtype=object).reshape(n)
-            held[~known] = 0
-            return held.astype(self.dtype), known
-        codes = np.fromiter(map(self._lookup.get, raw, repeat(OTHER_CODE)), dtype=np.int16, count=n)
-        return codes, codes != UNKNOWN_CODE
 
 
 class FastEvaluator:
@@ -173,8 +122,8 @@ class FastEvaluator:
     def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
         """Columns from per-profile fact dicts (engine values, None or absent for unknown).
 
-        Every coded fact is read from each dict in one pass (a C-level getter) and coded through one table;
-        the numbers in a second pass (see `_Reading`)."""
+        Every fact is read from each dict in one pass (a C-level getter); the coded facts are coded through one
+        table, None, True and False from their addresses (see `_Reading`)."""
         return self._reading.columns(profiles)
 
     def encode(self, name: str, raw: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -297,94 +246,6 @@ class FastEvaluator:
 
     def close(self) -> None:
         pass
-
-
-class _Codes(dict):
-    """Value -> code, OTHER_CODE for a value no test names (looked up without a default: a little quicker)."""
-
-    def __missing__(self, key: Any) -> int:
-        return OTHER_CODE
-
-
-class _Reading:
-    """How `columns` reads the facts of per-profile dicts: the cost of the fast path from dicts is reading them.
-
-    Reading one value from each of many dicts costs more than reading many values from each dict in turn, and
-    so does a pass per fact. So every coded fact (booleans, named values, text) is read in one pass over the
-    dicts and coded through one table of every value any of them can take: the codes of the largest group of
-    facts sharing an encoding first (the booleans, most facts), so that their codes are their own once a value
-    they do not know is made OTHER_CODE; each other coded fact maps these codes to its own through a small
-    array. Numbers and dates are read in a second pass, with their own values. A profile without a fact (or
-    not a dict) is read the slow way, with None for what it does not state."""
-
-    def __init__(self, facts: tuple[str, ...], encodings: dict[str, _Encoding]):
-        self.encodings = encodings
-        same: dict[tuple, list[str]] = {}
-        for name in facts:
-            enc = encodings[name]
-            if enc.kind == "code":
-                same.setdefault(tuple((type(v), v, c) for v, c in enc.codes.items()), []).append(name)
-        group = max(same.values(), key=len, default=[])
-        self.group = len(group)
-        self.coded = tuple(group) + tuple(n for n in facts if encodings[n].kind == "code" and n not in group)
-        self.numbers = tuple(n for n in facts if encodings[n].kind == "num")
-        table: dict[Any, int] = dict(encodings[group[0]].codes) if group else {}
-        self.own = len(table)  # codes below this are the group's own
-        for name in self.coded[self.group:]:
-            for value in encodings[name].codes:
-                table.setdefault(value, len(table))
-        self.lookup = _Codes({**table, None: UNKNOWN_CODE})
-        #: per coded fact outside the group: its code of each table code (+ _SHIFT), by dict equality as
-        #: `_Encoding.code_of` looks values up
-        self.maps: dict[str, np.ndarray] = {}
-        for name in self.coded[self.group:]:
-            codes = encodings[name].codes
-            to_own = np.full(len(table) + _SHIFT, OTHER_CODE, dtype=np.int16)
-            to_own[UNKNOWN_CODE + _SHIFT] = UNKNOWN_CODE
-            for value, code in table.items():
-                if value in codes:
-                    to_own[code + _SHIFT] = codes[value]
-            self.maps[name] = to_own
-
-    def columns(self, profiles: Sequence[Mapping[str, Any]]) -> Columns:
-        n = len(profiles)
-        values: dict[str, np.ndarray] = {}
-        known: dict[str, np.ndarray] = {}
-        k, width = self.group, len(self.coded)
-        if width:
-            try:
-                flat = np.fromiter(map(self.lookup.__getitem__, _values(profiles, self.coded)), dtype=np.int16,
-                                   count=n * width)
-            except (KeyError, TypeError):  # a profile without one of the facts: read them the slow way
-                flat = np.fromiter(map(self.lookup.__getitem__, _values(profiles, self.coded, slow=True)),
-                                   dtype=np.int16, count=n * width)
-            block = flat.reshape(n, width)
-            mine = block[:, :k]
-            mine[mine >= self.own] = OTHER_CODE  # values of other facts only: no test of the group names them  # values of other facts only: no test of the group names them
-            table = mine.T.copy()
-            for j, name in enumerate(self.coded[:k]):
-                values[name], known[name] = table[j], table[j] != UNKNOWN_CODE
-            for j, name in enumerate(self.coded[k:], k):
-                column = self.maps[name][block[:, j] + _SHIFT]
-                values[name], known[name] = column, column != UNKNOWN_CODE
-        if self.numbers:
-            width = len(self.numbers)
-            try:
-                held = np.fromiter(_values(profiles, self.numbers), dtype=object, count=n * width)
-            except (KeyError, TypeError):
-                held = np.fromiter(_values(profiles, self.numbers, slow=True), dtype=object, count=n * width)
-            held = held.reshape(n, width)
-            for j, name in enumerate(self.numbers):
-                values[name], known[name] = self.encodings[name].encode(held[:, j].tolist())
-        return Columns(n, values, known)
-
-
-def _values(profiles: Sequence[Mapping[str, Any]], names: tuple[str, ...], slow: bool = False) -> Iterable[Any]:
-    """The values of the facts named, profile after profile; `slow`: None where a profile does not state one."""
-    if slow:
-        return [p.get(name) for p in profiles for name in names]
-    get = operator.itemgetter(*names)
-    return chain.from_iterable(map(get, profiles)) if len(names) > 1 else map(get, profiles)
 
 
 def _holds(op: str, value: Any, literal: Any) -> bool:
