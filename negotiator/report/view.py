@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..values import fmt, rounded
-from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Ranked, Status
+from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Status
 
 if TYPE_CHECKING:  # only annotations: `negotiator evaluate` (report/text.py) need not build a round's models
-    from ..results import Coverage, Round, RoundPlace
+    from ..results import Coverage, Ranked, Round, RoundPlace
 
 STATUS_COLOUR = {
     Status.available: "#1a7f37",
