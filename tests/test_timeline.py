@@ -178,3 +178,23 @@ def test_a_sweep_dated_after_a_decided_change_the_register_cannot_apply_names_it
     data = json.loads(result.stdout)
     assert len(data["decided_not_applied"]) == 2 and "challenged" in data["decided_not_applied"][1]
     assert "Decided, not applied" in (out / "sweep.html").read_text()
+
+
+def test_a_round_names_on_the_terminal_at_most_thirty_places_left_out_and_how_many_more(tmp_path):
+    """The terminal line stays readable however many places a round leaves out; the report names them all."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    text = (ROOT / "places" / "tees-valley.yaml").read_text(encoding="utf-8")
+    for k in range(40):
+        (folder / f"tv{k}.yaml").write_text(text.replace("id: tees-valley", f"id: tees-valley-{k}", 1),
+                                            encoding="utf-8")
+    out = tmp_path / "r"
+    result = cli("round", ROOT / "places", folder, "--config", ROOT / "rounds" / "forerunner-2011.yaml", "--out", out,
+                 "-q")
+    assert result.exit_code == 0, result.stderr
+    left_out = json.loads((out / "round.json").read_text())["left_out"]
+    assert len(left_out) > 40
+    said = " ".join(result.stderr.split())
+    assert f"{len(left_out)} place(s) left out, not existing on 2011-03-01" in said
+    assert f" and {len(left_out) - 30} more" in said
+    assert said.count("Tees Valley") < 30

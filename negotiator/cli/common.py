@@ -184,6 +184,17 @@ def line(text: str, err: bool = False, wrap: bool = True) -> None:
         typer.echo(part, err=err)
 
 
+#: Names a line on the terminal lists before it says how many more there are (the reports list them all).
+NAMES_SHOWN = 30
+
+
+def some_names(names: list[str], shown: int = NAMES_SHOWN) -> str:
+    """Names for a line on the terminal: all of a few, else the first `shown` and how many more."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
+
+
 def command_lines(command: str, columns: int) -> list[str]:
     """A command line to copy, within `columns`: broken between words with a shell's line continuation
     (` \\`), so that pasted as it is printed it is the same command; a word is never split."""

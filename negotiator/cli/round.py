@@ -11,7 +11,7 @@ import typer
 
 from ..errors import InputError, Problem
 from .common import (ENGINE_HELP, ConfigOption, Engine, RulesOption, app, json_option, line, out_folder, out_option,
-                     parse_sets)
+                     parse_sets, some_names)
 
 
 @app.command(name="round")
@@ -88,9 +88,9 @@ def _said(data: Any, pack: Any) -> list[str]:
     gone = [lo.name for lo in data.left_out if not lo.existence_unknown]
     unsure = [lo.name for lo in data.left_out if lo.existence_unknown]
     notes = ([f"{len(gone)} place(s) left out, not existing on {day} (each with its reason in round.md): "
-              f"{', '.join(gone)}"] if gone else []) + \
+              f"{some_names(gone)}"] if gone else []) + \
         ([f"{len(unsure)} place(s) left out, whose existence on {day} is unknown (no source found records them "
-          f"then; each with its reason in round.md): {', '.join(unsure)}"] if unsure else []) + \
+          f"then; each with its reason in round.md): {some_names(unsure)}"] if unsure else []) + \
         [f"Decided, not applied: {change}." for change in data.decided_not_applied]
     if not data.pack_in_force:
         notes.append(f"NOT IN FORCE: {data.pack_in_force_note}.")

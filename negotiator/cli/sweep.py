@@ -8,7 +8,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from .common import RulesOption, app, collect, json_option, line, out_folder, out_option
+from .common import RulesOption, app, collect, json_option, line, out_folder, out_option, some_names
 
 
 @app.command()
@@ -57,10 +57,10 @@ def sweep(
     unsure = [lo.name for lo in result.left_out if lo.unknown]
     if gone:
         line(f"{len(gone)} place(s) left out, not existing on {cfg.date.isoformat()} (each with its "
-             f"reason in sweep.html): {', '.join(gone)}", err=True)
+             f"reason in sweep.html): {some_names(gone)}", err=True)
     if unsure:
         line(f"{len(unsure)} place(s) left out, whose existence on {cfg.date.isoformat()} is unknown (no source "
-             f"found records them then; each with its reason in sweep.html): {', '.join(unsure)}", err=True)
+             f"found records them then; each with its reason in sweep.html): {some_names(unsure)}", err=True)
     for change in result.decided_not_applied:
         line(f"Decided, not applied: {change}.", err=True)
     for axis in result.axes:
