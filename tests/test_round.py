@@ -37,7 +37,7 @@ def test_the_round_writes_four_reports(round_dir):
 
 def test_round_json_validates_against_the_round_schema_and_carries_a_format_version(data):
     model = Round.model_validate(data)
-    assert model.format_version == "2.0"
+    assert model.format_version == "2.1"
     assert len(model.places) + len(model.left_out) == len(PLACE_IDS)
     assert len(model.places) == len(place_ids_on(model.round.date))
     import jsonschema
@@ -267,6 +267,24 @@ def test_diff_reports_config_and_budget_changes(round_dir, tmp_path):
     assert data["parameters"]["reduction_percent"] == [10, 20]
     birmingham = next(c for c in data["changes"] if c["place"] == "birmingham")
     assert birmingham["budget"]["reduction_percent"] == [10.0, 20.0]
+
+
+def test_diff_reads_a_round_json_of_format_2_0_whose_may_move_lists_named_every_place(round_dir, tmp_path):
+    """Format 2.1 changed only what a place's may-move list holds (the places that could rise are named once),
+    which diff does not compare: a round.json of 2.0 is still compared; one of a format before it is refused."""
+    raw = json.loads((round_dir / "round.json").read_text())
+    raw["format_version"] = "2.0"
+    raw.pop("rising", None)
+    for r in raw["ranking"]:
+        r.pop("tranche_may_move_with_rising", None)
+    (tmp_path / "old.json").write_text(json.dumps(raw))
+    result = cli("diff", tmp_path / "old.json", round_dir / "round.json")
+    assert result.exit_code == 0, result.stderr
+    assert "No place gains or loses" in result.stdout
+    raw["format_version"] = "1.3"
+    (tmp_path / "older.json").write_text(json.dumps(raw))
+    result = cli("diff", tmp_path / "older.json", round_dir / "round.json")
+    assert result.exit_code == 2 and "round.json format 1.3 cannot be compared" in result.stderr
 
 
 def test_diff_of_a_round_with_itself_finds_nothing(round_dir):

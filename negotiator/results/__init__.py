@@ -20,6 +20,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:  # the names for type checkers; at run time each module is imported when a name of it is used
     from .base import (  # noqa: F401
         _R,
+        DIFF_READS,
         FORMAT_VERSION,
         STATUS_LABEL,
         STATUS_TITLE,
@@ -121,7 +122,7 @@ if TYPE_CHECKING:  # the names for type checkers; at run time each module is imp
 #: Which module holds each name this package re-exports (a test keeps it equal to the imports above). A command
 #: imports only the kinds of result it makes: `negotiator evaluate` never builds the models of a round.
 _WHERE = {
-    "_R": "base", "FORMAT_VERSION": "base", "STATUS_LABEL": "base", "STATUS_TITLE": "base", "TRUTH_MARK": "base",
+    "_R": "base", "DIFF_READS": "base", "FORMAT_VERSION": "base", "STATUS_LABEL": "base", "STATUS_TITLE": "base", "TRUTH_MARK": "base",
     "Catalogue": "base",
     "FactInfo": "base", "ObligationInfo": "base", "PackRef": "base", "ParameterInfo": "base", "PlaceRef": "base",
     "PowerInfo": "base", "RuleInfo": "base", "Scope": "base", "Status": "base", "TierInfo": "base",

@@ -8,8 +8,12 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: Bumped when the shape of results changes incompatibly.
-FORMAT_VERSION = "2.0"
+#: Bumped when the shape or meaning of results changes. 2.1: a round names the places that could still rise once
+#: (`rising`), and a ranked place's `tranche_may_move_with` holds only the places named one by one
+#: (`tranche_may_move_with_rising` counts the others); in 2.0 it listed every one.
+FORMAT_VERSION = "2.1"
+#: Earlier formats `negotiator diff` still reads: what changed since is not compared.
+DIFF_READS = ("2.0", FORMAT_VERSION)
 
 
 def empty() -> list:

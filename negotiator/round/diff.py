@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..errors import InputError, Problem
 from ..pack.ir import Pack
 from ..results import (
-    FORMAT_VERSION,
+    DIFF_READS,
     Cause,
     Diff,
     PlaceChange,
@@ -60,9 +60,9 @@ def load_round(path: str) -> Round:
     if not isinstance(raw, dict) or "places" not in raw or "round" not in raw:
         raise InputError([Problem(path, "not a round.json written by 'negotiator round'")])
     version = raw.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in DIFF_READS:
         raise InputError([Problem(path, f"round.json format {version or 'before 2.0'} cannot be compared; this "
-                                        f"negotiator reads format {FORMAT_VERSION} (run the round again)")])
+                                        f"negotiator reads formats {' and '.join(DIFF_READS)} (run the round again)")])
     try:
         return Round.model_validate(raw)
     except ValidationError as exc:
