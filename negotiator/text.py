@@ -143,7 +143,8 @@ def html_safe(text: str) -> str:
 
 _BREAKS = re.compile("\r\n|[\n\r\t\x0b\x0c\x85\u2028\u2029]")
 _MD_INLINE = (
-    r"[\\&<>\[\]*_`~${cell}]"
+    r"[\\<>\[\]*_`~${cell}]"
+    r"|&(?=#?[A-Za-z0-9]+;)"          # an '&' that would start an entity (&amp;, &#38;); "Christchurch & Poole" stays
     r"|(?<=[A-Za-z0-9+.\-]):(?=\S)"  # the ':' of javascript:alert(1), http://, data:, mailto:
     r"|(?<=[Ww][Ww][Ww])\."           # the '.' of www.
 )
