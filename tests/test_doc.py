@@ -124,7 +124,7 @@ def test_doc_diff_names_what_changed_between_two_versions(tmp_path):
     result = cli("doc", "--diff", "route-map-2010", copy, "--out", out)
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "Parameter changed: large city min population" in text
+    assert "Parameter changed: Smallest population at which a single city council negotiates on its own" in text
     assert "was: 500,000 people" in text and "now: 400,000 people" in text
     assert "Rule changed: A large city such as Birmingham negotiates on its own" in text
     assert "strategic\\_county" not in text  # only what changed
@@ -168,3 +168,13 @@ def test_pack_text_for_people_has_no_markdown_backticks():
     found = [(f.relative_to(ROOT), key, text) for f in sorted((ROOT / "rules").glob("*/*.yaml"))
              for key, text in strings(yaml.safe_load(f.read_text())) if "`" in text]
     assert not found
+
+
+def test_a_parameter_is_headed_by_what_it_is_with_its_id_beside_it(tmp_path):
+    """A reader signing a pack off sees what each number means before its id, as rules are headed by what they say."""
+    result = cli("doc", "--out", tmp_path / "book")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / "book" / "rulebook.md").read_text()
+    at = md.index("### Smallest population at which a single city council negotiates on its own\n")
+    assert md[at:].split("\n")[2] == "Parameter `large_city_min_population`."
+    assert "### large city min population" not in md

@@ -70,3 +70,9 @@ def main() -> None:
         print(f"Internal error: {type(exc).__name__}: {terminal_line(str(exc))} (set NEGOTIATOR_DEBUG=1 for a "
               "traceback; please report it)", file=sys.stderr)
         sys.exit(3)
+    finally:
+        # Leaving, the interpreter looks for reference cycles among every object still alive, once more, though the
+        # process is about to free them all: about 30 ms of a 0.2 s `evaluate`. Frozen, they are not looked
+        # through (gc.freeze); modules and objects are still torn down and atexit still runs. Nothing relies on a
+        # cycle being collected at exit: files are written and closed where they are made (atomic.py).
+        gc.freeze()

@@ -65,7 +65,8 @@ class _Builder:
         return Ref("source", key, self.pack.cite(key))
 
     def param_ref(self, name: str) -> Ref:
-        return Ref("parameter", name, name.replace("_", " "))
+        prm = self.pack.parameters.get(name)
+        return Ref("parameter", name, _param_title(name, prm.description if prm is not None else ""))
 
     def value_words(self, fact: str, value: Any) -> str:
         decl = self.pack.facts.get(fact.removesuffix(MONTHS_SUFFIX))
@@ -257,7 +258,9 @@ class _Builder:
     def parameters(self) -> list[Entry]:
         out = []
         for name, prm in self.pack.parameters.items():
-            e = Entry("parameter", name, name.replace("_", " "), prm.description, self.source_ref(prm.reference))
+            title = _param_title(name, prm.description)
+            said = prm.description if " ".join(prm.description.split()).rstrip(".") != title else ""
+            e = Entry("parameter", name, title, said, self.source_ref(prm.reference))
             e.facts.append(("value", f"{show(prm.value)} {prm.unit}".strip()))
             if prm.minimum is not None or prm.maximum is not None:
                 e.facts.append(("may be set", " and ".join(x for x in (
@@ -449,6 +452,11 @@ INTRO = {
             "and what the evaluation must conclude. `negotiator test` runs them.",
     "source": "Every source the pack cites, and what cites it.",
 }
+
+
+def _param_title(name: str, description: str) -> str:
+    """A parameter's heading: what it is, from its description (its id is shown beside it), else its id in words."""
+    return _short(description) if description.strip() else name.replace("_", " ")
 
 
 def _short(statement: str, limit: int = 90) -> str:
