@@ -318,10 +318,15 @@ class _Writer:
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
                 try:
+                    written = released = 0
                     for chunk in _chunks(content):
                         view = memoryview(chunk)
                         while view:
                             view = view[os.write(fd, view):]
+                        written += len(chunk)
+                        if written - released >= RELEASE_EVERY:
+                            _release_written(fd)
+                            released = written
                 finally:
                     os.close(fd)
             except OSError as exc:
@@ -437,6 +442,28 @@ def _chunks(content) -> Iterable[bytes]:
             pending, size = [], 0
     if pending:
         yield b"".join(pending)
+
+
+#: A big file's pages are handed back (`_release_written`) each time this much more of it has been written.
+RELEASE_EVERY = 16 << 20
+
+
+def _release_written(fd: int) -> None:
+    """Start putting on disk what has been written to `fd` so far, and drop from the page cache what already is.
+
+    A 30,000-place round writes about 800 MB of reports, which would otherwise sit in as many fresh page-cache
+    pages until the syncfs at the end. Fresh pages are not free everywhere: on a virtual machine that hands freed
+    memory back to its host (virtio-balloon free page reporting, as on this project's machines) the first touch
+    of each page costs a fault on the host. A 30,000-place round started a few seconds after the previous one's
+    output was deleted spent 5.5-7.2 s of system CPU (three runs), 0.9-1.2 s with the written pages dropped as
+    they reach the disk, the next writes reusing them. posix_fadvise(DONTNEED) starts the writeback of dirty
+    pages and drops only clean ones: the bytes written and the syncfs at the end are unchanged. Best effort:
+    nothing where there is no posix_fadvise or it fails."""
+    if hasattr(os, "posix_fadvise"):
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        except OSError:
+            pass
 
 
 def _is_data_name(name: str) -> bool:

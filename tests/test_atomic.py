@@ -119,6 +119,28 @@ def test_a_set_is_written_and_read_back(tmp_path):
     assert stat.S_IMODE((out / "round.json").stat().st_mode) & 0o444 == 0o444, "readable by everyone, as before"
 
 
+def test_a_big_file_whose_pages_are_handed_back_as_it_is_written_reads_back_whole(tmp_path, monkeypatch):
+    """Past every RELEASE_EVERY bytes the writer asks the kernel to drop what is already on disk from the page
+    cache (posix_fadvise): the file reads back byte for byte, from pieces of any size."""
+    from negotiator import atomic
+    released: list[int] = []
+    real = atomic._release_written
+
+    def release(fd):
+        released.append(os.lseek(fd, 0, os.SEEK_CUR))
+        real(fd)
+
+    monkeypatch.setattr(atomic, "CHUNK", 500)  # pieces gathered into writes of about this size
+    monkeypatch.setattr(atomic, "RELEASE_EVERY", 1000)
+    monkeypatch.setattr(atomic, "_release_written", release)
+    pieces = [f"{i} ".encode() * random.Random(i).randint(1, 700) for i in range(400)]
+    out = tmp_path / "out"
+    write_set(out, {"round.json": iter(pieces), "round.md": "small\n"})
+    assert (out / "round.json").read_bytes() == b"".join(pieces)
+    assert (out / "round.md").read_text() == "small\n"
+    assert len(released) > 10 and released == sorted(released), "handed back as the big file grew, not the small"
+
+
 def test_rewriting_replaces_every_file_and_drops_names_no_longer_in_the_set(tmp_path):
     write_set(tmp_path, a_set(1) | {"extra.txt": "1 extra"})
     first = os.readlink(tmp_path / CURRENT)
