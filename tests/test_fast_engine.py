@@ -263,8 +263,9 @@ _ODD_VALUES = st.sampled_from([None, True, False, 0, 1, 2, 1.0, 0.0, np.True_, n
 def test_columns_read_by_address_hold_what_looking_every_value_up_gives(name):
     """Property, in words: for any dicts of any values (None, True and False, values equal to them without being
     them, such as 1, 0.0 and numpy's booleans, names each fact uses, text no test names, numbers, facts left out),
-    the columns read by coding None, True and False from their addresses are exactly the columns read by looking
-    every value up, as each fact's own encoding codes it one value at a time."""
+    in any order of keys (each dict its own, with keys that are no fact among them), the columns read by coding
+    None, True and False from their addresses are exactly the columns read by looking every value up, as each
+    fact's own encoding codes it one value at a time."""
     from negotiator.engines import fast_columns
 
     fast = compiled(PACKS[name]).fast
@@ -276,8 +277,18 @@ def test_columns_read_by_address_hold_what_looking_every_value_up_gives(name):
     whole = st.fixed_dictionaries(fact_values)
     partial = st.fixed_dictionaries({}, optional=fact_values)
 
+    def reordered(drawn: tuple) -> dict:
+        facts, extra, shuffle = drawn
+        items = list(facts.items()) + [(f"not.a.fact.{i}", i) for i in range(extra)]
+        if shuffle is not None:
+            shuffle.shuffle(items)
+        return dict(items)
+
+    ordered = st.tuples(st.one_of(whole, whole, partial), st.integers(0, 3),
+                        st.one_of(st.none(), st.randoms(use_true_random=False))).map(reordered)
+
     @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.lists(st.one_of(whole, whole, partial), min_size=1, max_size=30))
+    @given(st.lists(ordered, min_size=1, max_size=30))
     def check(dicts):
         by_address = reading.columns(dicts, addresses=True)
         looked_up = reading.columns(dicts, addresses=False)

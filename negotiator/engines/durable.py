@@ -259,6 +259,12 @@ class DurableEvaluator:
     #: Facts whose conclusions `_decided` keeps, before it starts over (a bound on memory, never on the results).
     SEEN_LIMIT = 100_000
 
+    def forget(self) -> None:
+        """Drop the conclusions `_decided` keeps: the next facts are decided by durable-rules afresh (for
+        benchmarks, which time runs as fresh processes make them; the results are the same either way)."""
+        with self._lock:
+            self._seen.clear()
+
     def _decided(self, ruleset: str, fact: dict) -> dict[int, bool]:
         """What durable-rules concluded for this fact in this ruleset, asked once per distinct fact.
 

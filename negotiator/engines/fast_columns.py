@@ -85,7 +85,9 @@ class _Reading:
     addresses be read (`_ADDRESSES`), the group is coded from their addresses, numpy-wide, and only its
     other values are looked up one at a time; every value is coded as the table codes it. Numbers and
     dates keep their values. A profile without a fact (or not a dict) is read the slow way, with None for
-    what it does not state."""
+    what it does not state. The facts are read from each dict in the order the first profile holds them
+    (`_order`): a dict's entries are then visited front to back, as memory is best read (a fifth quicker
+    than the pack's order, for dicts that share their keys' order; any order reads the same values)."""
 
     def __init__(self, facts: tuple[str, ...], encodings: dict[str, _Encoding]):
         self.encodings = encodings
@@ -99,6 +101,7 @@ class _Reading:
         self.coded = tuple(group) + tuple(n for n in facts if encodings[n].kind == "code" and n not in group)
         self.numbers = tuple(n for n in facts if encodings[n].kind == "num")
         self.names = self.coded + self.numbers
+        self._identity = np.arange(len(self.names), dtype=np.intp)
         table: dict[Any, int] = dict(encodings[group[0]].codes) if group else {}
         self.own = len(table)  # codes below this are the group's own
         for name in self.coded[self.group:]:
@@ -131,13 +134,14 @@ class _Reading:
         """`addresses`: code the group by address (default: where `_ADDRESSES`); False: every value looked up."""
         n, k = len(profiles), self.group
         by_address = _ADDRESSES if addresses is None else addresses
+        read, at = self._order(profiles[0] if n else None)
         group = np.empty((k, n), dtype=np.int16)  # one row per fact of the group
         coded = {name: np.empty(n, dtype=np.int16) for name in self.coded[k:]}
         numbers = {name: (np.empty(n, dtype=self.encodings[name].dtype), np.empty(n, dtype=bool))
                    for name in self.numbers}
         for start in range(0, n, self.BLOCK) if self.names else ():
             stop = min(n, start + self.BLOCK)
-            self._block(profiles[start:stop], by_address, group[:, start:stop],
+            self._block(profiles[start:stop], read, at, by_address, group[:, start:stop],
                         {name: column[start:stop] for name, column in coded.items()},
                         {name: (v[start:stop], s[start:stop]) for name, (v, s) in numbers.items()})
         group[group >= self.own] = OTHER_CODE  # values of other facts only: no test of the group names them
@@ -151,30 +155,46 @@ class _Reading:
             values[name], known[name] = column, stated
         return Columns(n, values, known)
 
-    def _block(self, profiles: Sequence[Mapping[str, Any]], by_address: bool, group: np.ndarray,
-               coded: dict[str, np.ndarray], numbers: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
-        """Read a block of profiles into the slices of the columns given."""
+    def _order(self, first: Any) -> tuple[tuple[str, ...], np.ndarray | None]:
+        """The facts in the order to read them (as `first`, a profile, holds them; those it lacks last) and, per
+        fact of `names`, its position in that order (None where the orders are the same)."""
+        if not isinstance(first, dict):
+            return self.names, None
+        held = {name: i for i, name in enumerate(first)}
+        beyond = len(held)
+        read = tuple(sorted(self.names, key=lambda name: held.get(name, beyond)))
+        if read == self.names:
+            return self.names, None
+        where = {name: i for i, name in enumerate(read)}
+        return read, np.array([where[name] for name in self.names], dtype=np.intp)
+
+    def _block(self, profiles: Sequence[Mapping[str, Any]], read: tuple[str, ...], at: np.ndarray | None,
+               by_address: bool, group: np.ndarray, coded: dict[str, np.ndarray],
+               numbers: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Read a block of profiles, facts in the order `read` (`at`: where each of `names` is in it), into the
+        slices of the columns given."""
         n, width, k = len(profiles), len(self.names), self.group
         try:
-            held = np.fromiter(_values(profiles, self.names), dtype=object, count=n * width)
+            held = np.fromiter(_values(profiles, read), dtype=object, count=n * width)
         except (KeyError, TypeError):  # a profile without one of the facts: read them the slow way
-            held = np.fromiter(_values(profiles, self.names, slow=True), dtype=object, count=n * width)
+            held = np.fromiter(_values(profiles, read, slow=True), dtype=object, count=n * width)
         held = held.reshape(n, width)
         address = np.frombuffer(held, dtype=np.intp).reshape(n, width) if by_address else None
+        place = self._identity if at is None else at  # where each of `names` is in `held`
         if k:
             if address is not None:
-                group[:] = self._by_address(held[:, :k], address[:, :k])
+                group[:] = self._by_address(held, address[:, place[:k]], place[:k])
             else:
-                group[:] = self._looked_up(held[:, :k]).T
+                group[:] = self._looked_up(held[:, place[:k]]).T
         for j, name in enumerate(self.coded[k:], k):
-            coded[name][:] = self.maps[name][self._looked_up(held[:, j]) + _SHIFT]
+            coded[name][:] = self.maps[name][self._looked_up(held[:, place[j]]) + _SHIFT]
         for j, name in enumerate(self.numbers, len(self.coded)):
             out, stated = numbers[name]
+            column = held[:, place[j]]
             if address is None:
-                out[:], stated[:] = self.encodings[name].encode(held[:, j].tolist())
+                out[:], stated[:] = self.encodings[name].encode(column.tolist())
                 continue
-            np.not_equal(address[:, j], _SINGLETONS[0], out=stated)
-            column = held[:, j]
+            np.not_equal(address[:, place[j]], _SINGLETONS[0], out=stated)
             if not stated.all():
                 column = column.copy()
                 column[~stated] = 0
@@ -185,17 +205,18 @@ class _Reading:
         return np.fromiter(map(self.lookup.__getitem__, held.ravel().tolist()), dtype=np.int16,
                            count=held.size).reshape(held.shape)
 
-    def _by_address(self, held: np.ndarray, address: np.ndarray) -> np.ndarray:
-        """Values' codes, one row per fact (the transpose of `held`): None, True and False by their addresses,
-        through a table of every address from the lowest of theirs to the highest, and other values looked up."""
+    def _by_address(self, held: np.ndarray, address: np.ndarray, place: np.ndarray) -> np.ndarray:
+        """Values' codes, one row per fact (of `address`, the addresses of the values of `held`'s columns at
+        `place`, transposed): None, True and False by their addresses, through a table of every address from the
+        lowest of theirs to the highest, and other values looked up."""
         offset = address.T - _SINGLETONS[1]
         beyond = offset.view(np.uint64)  # below the lowest: a very large number once unsigned
         np.minimum(beyond, len(self.by_offset) - 1, out=beyond)
         codes = self.by_offset[offset]
         pending = codes == _PENDING
         if pending.any():
-            rest = np.nonzero(pending)
-            codes[rest] = self._looked_up(held.T[rest])
+            facts, rows = np.nonzero(pending)
+            codes[facts, rows] = self._looked_up(held[rows, place[facts]])
         return codes
 
 
