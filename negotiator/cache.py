@@ -1,4 +1,5 @@
-"""An on-disk cache of built rule packs (and of the shared vocabulary profiles are read against).
+"""An on-disk cache of built rule packs (and of the shared vocabulary profiles are read against, the council
+register, and the parsed YAML of profiles read one at a time).
 
 Building a pack means parsing its YAML, validating it with pydantic models and
 type-checking every rule: most of the time a one-place command such as
@@ -13,7 +14,7 @@ cached pack is always the one a fresh build would give.
 
 Where: $NEGOTIATOR_CACHE (a folder, or `off`), else $XDG_CACHE_HOME/negotiator,
 else ~/.cache/negotiator. The folder is created private (0700), entries are
-written atomically, at most MAX_ENTRIES are kept, and any failure (read-only
+written atomically, at most MAX_ENTRIES of each kind are kept, and any failure (read-only
 home, a damaged entry) just means building as before.
 
 Entries are pickles, and loading a pickle can run code: so, as pip turns its cache off when the folder
@@ -36,13 +37,14 @@ from typing import Any, Callable
 
 from .text import terminal_line
 
+#: Entries kept of each kind (packs, vocabularies, council registers, place profiles), the newest.
 MAX_ENTRIES = 64
 #: Modules whose code decides what a built pack (or vocabulary, or the council register) holds.
 #: (yamlio.py gives the line numbers baked into every location of a built pack; workspace.py how paths are shown.)
 _SOURCES = ("pack/ir.py", "pack/load.py", "pack/spec.py", "pack/layout.py", "pack/build.py", "pack/conditions.py",
             "vocab/facts.py", "vocab/declare.py", "vocab/places.py", "vocab/profile.py", "yamlio.py", "bounds.py",
             "months.py", "values.py", "errors.py", "validation.py", "workspace.py", "cache.py", "__init__.py",
-            "vocab/councils.py", "census.py")
+            "vocab/councils.py", "census.py", "vocab/kept.py")
 
 
 def folder() -> Path | None:
@@ -124,11 +126,11 @@ def cached(kind: str, parts: tuple, build: Callable[[], Any], check: Callable[[A
     except Exception:  # noqa: BLE001 - a damaged or stale entry: build instead, and replace it
         pass
     value = build()
-    _store(where, path, value)
+    _store(where, path, value, kind)
     return value
 
 
-def _store(where: Path, path: Path, value: Any) -> None:
+def _store(where: Path, path: Path, value: Any, kind: str) -> None:
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         if untrusted(os.stat(where)):
@@ -137,7 +139,7 @@ def _store(where: Path, path: Path, value: Any) -> None:
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        entries = sorted(where.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        entries = sorted(where.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-MAX_ENTRIES]:
             old.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, not an error

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .bounds import MAX_NUMBER_TEXT, date_problem
 from .errors import InputError, Problem
 
@@ -37,8 +35,21 @@ MAX_VALUES = 2_000_000
 #: Largest file read, in bytes.
 MAX_BYTES = 256 * 2**20
 
+#: PyYAML, imported by the first parse (`_pyyaml`): a command that parses no YAML (a one-place `evaluate` with
+#: its pack, vocabulary and profile cached) does not pay for importing it, about a tenth of such a command.
+yaml: Any = None
 #: libyaml's parser when PyYAML was built with it, else the pure-Python one; both give the same events.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = None
+
+
+def _pyyaml() -> None:
+    """Import PyYAML and choose its parser, once."""
+    global yaml, _Loader
+    if yaml is None:
+        import yaml as module
+        yaml = module
+    if _Loader is None:
+        _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -85,7 +96,11 @@ def load_yaml(path: Path | str, display: str | None = None) -> Located:
     """Load one YAML document; raise InputError naming file and line on any problem."""
     path = Path(path)
     name = display or str(path)
-    data = _read(path, name)
+    return parse_bytes(_read(path, name), name)
+
+
+def parse_bytes(data: bytes, name: str) -> Located:
+    """Parse a file's bytes (UTF-8 YAML) into a Located document; raise InputError naming file and line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -112,6 +127,7 @@ def parse_yaml(text: str, name: str) -> Located:
     reported is then always negotiator's own located message (or PyYAML's, for text that is not YAML),
     whatever the PyYAML and libyaml versions.
     """
+    _pyyaml()
     try:
         return _parse(text, name, _Loader)
     except _ParserRefused:
@@ -198,8 +214,9 @@ def _parse(text: str, name: str, loader_class, fallback: bool = True) -> Located
     return doc
 
 
-# Characters YAML 1.1 forbids in a stream (PyYAML's reader.NON_PRINTABLE).
-_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Characters YAML 1.1 forbids in a stream (PyYAML's reader.NON_PRINTABLE): compiled when a file holds one (a class
+# of most of Unicode takes about 5 ms to compile, a fortieth of a cold `evaluate` that never needs it).
+_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
 _BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 
 
@@ -209,7 +226,7 @@ def _line_at(text: str, index: int) -> int:
 
 
 def _bad_character(text: str, name: str) -> Problem:
-    found = _NON_PRINTABLE.search(text)
+    found = re.search(_NON_PRINTABLE, text)
     if found is None:
         return Problem(name, "contains a character that YAML does not allow", code="yaml")
     char = found.group()

@@ -124,3 +124,51 @@ def test_report_templates_are_compiled_once_and_an_entry_others_can_write_is_nev
     assert loaded()
     entry.chmod(0o666)
     assert not loaded()
+
+
+def test_a_place_read_alone_is_parsed_once_and_a_changed_or_broken_file_is_read_afresh(tmp_path, monkeypatch):
+    """`load_place` keeps a profile's parsed YAML (so a one-place command needs no parser): what it gives from the
+    cache is what parsing gives; a changed file is parsed again; a file with a problem is reported every time
+    and never kept."""
+    from negotiator.errors import InputError
+    from negotiator.vocab.places import load_place
+    from negotiator.yamlio import load_yaml
+
+    _fresh(monkeypatch, tmp_path / "cache")
+    pack = load.load_pack(PACK)
+    place = tmp_path / "kent.yaml"
+    shutil.copy(ROOT / "places" / "kent.yaml", place)
+    def entries() -> set:
+        return set((tmp_path / "cache").glob("yaml-*.pickle"))
+
+    before = entries()
+    first = load_place(place, pack)
+    [entry] = entries() - before
+    again = load_place(place, pack)
+    assert again.doc == first.doc == load_yaml(place, first.doc.file) and again.profile == first.profile
+    assert pickle.loads(entry.read_bytes()) == first.doc
+    place.write_text(place.read_text().replace("name: Kent", "name: Kent (renamed)", 1))
+    assert load_place(place, pack).profile.name == "Kent (renamed)"
+    assert len(entries() - before) == 2
+    place.write_text("id: kent\nname: [unclosed\n")
+    for _ in range(2):
+        try:
+            load_place(place, pack)
+        except InputError as exc:
+            assert [p.code for p in exc.problems] == ["yaml"] and exc.problems[0].file.endswith("kent.yaml")
+        else:
+            raise AssertionError("a malformed profile was read")
+    assert len(entries() - before) == 2
+
+
+def test_each_kind_of_entry_keeps_its_own_newest(tmp_path, monkeypatch):
+    """At most MAX_ENTRIES of each kind are kept: many profiles read one at a time never push out a pack."""
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    _fresh(monkeypatch, tmp_path / "cache")
+    for i in range(5):
+        cache.cached("pack", (i,), lambda i=i: i, lambda found: True)
+    for i in range(7):
+        cache.cached("yaml", (i,), lambda i=i: i, lambda found: True)
+    folder = tmp_path / "cache"
+    assert len(list(folder.glob("pack-*.pickle"))) == 3 and len(list(folder.glob("yaml-*.pickle"))) == 3
+    assert cache.cached("pack", (4,), lambda: "built again", lambda found: True) == 4

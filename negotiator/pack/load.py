@@ -52,13 +52,14 @@ def resolve_pack(name_or_path: str | Path | None) -> Path:
 
 def default_pack(ws: workspace.Workspace) -> str:
     """The pack used when none is named: the one whose pack.yaml says `default: true`, or the only one."""
+    from ..vocab.kept import load_kept
     names = ws.packs()
     if not names:
         raise InputError([Problem(str(ws.rules), "no rule pack found (a folder with a pack.yaml)", code="not_found")])
     marked = []
     for name in names:
         try:
-            meta = load_yaml(ws.rules / name / "pack.yaml").data
+            meta = load_kept(ws.rules / name / "pack.yaml").data
         except InputError:
             continue
         if isinstance(meta, dict) and meta.get("default") is True:
@@ -90,7 +91,8 @@ def _read_all(root: Path) -> tuple[dict[str, bytes], dict[str, Path]]:
     uses: list[str] = []
     if "pack.yaml" in texts:
         try:
-            meta = load_yaml(root / "pack.yaml", workspace.record(root / "pack.yaml")).data
+            from ..vocab.kept import parse_kept
+            meta = parse_kept(texts["pack.yaml"], workspace.record(root / "pack.yaml")).data
             uses = [u for u in (meta or {}).get("uses", []) if isinstance(u, str)] if isinstance(meta, dict) else []
         except InputError:
             uses = []

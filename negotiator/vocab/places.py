@@ -99,7 +99,8 @@ def profile_vocabulary(pack) -> Vocabulary:
 
 def load_place(path: Path, pack) -> LoadedPlace:
     """Load and validate one profile against the pack's vocabulary (and the other packs' facts)."""
-    doc = load_yaml(path, workspace.display(path))
+    from .kept import load_kept
+    doc = load_kept(path, workspace.display(path))
     return LoadedPlace(parse_profile(doc, profile_vocabulary(pack)), doc)
 
 
