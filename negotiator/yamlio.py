@@ -96,7 +96,7 @@ def load_yaml(path: Path | str, display: str | None = None) -> Located:
     """Load one YAML document; raise InputError naming file and line on any problem."""
     path = Path(path)
     name = display or str(path)
-    return parse_bytes(_read(path, name), name)
+    return parse_bytes(read_yaml_bytes(path, name), name)
 
 
 def parse_bytes(data: bytes, name: str) -> Located:
@@ -111,7 +111,7 @@ def parse_bytes(data: bytes, name: str) -> Located:
     return parse_yaml(text, name)
 
 
-def _read(path: Path, name: str) -> bytes:
+def read_yaml_bytes(path: Path, name: str) -> bytes:
     """The bytes of a regular file (or a pipe given as /dev/fd/N) of at most MAX_BYTES; never read more than
     MAX_BYTES + 1. Named pipes, devices, sockets and link loops are refused by kind before reading (bounds)."""
     from .bounds import read_bytes

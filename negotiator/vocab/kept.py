@@ -13,15 +13,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..bounds import read_bytes
 from ..cache import cached
-from ..yamlio import MAX_BYTES, Located, parse_bytes
+from ..yamlio import Located, parse_bytes, read_yaml_bytes
 
 
 def load_kept(path: Path, name: str | None = None) -> Located:
     """`yamlio.load_yaml(path, name)`, from the cache where the same bytes were parsed before."""
     name = name or str(path)
-    return parse_kept(read_bytes(path, name, MAX_BYTES, expected="a YAML file"), name)
+    return parse_kept(read_yaml_bytes(path, name), name)
 
 
 def parse_kept(data: bytes, name: str) -> Located:
