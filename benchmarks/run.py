@@ -10,14 +10,16 @@ Every figure is the median of `--runs` runs (five by default), given with its sp
 Evaluators, from the same input: synthetic profiles (drawn, seeded, from the value classes of the bundled
 pack, as `check --exhaustive` draws them) as per-profile dicts. durable-rules converts each dict to its
 own input and decides one profile at a time; the fast path builds its columns from the same dicts and decides
-them all at once (`fast_from_dicts_vs_durable`). durable-rules keeps the conclusions of each distinct fact it
+them all at once. `fast_from_dicts_vs_durable` sets it against durable-rules' rule conclusions alone (as the figures
+of 23 November did); `fast_from_dicts_vs_durable_decided` against those conclusions and the decisions
+decide/decision.py makes from them, the same work the fast path does (`durable_decided_per_s`). durable-rules keeps the conclusions of each distinct fact it
 has decided (as it does in a round), so its rate depends on how many profiles it is given (more profiles, more
 facts seen before): it decides the very profiles the fast path does (`--durable-profiles` takes a seeded
 subsample instead, for a quicker run that flatters the fast path), and each run starts without the conclusions
 of the run before, as a fresh process would. `fast_decide_per_s` is the fast path deciding columns already built, as
 `check` and sweeps use it, reported apart. `identical` compares decisions, not only rules: every rule's
 truth, each power's status and required tiers, the package's tiers and whether the place's tier meets
-them, for every profile of the subsample, durable-rules (with decide/decision.py) against the fast path.
+them, the readiness score and the score if unknowns hold, for every profile, durable-rules (with decide/decision.py) against the fast path.
 
 Commands run as child processes of the installed `negotiator` beside this Python, with the installed
 package compiled to bytecode first; their CPU time (user + system), wall time and peak RSS are what
@@ -116,6 +118,7 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
 
     from negotiator.compiled.space import Space
     from negotiator.decide.decision import package_tiers, power_status, tier_met
+    from negotiator.decide.readiness import readiness
     from negotiator.compiled import compiled
     from negotiator.engines.fast import STATUS_NAMES
     from negotiator.engines.semantics import engine_facts
@@ -136,14 +139,33 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
     durable, python, fast = compiled(pack).evaluator("durable"), compiled(pack).evaluator("python"), compiled(pack).fast
     durable.truths(profiles[0], off)  # compile and register outside the timing
 
-    durable_rates, python_rates, from_dicts_rates, decide_rates = [], [], [], []
+    def decided(i: int, truths: dict) -> tuple:
+        """What the fast path decides for a profile, by decide/decision.py from durable-rules' conclusions: each
+        power's status and required tiers, the package's tiers, whether the place's tier meets them, readiness."""
+        current = pack.tier_of_model(chosen[i].get(pack.model_fact))
+        powers = []
+        for power in pack.powers:
+            status, low, high, _unknown, _missing = power_status(pack, truths, current, power, on)
+            powers.append((status.value, low.rank, high.rank))
+        requested = [p.id for p in pack.powers if chosen[i].get(f"requested.{p.id}")]
+        low, high = package_tiers(pack, truths, requested)
+        met = tier_met(pack, current, low, high)
+        ready = readiness(pack, truths)
+        return powers, (low.rank, high.rank), (met is True, met is False), (ready.score, ready.score_if_unknowns_hold)
+
+    durable_rates, decided_rates, python_rates, from_dicts_rates, decide_rates = [], [], [], [], []
     by_durable: list = []
+    decisions: list = []
     out = None
     for _ in range(runs):
         durable.forget()  # each run as a fresh process would make it: no conclusion kept from the run before
         t = time.process_time()
         by_durable = [durable.truths(profiles[i], off) for i in sample]
-        durable_rates.append(len(sample) / (time.process_time() - t))
+        truths_s = time.process_time() - t
+        durable_rates.append(len(sample) / truths_s)
+        t = time.process_time()
+        decisions = [decided(i, truths) for i, truths in zip(sample, by_durable)]
+        decided_rates.append(len(sample) / (truths_s + time.process_time() - t))
         t = time.process_time()
         for i in sample:
             python.truths(profiles[i], off)
@@ -158,27 +180,24 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
 
     identical = True
     for k, i in enumerate(sample):
-        truths = by_durable[k]
-        if out.truths(i) != truths:
+        if out.truths(i) != by_durable[k]:
             identical = False
             break
-        current = pack.tier_of_model(chosen[i].get(pack.model_fact))
-        for j, power in enumerate(pack.powers):
-            status, low, high, _unknown, _missing = power_status(pack, truths, current, power, on)
-            if (STATUS_NAMES[out.statuses[j, i]] != status.value
-                    or (out.power_low[j, i], out.power_high[j, i]) != (low.rank, high.rank)):
-                identical = False
-        requested = [p.id for p in pack.powers if chosen[i].get(f"requested.{p.id}")]
-        low, high = package_tiers(pack, truths, requested)
-        met = tier_met(pack, current, low, high)
-        if ((out.package_low[i], out.package_high[i]) != (low.rank, high.rank)
-                or (bool(out.meets[0][i]), bool(out.meets[1][i])) != (met is True, met is False)):
+        powers, package, meets, ready = decisions[k]
+        fast_powers = [(STATUS_NAMES[out.statuses[j, i]], out.power_low[j, i], out.power_high[j, i])
+                       for j in range(len(pack.powers))]
+        if (fast_powers != powers or (out.package_low[i], out.package_high[i]) != package
+                or (bool(out.meets[0][i]), bool(out.meets[1][i])) != meets
+                or (float(out.score[i]), float(out.best[i])) != ready):
             identical = False
+            break
     fig.median("durable_per_s", durable_rates, 0)
     fig.median("fast_from_dicts_per_s", from_dicts_rates, 0)
     fig.median("fast_decide_per_s", decide_rates, 0)
     fig.median("python_per_s", python_rates, 0)
+    fig.median("durable_decided_per_s", decided_rates, 0)
     fig.median("fast_from_dicts_vs_durable", [f / d for f, d in zip(from_dicts_rates, durable_rates)], 1)
+    fig.median("fast_from_dicts_vs_durable_decided", [f / d for f, d in zip(from_dicts_rates, decided_rates)], 1)
     fig.median("fast_vs_durable", [f / d for f, d in zip(decide_rates, durable_rates)], 1)
     # the names earlier runs used, kept so figures can be compared across versions
     fig.values["fast_per_s"] = fig.values["fast_decide_per_s"]
@@ -189,8 +208,12 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
         engines_note=(f"durable-rules decided the same {profiles_n:,} profiles as the fast path" if len(sample) == profiles_n
                       else f"durable-rules timed on a seeded subsample of {len(sample):,} of the {profiles_n:,} profiles "
                            "(which flatters the fast path: durable-rules decides each distinct fact once)")
-        + "; the fast path from the same dicts (columns built, then decided) and from columns already built "
-          "(fast_decide_per_s); identical compares the decisions of every profile durable-rules decided")
+        + "; durable_per_s: durable-rules' rule conclusions only (as measured since 23 November); "
+          "durable_decided_per_s: those conclusions and the decisions decide/decision.py makes from them (each "
+          "power's status and tiers, the package's tiers, whether they are met, readiness: what the fast path "
+          "decides), the same work as the fast path; the fast path from the same dicts (columns built, then decided) "
+          "and from columns already built (fast_decide_per_s); identical compares the decisions of every profile "
+          "durable-rules decided")
 
 
 def synthetic(sources: list[Path], out: Path, count: int, seed: int = 2011) -> None:
