@@ -28,7 +28,9 @@ earlier commands wrote is flushed to disk, so that no run pays for the files of 
 england` plus places/) cycled, each copy with its own id and its populations scaled by a seeded factor,
 so no two copies are alike and no content cache is hit; `round_growth_exponent` is the slope of
 log(CPU) against log(places) over the sizes run. `england_with_reports_s` is the wall time of
-`negotiator england` followed by its round with all four reports.
+`negotiator england` followed by its round with all four reports. `evaluate_cold_floor_s` is benchmarks/floor.py: a
+typer command line shaped as negotiator's, importing the libraries a cold `evaluate` imports and nothing of
+negotiator's, so that `evaluate_cold_s` minus it is negotiator's own part.
 """
 
 from __future__ import annotations
@@ -298,8 +300,12 @@ def commands(fig: Figures, tmp: Path, runs: int, sizes: list[int], with_durable:
     env = {"NEGOTIATOR_CACHE": str(cache)}
     fig.values["evaluate_cold_empty_cache_s"] = round(child([BIN, "evaluate", "kent"], env)[0], 3)
     fig.median("evaluate_cold_s", [child([BIN, "evaluate", "kent"], env)[0] for _ in range(max(cold_runs, 5))], 3)
+    floor = [sys.executable, ROOT / "benchmarks" / "floor.py", "evaluate", "kent"]
+    fig.median("evaluate_cold_floor_s", [child(floor, env)[0] for _ in range(max(cold_runs, 5))], 3)
     fig.values["evaluate_cold_note"] = ("median CPU of `negotiator evaluate kent` (durable-rules), compiled bytecode, "
-                                        "warm pack cache; evaluate_cold_empty_cache_s: the first run")
+                                        "warm pack cache; evaluate_cold_empty_cache_s: the first run; "
+                                        "evaluate_cold_floor_s: benchmarks/floor.py, the same command line in typer "
+                                        "importing the same libraries and running none of negotiator's code")
     if instructions and shutil.which("valgrind"):
         # CPU time on a shared machine varies with its load; the count of instructions does not
         run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(BIN), "evaluate",
