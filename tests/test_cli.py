@@ -147,9 +147,10 @@ def test_python_dash_m_runs_the_cli():
 
 
 #: What a one-place `negotiator evaluate` must not import: the numpy evaluator, report templates, terminal
-#: colour, the footprint planner, the web stack, property testing, and the code of other commands and results.
+#: colour, the footprint planner, the web stack, property testing, the round's report view, and the code of other
+#: commands and results.
 NOT_FOR_EVALUATE = ("numpy", "jinja2", "rich", "ortools", "fastapi", "starlette", "uvicorn", "hypothesis",
-                    "negotiator.round", "negotiator.check", "negotiator.doc", "negotiator.web",
+                    "negotiator.round", "negotiator.check", "negotiator.doc", "negotiator.web", "negotiator.report.view",
                     "negotiator.footprints", "negotiator.vocab.geo", "negotiator.options", "negotiator.results.round",
                     "negotiator.results.options", "negotiator.results.diff",
                     "negotiator.results.commands", "negotiator.cli.round", "negotiator.cli.check")

@@ -12,7 +12,8 @@ import yaml
 
 from helpers import ROOT, cli
 from negotiator.pack.load import load_pack
-from negotiator.report.view import coverage_figures, pct
+from negotiator.report.phrases import pct
+from negotiator.report.view import coverage_figures
 from negotiator.results import Round
 
 FORERUNNER = ROOT / "rounds" / "forerunner-2011.yaml"
@@ -69,7 +70,7 @@ def test_the_first_tranche_and_already_devolved_bar_is_the_headline_figure(forer
 
 @pytest.mark.parametrize("which", ["forerunner", "programme"])
 def test_every_readiness_bar_is_labelled_with_the_tables_figure(which, request):
-    from negotiator.report.view import readiness_range
+    from negotiator.report.phrases import readiness_range
     r, _md, html, _csv = request.getfixturevalue(which)
     start = html.index('aria-label="Readiness ranking"')
     labels = [unescape(t) for t in re.findall(r">([^<>]+)</text>", html[start:html.index("</svg>", start)])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..results import Catalogue, Diff
 from .fit import fit
 from ..values import changed, fmt
-from .view import existence_word, words
+from .phrases import existence_word, words
 
 def render_diff(d: Diff) -> str:
     lines = [f"Old: {d.old.round} ({d.old.date}) with {d.old.pack} v{d.old.version} ({d.old.hash[:12]})",

@@ -8,7 +8,8 @@ from __future__ import annotations
 from html import escape
 
 from ..results import STATUS_LABEL, Round
-from .view import STATUS_COLOUR, coverage_figures, pct, readiness_range
+from .phrases import pct, readiness_range
+from .view import STATUS_COLOUR, coverage_figures
 
 TRANCHE_COLOUR = ["#0969da", "#8250df", "#bf3989", "#1b7c83", "#9a6700"]
 

@@ -19,7 +19,8 @@ from ..results import (
 )
 from ..text import html_safe
 from .files import _env
-from .view import STATUS_COLOUR, existence_word, models_text, words
+from .phrases import existence_word, models_text, words
+from .view import STATUS_COLOUR
 
 VERDICT_COLOUR = {
     Verdict.kept: "#1a7f37", Verdict.gained: "#0969da", Verdict.lost: "#cf222e", Verdict.neither: "#57606a",

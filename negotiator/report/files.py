@@ -26,7 +26,8 @@ from ..results import STATUS_LABEL, Round, Status, dump
 from ..text import csv_cell, html_safe, json_safe_bytes, md_cell, terminal_line
 from . import charts
 from ..values import fmt, yes_no
-from .view import STATUS_COLOUR, gbp, pct, readiness_range, round_view
+from .phrases import gbp, pct, readiness_range
+from .view import STATUS_COLOUR, round_view
 
 
 def write_reports(r: Round, out: Path, indent: int | None = None, inputs=()) -> list[Path]:

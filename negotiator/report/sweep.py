@@ -16,7 +16,7 @@ from ..results import truth_word
 from ..round.sweep import Point, Sweep
 from ..values import number
 from ..text import csv_cell, html_safe, terminal_line
-from .view import pct
+from .phrases import pct
 
 COLOURS = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bf3989", "#9a6700", "#1b7c83", "#57606a"]
 #: Lines drawn per chart (one per combination of the other parameters' values).

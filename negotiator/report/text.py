@@ -18,7 +18,7 @@ from ..vocab.facts import NEVER
 from .fit import fit
 from ..values import fmt
 from ..workspace import from_here, where_from_here
-from .view import existence_word, gbp, mark_assumptions, models_text, scope_sentence, words
+from .phrases import existence_word, gbp, mark_assumptions, models_text, scope_sentence, words
 
 STATUS_ORDER = (Status.available, Status.needs_stronger_accountability, Status.not_available, Status.undetermined,
                 Status.not_in_force)

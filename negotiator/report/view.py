@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..values import fmt, rounded
-from ..results import BudgetResult, BudgetScopeResult, Catalogue, Evaluation, PowerResult, Status
+from .phrases import _assumed, mark_assumptions, scope_sentence, words
+from ..results import Catalogue, Evaluation, PowerResult, Status
 
 if TYPE_CHECKING:  # only annotations: `negotiator evaluate` (report/text.py) need not build a round's models
     from ..results import Coverage, Ranked, Round, RoundPlace
@@ -23,33 +24,6 @@ STATUS_COLOUR = {
     Status.undetermined: "#8c959f",
     Status.not_in_force: "#57606a",
 }
-
-
-def readiness_range(x) -> str:
-    """A ranked place's readiness: the weights of the rules known to hold, with the lowest and highest any
-    completion of its unknown facts gives where they differ."""
-    low = x.score if x.score_lowest is None else x.score_lowest
-    if low == x.score == x.score_if_unknowns_hold:
-        return fmt(x.score)
-    return f"{fmt(x.score)} (at least {fmt(low)}, up to {fmt(x.score_if_unknowns_hold)})"
-
-
-def pct(share: float) -> str:
-    return f"{share * 100:.1f}%"
-
-
-def gbp(value: float | None) -> str:
-    return "unknown" if value is None else f"£{value:,.0f}m"
-
-
-def words(identifier: str) -> str:
-    return identifier.replace("_", " ")
-
-
-def models_text(models: list[str]) -> str:
-    """'joint committee or combined authority' from a list of model ids."""
-    names = [words(m) for m in models]
-    return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1] if names else "none"
 
 
 @dataclass
@@ -117,41 +91,6 @@ class RoundView:
     moving: list[tuple[Ranked, str]] = field(default_factory=list)
 
 
-def _assumed(params: dict, name: str) -> str:
-    """' (an assumption)' where a budget parameter's value is one (the pack's or a round config's)."""
-    return " (an assumption)" if name in params and params[name].assumption else ""
-
-
-def scope_sentence(b: BudgetResult, sc: BudgetScopeResult) -> str:
-    """What a budget scope would cover and its money, every figure labelled a year or over the horizon."""
-    comps = {c.id: c for c in sc.components}
-    if not sc.in_scope:
-        later = [c.title for c in sc.components if c.scope.value in ("needs_stronger_accountability", "undetermined")]
-        if later:
-            return ("covers nothing yet; with its power available it could cover " + ", ".join(later)
-                    + ". No money is counted until then.")
-        return "covers nothing (none of its components' powers is open to the place); no money is counted."
-    text = "covers " + ", ".join(comps[c].title for c in sc.in_scope) + "."
-    if sc.baseline_a_year is None:
-        return text + " Its spending in the place is not known (the profile states no figure for these components)."
-    p = b.parameters
-    parts = [f"Known spending in scope {gbp(sc.baseline_a_year)} a year"]
-    if "reduction_percent" in p:
-        parts.append(f"{fmt(p['reduction_percent'].value)}%{_assumed(p, 'reduction_percent')} less gives "
-                     f"{gbp(sc.envelope_a_year)} a year")
-    if sc.envelope_over_horizon is not None:
-        years = fmt(p["horizon_years"].value)
-        parts.append(f"{gbp(sc.envelope_over_horizon)} over {years} years{_assumed(p, 'horizon_years')}")
-        if sc.retained_over_horizon is not None:
-            parts.append(f"the place keeps {fmt(p['retention_share'].value)}%{_assumed(p, 'retention_share')} "
-                         "of the saving: "
-                         f"{gbp(sc.retained_over_horizon)} over {years} years")
-    text += " " + "; ".join(parts) + "."
-    if sc.unknown_baselines:
-        text += " Not counted, for want of a figure: " + ", ".join(comps[c].title for c in sc.unknown_baselines) + "."
-    return text
-
-
 def where_text(p: RoundPlace) -> str:
     if p.already_devolved:
         return "already devolved"
@@ -167,14 +106,6 @@ def stronger_text(cat: Catalogue, power: PowerResult) -> str:
     info = cat.powers[power.id]
     if info.tier_judgment and power.required_tier == info.tier:
         text += " (a tier the pack assigns by judgment)"
-    return text
-
-
-def mark_assumptions(cat: Catalogue, text: str) -> str:
-    """Every parameter named in brackets, `(name)`, that is an assumption of the pack, marked as one."""
-    for name, info in cat.parameters.items():
-        if info.assumption and f"({name})" in text:
-            text = text.replace(f"({name})", f"({name}, an assumption)")
     return text
 
 
@@ -337,6 +268,3 @@ def round_view(r: Round) -> RoundView:
     return view
 
 
-def existence_word(note: str) -> str:
-    """The heading of a place-existence note (vocab/timeline.existence_note): unknown or not existing."""
-    return "EXISTENCE UNKNOWN" if ": whether it exists on " in note else "NOT EXISTING"
