@@ -10,16 +10,17 @@ Every figure is the median of `--runs` runs (five by default), given with its sp
 Evaluators, from the same input: synthetic profiles (drawn, seeded, from the value classes of the bundled
 pack, as `check --exhaustive` draws them) as per-profile dicts. durable-rules converts each dict to its
 own input and decides one profile at a time; the fast path builds its columns from the same dicts and decides
-them all at once. `fast_from_dicts_vs_durable` sets it against durable-rules' rule conclusions alone (as the figures
-of 23 November did); `fast_from_dicts_vs_durable_decided` against those conclusions and the decisions
-decide/decision.py makes from them, the same work the fast path does (`durable_decided_per_s`). durable-rules keeps the conclusions of each distinct fact it
-has decided (as it does in a round), so its rate depends on how many profiles it is given (more profiles, more
+them all at once. `fast_from_dicts_vs_durable` sets it against durable-rules' rule conclusions alone (as the
+figures of 23 November did); `fast_from_dicts_vs_durable_decided` against those conclusions and the decisions
+decide/decision.py makes from them, the same work the fast path does (`durable_decided_per_s`). durable-rules
+keeps the conclusions of each distinct fact it has decided (as it does in a round), so its rate depends on how many profiles it is given (more profiles, more
 facts seen before): it decides the very profiles the fast path does (`--durable-profiles` takes a seeded
 subsample instead, for a quicker run that flatters the fast path), and each run starts without the conclusions
 of the run before, as a fresh process would. `fast_decide_per_s` is the fast path deciding columns already built, as
 `check` and sweeps use it, reported apart. `identical` compares decisions, not only rules: every rule's
 truth, each power's status and required tiers, the package's tiers and whether the place's tier meets
-them, the readiness score and the score if unknowns hold, for every profile, durable-rules (with decide/decision.py) against the fast path.
+them, the readiness score and the score if unknowns hold, for every profile, durable-rules (with
+decide/decision.py) against the fast path.
 
 Commands run as child processes of the installed `negotiator` beside this Python, with the installed
 package compiled to bytecode first; their CPU time (user + system), wall time and peak RSS are what

@@ -36,7 +36,7 @@ def models_text(models: list[str]) -> str:
     return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1] if names else "none"
 
 
-def _assumed(params: dict, name: str) -> str:
+def assumed(params: dict, name: str) -> str:
     """' (an assumption)' where a budget parameter's value is one (the pack's or a round config's)."""
     return " (an assumption)" if name in params and params[name].assumption else ""
 
@@ -56,13 +56,13 @@ def scope_sentence(b: BudgetResult, sc: BudgetScopeResult) -> str:
     p = b.parameters
     parts = [f"Known spending in scope {gbp(sc.baseline_a_year)} a year"]
     if "reduction_percent" in p:
-        parts.append(f"{fmt(p['reduction_percent'].value)}%{_assumed(p, 'reduction_percent')} less gives "
+        parts.append(f"{fmt(p['reduction_percent'].value)}%{assumed(p, 'reduction_percent')} less gives "
                      f"{gbp(sc.envelope_a_year)} a year")
     if sc.envelope_over_horizon is not None:
         years = fmt(p["horizon_years"].value)
-        parts.append(f"{gbp(sc.envelope_over_horizon)} over {years} years{_assumed(p, 'horizon_years')}")
+        parts.append(f"{gbp(sc.envelope_over_horizon)} over {years} years{assumed(p, 'horizon_years')}")
         if sc.retained_over_horizon is not None:
-            parts.append(f"the place keeps {fmt(p['retention_share'].value)}%{_assumed(p, 'retention_share')} "
+            parts.append(f"the place keeps {fmt(p['retention_share'].value)}%{assumed(p, 'retention_share')} "
                          "of the saving: "
                          f"{gbp(sc.retained_over_horizon)} over {years} years")
     text += " " + "; ".join(parts) + "."

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..values import fmt, rounded
-from .phrases import _assumed, mark_assumptions, scope_sentence, words
+from .phrases import assumed, mark_assumptions, scope_sentence, words
 from ..results import Catalogue, Evaluation, PowerResult, Status
 
 if TYPE_CHECKING:  # only annotations: `negotiator evaluate` (report/text.py) need not build a round's models
@@ -257,13 +257,13 @@ def round_view(r: Round) -> RoundView:
         params = budgets[0].parameters
         bits = []
         if "reduction_percent" in params:
-            bits.append(f"budgets {fmt(params['reduction_percent'].value)}%{_assumed(params, 'reduction_percent')} "
+            bits.append(f"budgets {fmt(params['reduction_percent'].value)}%{assumed(params, 'reduction_percent')} "
                         "below today's spend")
         if "horizon_years" in params:
-            bits.append(f"over {fmt(params['horizon_years'].value)} years{_assumed(params, 'horizon_years')}")
+            bits.append(f"over {fmt(params['horizon_years'].value)} years{assumed(params, 'horizon_years')}")
         if "retention_share" in params:
             bits.append(f"the place keeping {fmt(params['retention_share'].value)}%"
-                        f"{_assumed(params, 'retention_share')} of the saving")
+                        f"{assumed(params, 'retention_share')} of the saving")
         view.budget_terms = ", ".join(bits) if bits else None
     return view
 
