@@ -7,31 +7,33 @@
 Every figure is the median of `--runs` runs (five by default), given with its spread (least and most) in
 `spread`; the machine's load average is reported before and after, since a shared machine's timings vary.
 
-Evaluators, from the same input: synthetic profiles (drawn, seeded, from the value classes of the bundled
-pack, as `check --exhaustive` draws them) as per-profile dicts. durable-rules converts each dict to its
-own input and decides one profile at a time; the fast path builds its columns from the same dicts and decides
-them all at once. `fast_from_dicts_vs_durable` sets it against durable-rules' rule conclusions alone (as the
-figures of 23 November did); `fast_from_dicts_vs_durable_decided` against those conclusions and the decisions
+Evaluators, from the same input: synthetic profiles (drawn, seeded, from the value classes of the bundled pack,
+as `check --exhaustive` draws them) as per-profile dicts. durable-rules converts each dict to its own input and
+decides one profile at a time; the fast path builds its columns from the same dicts and decides them all at
+once. `fast_from_dicts_vs_durable` sets it against durable-rules' rule conclusions alone (as the figures of 23
+November did); `fast_from_dicts_vs_durable_decided` against those conclusions and the decisions
 decide/decision.py makes from them, the same work the fast path does (`durable_decided_per_s`). durable-rules
-keeps the conclusions of each distinct fact it has decided (as it does in a round), so its rate depends on how many profiles it is given (more profiles, more
-facts seen before): it decides the very profiles the fast path does (`--durable-profiles` takes a seeded
-subsample instead, for a quicker run that flatters the fast path), and each run starts without the conclusions
-of the run before, as a fresh process would. `fast_decide_per_s` is the fast path deciding columns already built, as
-`check` and sweeps use it, reported apart. `identical` compares decisions, not only rules: every rule's
-truth, each power's status and required tiers, the package's tiers and whether the place's tier meets
-them, the readiness score and the score if unknowns hold, for every profile, durable-rules (with
-decide/decision.py) against the fast path.
+keeps the conclusions of each distinct fact it has decided (as it does in a round), so its rate depends on how
+many profiles it is given (more profiles, more facts seen before): it decides the very profiles the fast path
+does (`--durable-profiles` takes a seeded subsample instead, for a quicker run that flatters the fast path), and
+each run starts without the conclusions of the run before, as a fresh process would. `fast_decide_per_s` is the
+fast path deciding columns already built, as `check` and sweeps use it, reported apart. `fast_read_only_per_s`
+times the reading pass of the from-dicts figure alone (every fact's value out of every dict, block by block,
+nothing coded or decided): a ceiling for the from-dicts rate, and `fast_read_only_vs_durable_decided` the ratio
+that ceiling would give. `identical` compares decisions, not only rules: every rule's truth, each power's status
+and required tiers, the package's tiers and whether the place's tier meets them, the readiness score and the
+score if unknowns hold, for every profile, durable-rules (with decide/decision.py) against the fast path.
 
-Commands run as child processes of the installed `negotiator` beside this Python, with the installed
-package compiled to bytecode first; their CPU time (user + system), wall time and peak RSS are what
-/usr/bin/time -v reports. Each starts on a clean slate, not timed: the folder it writes is removed and what
-earlier commands wrote is flushed to disk, so that no run pays for the files of another. Rounds run on synthetic sets that vary: the whole-England set (`negotiator
-england` plus places/) cycled, each copy with its own id and its populations scaled by a seeded factor,
-so no two copies are alike and no content cache is hit; `round_growth_exponent` is the slope of
-log(CPU) against log(places) over the sizes run. `england_with_reports_s` is the wall time of
-`negotiator england` followed by its round with all four reports. `evaluate_cold_floor_s` is benchmarks/floor.py: a
-typer command line shaped as negotiator's, importing the libraries a cold `evaluate` imports and nothing of
-negotiator's, so that `evaluate_cold_s` minus it is negotiator's own part.
+Commands run as child processes of the installed `negotiator` beside this Python, with the installed package
+compiled to bytecode first; their CPU time (user + system), wall time and peak RSS are what /usr/bin/time -v
+reports. Each starts on a clean slate, not timed: the folder it writes is removed and what earlier commands
+wrote is flushed to disk, so that no run pays for the files of another. Rounds run on synthetic sets that vary:
+the whole-England set (`negotiator england` plus places/) cycled, each copy with its own id and its populations
+scaled by a seeded factor, so no two copies are alike and no content cache is hit; `round_growth_exponent` is
+the slope of log(CPU) against log(places) over the sizes run. `england_with_reports_s` is the wall time of
+`negotiator england` followed by its round with all four reports. `evaluate_cold_floor_s` is
+benchmarks/floor.py: a typer command line shaped as negotiator's, importing the libraries a cold `evaluate`
+imports and nothing of negotiator's, so that `evaluate_cold_s` minus it is negotiator's own part.
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
     from negotiator.decide.readiness import readiness
     from negotiator.compiled import compiled
     from negotiator.engines.fast import STATUS_NAMES
+    from negotiator.engines.fast_columns import _values
     from negotiator.engines.semantics import engine_facts
     from negotiator.pack.load import load_pack
 
@@ -156,7 +159,19 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
         ready = readiness(pack, truths)
         return powers, (low.rank, high.rank), (met is True, met is False), (ready.score, ready.score_if_unknowns_hold)
 
+    reading = fast._reading
+    read_order, _at = reading._order(profiles[0])
+
+    def read_only() -> None:
+        """The reading pass of `fast.columns` alone: every fact's value out of every dict into an array of the
+        values themselves, block by block, as `_Reading._block` reads them; no value coded, nothing decided."""
+        width = len(read_order)
+        for start in range(0, profiles_n, reading.BLOCK):
+            block = profiles[start:start + reading.BLOCK]
+            np.fromiter(_values(block, read_order), dtype=object, count=len(block) * width)
+
     durable_rates, decided_rates, python_rates, from_dicts_rates, decide_rates = [], [], [], [], []
+    read_rates = []
     by_durable: list = []
     decisions: list = []
     out = None
@@ -177,6 +192,9 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
         cols = fast.columns(profiles)
         out = fast.decide(cols, on)
         from_dicts_rates.append(profiles_n / (time.process_time() - t))
+        t = time.process_time()
+        read_only()
+        read_rates.append(profiles_n / (time.process_time() - t))
         t = time.process_time()
         fast.decide(cols, on)
         decide_rates.append(profiles_n / (time.process_time() - t))
@@ -202,6 +220,9 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
     fig.median("fast_from_dicts_vs_durable", [f / d for f, d in zip(from_dicts_rates, durable_rates)], 1)
     fig.median("fast_from_dicts_vs_durable_decided", [f / d for f, d in zip(from_dicts_rates, decided_rates)], 1)
     fig.median("fast_vs_durable", [f / d for f, d in zip(decide_rates, durable_rates)], 1)
+    fig.median("fast_read_only_per_s", read_rates, 0)
+    fig.median("fast_read_only_vs_durable_decided", [f / d for f, d in zip(read_rates, decided_rates)], 1)
+    fig.values["fast_read_share"] = round(fig.values["fast_from_dicts_per_s"] / fig.values["fast_read_only_per_s"], 2)
     # the names earlier runs used, kept so figures can be compared across versions
     fig.values["fast_per_s"] = fig.values["fast_decide_per_s"]
     fig.values["fast_with_columns_per_s"] = fig.values["fast_from_dicts_per_s"]
@@ -215,8 +236,10 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
           "durable_decided_per_s: those conclusions and the decisions decide/decision.py makes from them (each "
           "power's status and tiers, the package's tiers, whether they are met, readiness: what the fast path "
           "decides), the same work as the fast path; the fast path from the same dicts (columns built, then decided) "
-          "and from columns already built (fast_decide_per_s); identical compares the decisions of every profile "
-          "durable-rules decided")
+          "and from columns already built (fast_decide_per_s); fast_read_only_per_s: the reading pass of the "
+          "from-dicts figure alone (each fact's value out of each dict, nothing coded or decided), the most any "
+          "reader that looks each value up in Python could reach, and fast_read_share the share of the from-dicts "
+          "time it takes; identical compares the decisions of every profile durable-rules decided")
 
 
 def synthetic(sources: list[Path], out: Path, count: int, seed: int = 2011) -> None:
