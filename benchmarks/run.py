@@ -142,7 +142,7 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
               else sorted(random.Random(7).sample(range(profiles_n), durable_n)))
     on = pack.effective
     off = frozenset(pack.rules) - pack.rules_in_force(on)
-    durable, python, fast = compiled(pack).evaluator("durable"), compiled(pack).evaluator("python"), compiled(pack).fast
+    durable, python, fast = compiled(pack).durable, compiled(pack).evaluator("python"), compiled(pack).fast
     durable.truths(profiles[0], off)  # compile and register outside the timing
 
     def decided(i: int, truths: dict) -> tuple:
@@ -199,6 +199,8 @@ def engines(fig: Figures, profiles_n: int, durable_n: int, runs: int) -> None:
         fast.decide(cols, on)
         decide_rates.append(profiles_n / (time.process_time() - t))
 
+    if out is None:
+        raise SystemExit("--runs must be at least 1")
     identical = True
     for k, i in enumerate(sample):
         if out.truths(i) != by_durable[k]:
@@ -252,7 +254,10 @@ def synthetic(sources: list[Path], out: Path, count: int, seed: int = 2011) -> N
         for text in texts:
             if made >= count:
                 break
-            pid = re.search(r"^id: (\S+)$", text, re.M).group(1)
+            found = re.search(r"^id: (\S+)$", text, re.M)
+            if found is None:
+                raise SystemExit("a place file without an `id:` line")
+            pid = found.group(1)
             new = pid if k == 0 else f"{pid}-v{k}"
             body = re.sub(r"^id: \S+$", f"id: {new}", text, count=1, flags=re.M)
             if k:
